@@ -40,8 +40,14 @@ ensure_install() {
     -name node_modules -prune -o \( -name package.json -o -name yarn.lock \) -print | sort | xargs cat | sha1sum | cut -d' ' -f1)"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return; fi
   log "Installing dependencies (yarn install)"
-  if [ -n "${CI:-}" ]; then yarn_cmd install --immutable; else yarn_cmd install; fi
-  echo "$want" > "$stamp"
+  mkdir -p "$TOOLS_DIR"
+  (
+    # Several shells may start at once; one installs, the others wait.
+    flock 9
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then exit 0; fi
+    if [ -n "${CI:-}" ]; then yarn_cmd install --immutable; else yarn_cmd install; fi
+    echo "$want" > "$stamp"
+  ) 9>"$TOOLS_DIR/install.inner.lock"
 }
 
 ensure_node

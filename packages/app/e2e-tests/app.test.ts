@@ -1,33 +1,30 @@
-/*
- * Copyright 2020 The Backstage Authors
- *
- * Licensed under the Apache License, Version 2.0 (the "License");
- * you may not use this file except in compliance with the License.
- * You may obtain a copy of the License at
- *
- *     http://www.apache.org/licenses/LICENSE-2.0
- *
- * Unless required by applicable law or agreed to in writing, software
- * distributed under the License is distributed on an "AS IS" BASIS,
- * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
- * See the License for the specific language governing permissions and
- * limitations under the License.
- */
-
 import { test, expect } from '@playwright/test';
 
-test('App should render the welcome page', async ({ page }) => {
-  await page.goto('/');
+test('a guest signs in, opens the catalog and finds this project', async ({
+  page,
+}, testInfo) => {
+  const consoleErrors: string[] = [];
+  page.on('console', msg => {
+    if (msg.type() === 'error') consoleErrors.push(msg.text());
+  });
 
-  const enterButton = page.getByRole('button', { name: 'Enter' });
-  await expect(enterButton).toBeVisible();
-  await enterButton.click();
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Enter' }).click();
 
   const nav = page.getByRole('navigation', { name: 'sidebar nav' });
+  await nav.getByRole('link', { name: 'Catalog', exact: true }).click();
+
+  // The catalog lists Components by default; the project's plugins are one.
   await expect(
-    nav.getByRole('link', { name: 'Catalog', exact: true }),
+    page.getByRole('link', { name: 'AI Platform plugins' }),
   ).toBeVisible();
-  await expect(
-    page.getByRole('link', { name: 'APIs', exact: true }),
-  ).toBeVisible();
+  await page.getByRole('link', { name: 'AI Platform plugins' }).click();
+  await expect(page.getByText('The Backstage plugin set').first()).toBeVisible();
+  await expect(page.getByText('platform-team').first()).toBeVisible();
+
+  await page.screenshot({
+    path: testInfo.outputPath('project-entity.png'),
+    fullPage: true,
+  });
+  expect(consoleErrors.filter(e => !/favicon|manifest/i.test(e))).toEqual([]);
 });

@@ -1,0 +1,1 @@
+export { AiPlatformPage } from './AiPlatformPage';

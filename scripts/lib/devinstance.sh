@@ -1,0 +1,51 @@
+# Sourced: the pieces of the dev instance — the simulated GPU fleet (kube-sim)
+# and the app-config fragment that points Backstage at it.
+AIP_DEV_DIR="$REPO_ROOT/.tools/dev"
+AIP_FLEET="${AIP_FLEET:-examples/fleet/demo.yaml}"
+AIP_KUBE_SIM_PID=""
+AIP_DEV_CONFIG_ARGS=(--config "$REPO_ROOT/app-config.yaml")
+
+# Starts kube-sim with the demo fleet in the background (when the package has
+# its CLI), waits for the kubeconfig, and writes the app-config fragment.
+kube_sim_start() {
+  mkdir -p "$AIP_DEV_DIR"
+  if [ ! -f "$REPO_ROOT/packages/kube-sim/src/cli.ts" ] || [ ! -f "$REPO_ROOT/$AIP_FLEET" ]; then
+    printf '\033[1;33m==>\033[0m kube-sim or %s is not there yet; starting without a simulated fleet\n' "$AIP_FLEET" >&2
+    return 0
+  fi
+  local kubeconfig="$AIP_DEV_DIR/kubeconfig"
+  rm -f "$kubeconfig"
+  printf '\033[1;34m==>\033[0m Starting kube-sim with %s (log: %s)\n' "$AIP_FLEET" "$AIP_DEV_DIR/kube-sim.log" >&2
+  (cd "$REPO_ROOT" && exec yarn kube-sim --fleet "$REPO_ROOT/$AIP_FLEET" --kubeconfig "$kubeconfig" ${AIP_KUBE_SIM_ARGS:-}) \
+    >"$AIP_DEV_DIR/kube-sim.log" 2>&1 &
+  AIP_KUBE_SIM_PID=$!
+  for _ in $(seq 1 120); do
+    [ -s "$kubeconfig" ] && break
+    kill -0 "$AIP_KUBE_SIM_PID" 2>/dev/null || { cat "$AIP_DEV_DIR/kube-sim.log" >&2; echo "kube-sim exited during start-up" >&2; return 1; }
+    sleep 0.5
+  done
+  [ -s "$kubeconfig" ] || { echo "kube-sim did not write $kubeconfig within 60 s" >&2; return 1; }
+  node "$REPO_ROOT/scripts/lib/kubeconfig-to-app-config.mjs" "$kubeconfig" > "$AIP_DEV_DIR/app-config.kube-sim.yaml"
+  AIP_DEV_CONFIG_ARGS+=(--config "$AIP_DEV_DIR/app-config.kube-sim.yaml")
+  grep -E '^\s*(cluster|http)' "$AIP_DEV_DIR/kube-sim.log" >&2 || true
+}
+
+kube_sim_stop() {
+  [ -n "$AIP_KUBE_SIM_PID" ] || return 0
+  pkill -TERM -P "$AIP_KUBE_SIM_PID" 2>/dev/null || true
+  kill -TERM "$AIP_KUBE_SIM_PID" 2>/dev/null || true
+  wait "$AIP_KUBE_SIM_PID" 2>/dev/null || true
+  AIP_KUBE_SIM_PID=""
+}
+
+# Waits until a URL answers, or fails with the log that explains why.
+wait_for_url() {
+  local url="$1" seconds="$2" log="$3"
+  for _ in $(seq 1 "$seconds"); do
+    curl -fsS -o /dev/null "$url" 2>/dev/null && return 0
+    sleep 1
+  done
+  echo "$url did not answer within ${seconds}s; last lines of $log:" >&2
+  tail -40 "$log" >&2
+  return 1
+}
