@@ -15,7 +15,7 @@ export default defineConfig({
   reporter: [
     ['list'],
     ['json', { outputFile: '.tools/test-results/e2e.json' }],
-    ['html', { open: 'never', outputFolder: 'e2e-test-report' }],
+    ['html', { open: 'never', outputFolder: 'e2e-test-report/html' }],
   ],
   outputDir: 'e2e-test-report/artifacts',
   use: {
