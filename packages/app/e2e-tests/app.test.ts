@@ -31,3 +31,22 @@ test('a guest signs in, opens the catalog and finds this project', async ({
   });
   expect(consoleErrors.filter(e => !/favicon|manifest/i.test(e))).toEqual([]);
 });
+
+test('TechDocs builds the project docs with the local mkdocs', async ({
+  page,
+}, testInfo) => {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Enter' }).click();
+  await page.goto('/docs/default/component/ai-platform-backstage-plugins');
+  // The first visit builds the site with Debian's mkdocs, which takes a while.
+  await expect(
+    page.getByRole('heading', { name: 'AI Platform for Backstage' }).first(),
+  ).toBeVisible({ timeout: 90_000 });
+  await expect(page.getByText('explain why a workload waits').first()).toBeVisible();
+  // The reader keeps a progress bar while it checks the build is current.
+  await expect(page.getByRole('progressbar')).toHaveCount(0, { timeout: 60_000 });
+  await page.screenshot({
+    path: testInfo.outputPath('techdocs.png'),
+    fullPage: true,
+  });
+});
