@@ -1,0 +1,124 @@
+import { demoCluster, h100Template } from '../testHarness';
+
+describe('operator-managed workloads', () => {
+  let cluster: ReturnType<typeof demoCluster>;
+  afterEach(() => cluster.stop());
+  const ns = 'team-ml-research';
+  const run = { 'kube-sim.io/duration-seconds': '100' };
+
+  it('PyTorchJob: master and worker pods, suspend via runPolicy, Succeeded when the master ends', async () => {
+    cluster = demoCluster();
+    cluster.create({
+      apiVersion: 'kubeflow.org/v1',
+      kind: 'PyTorchJob',
+      metadata: { name: 'bert', namespace: ns, annotations: run },
+      spec: {
+        runPolicy: { suspend: true },
+        pytorchReplicaSpecs: { Master: { replicas: 1, template: h100Template(8) }, Worker: { replicas: 2, template: h100Template(8) } },
+      },
+    });
+    await cluster.advance(10);
+    expect(cluster.pods()).toHaveLength(0);
+    let job = cluster.get('kubeflow.org/v1', 'PyTorchJob', 'bert')!;
+    expect(job.status.conditions).toContainEqual(expect.objectContaining({ type: 'Suspended', status: 'True' }));
+    cluster.update({ ...job, spec: { ...job.spec, runPolicy: { suspend: false } } });
+    await cluster.advance(10);
+    expect(cluster.pods().map(p => p.metadata.name).sort()).toEqual(['bert-master-0', 'bert-worker-0', 'bert-worker-1']);
+    job = cluster.get('kubeflow.org/v1', 'PyTorchJob', 'bert')!;
+    expect(job.status.conditions).toContainEqual(expect.objectContaining({ type: 'Running', status: 'True' }));
+    expect(job.status.replicaStatuses.Worker).toMatchObject({ active: 2 });
+    await cluster.advance(110);
+    job = cluster.get('kubeflow.org/v1', 'PyTorchJob', 'bert')!;
+    expect(job.status.conditions).toContainEqual(expect.objectContaining({ type: 'Succeeded', status: 'True' }));
+  });
+
+  it('TrainJob: numNodes pods with resourcesPerNode, Complete at the end', async () => {
+    cluster = demoCluster();
+    cluster.create({
+      apiVersion: 'trainer.kubeflow.org/v1alpha1',
+      kind: 'TrainJob',
+      metadata: { name: 'ft', namespace: ns, annotations: run },
+      spec: {
+        runtimeRef: { name: 'torch-distributed' },
+        trainer: { numNodes: 2, resourcesPerNode: { requests: { 'nvidia.com/gpu': '8' } } },
+        podSpecOverrides: [{ spec: { tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists' }] } }],
+      },
+    });
+    await cluster.advance(10);
+    const pods = cluster.pods();
+    expect(pods.map(p => p.metadata.name).sort()).toEqual(['ft-node-0-0', 'ft-node-0-1']);
+    expect(pods.every(p => p.status.phase === 'Running' && /h100/.test(p.spec.nodeName))).toBe(true);
+    await cluster.advance(110);
+    expect(cluster.get('trainer.kubeflow.org/v1alpha1', 'TrainJob', 'ft')!.status.conditions).toContainEqual(expect.objectContaining({ type: 'Complete', status: 'True' }));
+  });
+
+  it('RayJob: head and workers; the job ends with the head and removes the workers', async () => {
+    cluster = demoCluster();
+    cluster.create({
+      apiVersion: 'ray.io/v1',
+      kind: 'RayJob',
+      metadata: { name: 'tune', namespace: ns, annotations: run },
+      spec: {
+        rayClusterSpec: {
+          headGroupSpec: { template: { spec: { containers: [{ name: 'ray-head', image: 'rayproject/ray', resources: { requests: { cpu: '2' } } }] } } },
+          workerGroupSpecs: [{ groupName: 'gpu', replicas: 2, template: h100Template(4) }],
+        },
+      },
+    });
+    await cluster.advance(10);
+    expect(cluster.pods()).toHaveLength(3);
+    expect(cluster.get('ray.io/v1', 'RayJob', 'tune')!.status).toMatchObject({ jobDeploymentStatus: 'Running', jobStatus: 'RUNNING' });
+    await cluster.advance(110);
+    expect(cluster.get('ray.io/v1', 'RayJob', 'tune')!.status).toMatchObject({ jobDeploymentStatus: 'Complete', jobStatus: 'SUCCEEDED' });
+    expect(cluster.pods().filter(p => p.status.phase === 'Running')).toHaveLength(0);
+  });
+
+  it('SparkApplication: driver and executors, COMPLETED when the driver ends', async () => {
+    cluster = demoCluster();
+    cluster.create({
+      apiVersion: 'sparkoperator.k8s.io/v1beta2',
+      kind: 'SparkApplication',
+      metadata: { name: 'etl', namespace: 'team-data-eng', annotations: run },
+      spec: { type: 'Scala', mode: 'cluster', driver: { cores: 1, memory: '2g' }, executor: { instances: 3, cores: 2, memory: '4g' } },
+    });
+    await cluster.advance(10);
+    const pods = cluster.pods('team-data-eng');
+    expect(pods.map(p => p.metadata.name).sort()).toEqual(['etl-driver', 'etl-exec-1', 'etl-exec-2', 'etl-exec-3']);
+    expect(cluster.get('sparkoperator.k8s.io/v1beta2', 'SparkApplication', 'etl', 'team-data-eng')!.status.applicationState.state).toBe('RUNNING');
+    await cluster.advance(110);
+    expect(cluster.get('sparkoperator.k8s.io/v1beta2', 'SparkApplication', 'etl', 'team-data-eng')!.status.applicationState.state).toBe('COMPLETED');
+  });
+
+  it('LeaderWorkerSet: replicas groups of size pods that keep running', async () => {
+    cluster = demoCluster();
+    cluster.create({
+      apiVersion: 'leaderworkerset.x-k8s.io/v1',
+      kind: 'LeaderWorkerSet',
+      metadata: { name: 'vllm', namespace: 'team-llm-serving' },
+      spec: { replicas: 2, leaderWorkerTemplate: { size: 2, workerTemplate: h100Template(8) } },
+    });
+    await cluster.advance(3600, 60);
+    const pods = cluster.pods('team-llm-serving');
+    expect(pods.map(p => p.metadata.name).sort()).toEqual(['vllm-0', 'vllm-0-1', 'vllm-1', 'vllm-1-1']);
+    expect(pods.every(p => p.status.phase === 'Running')).toBe(true);
+    const lws = cluster.get('leaderworkerset.x-k8s.io/v1', 'LeaderWorkerSet', 'vllm', 'team-llm-serving')!;
+    expect(lws.status).toMatchObject({ replicas: 2, readyReplicas: 2 });
+  });
+
+  it('StatefulSet: ordinal pod names, scaled down from the top', async () => {
+    cluster = demoCluster();
+    cluster.create({
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name: 'notebook', namespace: ns },
+      spec: { replicas: 3, serviceName: 'notebook', template: { spec: { containers: [{ name: 'jupyter', image: 'jupyter', resources: { requests: { cpu: '1' } } }] } } },
+    });
+    await cluster.advance(10);
+    expect(cluster.pods().map(p => p.metadata.name).sort()).toEqual(['notebook-0', 'notebook-1', 'notebook-2']);
+    const sts = cluster.get('apps/v1', 'StatefulSet', 'notebook')!;
+    expect(sts.status).toMatchObject({ replicas: 3, readyReplicas: 3 });
+    cluster.update({ ...sts, spec: { ...sts.spec, replicas: 1 } });
+    await cluster.advance(5);
+    expect(cluster.pods().map(p => p.metadata.name)).toEqual(['notebook-0']);
+  });
+});
