@@ -1,2 +1,27 @@
-// Public API of this package (filled in by its issue).
-export {};
+/**
+ * The AI platform's scheduling and quota engine: Kueue's admission semantics
+ * (flavors, cohorts, borrowing, preemption, fair sharing, gangs, topology),
+ * plus reasons, queue positions and ETAs, and a discrete-event simulator.
+ * Pure: no I/O, deterministic.
+ *
+ * @packageDocumentation
+ */
+export * from './config/types';
+export { ConfigError, parseQueueObjects, parseEngineOptions, defaultEngineOptions, emptyQueueConfig } from './config/parse';
+export { parseQuantity, formatQuantity } from './config/quantity';
+export * from './engine/types';
+export { Engine, workloadBefore } from './engine/Engine';
+export type { WorkloadState, WorkloadStatus } from './engine/Engine';
+export { NodeInventory } from './engine/topology';
+export type { NodeSpec, Placement } from './engine/topology';
+export { Simulation } from './simulator/Simulation';
+export { estimateAdmissions } from './simulator/estimate';
+export type { EstimateOptions } from './simulator/estimate';
+export { parseScenario, scenarioFromDocument, ScenarioError } from './simulator/scenario';
+export type { Scenario, ScenarioWorkload } from './simulator/scenario';
+export { simulate } from './simulator/simulate';
+export type { SimulationResult, SimulationEvent, WorkloadResult } from './simulator/simulate';
+export { chooseCluster } from './simulator/multicluster';
+export { kueueBenchmarks, kueueScenarioDocument, makespanBound } from './simulator/kueueBenchmark';
+export type { KueueBenchmarkConfig, WorkloadClass } from './simulator/kueueBenchmark';
+export { appendTo } from './engine/appendTo';

@@ -1,0 +1,121 @@
+/**
+ * The engine's normalized view of Kueue's queue objects. Quantities are
+ * milli-units (see quantity.ts); names keep Kueue's.
+ */
+
+export type PreemptionPolicy = 'Never' | 'LowerPriority' | 'LowerOrNewerEqualPriority' | 'Any';
+export type QueueingStrategy = 'StrictFIFO' | 'BestEffortFIFO';
+export type StopPolicy = 'None' | 'Hold' | 'HoldAndDrain';
+
+export interface Toleration {
+  key?: string;
+  operator?: 'Exists' | 'Equal';
+  value?: string;
+  effect?: string;
+}
+
+export interface Taint {
+  key: string;
+  value?: string;
+  effect: string;
+}
+
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: Array<{ key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values?: string[] }>;
+}
+
+export interface ResourceFlavor {
+  name: string;
+  nodeLabels: Record<string, string>;
+  nodeTaints: Taint[];
+  tolerations: Toleration[];
+  topologyName?: string;
+}
+
+export interface ResourceQuota {
+  nominal: number;
+  borrowingLimit?: number;
+  lendingLimit?: number;
+}
+
+export interface FlavorQuotas {
+  flavor: string;
+  resources: Record<string, ResourceQuota>;
+}
+
+export interface ResourceGroup {
+  coveredResources: string[];
+  flavors: FlavorQuotas[];
+}
+
+export interface ClusterQueuePreemption {
+  withinClusterQueue: PreemptionPolicy;
+  reclaimWithinCohort: PreemptionPolicy;
+  borrowWithinCohort: { policy: PreemptionPolicy; maxPriorityThreshold?: number };
+}
+
+export interface ClusterQueue {
+  name: string;
+  cohort?: string;
+  resourceGroups: ResourceGroup[];
+  queueingStrategy: QueueingStrategy;
+  /** undefined: no namespace is eligible (Kueue's null selector). */
+  namespaceSelector?: LabelSelector;
+  preemption: ClusterQueuePreemption;
+  flavorFungibility: { whenCanBorrow: 'Borrow' | 'TryNextFlavor'; whenCanPreempt: 'Preempt' | 'TryNextFlavor' };
+  fairSharingWeight: number;
+  stopPolicy: StopPolicy;
+}
+
+export interface Cohort {
+  name: string;
+  parent?: string;
+  resourceGroups: ResourceGroup[];
+  fairSharingWeight: number;
+}
+
+export interface LocalQueue {
+  namespace: string;
+  name: string;
+  clusterQueue: string;
+  stopPolicy: StopPolicy;
+}
+
+export interface Topology {
+  name: string;
+  /** Node label per level, from the widest (e.g. rack group) to the narrowest (hostname). */
+  levels: string[];
+}
+
+export interface QueueConfig {
+  flavors: Map<string, ResourceFlavor>;
+  clusterQueues: Map<string, ClusterQueue>;
+  cohorts: Map<string, Cohort>;
+  /** key: namespace/name */
+  localQueues: Map<string, LocalQueue>;
+  priorityClasses: Map<string, number>;
+  topologies: Map<string, Topology>;
+  /** Namespace labels, for namespaceSelector. */
+  namespaces: Map<string, Record<string, string>>;
+}
+
+export interface FairSharingConfig {
+  enable: boolean;
+  preemptionStrategies: Array<'LessThanOrEqualToFinalShare' | 'LessThanInitialShare'>;
+}
+
+export interface WaitForPodsReadyConfig {
+  enable: boolean;
+  /** milliseconds */
+  timeout: number;
+  backoffBaseSeconds: number;
+  backoffMaxSeconds: number;
+  /** undefined: requeue forever */
+  backoffLimitCount?: number;
+}
+
+export interface EngineOptions {
+  fairSharing: FairSharingConfig;
+  waitForPodsReady: WaitForPodsReadyConfig;
+}

@@ -1,0 +1,92 @@
+import { Engine } from '../engine/Engine';
+import { Heap } from '../engine/heap';
+import type { Decision, Workload } from '../engine/types';
+
+type EventBody =
+  | { time: number; kind: 'arrival'; workload: Workload }
+  | { time: number; kind: 'finish' | 'podsReady'; key: string; admission: number }
+  | { time: number; kind: 'wakeup' };
+type TimedEvent = EventBody & { seq: number };
+
+export interface RunTimes {
+  /** Milliseconds the workload runs once admitted. */
+  duration(key: string): number;
+  /** Milliseconds after admission until its pods are ready; undefined = never. Default 0. */
+  podsReadyAfter?(key: string): number | undefined;
+}
+
+/**
+ * A discrete-event loop around the engine: arrivals, completions and timers
+ * in virtual time, one scheduling pass per instant. Used by the simulator CLI,
+ * the benchmarks and the ETA estimate.
+ */
+export class Simulation {
+  private readonly events = new Heap<TimedEvent>((a, b) => a.time < b.time || (a.time === b.time && a.seq < b.seq));
+  private seq = 0;
+  /** Counts admissions per workload so a finish scheduled before a preemption is ignored. */
+  private readonly admissions = new Map<string, number>();
+  now = 0;
+
+  constructor(
+    readonly engine: Engine,
+    private readonly times: RunTimes,
+    private readonly onDecision: (time: number, decision: Decision) => void = () => {},
+    private readonly onFinish: (time: number, key: string) => void = () => {},
+  ) {}
+
+  private push(event: EventBody) {
+    this.events.push({ ...event, seq: this.seq++ });
+  }
+
+  arrive(time: number, workload: Workload) {
+    this.push({ time, kind: 'arrival', workload });
+  }
+
+  /** Expects an already admitted workload (e.g. from a cloned engine) to finish at `time`. */
+  expectFinish(key: string, time: number) {
+    const admission = (this.admissions.get(key) ?? 0) + 1;
+    this.admissions.set(key, admission);
+    this.push({ time, kind: 'finish', key, admission });
+  }
+
+  /** Runs until no event is left or `until` (ms) is reached, or `stop()` says so after an instant. */
+  run(until = Infinity, stop?: () => boolean) {
+    let wakeup: number | undefined;
+    while (this.events.size > 0) {
+      const time = this.events.peek()!.time;
+      if (time > until) break;
+      this.now = time;
+      while (this.events.size > 0 && this.events.peek()!.time === time) {
+        const event = this.events.pop()!;
+        if (event.kind === 'arrival') {
+          this.engine.submit(event.workload);
+        } else if (event.kind === 'finish' || event.kind === 'podsReady') {
+          const state = this.engine.get(event.key);
+          if (!state || state.status !== 'admitted' || this.admissions.get(event.key) !== event.admission) continue;
+          if (event.kind === 'podsReady') {
+            this.engine.podsReady(event.key);
+          } else {
+            this.engine.remove(event.key);
+            this.onFinish(time, event.key);
+          }
+        }
+      }
+      for (const decision of this.engine.schedule(time)) {
+        this.onDecision(time, decision);
+        if (decision.type !== 'Admitted') continue;
+        const key = decision.workload;
+        const admission = (this.admissions.get(key) ?? 0) + 1;
+        this.admissions.set(key, admission);
+        this.push({ time: time + this.times.duration(key), kind: 'finish', key, admission });
+        const ready = this.times.podsReadyAfter ? this.times.podsReadyAfter(key) : 0;
+        if (ready !== undefined) this.push({ time: time + ready, kind: 'podsReady', key, admission });
+      }
+      const next = this.engine.nextWakeup();
+      if (next !== undefined && next > time && next !== wakeup) {
+        wakeup = next;
+        this.push({ time: next, kind: 'wakeup' });
+      }
+      if (stop?.()) break;
+    }
+  }
+}
