@@ -5,3 +5,6 @@
  */
 export * from './reasons';
 export * from './workloads';
+export * from './api';
+export * from './permissions';
+export * from './costs';

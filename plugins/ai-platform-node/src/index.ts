@@ -1,2 +1,8 @@
-// Public API of this package (filled in by its issue).
-export {};
+/**
+ * Extension points of the ai-platform backend plugin.
+ *
+ * @packageDocumentation
+ */
+export type { WorkloadKindAdapter, WorkloadObject, WorkloadContext, WorkloadOutcome } from './WorkloadKindAdapter';
+export { aiPlatformWorkloadKindsExtensionPoint } from './extensionPoint';
+export type { AiPlatformWorkloadKindsExtensionPoint } from './extensionPoint';

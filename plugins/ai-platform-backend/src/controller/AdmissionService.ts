@@ -1,0 +1,223 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { ConflictError, NotFoundError } from '@backstage/errors';
+import type {
+  ClusterSummary,
+  PlanResponse,
+  QueueListResponse,
+  SubmitWorkloadRequest,
+  SubmitWorkloadResponse,
+  WorkloadEvent,
+  WorkloadRef,
+  WorkloadSummary,
+} from '@internal/plugin-ai-platform-common';
+import { labels } from '@internal/plugin-ai-platform-common';
+import type { WorkloadKindAdapter, WorkloadObject } from '@internal/plugin-ai-platform-node';
+import { estimateAdmissions, type EstimateOptions, type PendingWorkloadInfo } from '@internal/plugin-ai-platform-scheduler';
+import { statusOf } from '../clusters/ClusterClient';
+import type { DecisionStore, WorkloadChange, WorkloadFilter, WorkloadService } from '../service/types';
+import { holdAnnotation, withAdmission } from '../workloads/admissionAnnotation';
+import { defaultExpectedDurationSeconds, expectedDurationSeconds, summarize } from '../workloads/summary';
+import type { ClusterController, TrackedWorkload } from './ClusterController';
+import { decisionAbout } from './DecisionWriter';
+import { readEvents, writeEvent } from './events';
+import { clusterSummary, queueSummaries } from './fleetSummaries';
+import { normalizeManifest, planWorkload } from './planning';
+
+interface Derived {
+  generation: number;
+  pending: Map<string, PendingWorkloadInfo>;
+  etas: Map<string, number>;
+}
+
+/** WorkloadService over the clusters' controllers: reads from their caches and engines, writes to the clusters. */
+export class AdmissionService implements WorkloadService {
+  private readonly derived = new Map<string, Derived>();
+
+  constructor(
+    private readonly controllers: ClusterController[],
+    private readonly adapters: WorkloadKindAdapter[],
+    private readonly decisions: DecisionStore,
+    private readonly logger: LoggerService,
+  ) {}
+
+  private estimateFor(c: ClusterController): EstimateOptions {
+    return {
+      expectedDuration: key => {
+        const obj = c.workloads.get(key)?.obj;
+        return 1000 * ((obj && expectedDurationSeconds(obj)) ?? defaultExpectedDurationSeconds);
+      },
+    };
+  }
+
+  /** Queue positions and ETAs, recomputed only when the controller reconciled since. */
+  private derive(c: ClusterController): Derived {
+    const cached = this.derived.get(c.name);
+    if (cached && cached.generation === c.generation) return cached;
+    const next: Derived = {
+      generation: c.generation,
+      pending: new Map(c.engine.pending().map(p => [p.workload, p])),
+      etas: estimateAdmissions(c.engine, Date.now(), this.estimateFor(c)),
+    };
+    this.derived.set(c.name, next);
+    return next;
+  }
+
+  private summary(c: ClusterController, tracked: TrackedWorkload, derived?: Derived): WorkloadSummary {
+    const engine = c.engine.get(tracked.key);
+    return summarize(tracked.adapter, tracked.obj, {
+      cluster: c.name,
+      workload: engine?.workload ?? this.tryWorkload(c, tracked),
+      engine,
+      pending: derived?.pending.get(tracked.key),
+      eta: derived?.etas.get(tracked.key),
+      observedOnly: c.mode === 'observe',
+      namespaceTeam: c.engine.queueConfig.namespaces.get(tracked.obj.metadata.namespace)?.[labels.team],
+    });
+  }
+
+  private tryWorkload(c: ClusterController, tracked: TrackedWorkload) {
+    try {
+      return tracked.adapter.toWorkload(tracked.obj, { priorityClasses: c.engine.queueConfig.priorityClasses });
+    } catch {
+      return undefined;
+    }
+  }
+
+  private controller(name: string): ClusterController {
+    const c = this.controllers.find(x => x.name === name);
+    if (!c) throw new NotFoundError(`cluster ${name} is not configured; known clusters: ${this.controllers.map(x => x.name).join(', ')}`);
+    return c;
+  }
+
+  private adapterFor(kind: string): WorkloadKindAdapter {
+    const adapter = this.adapters.find(a => a.kind === kind);
+    if (!adapter) throw new NotFoundError(`${kind} is not a workload kind the platform manages`);
+    return adapter;
+  }
+
+  async listWorkloads(filter: WorkloadFilter = {}): Promise<WorkloadSummary[]> {
+    const out: WorkloadSummary[] = [];
+    for (const c of this.controllers) {
+      if (filter.cluster && c.name !== filter.cluster) continue;
+      const derived = this.derive(c);
+      for (const tracked of c.workloads.values()) {
+        if (filter.namespace && tracked.obj.metadata.namespace !== filter.namespace) continue;
+        const s = this.summary(c, tracked, derived);
+        if (filter.team && s.team !== filter.team) continue;
+        if (filter.queue && s.queue !== filter.queue) continue;
+        if (filter.clusterQueue && s.clusterQueue !== filter.clusterQueue) continue;
+        if (filter.state && s.state !== filter.state) continue;
+        if (filter.entityRef && s.entityRef !== filter.entityRef) continue;
+        out.push(s);
+      }
+    }
+    return out;
+  }
+
+  async getWorkload(ref: WorkloadRef): Promise<WorkloadSummary | undefined> {
+    const c = this.controller(ref.cluster);
+    const tracked = c.workloads.get(`${ref.namespace}/${ref.kind}/${ref.name}`);
+    return tracked && this.summary(c, tracked, this.derive(c));
+  }
+
+  async listQueues(): Promise<QueueListResponse> {
+    const parts = this.controllers.map(queueSummaries);
+    return { clusterQueues: parts.flatMap(p => p.clusterQueues), cohorts: parts.flatMap(p => p.cohorts) };
+  }
+
+  async listClusters(): Promise<ClusterSummary[]> {
+    return this.controllers.map(clusterSummary);
+  }
+
+  async plan(request: SubmitWorkloadRequest): Promise<PlanResponse> {
+    const { adapter, obj } = normalizeManifest(request, this.adapters);
+    const first = this.controllers.find(c => !request.cluster || c.name === request.cluster) ?? this.controllers[0];
+    obj.metadata.creationTimestamp = new Date();
+    const workload = adapter.toWorkload(obj, { priorityClasses: first?.engine.queueConfig.priorityClasses ?? new Map() });
+    const estimate: EstimateOptions = {
+      expectedDuration: key => {
+        if (key === `${workload.key}#plan`) return 1000 * (expectedDurationSeconds(obj) ?? defaultExpectedDurationSeconds);
+        const owner = this.controllers.find(c => c.workloads.has(key));
+        return owner ? this.estimateFor(owner).expectedDuration(key) : 1000 * defaultExpectedDurationSeconds;
+      },
+    };
+    return planWorkload(workload, this.controllers, request.cluster, Date.now(), estimate);
+  }
+
+  async submit(request: SubmitWorkloadRequest, actor: { userEntityRef: string }): Promise<SubmitWorkloadResponse> {
+    const plan = await this.plan(request);
+    const { adapter, obj } = normalizeManifest(request, this.adapters);
+    if (!plan.cluster) throw new ConflictError(`no cluster can run this workload: ${plan.reason?.message ?? 'no matching queue'}`);
+    const c = this.controller(plan.cluster);
+    const manifest = adapter.suspendPatch(withAdmission(obj, undefined));
+    if (request.dryRun) {
+      return { workload: summarize(adapter, manifest, { cluster: c.name, observedOnly: c.mode === 'observe' }), plan, created: false };
+    }
+    let created = true;
+    let stored: WorkloadObject;
+    try {
+      stored = (await c.client.objects.create(manifest)) as WorkloadObject;
+    } catch (e) {
+      if (statusOf(e) !== 409) throw e;
+      created = false;
+      stored = (await c.client.read({ apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name }))!;
+    }
+    if (created) await this.record(c, stored, 'Submitted', actor.userEntityRef, `Submitted to LocalQueue ${plan.queue} by ${actor.userEntityRef}`);
+    c.kick();
+    return { workload: summarize(adapter, stored, { cluster: c.name, observedOnly: c.mode === 'observe' }), plan, created };
+  }
+
+  async cancel(ref: WorkloadRef, actor: { userEntityRef: string }): Promise<void> {
+    const c = this.controller(ref.cluster);
+    const adapter = this.adapterFor(ref.kind);
+    const obj = await c.client.read({ apiVersion: adapter.apiVersion, kind: ref.kind, namespace: ref.namespace, name: ref.name });
+    if (!obj) throw new NotFoundError(`${ref.kind} ${ref.namespace}/${ref.name} does not exist in cluster ${ref.cluster}`);
+    await c.client.objects.delete(obj, undefined, undefined, undefined, undefined, 'Background');
+    await this.record(c, obj, 'Cancelled', actor.userEntityRef, `Deleted by ${actor.userEntityRef}`);
+  }
+
+  async setSuspended(ref: WorkloadRef, suspended: boolean, actor: { userEntityRef: string }): Promise<void> {
+    const c = this.controller(ref.cluster);
+    const adapter = this.adapterFor(ref.kind);
+    const written = await c.client.update({ apiVersion: adapter.apiVersion, kind: ref.kind, namespace: ref.namespace, name: ref.name }, current => {
+      const { [holdAnnotation]: _held, ...rest } = current.metadata.annotations ?? {};
+      if (!suspended) {
+        current.metadata.annotations = rest;
+        return current;
+      }
+      const next = withAdmission(adapter.suspendPatch(current), undefined);
+      next.metadata.annotations = { ...next.metadata.annotations, [holdAnnotation]: 'true' };
+      return next;
+    });
+    if (!written) throw new NotFoundError(`${ref.kind} ${ref.namespace}/${ref.name} does not exist in cluster ${ref.cluster}`);
+    const message = suspended ? `Suspended by ${actor.userEntityRef}; it stays out of the queue until released` : `Released by ${actor.userEntityRef}; queued again`;
+    await this.record(c, written, suspended ? 'Suspended' : 'Released', actor.userEntityRef, message);
+    c.kick();
+  }
+
+  async events(ref: WorkloadRef): Promise<WorkloadEvent[]> {
+    return readEvents(this.controller(ref.cluster).client, ref);
+  }
+
+  subscribe(listener: (change: WorkloadChange) => void): () => void {
+    const offs = this.controllers.map(c =>
+      c.onWorkloadChange((type, tracked) => {
+        try {
+          listener({ type, workload: this.summary(c, tracked) });
+        } catch (e) {
+          this.logger.warn(`workload change listener failed: ${(e as Error).message}`);
+        }
+      }),
+    );
+    return () => offs.forEach(off => off());
+  }
+
+  private async record(c: ClusterController, obj: WorkloadObject, decision: string, actor: string, message: string) {
+    try {
+      await writeEvent(c.client, obj, 'Normal', decision, message);
+    } catch (e) {
+      this.logger.warn(`could not write the ${decision} event of ${obj.metadata.namespace}/${obj.metadata.name}: ${(e as Error).message}`);
+    }
+    await this.decisions.record(decisionAbout(c.name, obj, { decision, message, actor }));
+  }
+}

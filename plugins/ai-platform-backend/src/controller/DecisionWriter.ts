@@ -1,0 +1,179 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { WorkloadObject, WorkloadOutcome } from '@internal/plugin-ai-platform-node';
+import { appendTo, type Admission, type Decision, type Engine } from '@internal/plugin-ai-platform-scheduler';
+import type { ClusterClient } from '../clusters/ClusterClient';
+import type { DecisionRecord, DecisionStore } from '../service/types';
+import { readAdmission, withAdmission, type RecordedAdmission } from '../workloads/admissionAnnotation';
+import { writeEvent } from './events';
+import type { TrackedWorkload } from './ClusterController';
+
+/** Writes in flight at once; each touches its own object, and an API server takes them in parallel. */
+const writeConcurrency = 16;
+
+/** Runs each group's decisions in order, `writeConcurrency` groups at a time; false once one fails (the rest are not started). */
+async function inParallel(groups: Decision[][], one: (d: Decision) => Promise<boolean>): Promise<boolean> {
+  let ok = true;
+  let next = 0;
+  const worker = async () => {
+    while (ok && next < groups.length) {
+      for (const decision of groups[next++]) ok = ok && (await one(decision));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(writeConcurrency, groups.length) }, worker));
+  return ok;
+}
+
+/**
+ * What the cluster must see of one schedule() call. Its cycles run at the
+ * same instant, so one workload may be admitted and preempted (even several
+ * times) within it; only the last word counts. A workload admitted and taken
+ * back in the same call never reached the cluster and is left alone; one that
+ * was admitted before and is admitted again gets its eviction written first.
+ */
+export function netEffect(decisions: Decision[], workloads: Map<string, TrackedWorkload>): { evictions: Decision[]; admissions: Decision[][] } {
+  const byWorkload = new Map<string, Decision[]>();
+  for (const d of decisions) appendTo(byWorkload, d.workload, d);
+  const evictions: Decision[] = [];
+  const admissions: Decision[][] = [];
+  for (const [key, list] of byWorkload) {
+    const obj = workloads.get(key)?.obj;
+    const admittedOnCluster = obj !== undefined && readAdmission(obj) !== undefined;
+    const last = list[list.length - 1];
+    const eviction = list.find(d => d.type !== 'Admitted');
+    if (last.type === 'Admitted') admissions.push(admittedOnCluster && eviction ? [eviction, last] : [last]);
+    else if (admittedOnCluster) evictions.push(last);
+  }
+  return { evictions, admissions };
+}
+
+/** A DecisionStore record about a workload object. */
+export function decisionAbout(cluster: string, obj: WorkloadObject, fields: Partial<DecisionRecord> & { decision: string }): DecisionRecord {
+  return {
+    cluster,
+    namespace: obj.metadata.namespace,
+    kind: obj.kind,
+    name: obj.metadata.name,
+    uid: obj.metadata.uid ?? '',
+    actor: 'controller',
+    time: new Date(),
+    ...fields,
+  };
+}
+
+function refOf(obj: WorkloadObject) {
+  return { apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name };
+}
+
+function describeAdmission(admission: Admission): string {
+  const sets = admission.podSets.map(ps => {
+    const flavors = Object.entries(ps.flavors).map(([resource, flavor]) => `${resource}=${flavor}`).join(', ');
+    return `${ps.name} (${ps.count} pods: ${flavors || 'no quota resources'})`;
+  });
+  return `Admitted by ClusterQueue ${admission.clusterQueue}: ${sets.join('; ')}`;
+}
+
+/**
+ * Carries decisions to the cluster: one write per decision (with 409
+ * retries), one core/v1 Event on the object, one DecisionStore record.
+ */
+export class DecisionWriter {
+  constructor(
+    private readonly cluster: string,
+    private readonly client: ClusterClient,
+    private readonly store: DecisionStore,
+    private readonly logger: LoggerService,
+    private readonly remember: (tracked: TrackedWorkload | undefined, obj: WorkloadObject) => void,
+  ) {}
+
+  /**
+   * Applies the decisions of one schedule() call: evictions first, then the
+   * admissions, several at a time (each touches its own object, and the
+   * engine already reserved their quota). False when one could not be
+   * written and the engine must be rebuilt from the objects.
+   */
+  async apply(decisions: Decision[], workloads: Map<string, TrackedWorkload>, engine: Engine, stillLeader: () => boolean): Promise<boolean> {
+    const one = async (decision: Decision): Promise<boolean> => {
+      if (!stillLeader()) {
+        this.logger.warn(`lost the lease with decisions in hand; the new leader decides again`);
+        return false;
+      }
+      const tracked = workloads.get(decision.workload);
+      if (!tracked) return false;
+      try {
+        if (decision.type === 'Admitted') await this.admit(tracked, decision.admission, engine);
+        else await this.evict(tracked, decision);
+        return true;
+      } catch (e) {
+        this.logger.error(`${decision.type} of ${decision.workload} could not be written: ${(e as Error).message}`);
+        return false;
+      }
+    };
+    const { evictions, admissions } = netEffect(decisions, workloads);
+    // Evictions first, so the admitted pods find the room their quota promises.
+    return (await inParallel(evictions.map(d => [d]), one)) && inParallel(admissions, one);
+  }
+
+  private async admit(tracked: TrackedWorkload, admission: Admission, engine: Engine) {
+    const recorded: RecordedAdmission = { ...admission, admittedAt: Date.now() };
+    const written = await this.client.update(
+      refOf(tracked.obj),
+      current => (readAdmission(current) ? undefined : withAdmission(tracked.adapter.admitPatch(current, admission, engine.queueConfig.flavors), recorded)),
+      { known: tracked.obj },
+    );
+    if (!written) {
+      engine.remove(tracked.key, 'deleted');
+      return;
+    }
+    this.remember(tracked, written);
+    if (readAdmission(written)?.admittedAt !== recorded.admittedAt) {
+      this.logger.warn(`${tracked.key} was already admitted; keeping the admission on the object`);
+      throw new Error('admission annotation already present');
+    }
+    const message = describeAdmission(admission);
+    await this.report(written, 'Normal', 'Admitted', message, { decision: 'Admitted', clusterQueue: admission.clusterQueue, assignment: admission });
+  }
+
+  private async evict(tracked: TrackedWorkload, decision: Exclude<Decision, { type: 'Admitted' }>) {
+    const written = await this.client.update(
+      refOf(tracked.obj),
+      current => (readAdmission(current) || !tracked.adapter.isSuspended(current) ? withAdmission(tracked.adapter.suspendPatch(current), undefined) : undefined),
+      { known: tracked.obj },
+    );
+    if (!written) return;
+    this.remember(tracked, written);
+    await this.report(written, 'Warning', decision.type, decision.message, { decision: decision.type, clusterQueue: decision.clusterQueue, reason: decision.reason });
+  }
+
+  /** Suspends a workload that runs without our admission. */
+  async suspendOnSight(tracked: TrackedWorkload, why: string) {
+    const written = await this.client.update(
+      refOf(tracked.obj),
+      current => (tracked.adapter.isSuspended(current) && !readAdmission(current) ? undefined : withAdmission(tracked.adapter.suspendPatch(current), undefined)),
+      { known: tracked.obj },
+    );
+    if (!written) return;
+    this.remember(tracked, written);
+    await this.report(written, 'Normal', 'Suspended', `Suspended by the AI platform: ${why}`, { decision: 'Suspended' });
+  }
+
+  async finished(tracked: TrackedWorkload, outcome: WorkloadOutcome) {
+    await this.record(tracked.obj, { decision: 'Finished', reason: outcome, message: `${tracked.obj.kind} ${outcome?.toLowerCase()}; its quota is released` });
+  }
+
+  private async report(obj: WorkloadObject, type: 'Normal' | 'Warning', reason: string, message: string, record: Partial<DecisionRecord> & { decision: string }) {
+    await this.record(obj, { message, ...record });
+    try {
+      await writeEvent(this.client, obj, type, reason, message);
+    } catch (e) {
+      this.logger.warn(`could not write the ${reason} event of ${obj.kind} ${obj.metadata.namespace}/${obj.metadata.name}: ${(e as Error).message}`);
+    }
+  }
+
+  private async record(obj: WorkloadObject, record: Partial<DecisionRecord> & { decision: string }) {
+    try {
+      await this.store.record(decisionAbout(this.cluster, obj, record));
+    } catch (e) {
+      this.logger.error(`could not record the ${record.decision} decision of ${obj.metadata.namespace}/${obj.metadata.name}: ${(e as Error).message}`);
+    }
+  }
+}

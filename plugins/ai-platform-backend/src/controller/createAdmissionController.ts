@@ -1,0 +1,63 @@
+import { hostname } from 'node:os';
+import type { LoggerService, RootConfigService } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import type { WorkloadKindAdapter } from '@internal/plugin-ai-platform-node';
+import { parseEngineOptions } from '@internal/plugin-ai-platform-scheduler';
+import { readClusters } from '../clusters/readClusters';
+import type { DecisionStore, WorkloadService } from '../service/types';
+import { builtinWorkloadKinds } from '../workloads/adapters';
+import { AdmissionService } from './AdmissionService';
+import { ClusterController } from './ClusterController';
+import type { LeaseTiming } from './LeaderLease';
+
+export interface AdmissionControllerOptions {
+  config: RootConfigService;
+  logger: LoggerService;
+  decisions: DecisionStore;
+  /** Adapters from the workload-kinds extension point; they replace built-ins of the same apiVersion and kind. */
+  extraKinds?: WorkloadKindAdapter[];
+  leaseTiming?: LeaseTiming;
+}
+
+/** The running admission controller: the WorkloadService plus its lifecycle. */
+export interface AdmissionController {
+  service: WorkloadService;
+  controllers: ClusterController[];
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function mergeKinds(extra: WorkloadKindAdapter[]): WorkloadKindAdapter[] {
+  const byKey = new Map(builtinWorkloadKinds.map(a => [`${a.apiVersion}/${a.kind}`, a]));
+  for (const a of extra) byKey.set(`${a.apiVersion}/${a.kind}`, a);
+  return [...byKey.values()];
+}
+
+/**
+ * Builds one ClusterController per configured cluster, reading
+ * `aiPlatform.queues` (Kueue objects merged with each cluster's own) and
+ * `aiPlatform.engine` (fair sharing, waitForPodsReady).
+ */
+export function createAdmissionController(options: AdmissionControllerOptions): AdmissionController {
+  const { config, logger, decisions } = options;
+  const queues = config.getOptional('aiPlatform.queues') ?? [];
+  if (!Array.isArray(queues)) throw new InputError('aiPlatform.queues must be a list of Kueue objects (ResourceFlavor, ClusterQueue, LocalQueue, ...)');
+  const engineOptions = parseEngineOptions(config.getOptional('aiPlatform.engine') as Record<string, unknown> | undefined);
+  const adapters = mergeKinds(options.extraKinds ?? []);
+  const identity = `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const controllers = readClusters(config).map(
+    connection =>
+      new ClusterController({ connection, adapters, decisions, logger, queueObjects: queues, engineOptions, identity, leaseTiming: options.leaseTiming }),
+  );
+  if (controllers.length === 0) logger.warn('no clusters configured for the AI platform: add kubernetes.clusterLocatorMethods (type config) or aiPlatform.kubeconfig');
+  return {
+    service: new AdmissionService(controllers, adapters, decisions, logger),
+    controllers,
+    start: async () => {
+      await Promise.all(controllers.map(c => c.start()));
+    },
+    stop: async () => {
+      await Promise.all(controllers.map(c => c.stop()));
+    },
+  };
+}

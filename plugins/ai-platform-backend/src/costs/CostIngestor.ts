@@ -1,0 +1,88 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { ClusterConnection } from '../clusters/readClusters';
+import { ClusterClient } from '../clusters/ClusterClient';
+import type { CostLedger } from './CostLedger';
+import { NodeInfo, podIntervals, PodLike } from './intervals';
+import { nodeSnapshot, type NodeCapacityLedger, type NodeLike, type NodeSnapshot } from './NodeCapacity';
+
+interface FlavorLike {
+  metadata: { name: string };
+  spec?: { nodeLabels?: Record<string, string> };
+}
+
+/** The flavor whose nodeLabels a node carries (the most specific match). */
+function flavorOf(labels: Record<string, string>, flavors: FlavorLike[]): string | undefined {
+  let best: { name: string; size: number } | undefined;
+  for (const f of flavors) {
+    const wanted = Object.entries(f.spec?.nodeLabels ?? {});
+    if (wanted.length && wanted.every(([k, v]) => labels[k] === v) && (!best || wanted.length > best.size)) {
+      best = { name: f.metadata.name, size: wanted.length };
+    }
+  }
+  return best?.name;
+}
+
+/**
+ * Feeds the ledger from every cluster's pods: a full list per cluster on
+ * each pass (list is what a relist after a watch gap does anyway), so a
+ * restart, a reconnect or a missed event only delays accounting, never
+ * changes it. A cluster that cannot be reached is skipped and retried.
+ */
+export class CostIngestor {
+  constructor(
+    private readonly clusters: ClusterConnection[],
+    private readonly ledger: CostLedger,
+    private readonly logger: LoggerService,
+    /** Records node GPU capacity from the same node list, for fleet idle. */
+    private readonly capacity?: NodeCapacityLedger,
+  ) {}
+
+  async syncCluster(cluster: ClusterConnection, now = Date.now()): Promise<{ intervals: number; closed: number }> {
+    const client = new ClusterClient(cluster.kubeConfig);
+    const [pods, nodes, namespaces, flavors] = await Promise.all([
+      client.core.listPodForAllNamespaces(),
+      client.core.listNode(),
+      client.core.listNamespace(),
+      client.objects
+        .list('kueue.x-k8s.io/v1beta1', 'ResourceFlavor')
+        .then(r => r.items as unknown as FlavorLike[])
+        .catch(() => [] as FlavorLike[]),
+    ]);
+    const nodeInfo = new Map<string, NodeInfo>();
+    for (const n of nodes.items) {
+      const labels = n.metadata?.labels ?? {};
+      nodeInfo.set(n.metadata!.name!, {
+        gpuProduct: labels['nvidia.com/gpu.product'],
+        replicas: labels['nvidia.com/gpu.replicas'] ? Number(labels['nvidia.com/gpu.replicas']) : undefined,
+        flavor: flavorOf(labels, flavors),
+      });
+    }
+    await this.capacity?.record(
+      cluster.name,
+      nodes.items
+        .map(n => nodeSnapshot(n as unknown as NodeLike, nodeInfo.get(n.metadata?.name ?? '')))
+        .filter((n): n is NodeSnapshot => n !== undefined),
+      now,
+    );
+    const teams = new Map(namespaces.items.map(ns => [ns.metadata!.name!, ns.metadata?.labels?.['ai-platform.io/team']]));
+    const intervals = pods.items.flatMap(p => {
+      const pod = p as unknown as PodLike;
+      return podIntervals(cluster.name, pod, nodeInfo.get(pod.spec?.nodeName ?? ''), teams.get(pod.metadata.namespace ?? ''));
+    });
+    await this.ledger.ingest(intervals, now);
+    const closed = await this.ledger.closeVanished(cluster.name, new Set(pods.items.map(p => p.metadata!.uid!)));
+    return { intervals: intervals.length, closed };
+  }
+
+  /** One pass over every cluster. */
+  async sync(): Promise<void> {
+    for (const cluster of this.clusters) {
+      try {
+        const { intervals, closed } = await this.syncCluster(cluster);
+        this.logger.debug(`Cost ledger: ${intervals} GPU intervals from cluster ${cluster.name}, ${closed} closed for vanished pods`);
+      } catch (e) {
+        this.logger.warn(`Cost ledger: cannot read pods of cluster ${cluster.name}, will retry: ${(e as Error).message}`);
+      }
+    }
+  }
+}

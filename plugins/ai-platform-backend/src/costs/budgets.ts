@@ -1,0 +1,155 @@
+import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import type { Config } from '@backstage/config';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import type { Knex } from 'knex';
+import type { CostLedger } from './CostLedger';
+import { formatMicros, toMicros } from './money';
+import type { BudgetStatus } from '@internal/plugin-ai-platform-common';
+
+export type { BudgetStatus };
+
+/** Thresholds (percent of budget) that notify the team. */
+export const budgetThresholds = [50, 80, 100] as const;
+
+const DAY = 86_400_000;
+
+/** Monthly budgets per team from `aiPlatform.budgets: [{ team, monthly: "5000.00" }]`. */
+export function readBudgets(config: Config): Map<string, number> {
+  const budgets = new Map<string, number>();
+  for (const [i, b] of (config.getOptionalConfigArray('aiPlatform.budgets') ?? []).entries()) {
+    try {
+      budgets.set(b.getString('team'), toMicros(b.getString('monthly')));
+    } catch (e) {
+      throw new Error(`aiPlatform.budgets[${i}]: ${(e as Error).message}`);
+    }
+  }
+  return budgets;
+}
+
+/** The Group entity annotation that sets a team's monthly GPU budget, e.g. "5000.00". */
+export const monthlyBudgetAnnotation = 'ai-platform.io/monthly-gpu-budget';
+
+/** A team's monthly budget in micro-units and where it is set. */
+export interface TeamBudget {
+  micros: number;
+  source: 'config' | 'group';
+}
+
+/**
+ * Monthly budgets per team: `aiPlatform.budgets`, and the
+ * `ai-platform.io/monthly-gpu-budget` annotation of Group entities (the
+ * team is the group's name), read from the catalog on `refresh()`.
+ * Config wins when both set one. An invalid annotation is logged with the
+ * entity ref and ignored; a failed refresh keeps the last good groups.
+ */
+export class TeamBudgets {
+  private fromGroups = new Map<string, number>();
+  private readonly reported = new Set<string>();
+
+  constructor(
+    private readonly fromConfig: Map<string, number>,
+    private readonly catalog?: { catalog: CatalogService; auth: AuthService; logger: LoggerService },
+  ) {}
+
+  /** Budgets now, config over groups. */
+  current(): Map<string, TeamBudget> {
+    const out = new Map<string, TeamBudget>();
+    for (const [team, micros] of this.fromGroups) out.set(team, { micros, source: 'group' });
+    for (const [team, micros] of this.fromConfig) out.set(team, { micros, source: 'config' });
+    return out;
+  }
+
+  /** Re-reads the Group annotations through the catalog with the plugin's own credentials. */
+  async refresh(): Promise<void> {
+    if (!this.catalog) return;
+    const { catalog, auth, logger } = this.catalog;
+    const { items } = await catalog.getEntities(
+      {
+        filter: { kind: 'Group', [`metadata.annotations.${monthlyBudgetAnnotation}`]: CATALOG_FILTER_EXISTS },
+        fields: ['kind', 'metadata.name', 'metadata.namespace', 'metadata.annotations'],
+      },
+      { credentials: await auth.getOwnServiceCredentials() },
+    );
+    const groups = new Map<string, number>();
+    for (const entity of items) {
+      const value = entity.metadata.annotations?.[monthlyBudgetAnnotation];
+      if (value === undefined) continue;
+      const ref = stringifyEntityRef(entity);
+      try {
+        groups.set(entity.metadata.name, toMicros(value));
+      } catch (e) {
+        const key = `${ref}|${value}`;
+        if (!this.reported.has(key)) {
+          this.reported.add(key);
+          logger.warn(`${ref}: annotation ${monthlyBudgetAnnotation} ${(e as Error).message}; the group's budget is ignored until it is fixed`);
+        }
+        continue;
+      }
+      if (this.fromConfig.has(entity.metadata.name) && !this.reported.has(ref)) {
+        this.reported.add(ref);
+        logger.info(`${ref}: annotation ${monthlyBudgetAnnotation} is overridden by aiPlatform.budgets for team ${entity.metadata.name}`);
+      }
+    }
+    this.fromGroups = groups;
+  }
+}
+
+/**
+ * Spend against budget for the month containing `now`, with a forecast that
+ * extends the last seven days' daily rate to the end of the month.
+ */
+export async function budgetStatus(ledger: CostLedger, budgets: Map<string, TeamBudget>, now: number): Promise<BudgetStatus[]> {
+  const d = new Date(now);
+  const monthStart = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+  const monthEnd = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+  const month = new Date(monthStart).toISOString().slice(0, 7);
+  const rows = await ledger.showback({ from: Math.min(monthStart, now - 7 * DAY), to: now, aggregate: 'team', now });
+  const out: BudgetStatus[] = [];
+  for (const [team, { micros: budgetMicros, source }] of budgets) {
+    const mine = rows.filter(r => r.key === team);
+    const spent = mine.filter(r => r.day >= month).reduce((s, r) => s + r.costMicros, 0);
+    const lastWeek = mine.filter(r => Date.parse(`${r.day}T00:00:00Z`) >= now - 7 * DAY).reduce((s, r) => s + r.costMicros, 0);
+    const forecast = spent + Math.round((lastWeek / 7) * ((monthEnd - now) / DAY));
+    out.push({
+      team,
+      month,
+      budgetMicros,
+      source,
+      spentMicros: spent,
+      forecastMicros: forecast,
+      spentRatio: budgetMicros ? spent / budgetMicros : 0,
+      forecastRatio: budgetMicros ? forecast / budgetMicros : 0,
+    });
+  }
+  return out;
+}
+
+/** A notification to send: the team crossed a threshold this month. */
+export interface BudgetAlert {
+  team: string;
+  threshold: number;
+  title: string;
+  description: string;
+}
+
+/** Thresholds newly crossed (recorded so each notifies once per month). */
+export async function newBudgetAlerts(db: Knex, statuses: BudgetStatus[], now: number, currency: string): Promise<BudgetAlert[]> {
+  const alerts: BudgetAlert[] = [];
+  for (const s of statuses) {
+    for (const threshold of budgetThresholds) {
+      if (s.spentRatio * 100 < threshold) continue;
+      const key = { team: s.team, month: s.month, threshold };
+      if (await db('ai_platform_budget_alerts').where(key).first()) continue;
+      await db('ai_platform_budget_alerts').insert({ ...key, sent_ms: now }).onConflict(['team', 'month', 'threshold']).ignore();
+      alerts.push({
+        team: s.team,
+        threshold,
+        title: `${s.team} has used ${Math.round(s.spentRatio * 100)} % of its ${s.month} GPU budget`,
+        description: `Spent ${formatMicros(s.spentMicros)} of ${formatMicros(s.budgetMicros)} ${currency}; at the last 7 days' rate the month ends at ${formatMicros(s.forecastMicros)} ${currency}.`,
+      });
+    }
+  }
+  return alerts;
+}

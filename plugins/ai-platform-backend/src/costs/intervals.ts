@@ -1,0 +1,185 @@
+/**
+ * GPU allocation intervals from pod lifecycle: a pod holds its GPUs from the
+ * moment it starts running until its containers terminate or it is deleted.
+ * Derived from the pod's own timestamps, so re-reading the same pod (restart,
+ * relist, watch reconnect) yields the same interval.
+ */
+
+export interface PodLike {
+  metadata: {
+    uid?: string;
+    name?: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    ownerReferences?: Array<{
+      kind: string;
+      name: string;
+      controller?: boolean;
+    }>;
+    deletionTimestamp?: string | Date;
+  };
+  spec?: {
+    nodeName?: string;
+    containers?: Array<{
+      resources?: {
+        requests?: Record<string, string>;
+        limits?: Record<string, string>;
+      };
+    }>;
+  };
+  status?: {
+    phase?: string;
+    startTime?: string | Date;
+    conditions?: Array<{
+      type: string;
+      status: string;
+      lastTransitionTime?: string | Date;
+    }>;
+    containerStatuses?: Array<{
+      state?: { terminated?: { finishedAt?: string | Date } };
+    }>;
+  };
+}
+
+export interface NodeInfo {
+  /** nvidia.com/gpu.product */
+  gpuProduct?: string;
+  /** ResourceFlavor whose nodeLabels the node carries. */
+  flavor?: string;
+  /** Time-slicing replicas per GPU (nvidia.com/gpu.replicas). */
+  replicas?: number;
+}
+
+export interface GpuInterval {
+  /** pod uid + resource: the ledger's identity. */
+  podUid: string;
+  resource: string;
+  cluster: string;
+  namespace: string;
+  pod: string;
+  node?: string;
+  workload: string;
+  team?: string;
+  queue?: string;
+  flavor?: string;
+  gpuProduct?: string;
+  count: number;
+  /** Each device is shareNum/shareDen of a whole GPU (MIG, time-slicing). */
+  shareNum: number;
+  shareDen: number;
+  start: number;
+  /** undefined while the pod still runs */
+  end?: number;
+}
+
+/** Slices of a whole GPU per MIG profile name (A100/H100: 7 compute slices). */
+export function migShare(
+  resource: string,
+): { num: number; den: number } | undefined {
+  const match = /^nvidia\.com\/mig-(\d+)g\./.exec(resource);
+  return match ? { num: Number(match[1]), den: 7 } : undefined;
+}
+
+/** GPU resources: whole GPUs, time-sliced replicas, MIG slices. */
+export const isGpuResource = (r: string) =>
+  r === 'nvidia.com/gpu' ||
+  r === 'nvidia.com/gpu.shared' ||
+  r.startsWith('nvidia.com/mig-');
+
+const ms = (t: string | Date | undefined) =>
+  t === undefined ? undefined : new Date(t).getTime();
+
+/** What share of a whole GPU one device of `resource` is on a node (MIG slice, time-sliced replica). */
+export function deviceShare(resource: string, node: NodeInfo | undefined): { num: number; den: number } {
+  return (
+    migShare(resource) ??
+    (resource === 'nvidia.com/gpu.shared'
+      ? { num: 1, den: Math.max(1, node?.replicas ?? 1) }
+      : { num: 1, den: 1 })
+  );
+}
+
+/** When the pod started holding its devices: Running since startTime (or Ready), never if it never started. */
+function startOf(pod: PodLike): number | undefined {
+  const phase = pod.status?.phase;
+  if (!phase || phase === 'Pending') return undefined;
+  const ready = pod.status?.conditions?.find(
+    c => c.type === 'PodScheduled' && c.status === 'True',
+  );
+  return ms(pod.status?.startTime) ?? ms(ready?.lastTransitionTime);
+}
+
+/** When it stopped: last container termination, else its deletion. */
+function endOf(pod: PodLike): number | undefined {
+  const phase = pod.status?.phase;
+  const finished = (pod.status?.containerStatuses ?? [])
+    .map(c => ms(c.state?.terminated?.finishedAt))
+    .filter((t): t is number => t !== undefined);
+  if ((phase === 'Succeeded' || phase === 'Failed') && finished.length)
+    return Math.max(...finished);
+  return ms(pod.metadata.deletionTimestamp);
+}
+
+/** The intervals of one pod (one per GPU resource it requests); empty when it never ran or uses no GPU. */
+export function podIntervals(
+  cluster: string,
+  pod: PodLike,
+  node: NodeInfo | undefined,
+  namespaceTeam?: string,
+): GpuInterval[] {
+  const start = startOf(pod);
+  if (start === undefined || !pod.metadata.uid) return [];
+  const totals = new Map<string, number>();
+  for (const c of pod.spec?.containers ?? []) {
+    for (const [resource, value] of Object.entries({
+      ...c.resources?.limits,
+      ...c.resources?.requests,
+    })) {
+      if (isGpuResource(resource))
+        totals.set(resource, (totals.get(resource) ?? 0) + Number(value));
+    }
+  }
+  const labels = pod.metadata.labels ?? {};
+  const owner =
+    pod.metadata.ownerReferences?.find(o => o.controller) ??
+    pod.metadata.ownerReferences?.[0];
+  // A Deployment's pods belong to a ReplicaSet named "<deployment>-<pod-template-hash>".
+  const hash = labels['pod-template-hash'];
+  const deployment =
+    owner?.kind === 'ReplicaSet' && hash && owner.name.endsWith(`-${hash}`)
+      ? owner.name.slice(0, -hash.length - 1)
+      : undefined;
+  const workload =
+    labels['serving.kserve.io/inferenceservice'] ??
+    labels['leaderworkerset.sigs.k8s.io/name'] ??
+    labels['jobset.sigs.k8s.io/jobset-name'] ??
+    labels['batch.kubernetes.io/job-name'] ??
+    labels['job-name'] ??
+    deployment ??
+    owner?.name ??
+    pod.metadata.name!;
+  const end = endOf(pod);
+  return [...totals]
+    .filter(([, count]) => count > 0)
+    .map(([resource, count]) => {
+      const share = deviceShare(resource, node);
+      return {
+        podUid: pod.metadata.uid!,
+        resource,
+        cluster,
+        namespace: pod.metadata.namespace ?? 'default',
+        pod: pod.metadata.name!,
+        node: pod.spec?.nodeName,
+        workload,
+        team: labels['ai-platform.io/team'] ?? namespaceTeam,
+        queue: labels['kueue.x-k8s.io/queue-name'],
+        flavor: node?.flavor,
+        gpuProduct: node?.gpuProduct,
+        count,
+        shareNum: share.num,
+        shareDen: share.den,
+        start,
+        end: end !== undefined ? Math.max(start, end) : undefined,
+      };
+    });
+}

@@ -1,0 +1,1 @@
+export { KnexDecisionStore, migrateDecisionStore } from './KnexDecisionStore';

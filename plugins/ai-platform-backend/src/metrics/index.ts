@@ -1,0 +1,1 @@
+export { WorkloadMetrics } from './WorkloadMetrics';

@@ -1,0 +1,73 @@
+import request from 'supertest';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { aiPlatformPlugin } from './plugin';
+
+jest.setTimeout(60_000);
+
+describe('aiPlatformPlugin', () => {
+  it('starts without clusters and serves its API under /api/ai-platform', async () => {
+    const backend = await startTestBackend({
+      features: [
+        aiPlatformPlugin,
+        mockServices.rootConfig.factory({ data: { aiPlatform: { metrics: { pollIntervalSeconds: 60 } } } }),
+      ],
+    });
+    try {
+      const health = await request(backend.server).get('/api/ai-platform/health');
+      expect(health.status).toBe(200);
+      expect(health.body).toEqual({ status: 'ok' });
+
+      // The test backend treats a request without a token as the mock user; this header is "no credentials".
+      const anonymous = await request(backend.server)
+        .get('/api/ai-platform/workloads')
+        .set('Authorization', mockCredentials.none.header());
+      expect(anonymous.status).toBe(401);
+
+      const signedIn = await request(backend.server)
+        .get('/api/ai-platform/workloads')
+        .set('Authorization', mockCredentials.user.header());
+      expect(signedIn.status).toBe(200);
+      expect(signedIn.body).toEqual({ items: [], total: 0 });
+
+      const clusters = await request(backend.server)
+        .get('/api/ai-platform/clusters')
+        .set('Authorization', mockCredentials.user.header());
+      expect(clusters.body).toEqual([]);
+
+      const badSubmit = await request(backend.server)
+        .post('/api/ai-platform/workloads')
+        .set('Authorization', mockCredentials.user.header())
+        .send({ manifest: { kind: 'Job', metadata: { name: 'x' } } });
+      expect(badSubmit.status).toBe(400);
+      expect(badSubmit.body.error.message).toMatch(/metadata\.namespace/);
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it('registers the workload resource type and its isWorkloadOwner rule with the permission framework', async () => {
+    const backend = await startTestBackend({ features: [aiPlatformPlugin] });
+    try {
+      const res = await request(backend.server)
+        .get('/api/ai-platform/.well-known/backstage/permissions/metadata')
+        .set('Authorization', mockCredentials.service.header());
+      expect(res.status).toBe(200);
+      expect(res.body.rules).toEqual([
+        expect.objectContaining({ name: 'IS_WORKLOAD_OWNER', resourceType: 'ai-platform-workload' }),
+      ]);
+      expect(res.body.permissions.map((p: { name: string }) => p.name).sort()).toEqual([
+        'ai-platform.admin',
+        'ai-platform.cost.read',
+        'ai-platform.workload.create',
+        'ai-platform.workload.read',
+        'ai-platform.workload.update',
+      ]);
+    } finally {
+      await backend.stop();
+    }
+  });
+});

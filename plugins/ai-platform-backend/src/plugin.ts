@@ -1,0 +1,153 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import {
+  aiPlatformPermissions,
+  AI_WORKLOAD_RESOURCE_TYPE,
+} from '@internal/plugin-ai-platform-common';
+import {
+  aiPlatformWorkloadKindsExtensionPoint,
+  type WorkloadKindAdapter,
+} from '@internal/plugin-ai-platform-node';
+import { createAdmissionController } from './controller';
+import { createCostAccounting } from './costs';
+import { KnexDecisionStore } from './database';
+import { WorkloadMetrics } from './metrics';
+import {
+  parseWorkloadResourceId,
+  workloadResourceRef,
+  workloadRules,
+} from './permissions';
+import { createRouter } from './routes/router';
+import { publishWorkloadSignals } from './routes/signals';
+
+/** The ai-platform backend plugin: admission controller, REST API, signals and metrics. */
+export const aiPlatformPlugin = createBackendPlugin({
+  pluginId: 'ai-platform',
+  register(env) {
+    const workloadKinds: WorkloadKindAdapter[] = [];
+    env.registerExtensionPoint(aiPlatformWorkloadKindsExtensionPoint, {
+      addWorkloadKinds(...adapters) {
+        workloadKinds.push(...adapters);
+      },
+    });
+
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        userInfo: coreServices.userInfo,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
+        signals: signalsServiceRef,
+        notifications: notificationService,
+        auditor: coreServices.auditor,
+        auth: coreServices.auth,
+        catalog: catalogServiceRef,
+      },
+      async init({
+        config,
+        logger,
+        database,
+        httpRouter,
+        httpAuth,
+        userInfo,
+        permissions,
+        permissionsRegistry,
+        scheduler,
+        lifecycle,
+        signals,
+        notifications,
+        auditor,
+        auth,
+        catalog,
+      }) {
+        const decisions = await KnexDecisionStore.create({ database });
+        const controller = createAdmissionController({
+          config,
+          logger,
+          decisions,
+          extraKinds: workloadKinds,
+        });
+        const workloads = controller.service;
+        lifecycle.addStartupHook(() => controller.start());
+        lifecycle.addShutdownHook(() => controller.stop());
+
+        permissionsRegistry.addResourceType({
+          resourceRef: workloadResourceRef,
+          permissions: aiPlatformPermissions.filter(
+            p => 'resourceType' in p && p.resourceType === AI_WORKLOAD_RESOURCE_TYPE,
+          ),
+          rules: Object.values(workloadRules),
+          getResources: refs =>
+            Promise.all(
+              refs.map(id => {
+                const ref = parseWorkloadResourceId(id);
+                return ref ? workloads.getWorkload(ref) : undefined;
+              }),
+            ),
+        });
+        permissionsRegistry.addPermissions(
+          aiPlatformPermissions.filter(p => !('resourceType' in p)),
+        );
+
+        httpRouter.use(
+          await createRouter({
+            workloads,
+            decisions,
+            httpAuth,
+            permissions,
+            userInfo,
+            auditor,
+            logger,
+            ruleset: permissionsRegistry.getPermissionRuleset(workloadResourceRef),
+            access: {
+              teamScoped:
+                config.getOptionalBoolean('aiPlatform.permissions.teamScoped') ?? true,
+              adminGroups:
+                config.getOptionalStringArray('aiPlatform.permissions.adminGroups') ?? [],
+            },
+          }),
+        );
+        const costs = await createCostAccounting({
+          config,
+          database,
+          logger,
+          scheduler,
+          httpAuth,
+          userInfo,
+          permissions,
+          notifications,
+          catalog,
+          auth,
+          lookupWorkload: ref => workloads.getWorkload(ref),
+        });
+        httpRouter.use(costs.router);
+        httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+
+        const stopSignals = publishWorkloadSignals({ workloads, signals, logger });
+        lifecycle.addShutdownHook(stopSignals);
+
+        const metrics = new WorkloadMetrics(workloads);
+        const pollSeconds =
+          config.getOptionalNumber('aiPlatform.metrics.pollIntervalSeconds') ?? 15;
+        await scheduler.scheduleTask({
+          id: 'ai-platform-metrics',
+          scope: 'local',
+          frequency: { seconds: pollSeconds },
+          timeout: { seconds: Math.max(30, pollSeconds * 2) },
+          fn: () => metrics.poll(),
+        });
+      },
+    });
+  },
+});

@@ -1,0 +1,71 @@
+import type { WorkloadObject } from '@internal/plugin-ai-platform-node';
+import { at, conditionOutcome, defineAdapter, fieldSuspension } from './defineAdapter';
+import type { PodSpecLike, PodSlot } from './podSets';
+
+interface JobSpec {
+  parallelism?: number;
+  completions?: number;
+  template?: { spec?: PodSpecLike };
+}
+
+function jobSlot(name: string, spec: JobSpec, multiplier = 1): PodSlot {
+  const spec2 = spec.template?.spec;
+  if (!spec2) throw new Error(`pod set ${name} has no pod template (spec.template.spec)`);
+  return { name, count: (spec.parallelism ?? 1) * multiplier, spec: spec2 };
+}
+
+/** Kueue's annotation allowing a Job to start with fewer pods (partial admission). */
+export const minParallelismAnnotation = 'kueue.x-k8s.io/job-min-parallelism';
+
+function jobSlots(obj: WorkloadObject): PodSlot[] {
+  const spec = (obj.spec ?? {}) as JobSpec;
+  const slot = jobSlot('main', spec);
+  const min = Number(obj.metadata.annotations?.[minParallelismAnnotation]);
+  if (Number.isInteger(min) && min > 0 && min < slot.count) {
+    slot.minCount = min;
+    slot.resize = count => {
+      spec.parallelism = count;
+    };
+  }
+  return [slot];
+}
+
+/** batch/v1 Job: one gang of `parallelism` pods; with kueue.x-k8s.io/job-min-parallelism it may start with fewer. */
+export const jobAdapter = defineAdapter({
+  apiVersion: 'batch/v1',
+  kind: 'Job',
+  plural: 'jobs',
+  entityType: 'batch-job',
+  slots: jobSlots,
+  suspension: fieldSuspension('spec', 'suspend'),
+  outcome: obj => conditionOutcome(obj, 'Complete'),
+  podsReady: obj => (at<number>(obj, 'status', 'ready') ?? 0) + (at<number>(obj, 'status', 'succeeded') ?? 0) >= (at<number>(obj, 'spec', 'parallelism') ?? 1),
+});
+
+interface ReplicatedJob {
+  name: string;
+  replicas?: number;
+  template?: { spec?: JobSpec };
+}
+
+function replicatedJobs(obj: WorkloadObject): ReplicatedJob[] {
+  return at<ReplicatedJob[]>(obj, 'spec', 'replicatedJobs') ?? [];
+}
+
+/** jobset.x-k8s.io JobSet: one pod set per replicated job, all admitted together. */
+export const jobSetAdapter = defineAdapter({
+  apiVersion: 'jobset.x-k8s.io/v1alpha2',
+  kind: 'JobSet',
+  plural: 'jobsets',
+  entityType: 'training-job',
+  slots: obj => replicatedJobs(obj).map(rj => jobSlot(rj.name, rj.template?.spec ?? {}, rj.replicas ?? 1)),
+  suspension: fieldSuspension('spec', 'suspend'),
+  outcome: obj => conditionOutcome(obj, 'Completed'),
+  podsReady: obj => {
+    const statuses = at<Array<{ name: string; ready?: number; succeeded?: number }>>(obj, 'status', 'replicatedJobsStatus') ?? [];
+    return replicatedJobs(obj).every(rj => {
+      const s = statuses.find(x => x.name === rj.name);
+      return (s?.ready ?? 0) + (s?.succeeded ?? 0) >= (rj.replicas ?? 1);
+    });
+  },
+});

@@ -1,0 +1,24 @@
+import type { WorkloadKindAdapter } from '@internal/plugin-ai-platform-node';
+import { workflowAdapter } from './argo';
+import { jobAdapter, jobSetAdapter } from './batch';
+import { pyTorchJobAdapter, trainJobAdapter } from './kubeflow';
+import { rayJobAdapter } from './ray';
+import { deploymentAdapter, inferenceServiceAdapter, leaderWorkerSetAdapter, statefulSetAdapter } from './serving';
+import { sparkApplicationAdapter } from './spark';
+
+export { savedReplicasAnnotation } from './defineAdapter';
+
+/** The workload kinds the controller knows without extension modules. */
+export const builtinWorkloadKinds: WorkloadKindAdapter[] = [
+  jobAdapter,
+  jobSetAdapter,
+  pyTorchJobAdapter,
+  trainJobAdapter,
+  rayJobAdapter,
+  leaderWorkerSetAdapter,
+  inferenceServiceAdapter,
+  deploymentAdapter,
+  statefulSetAdapter,
+  sparkApplicationAdapter,
+  workflowAdapter,
+];

@@ -1,0 +1,118 @@
+import { annotations, labels, type Reason, type WorkloadCondition, type WorkloadState, type WorkloadSummary } from '@internal/plugin-ai-platform-common';
+import type { WorkloadKindAdapter, WorkloadObject } from '@internal/plugin-ai-platform-node';
+import type { PendingWorkloadInfo, Workload, WorkloadState as EngineState } from '@internal/plugin-ai-platform-scheduler';
+import { isHeld, readAdmission } from './admissionAnnotation';
+
+/** Used when neither annotation gives the expected run time. */
+export const defaultExpectedDurationSeconds = 3600;
+
+/** Expected run time from `ai-platform.io/expected-duration-seconds`, else kube-sim's duration, else undefined. */
+export function expectedDurationSeconds(obj: WorkloadObject): number | undefined {
+  for (const key of [annotations.expectedDuration, annotations.simDuration]) {
+    const value = Number(obj.metadata.annotations?.[key]);
+    if (Number.isFinite(value) && value > 0) return value;
+  }
+  return undefined;
+}
+
+const units = (milli: number) => milli / 1000;
+
+function gpusOf(workload: Workload): number {
+  let total = 0;
+  for (const ps of workload.podSets) {
+    for (const [resource, milli] of Object.entries(ps.requests)) if (/gpu/i.test(resource)) total += ps.count * units(milli);
+  }
+  return total;
+}
+
+function stateOf(adapter: WorkloadKindAdapter, obj: WorkloadObject, engine: EngineState | undefined, admitted: boolean): WorkloadState {
+  const outcome = adapter.outcome(obj);
+  if (outcome) return outcome;
+  if (admitted) return adapter.podsReady(obj) ? 'Running' : 'Admitted';
+  if (engine && engine.evictions > 0) return 'Preempted';
+  return 'Pending';
+}
+
+/** What the engine knows beyond the object. */
+export interface SummaryContext {
+  cluster: string;
+  workload?: Workload;
+  engine?: EngineState;
+  pending?: PendingWorkloadInfo;
+  eta?: number;
+  observedOnly: boolean;
+  /** The team its namespace names (label ai-platform.io/team), for workloads without their own team label. */
+  namespaceTeam?: string;
+}
+
+const finishedConditions = new Set(['Complete', 'Completed', 'Failed', 'Succeeded', 'Finished']);
+
+/**
+ * When a finished workload finished, from its status as the kinds report it
+ * (Job/PyTorchJob completionTime, Argo finishedAt, RayJob endTime, Spark
+ * terminationTime) or the time its finishing condition became true.
+ */
+export function finishedTime(obj: WorkloadObject): string | undefined {
+  const status = (obj.status ?? {}) as Record<string, unknown>;
+  for (const field of ['completionTime', 'finishedAt', 'endTime', 'terminationTime']) {
+    const value = status[field];
+    if (typeof value === 'string' && !Number.isNaN(Date.parse(value))) return new Date(value).toISOString();
+  }
+  const conditions = Array.isArray(status.conditions) ? (status.conditions as Array<Record<string, unknown>>) : [];
+  const times = conditions
+    .filter(c => finishedConditions.has(String(c.type)) && String(c.status) === 'True' && typeof c.lastTransitionTime === 'string')
+    .map(c => Date.parse(String(c.lastTransitionTime)))
+    .filter(t => !Number.isNaN(t));
+  return times.length ? new Date(Math.max(...times)).toISOString() : undefined;
+}
+
+/** The API's view of one workload object. */
+export function summarize(adapter: WorkloadKindAdapter, obj: WorkloadObject, ctx: SummaryContext): WorkloadSummary {
+  const admission = readAdmission(obj) ?? (ctx.engine?.status === 'admitted' ? { ...ctx.engine.admission!, admittedAt: ctx.engine.admittedAt ?? 0 } : undefined);
+  const state = stateOf(adapter, obj, ctx.engine, admission !== undefined);
+  const created = String(obj.metadata.creationTimestamp ?? new Date(0).toISOString());
+  const createdAt = new Date(created).toISOString();
+  const conditions: WorkloadCondition[] = [{ type: 'Queued', status: true, time: createdAt }];
+  if (admission) conditions.push({ type: 'Admitted', status: true, reason: 'Admitted', message: `Admitted by ClusterQueue ${admission.clusterQueue}`, time: new Date(admission.admittedAt).toISOString() });
+  const finishedAt = state === 'Succeeded' || state === 'Failed' ? finishedTime(obj) : undefined;
+  if (state === 'Succeeded' || state === 'Failed') conditions.push({ type: 'Finished', status: true, reason: state, time: finishedAt ?? new Date().toISOString() });
+  let reason: Reason | undefined = ctx.pending?.reason ?? ctx.engine?.routeProblem;
+  if (isHeld(obj)) reason = { code: 'QueueStopped', message: 'Suspended by a user; release it to queue it again' };
+  if (ctx.observedOnly && !admission && !reason) reason = { code: 'ObservedOnly', message: 'Kueue admits workloads in this cluster and has not admitted this one yet' };
+  const kubernetesId = obj.metadata.labels?.[labels.kubernetesId] ?? obj.metadata.annotations?.[annotations.kubernetesId];
+  const expected = expectedDurationSeconds(obj);
+  const workload = ctx.workload;
+  return {
+    cluster: ctx.cluster,
+    namespace: obj.metadata.namespace,
+    kind: obj.kind,
+    name: obj.metadata.name,
+    apiVersion: obj.apiVersion,
+    uid: obj.metadata.uid ?? '',
+    entityType: adapter.entityType,
+    team: obj.metadata.labels?.[labels.team] ?? ctx.namespaceTeam,
+    queue: obj.metadata.labels?.[labels.queueName],
+    clusterQueue: admission?.clusterQueue ?? ctx.engine?.clusterQueue ?? ctx.pending?.clusterQueue,
+    priority: workload?.priority ?? 0,
+    state,
+    createdAt,
+    admittedAt: admission ? new Date(admission.admittedAt).toISOString() : undefined,
+    finishedAt,
+    podSets: (workload?.podSets ?? []).map(ps => ({
+      name: ps.name,
+      count: ps.count,
+      ...(ps.minCount !== undefined ? { minCount: ps.minCount } : {}),
+      requests: Object.fromEntries(Object.entries(ps.requests).map(([r, v]) => [r, units(v)])),
+    })),
+    gpus: workload ? gpusOf(workload) : 0,
+    assignment: admission ? { clusterQueue: admission.clusterQueue, podSets: admission.podSets.map(p => ({ name: p.name, count: p.count, flavors: p.flavors })) } : undefined,
+    reason: admission ? undefined : reason,
+    positionInClusterQueue: ctx.pending?.positionInClusterQueue,
+    positionInLocalQueue: ctx.pending?.positionInLocalQueue,
+    eta: !admission && ctx.eta !== undefined ? new Date(ctx.eta).toISOString() : undefined,
+    expectedDurationSeconds: expected,
+    conditions,
+    entityRef: kubernetesId ? `component:default/${kubernetesId}` : undefined,
+    observedOnly: ctx.observedOnly || undefined,
+  };
+}

@@ -1,0 +1,189 @@
+/**
+ * The REST API of the ai-platform backend plugin (`/api/ai-platform`): the
+ * shapes the frontend plugin, the catalog module and the scaffolder actions
+ * read. Quantities are plain numbers of units (GPUs, cores, bytes); times are
+ * ISO 8601 strings; money is integer micro-units of `currency`.
+ */
+import { z } from 'zod';
+import type { Reason } from './reasons';
+import type { WorkloadEntityType, WorkloadState } from './workloads';
+
+/** Identifies a workload across clusters. */
+export interface WorkloadRef {
+  cluster: string;
+  namespace: string;
+  /** The Kubernetes object's kind, e.g. Job, JobSet, PyTorchJob, InferenceService. */
+  kind: string;
+  name: string;
+}
+
+export interface PodSetSummary {
+  name: string;
+  count: number;
+  minCount?: number;
+  /** Per pod, in units: { "nvidia.com/gpu": 1, cpu: 8, memory: 68719476736 } */
+  requests: Record<string, number>;
+}
+
+export interface WorkloadAssignment {
+  clusterQueue: string;
+  podSets: Array<{ name: string; count: number; flavors: Record<string, string>; nodes?: string[] }>;
+}
+
+export interface WorkloadCondition {
+  type: 'Queued' | 'Admitted' | 'PodsReady' | 'Preempted' | 'Evicted' | 'Finished';
+  status: boolean;
+  reason?: string;
+  message?: string;
+  time: string;
+}
+
+export interface WorkloadSummary extends WorkloadRef {
+  apiVersion: string;
+  uid: string;
+  entityType: WorkloadEntityType;
+  /** Team (group entity name) that owns the workload. */
+  team?: string;
+  /** LocalQueue name. */
+  queue?: string;
+  clusterQueue?: string;
+  priority: number;
+  state: WorkloadState;
+  createdAt: string;
+  admittedAt?: string;
+  finishedAt?: string;
+  podSets: PodSetSummary[];
+  /** GPUs requested in total (all pod sets, all GPU resources). */
+  gpus: number;
+  assignment?: WorkloadAssignment;
+  /** Why it waits (pending) or why it was evicted. */
+  reason?: Reason;
+  /** 1 = next in its ClusterQueue. */
+  positionInClusterQueue?: number;
+  positionInLocalQueue?: number;
+  /** Expected admission time, from simulating the queues forward. */
+  eta?: string;
+  /** Expected run time in seconds, when known (annotation or history). */
+  expectedDurationSeconds?: number;
+  conditions: WorkloadCondition[];
+  /** Catalog entity this workload belongs to (from backstage.io/kubernetes-id), if any. */
+  entityRef?: string;
+  /** True when this backend only observes (Kueue admits in that cluster). */
+  observedOnly?: boolean;
+}
+
+/** A core/v1 Event about a workload, as kubectl describe shows it. */
+export interface WorkloadEvent {
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+  time: string;
+  count: number;
+  source?: string;
+}
+
+/** Filters of `GET /workloads`; every field given must match. */
+export interface WorkloadQuery {
+  cluster?: string;
+  namespace?: string;
+  team?: string;
+  queue?: string;
+  clusterQueue?: string;
+  state?: string;
+  /** Only workloads whose entityRef is this catalog entity. */
+  entityRef?: string;
+}
+
+export interface WorkloadListResponse {
+  items: WorkloadSummary[];
+  total: number;
+}
+
+export interface QueueResourceUsage {
+  flavor: string;
+  resource: string;
+  nominal: number;
+  borrowingLimit?: number;
+  lendingLimit?: number;
+  used: number;
+  borrowed: number;
+}
+
+export interface ClusterQueueSummary {
+  cluster: string;
+  name: string;
+  cohort?: string;
+  queueingStrategy: 'StrictFIFO' | 'BestEffortFIFO';
+  stopPolicy: 'None' | 'Hold' | 'HoldAndDrain';
+  resources: QueueResourceUsage[];
+  /** Weighted dominant resource share (fair sharing). */
+  fairShare: number;
+  pending: number;
+  admitted: number;
+  localQueues: Array<{ namespace: string; name: string; team?: string }>;
+}
+
+export interface CohortSummary {
+  cluster: string;
+  name: string;
+  parent?: string;
+  clusterQueues: string[];
+}
+
+export interface QueueListResponse {
+  clusterQueues: ClusterQueueSummary[];
+  cohorts: CohortSummary[];
+}
+
+export interface FlavorSummary {
+  cluster: string;
+  name: string;
+  nodeLabels: Record<string, string>;
+  /** e.g. NVIDIA-H100-80GB-HBM3, from nodeLabels or the nodes it selects. */
+  gpuProduct?: string;
+  /** GPUs on the nodes this flavor selects. */
+  capacity: Record<string, number>;
+  allocated: Record<string, number>;
+}
+
+export interface ClusterSummary {
+  name: string;
+  /** "admit": this backend admits; "observe": Kueue runs there. */
+  mode: 'admit' | 'observe';
+  connected: boolean;
+  leader: boolean;
+  lastError?: string;
+  nodes: number;
+  flavors: FlavorSummary[];
+}
+
+/** POST /workloads: submit a manifest (the backend adds the queue label and creates it suspended). */
+export const submitWorkloadRequestSchema = z.object({
+  /** The Kubernetes object to create (Job, JobSet, PyTorchJob, InferenceService, ...). */
+  manifest: z.record(z.unknown()),
+  /** Target cluster; omitted: the cluster where it is expected to start first. */
+  cluster: z.string().optional(),
+  /** LocalQueue; omitted: the manifest's kueue.x-k8s.io/queue-name label. */
+  queue: z.string().optional(),
+  dryRun: z.boolean().optional(),
+});
+export type SubmitWorkloadRequest = z.infer<typeof submitWorkloadRequestSchema>;
+
+export interface PlanResponse {
+  cluster?: string;
+  queue?: string;
+  clusterQueue?: string;
+  flavors?: Record<string, string>;
+  admissible: boolean;
+  /** Why not (or why it would wait). */
+  reason?: Reason;
+  eta?: string;
+  estimatedWaitSeconds?: number;
+  etasByCluster: Record<string, string | null>;
+}
+
+export interface SubmitWorkloadResponse {
+  workload: WorkloadSummary;
+  plan: PlanResponse;
+  created: boolean;
+}
