@@ -1,0 +1,12 @@
+import type {
+  ClusterSummary,
+  QueueListResponse,
+  WorkloadSummary,
+} from '@internal/plugin-ai-platform-common';
+
+/** What the entity provider reads from the AI platform backend. */
+export interface AiPlatformSource {
+  listWorkloads(): Promise<WorkloadSummary[]>;
+  listQueues(): Promise<QueueListResponse>;
+  listClusters(): Promise<ClusterSummary[]>;
+}
