@@ -18,6 +18,7 @@ backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
 );
+backend.add(import('@internal/plugin-scaffolder-backend-module-ai-platform'));
 
 // techdocs plugin
 backend.add(import('@backstage/plugin-techdocs-backend'));
@@ -36,6 +37,7 @@ backend.add(
 
 // See https://backstage.io/docs/features/software-catalog/configuration#subscribing-to-catalog-errors
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+backend.add(import('@internal/plugin-catalog-backend-module-ai-platform'));
 
 // permission plugin
 backend.add(import('@backstage/plugin-permission-backend'));
@@ -64,6 +66,11 @@ backend.add(import('@backstage/plugin-user-settings-backend'));
 // notifications and signals plugins
 backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
+// Carries signals and catalog events between plugins (and replicas).
+backend.add(import('@backstage/plugin-events-backend'));
+
+// AI platform: admission controller, queues and workloads REST API
+backend.add(import('@internal/plugin-ai-platform-backend'));
 
 
 backend.start();

@@ -1,17 +1,71 @@
-import {
-  createFrontendPlugin,
-  PageBlueprint,
-} from '@backstage/frontend-plugin-api';
+import { ApiBlueprint, createFrontendPlugin, discoveryApiRef, fetchApiRef, PageBlueprint } from '@backstage/frontend-plugin-api';
+import { EntityCardBlueprint, EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { convertLegacyRouteRef } from '@backstage/core-compat-api';
+import type { Entity } from '@backstage/catalog-model';
+import { resourceEntityTypes, workloadEntityTypes } from '@internal/plugin-ai-platform-common';
+import MemoryIcon from '@material-ui/icons/Memory';
+import { aiPlatformApiRef, AiPlatformClient } from './api/AiPlatformApi';
 import { rootRouteRef } from './routes';
+import { scaffolderFormFields } from './scaffolder/formFields';
+
+const isAiWorkload = (entity: Entity) =>
+  entity.kind === 'Component' && (workloadEntityTypes as readonly string[]).includes(String(entity.spec?.type));
+
+const isGpuQueue = (entity: Entity) => entity.kind === 'Resource' && entity.spec?.type === resourceEntityTypes.queue;
+
+const aiPlatformApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: aiPlatformApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: deps => new AiPlatformClient(deps),
+    }),
+});
 
 const aiPlatformPage = PageBlueprint.make({
   params: {
     path: '/ai-platform',
     title: 'AI Platform',
+    icon: <MemoryIcon />,
     routeRef: convertLegacyRouteRef(rootRouteRef),
-    loader: () =>
-      import('./components/AiPlatformPage').then(m => <m.AiPlatformPage />),
+    loader: () => import('./components/AiPlatformPage').then(m => <m.AiPlatformPage />),
+  },
+});
+
+const workloadCard = EntityCardBlueprint.make({
+  name: 'workload',
+  params: {
+    filter: isAiWorkload,
+    loader: () => import('./components/WorkloadCard').then(m => <m.WorkloadCard />),
+  },
+});
+
+const workloadContent = EntityContentBlueprint.make({
+  name: 'workload',
+  params: {
+    path: '/ai-workload',
+    title: 'AI workload',
+    filter: isAiWorkload,
+    loader: () => import('./components/WorkloadCard').then(m => <m.WorkloadContent />),
+  },
+});
+
+const queueContent = EntityContentBlueprint.make({
+  name: 'queue',
+  params: {
+    path: '/gpu-queue',
+    title: 'GPU queue',
+    filter: isGpuQueue,
+    loader: () => import('./components/QueuePage').then(m => <m.QueuePage />),
+  },
+});
+
+/** Team card on Group entity pages: GPU quota, spend against budget, costliest and most idle workloads. */
+const teamCard = EntityCardBlueprint.make({
+  name: 'team',
+  params: {
+    filter: (entity: Entity) => entity.kind === 'Group',
+    loader: () => import('./components/TeamCard').then(m => <m.TeamCard />),
   },
 });
 
@@ -19,5 +73,5 @@ const aiPlatformPage = PageBlueprint.make({
 export default createFrontendPlugin({
   pluginId: 'ai-platform',
   routes: { root: convertLegacyRouteRef(rootRouteRef) },
-  extensions: [aiPlatformPage],
+  extensions: [aiPlatformApi, aiPlatformPage, workloadCard, workloadContent, queueContent, teamCard, ...scaffolderFormFields],
 });

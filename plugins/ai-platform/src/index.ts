@@ -4,4 +4,17 @@
  *
  * @packageDocumentation
  */
-export { aiPlatformPlugin, AiPlatformPage } from './plugin';
+export {
+  aiPlatformPlugin,
+  AiPlatformPage,
+  EntityAiWorkloadCard,
+  EntityAiWorkloadContent,
+  EntityAiQueueContent,
+  EntityAiTeamCard,
+  AiCostExplorer,
+  AiPlatformQueuePickerFieldExtension,
+  AiPlatformFlavorPickerFieldExtension,
+  AiPlatformCostEstimateFieldExtension,
+} from './plugin';
+export { aiPlatformApiRef, AiPlatformClient } from './api/AiPlatformApi';
+export type { AiPlatformApi, WorkloadQuery } from './api/AiPlatformApi';

@@ -1,0 +1,89 @@
+/* eslint-disable no-console */
+/**
+ * How fast the AI Platform pages are ready, in the built app in Debian's
+ * Chromium (run by scripts/bench-ui, which starts the dev instance):
+ * - the pending-workload explorer with 10,000 pending workloads: from the
+ *   click on its tab until the first rows are on screen, and until a search
+ *   has filtered them (interactive);
+ * - the team card on a Group page until it shows the team's budget.
+ * The backend's workload list is replaced by a generated one of the size
+ * asked for (the frontend is what is measured); everything else is the real
+ * dev instance. Medians of several runs are printed.
+ */
+import { expect, test, type Page } from '@playwright/test';
+
+const runs = Number(process.env.BENCH_RUNS ?? 5);
+const pendingCount = Number(process.env.BENCH_PENDING ?? 10_000);
+
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+const fmt = (v: number[]) => `median ${median(v).toFixed(0)} ms (min ${Math.min(...v).toFixed(0)}, max ${Math.max(...v).toFixed(0)}, ${v.length} runs)`;
+
+function pendingWorkloads(n: number) {
+  const reasons = [
+    { code: 'QuotaExhausted', message: 'Waiting for quota: nvidia.com/gpu on flavor h100: requested 8, available 3' },
+    { code: 'WaitingInQueue', message: 'Fits now, but workloads are ahead of it' },
+    { code: 'NoMatchingFlavor', message: 'No flavor of ClusterQueue research has nvidia.com/gpu for this node selector' },
+  ];
+  return Array.from({ length: n }, (_, i) => ({
+    cluster: i % 2 ? 'gpu-west' : 'gpu-east',
+    namespace: i % 3 ? 'team-ml-research' : 'team-llm-serving',
+    kind: 'JobSet',
+    apiVersion: 'jobset.x-k8s.io/v1alpha2',
+    name: `bench-train-${i}`,
+    uid: `bench-uid-${i}`,
+    entityType: 'training-job',
+    team: i % 3 ? 'ml-research' : 'llm-serving',
+    queue: 'research',
+    clusterQueue: 'research',
+    priority: i % 5,
+    state: 'Pending',
+    createdAt: new Date(Date.now() - i * 1000).toISOString(),
+    podSets: [{ name: 'workers', count: 8, requests: { 'nvidia.com/gpu': 1 } }],
+    gpus: 8,
+    positionInClusterQueue: i + 1,
+    positionInLocalQueue: i + 1,
+    eta: new Date(Date.now() + (i + 1) * 60_000).toISOString(),
+    reason: reasons[i % reasons.length],
+    conditions: [],
+  }));
+}
+
+async function signIn(page: Page) {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Enter' }).click();
+}
+
+test('pending explorer with 10,000 workloads, team card', async ({ page }) => {
+  const body = JSON.stringify({ items: pendingWorkloads(pendingCount), total: pendingCount });
+  await page.route('**/api/ai-platform/workloads?*state=Pending*', route => route.fulfill({ contentType: 'application/json', body }));
+  await signIn(page);
+
+  const firstRows: number[] = [];
+  const interactive: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    await page.goto('/ai-platform');
+    await expect(page.getByRole('tab', { name: 'Pending workloads' })).toBeVisible({ timeout: 60_000 });
+    const started = await page.evaluate(() => performance.now());
+    await page.getByRole('tab', { name: 'Pending workloads' }).click();
+    const table = page.getByRole('table', { name: 'Pending workloads' });
+    // Rows name workloads as namespace/name.
+    await expect(table.getByText('team-llm-serving/bench-train-0', { exact: true })).toBeVisible({ timeout: 60_000 });
+    firstRows.push((await page.evaluate(() => performance.now())) - started);
+    await page.getByRole('searchbox', { name: /Search pending workloads/ }).or(page.getByLabel('Search pending workloads')).first().fill('bench-train-9999');
+    await expect(table.getByText(`team-llm-serving/bench-train-9999`, { exact: true })).toBeVisible({ timeout: 60_000 });
+    await expect(table.getByText('team-llm-serving/bench-train-0', { exact: true })).toBeHidden();
+    interactive.push((await page.evaluate(() => performance.now())) - started);
+  }
+  console.log(`pending explorer, ${pendingCount} workloads: first rows ${fmt(firstRows)}`);
+  console.log(`pending explorer, ${pendingCount} workloads: interactive (search filtered) ${fmt(interactive)} — target < 2000 ms`);
+
+  const team: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    const started = Date.now();
+    await page.goto('/catalog/default/group/ml-research');
+    // The budget meter renders once the team's budget has loaded (the section heading comes earlier).
+    await expect(page.getByRole('meter', { name: /^Budget / })).toBeVisible({ timeout: 60_000 });
+    team.push(Date.now() - started);
+  }
+  console.log(`team card (group ml-research) until its budget shows, from navigation: ${fmt(team)}`);
+});

@@ -1,0 +1,62 @@
+import { test, expect, Page } from '@playwright/test';
+
+async function signIn(page: Page) {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Enter' }).click();
+}
+
+test('the AI Platform page shows the simulated fleet, its queues and what waits', async ({ page }, testInfo) => {
+  const consoleErrors: string[] = [];
+  page.on('console', msg => {
+    if (msg.type() === 'error') consoleErrors.push(msg.text());
+  });
+  await signIn(page);
+  const nav = page.getByRole('navigation', { name: 'sidebar nav' });
+  await nav.getByRole('link', { name: 'AI Platform' }).click();
+  await expect(page).toHaveURL(/\/ai-platform$/);
+
+  // Fleet: both kube-sim clusters with their GPU types.
+  const heatmap = page.getByRole('table', { name: 'GPU capacity by cluster and GPU type' });
+  await expect(heatmap).toBeVisible({ timeout: 60_000 });
+  await expect(heatmap.getByRole('rowheader', { name: /gpu-east/ })).toBeVisible();
+  await expect(heatmap.getByRole('rowheader', { name: /gpu-west/ })).toBeVisible();
+  await expect(heatmap.getByRole('columnheader', { name: 'NVIDIA-H100-80GB-HBM3' })).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath('ai-platform-fleet.png'), fullPage: true });
+
+  // Queues: the demo cohort's ClusterQueues from examples/queues/demo.yaml.
+  await page.getByRole('tab', { name: 'Queues' }).click();
+  await expect(page.getByText('ml-research', { exact: true }).first()).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByText(/pending · \d+ admitted/).first()).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath('ai-platform-queues.png'), fullPage: true });
+
+  // Pending workloads: either the explorer or the empty state says so.
+  await page.getByRole('tab', { name: 'Pending workloads' }).click();
+  await expect(
+    page.getByRole('table', { name: 'Pending workloads' }).or(page.getByText('Nothing is waiting')),
+  ).toBeVisible({ timeout: 30_000 });
+  await page.screenshot({ path: testInfo.outputPath('ai-platform-pending.png'), fullPage: true });
+
+  expect(consoleErrors.filter(e => !/favicon|manifest/i.test(e))).toEqual([]);
+});
+
+test('an AI workload in the catalog has its card with state and queue', async ({ page, request }, testInfo) => {
+  // The catalog module emits the simulated training jobs as Components.
+  let name: string | undefined;
+  await expect(async () => {
+    const res = await request.get('/api/catalog/entities?filter=kind=component,spec.type=training-job&fields=metadata.name,metadata.annotations');
+    const entities = (await res.json()) as Array<{ metadata: { name: string; annotations?: Record<string, string> } }>;
+    // One that is still on its cluster (finished Jobs are cleaned up there but stay in the catalog for a while).
+    const live = entities.filter(e => e.metadata.annotations?.['ai-platform.io/workload'] && ['Pending', 'Admitted', 'Running'].includes(e.metadata.annotations?.['ai-platform.io/workload-state'] ?? ''));
+    name = (live.find(e => e.metadata.annotations?.['ai-platform.io/workload-state'] === 'Pending') ?? live[0])?.metadata.name;
+    expect(name).toBeTruthy();
+  }).toPass({ timeout: 90_000 });
+  await signIn(page);
+  await page.goto(`/catalog/default/component/${name}`);
+  // The workload's own tab holds the card.
+  await page.getByText('AI workload', { exact: true }).first().click();
+  await expect(page).toHaveURL(/\/ai-workload$/);
+  await expect(page.getByText('State', { exact: true }).first()).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByText('Queue', { exact: true }).first()).toBeVisible();
+  await expect(page.getByText(/gpu-(east|west) \/ ml-research/).first()).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath('ai-workload-entity.png'), fullPage: true });
+});

@@ -1,0 +1,40 @@
+import type { AllocationResponse, ShowbackResponse } from '@internal/plugin-ai-platform-common';
+
+/** Three days of team showback as GET /costs/showback returns it (test data). */
+export const teamShowback: ShowbackResponse = {
+  currency: 'USD',
+  window: { from: '2026-11-20T00:00:00.000Z', to: '2026-11-23T00:00:00.000Z' },
+  aggregate: 'team',
+  rows: [
+    { day: '2026-11-20', key: 'ml-research', gpuHours: 96, costMicros: 384_000_000, cost: '384.00' },
+    { day: '2026-11-20', key: 'llm-serving', gpuHours: 48, costMicros: 96_000_000, cost: '96.00' },
+    { day: '2026-11-22', key: 'ml-research', gpuHours: 24, costMicros: 96_000_000, cost: '96.00' },
+    { day: '2026-11-22', key: 'llm-serving', gpuHours: 48, costMicros: 96_000_000, cost: '96.00' },
+  ],
+  totalCostMicros: 672_000_000,
+};
+
+/** The same window grouped by flavor. */
+export const flavorShowback: ShowbackResponse = {
+  ...teamShowback,
+  aggregate: 'flavor',
+  rows: [
+    { day: '2026-11-20', key: 'h100', gpuHours: 96, costMicros: 384_000_000, cost: '384.00' },
+    { day: '2026-11-20', key: 'a100', gpuHours: 48, costMicros: 96_000_000, cost: '96.00' },
+    { day: '2026-11-22', key: 'h100', gpuHours: 24, costMicros: 96_000_000, cost: '96.00' },
+    { day: '2026-11-22', key: 'a100', gpuHours: 48, costMicros: 96_000_000, cost: '96.00' },
+  ],
+};
+
+/** Allocation by team with DCGM utilization known. */
+export const teamAllocation: AllocationResponse = {
+  code: 200,
+  currency: 'USD',
+  utilizationKnown: true,
+  data: [
+    {
+      'ml-research': { name: 'ml-research', gpuHours: 120, gpuCost: 480, gpuEfficiency: 0.75, idleCost: 120, totalCost: 480 },
+      'llm-serving': { name: 'llm-serving', gpuHours: 96, gpuCost: 192, gpuEfficiency: 0.5, idleCost: 96, totalCost: 192 },
+    },
+  ],
+};

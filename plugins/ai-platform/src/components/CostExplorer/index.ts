@@ -1,0 +1,1 @@
+export { CostExplorer } from './CostExplorer';

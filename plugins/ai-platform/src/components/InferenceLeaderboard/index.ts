@@ -1,0 +1,1 @@
+export { InferenceLeaderboard } from './InferenceLeaderboard';

@@ -1,0 +1,1 @@
+export { WorkloadCard, WorkloadContent } from './WorkloadCard';

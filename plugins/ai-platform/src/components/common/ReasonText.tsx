@@ -1,0 +1,16 @@
+import { Link } from '@backstage/core-components';
+import type { Reason } from '@internal/plugin-ai-platform-common';
+import { runbookUrl } from './format';
+
+/** Why a workload waits, in words, with a link to the runbook for its reason. */
+export function ReasonText({ reason }: { reason?: Reason }) {
+  if (!reason) return <span>—</span>;
+  return (
+    <span>
+      {reason.message}{' '}
+      <Link to={runbookUrl(reason.code)} aria-label={`Runbook for ${reason.code}`}>
+        ({reason.code})
+      </Link>
+    </span>
+  );
+}

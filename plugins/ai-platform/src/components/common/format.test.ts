@@ -1,0 +1,28 @@
+import { formatAmount, formatGpuHours, formatMicros, formatShare } from './format';
+
+describe('cost formatting', () => {
+  it('shows micro-units in the response currency', () => {
+    expect(formatMicros(1_234_560_000, 'USD')).toBe('$1,234.56');
+    expect(formatMicros(1_234_560_000, 'EUR')).toBe('€1,234.56');
+    expect(formatMicros(25_941, 'USD')).toBe('$0.03');
+  });
+
+  it('drops cents from large amounts on chart axes, and names units that are not currencies', () => {
+    expect(formatAmount(12_500, 'USD', { compact: true })).toBe('$12,500');
+    expect(formatAmount(9.5, 'USD', { compact: true })).toBe('$9.50');
+    expect(formatAmount(3, 'credits')).toBe('3.00 credits');
+  });
+
+  it('keeps minutes of GPU use visible and rounds large totals', () => {
+    expect(formatGpuHours(0.0062)).toBe('0.01');
+    expect(formatGpuHours(2.48)).toBe('2.5');
+    expect(formatGpuHours(1344.4)).toBe('1,344');
+  });
+
+  it('shows shares as percentages, a sliver as "< 1 %", unknown as a dash', () => {
+    expect(formatShare(0.755)).toBe('76 %');
+    expect(formatShare(0.00003)).toBe('< 1 %');
+    expect(formatShare(0)).toBe('0 %');
+    expect(formatShare(null)).toBe('—');
+  });
+});
