@@ -1,9 +1,14 @@
-# Sourced: the pieces of the dev instance — the simulated GPU fleet (kube-sim)
-# and the app-config fragment that points Backstage at it.
+# Sourced: the pieces of the dev instance — the simulated GPU fleet (kube-sim),
+# the app-config fragment that points Backstage at it, and Debian's Prometheus
+# scraping its DCGM and vLLM metrics (app-config.yaml's aiPlatform.prometheus.url).
 AIP_DEV_DIR="$REPO_ROOT/.tools/dev"
 AIP_FLEET="${AIP_FLEET:-examples/fleet/demo.yaml}"
 AIP_KUBE_SIM_PID=""
 AIP_DEV_CONFIG_ARGS=(--config "$REPO_ROOT/app-config.yaml")
+AIP_PROMETHEUS_BIN="${AIP_PROMETHEUS_BIN:-/usr/bin/prometheus}"
+# Must match aiPlatform.prometheus.url in app-config.yaml.
+AIP_PROMETHEUS_PORT="${AIP_PROMETHEUS_PORT:-9090}"
+AIP_PROMETHEUS_PID=""
 
 # Starts kube-sim with the demo fleet in the background (when the package has
 # its CLI), waits for the kubeconfig, and writes the app-config fragment.
@@ -36,6 +41,53 @@ kube_sim_stop() {
   kill -TERM "$AIP_KUBE_SIM_PID" 2>/dev/null || true
   wait "$AIP_KUBE_SIM_PID" 2>/dev/null || true
   AIP_KUBE_SIM_PID=""
+}
+
+# Starts Prometheus scraping every kube-sim cluster's /metrics (the URLs
+# kube-sim prints at start-up). Optional: without the binary or the fleet the
+# instance runs on, and the cost views say utilization and tokens are unknown.
+prometheus_start() {
+  local warn='\033[1;33m==>\033[0m'
+  if [ ! -x "$AIP_PROMETHEUS_BIN" ]; then
+    printf "$warn %s is missing (apt-get install prometheus); starting without Prometheus: GPU utilization and token figures will show as unknown\n" "$AIP_PROMETHEUS_BIN" >&2
+    return 0
+  fi
+  local targets
+  targets="$(grep -E '^cluster ' "$AIP_DEV_DIR/kube-sim.log" 2>/dev/null | sed -E 's|^cluster +([^ ]+) .* metrics +http://([^/ ]+)(/[^ ]*).*$|\1 \2 \3|' || true)"
+  if [ -z "$targets" ]; then
+    printf "$warn kube-sim reported no metrics endpoints; starting without Prometheus\n" >&2
+    return 0
+  fi
+  local dir="$AIP_DEV_DIR/prometheus"
+  mkdir -p "$dir"
+  {
+    echo 'global:'
+    echo '  scrape_interval: 15s'
+    echo '  evaluation_interval: 15s'
+    echo 'scrape_configs:'
+    while read -r name hostport path; do
+      # honor_labels: kube-sim's namespace/pod labels are the workloads' own.
+      printf '  - job_name: kube-sim-%s\n    honor_labels: true\n    metrics_path: %s\n    static_configs:\n      - targets: [%s]\n        labels: { cluster: %s }\n' \
+        "$name" "$path" "'$hostport'" "$name"
+    done <<<"$targets"
+  } >"$dir/prometheus.yml"
+  printf '\033[1;34m==>\033[0m Starting Prometheus on http://127.0.0.1:%s scraping kube-sim (log: %s)\n' "$AIP_PROMETHEUS_PORT" "$dir/prometheus.log" >&2
+  "$AIP_PROMETHEUS_BIN" --config.file="$dir/prometheus.yml" --storage.tsdb.path="$dir/data" \
+    --storage.tsdb.retention.time=7d --web.listen-address="127.0.0.1:$AIP_PROMETHEUS_PORT" \
+    >"$dir/prometheus.log" 2>&1 &
+  AIP_PROMETHEUS_PID=$!
+  if ! wait_for_url "http://127.0.0.1:$AIP_PROMETHEUS_PORT/-/ready" 30 "$dir/prometheus.log"; then
+    printf "$warn Prometheus did not start (port %s taken? set AIP_PROMETHEUS_PORT and aiPlatform.prometheus.url); continuing without it\n" "$AIP_PROMETHEUS_PORT" >&2
+    prometheus_stop
+  fi
+  return 0
+}
+
+prometheus_stop() {
+  [ -n "$AIP_PROMETHEUS_PID" ] || return 0
+  kill -TERM "$AIP_PROMETHEUS_PID" 2>/dev/null || true
+  wait "$AIP_PROMETHEUS_PID" 2>/dev/null || true
+  AIP_PROMETHEUS_PID=""
 }
 
 # Waits until a URL answers, or fails with the log that explains why.
