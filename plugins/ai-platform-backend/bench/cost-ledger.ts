@@ -4,7 +4,8 @@
  * workloads), ingested into SQLite and (when AIP_TEST_POSTGRES_URL is set,
  * as scripts/lib/postgres.sh does) PostgreSQL; then the 30-day
  * per-team-per-day showback query, 20 times.
- *   yarn workspace @internal/plugin-ai-platform-backend bench:costs [workloads]
+ *   yarn workspace @internal/plugin-ai-platform-backend bench:costs [workloads] [gpus]
+ * A tenth of both (50000 200) keeps each workload's shape, for a quick run.
  */
 import knexFactory, { Knex } from 'knex';
 import { seededRandom } from '@internal/kube-sim';
@@ -15,15 +16,16 @@ import { PriceBook } from '../src/costs/pricing';
 const YEAR_MS = 365 * 86_400_000;
 const start = Date.parse('2025-11-23T00:00:00Z');
 const workloads = Number(process.argv[2] ?? 500_000);
+const gpus = Number(process.argv[3] ?? 2_000);
 const teams = ['ml-research', 'llm-serving', 'data-eng', 'agents', 'vision', 'speech', 'recsys', 'platform'];
 const products = ['NVIDIA-H100-80GB-HBM3', 'NVIDIA-A100-SXM4-80GB', 'NVIDIA-L4'];
 
 function generate(): GpuInterval[] {
   const rnd = seededRandom(42);
-  // 2,000 GPUs busy ~70 % of a year: mean GPU-hours per workload follows.
+  // The GPUs busy ~70 % of a year: mean GPU-hours per workload follows.
   return Array.from({ length: workloads }, (_, i) => {
     const count = [1, 1, 2, 4, 8, 8, 16][Math.floor(rnd() * 7)];
-    const duration = Math.floor((rnd() * 2 * (2000 * 0.7 * YEAR_MS)) / workloads / count);
+    const duration = Math.floor((rnd() * 2 * (gpus * 0.7 * YEAR_MS)) / workloads / count);
     const begin = start + Math.floor(rnd() * (YEAR_MS - duration));
     return {
       podUid: `pod-${i}`,
@@ -67,7 +69,7 @@ async function run(name: string, db: Knex, intervals: GpuInterval[]) {
 
 async function main() {
   const intervals = generate();
-  console.log(`${workloads} workloads on 2,000 GPUs over a year; showback: 30 days, per team per day\n`);
+  console.log(`${workloads} workloads on ${gpus} GPUs over a year; showback: 30 days, per team per day\n`);
   console.log('| database | intervals | ingest rate | showback p50 | showback p95 | rows |');
   console.log('|---|---|---|---|---|---|');
   await run('SQLite (file)', knexFactory({ client: 'better-sqlite3', connection: { filename: `/tmp/aip-cost-bench-${process.pid}.sqlite` }, useNullAsDefault: true }), intervals);

@@ -3,13 +3,25 @@ import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import type { GpuInterval } from './intervals';
 import { intervalCost } from './money';
 import type { PriceBook } from './pricing';
+import { bulkUpsert } from './bulkUpsert';
 import { costAggregations, type CostAggregation } from '@internal/plugin-ai-platform-common';
 
 const DAY_MS = 86_400_000;
+const HOURLY_KEY = ['pod_uid', 'resource', 'hour'];
 const HOUR_MS = 3_600_000;
 const dayOf = (t: number) => new Date(t).toISOString().slice(0, 10);
-/** "YYYY-MM-DDTHH" (UTC), the hourly rollup's key. */
-const hourOf = (t: number) => new Date(t).toISOString().slice(0, 13);
+/** "YYYY-MM-DDTHH" (UTC), the hourly rollup's key; memoised, as ingest asks for the same hours over and over. */
+const hourKeys = new Map<number, string>();
+const hourOf = (t: number) => {
+  const index = Math.floor(t / HOUR_MS);
+  let key = hourKeys.get(index);
+  if (key === undefined) {
+    if (hourKeys.size >= 100_000) hourKeys.clear();
+    key = new Date(index * HOUR_MS).toISOString().slice(0, 13);
+    hourKeys.set(index, key);
+  }
+  return key;
+};
 
 export const aggregations = costAggregations;
 export type Aggregation = CostAggregation;
@@ -249,12 +261,7 @@ export class CostLedger {
       const interval = this.fromRow(r);
       return this.hourlyRows(interval, hourlyParts(interval, interval.end!, this.prices), now);
     });
-    for (const chunk of chunks(parts, 500)) {
-      await this.db('ai_platform_cost_hourly')
-        .insert(chunk)
-        .onConflict(['pod_uid', 'resource', 'hour'])
-        .ignore();
-    }
+    await bulkUpsert(this.db, 'ai_platform_cost_hourly', HOURLY_KEY, parts, { ignore: true });
     return rows.length;
   }
 
@@ -325,32 +332,16 @@ export class CostLedger {
           });
         }
       }
-      for (const chunk of chunks(rows, 500)) {
-        // A closed interval stays closed: a late, stale view of the pod cannot reopen it.
-        await tx('ai_platform_gpu_intervals')
-          .insert(chunk)
-          .onConflict(['pod_uid', 'resource'])
-          .merge({
-            end_ms: tx.raw(
-              'COALESCE(ai_platform_gpu_intervals.end_ms, excluded.end_ms)',
-            ),
-            last_seen_ms: tx.raw('excluded.last_seen_ms'),
-            node: tx.raw('excluded.node'),
-          });
-      }
-      for (const chunk of chunks(daily, 500)) {
-        await tx('ai_platform_cost_daily')
-          .insert(chunk)
-          .onConflict(['pod_uid', 'resource', 'day'])
-          .ignore();
-      }
-      // SQLite's multi-row insert is a compound SELECT of at most 500 terms.
-      for (const chunk of chunks(hourly, 500)) {
-        await tx('ai_platform_cost_hourly')
-          .insert(chunk)
-          .onConflict(['pod_uid', 'resource', 'hour'])
-          .ignore();
-      }
+      // A closed interval stays closed: a late, stale view of the pod cannot reopen it.
+      await bulkUpsert(tx, 'ai_platform_gpu_intervals', ['pod_uid', 'resource'], rows, {
+        set: {
+          end_ms: 'COALESCE(ai_platform_gpu_intervals.end_ms, excluded.end_ms)',
+          last_seen_ms: 'excluded.last_seen_ms',
+          node: 'excluded.node',
+        },
+      });
+      await bulkUpsert(tx, 'ai_platform_cost_daily', ['pod_uid', 'resource', 'day'], daily, { ignore: true });
+      await bulkUpsert(tx, 'ai_platform_cost_hourly', HOURLY_KEY, hourly, { ignore: true });
     });
   }
 

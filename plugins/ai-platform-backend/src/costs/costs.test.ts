@@ -122,6 +122,19 @@ describe('CostLedger', () => {
     expect(byWorkload['train-2'].gpuMs).toBe(3 * H); // still running: up to now
     expect(byWorkload['train-1'].costMicros).toBe(2 * 3_333_333);
   });
+
+  it.each(databases.eachSupportedId())('keeps a closed interval closed when a late, stale view of its pod arrives (%p)', async id => {
+    const knex = await databases.init(id);
+    const ledger = await CostLedger.create(knex, prices);
+    const pod = interval(7, { start: t0, end: t0 + 2 * H, count: 4, team: undefined, queue: undefined, node: 'node-a' });
+    await ledger.ingest([pod], t0 + 2 * H);
+    await ledger.ingest([{ ...pod, end: undefined, node: 'node-b' }], t0 + 5 * H); // an informer's cached copy
+    const rows = await ledger.showback({ from: t0, to: t0 + 24 * H, aggregate: 'workload', now: t0 + 10 * H });
+    expect(rows).toEqual([expect.objectContaining({ key: 'train-7', gpuMs: 8 * H, costMicros: 8 * 3_333_333 })]);
+    const stored = await knex('ai_platform_gpu_intervals').where({ pod_uid: 'uid-7' }).first();
+    expect(Number(stored.end_ms)).toBe(t0 + 2 * H);
+    expect(stored).toMatchObject({ team: null, queue: null, node: 'node-b', flavor: 'h100' });
+  });
 });
 
 describe('hourly rollups', () => {
