@@ -1,9 +1,10 @@
 /* eslint-disable no-console */
 /**
  * Cost ledger benchmark: a generated year of usage on 2,000 GPUs (500,000
- * workloads), ingested into SQLite and (when AIP_TEST_POSTGRES_URL is set,
- * as scripts/lib/postgres.sh does) PostgreSQL; then the 30-day
- * per-team-per-day showback query, 20 times.
+ * workloads, random pod uids), ingested in the order the pods finish, 5,000
+ * a call, into SQLite (in memory, as the dev instance runs, and in a file)
+ * and, when AIP_TEST_POSTGRES_URL is set (as scripts/lib/postgres.sh does),
+ * PostgreSQL; then the 30-day per-team-per-day showback query, 20 times.
  *   yarn workspace @internal/plugin-ai-platform-backend bench:costs [workloads] [gpus]
  * A tenth of both (50000 200) keeps each workload's shape, for a quick run.
  */
@@ -20,15 +21,22 @@ const gpus = Number(process.argv[3] ?? 2_000);
 const teams = ['ml-research', 'llm-serving', 'data-eng', 'agents', 'vision', 'speech', 'recsys', 'platform'];
 const products = ['NVIDIA-H100-80GB-HBM3', 'NVIDIA-A100-SXM4-80GB', 'NVIDIA-L4'];
 
+/** A pod uid shaped like the API server's (random, so the ledger's keys arrive in no order). */
+const uuidOf = (rnd: () => number) =>
+  Array.from({ length: 32 }, () => Math.floor(rnd() * 16).toString(16))
+    .join('')
+    .replace(/^(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-');
+
+/** A year of workloads, in the order the ingestor sees them close. */
 function generate(): GpuInterval[] {
   const rnd = seededRandom(42);
   // The GPUs busy ~70 % of a year: mean GPU-hours per workload follows.
-  return Array.from({ length: workloads }, (_, i) => {
+  const year = Array.from({ length: workloads }, (_, i): GpuInterval => {
     const count = [1, 1, 2, 4, 8, 8, 16][Math.floor(rnd() * 7)];
     const duration = Math.floor((rnd() * 2 * (gpus * 0.7 * YEAR_MS)) / workloads / count);
     const begin = start + Math.floor(rnd() * (YEAR_MS - duration));
     return {
-      podUid: `pod-${i}`,
+      podUid: uuidOf(rnd),
       resource: 'nvidia.com/gpu',
       cluster: i % 2 ? 'gpu-east' : 'gpu-west',
       namespace: `ns-${i % 40}`,
@@ -45,6 +53,7 @@ function generate(): GpuInterval[] {
       end: begin + Math.max(60_000, duration),
     };
   });
+  return year.sort((a, b) => a.end! - b.end!);
 }
 
 async function run(name: string, db: Knex, intervals: GpuInterval[]) {
@@ -72,6 +81,7 @@ async function main() {
   console.log(`${workloads} workloads on ${gpus} GPUs over a year; showback: 30 days, per team per day\n`);
   console.log('| database | intervals | ingest rate | showback p50 | showback p95 | rows |');
   console.log('|---|---|---|---|---|---|');
+  await run('SQLite (memory, as the dev instance)', knexFactory({ client: 'better-sqlite3', connection: { filename: ':memory:' }, useNullAsDefault: true }), intervals);
   await run('SQLite (file)', knexFactory({ client: 'better-sqlite3', connection: { filename: `/tmp/aip-cost-bench-${process.pid}.sqlite` }, useNullAsDefault: true }), intervals);
   const pg = process.env.AIP_TEST_POSTGRES_URL;
   if (pg) {

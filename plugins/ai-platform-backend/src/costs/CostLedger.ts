@@ -7,7 +7,8 @@ import { bulkUpsert } from './bulkUpsert';
 import { costAggregations, type CostAggregation } from '@internal/plugin-ai-platform-common';
 
 const DAY_MS = 86_400_000;
-const HOURLY_KEY = ['pod_uid', 'resource', 'hour'];
+const HOURLY_KEY = ['hour', 'pod_uid', 'resource'];
+const DAILY_KEY = ['day', 'pod_uid', 'resource'];
 const HOUR_MS = 3_600_000;
 const dayOf = (t: number) => new Date(t).toISOString().slice(0, 10);
 /** "YYYY-MM-DDTHH" (UTC), the hourly rollup's key; memoised, as ingest asks for the same hours over and over. */
@@ -176,12 +177,6 @@ const dimColumns = (i: GpuInterval) => ({
   gpu_product: i.gpuProduct ?? null,
 });
 
-function chunks<T>(rows: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
-  return out;
-}
-
 /** One pod's (one GPU resource's) usage within a window. */
 export interface PodUsage {
   podUid: string;
@@ -247,16 +242,15 @@ export class CostLedger {
    */
   async backfillHourly(now: number): Promise<number> {
     const since = now - this.hourlyRetentionMs;
-    const rows = await this.db('ai_platform_gpu_intervals')
-      .whereNotNull('end_ms')
-      .andWhere('end_ms', '>', since)
-      .whereNotExists(sub =>
-        sub
-          .select(this.db.raw('1'))
-          .from('ai_platform_cost_hourly')
-          .whereRaw('ai_platform_cost_hourly.pod_uid = ai_platform_gpu_intervals.pod_uid')
-          .andWhereRaw('ai_platform_cost_hourly.resource = ai_platform_gpu_intervals.resource'),
-      );
+    // The hourly table holds the retention only, so reading its keys is cheap.
+    const covered = new Set(
+      (await this.db('ai_platform_cost_hourly').distinct('pod_uid', 'resource')).map(
+        r => `${r.pod_uid}|${r.resource}`,
+      ),
+    );
+    const rows = (
+      await this.db('ai_platform_gpu_intervals').whereNotNull('end_ms').andWhere('end_ms', '>', since)
+    ).filter(r => !covered.has(`${r.pod_uid}|${r.resource}`));
     const parts = rows.flatMap(r => {
       const interval = this.fromRow(r);
       return this.hourlyRows(interval, hourlyParts(interval, interval.end!, this.prices), now);
@@ -299,23 +293,25 @@ export class CostLedger {
       end_ms: i.end ?? null,
       last_seen_ms: seenAt,
     }));
-    const closing = intervals.filter(i => i.end !== undefined);
+    const byKey = new Map(intervals.map(i => [`${i.podUid}|${i.resource}`, i]));
     await this.db.transaction(async tx => {
-      // Intervals closed earlier already have their daily cost.
-      const done = new Set<string>();
-      for (const chunk of chunks(
-        [...new Set(closing.map(i => i.podUid))],
-        400,
-      )) {
-        const closed = await tx('ai_platform_gpu_intervals')
-          .whereIn('pod_uid', chunk)
-          .whereNotNull('end_ms')
-          .select('pod_uid', 'resource');
-        for (const r of closed) done.add(`${r.pod_uid}|${r.resource}`);
-      }
-      const newlyClosed = closing.filter(
-        i => !done.has(`${i.podUid}|${i.resource}`),
+      // A closed interval stays closed (a late, stale view of the pod cannot
+      // reopen it) and is left alone; the rows that come back are new or
+      // still open, so those with an end closed just now, and get their cost.
+      const changed = await bulkUpsert(
+        tx,
+        'ai_platform_gpu_intervals',
+        ['pod_uid', 'resource'],
+        rows,
+        {
+          set: { end_ms: 'excluded.end_ms', last_seen_ms: 'excluded.last_seen_ms', node: 'excluded.node' },
+          where: 'ai_platform_gpu_intervals.end_ms IS NULL',
+        },
+        ['pod_uid', 'resource', 'end_ms'],
       );
+      const newlyClosed = changed
+        .filter(r => r.end_ms !== null)
+        .map(r => byKey.get(`${r.pod_uid}|${r.resource}`)!);
       const hourly: Array<ReturnType<CostLedger['hourlyRows']>[number]> = [];
       const daily = [];
       for (const i of newlyClosed) {
@@ -332,15 +328,7 @@ export class CostLedger {
           });
         }
       }
-      // A closed interval stays closed: a late, stale view of the pod cannot reopen it.
-      await bulkUpsert(tx, 'ai_platform_gpu_intervals', ['pod_uid', 'resource'], rows, {
-        set: {
-          end_ms: 'COALESCE(ai_platform_gpu_intervals.end_ms, excluded.end_ms)',
-          last_seen_ms: 'excluded.last_seen_ms',
-          node: 'excluded.node',
-        },
-      });
-      await bulkUpsert(tx, 'ai_platform_cost_daily', ['pod_uid', 'resource', 'day'], daily, { ignore: true });
+      await bulkUpsert(tx, 'ai_platform_cost_daily', DAILY_KEY, daily, { ignore: true });
       await bulkUpsert(tx, 'ai_platform_cost_hourly', HOURLY_KEY, hourly, { ignore: true });
     });
   }

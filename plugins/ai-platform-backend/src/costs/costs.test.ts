@@ -109,6 +109,24 @@ describe('CostLedger', () => {
     expect(teams).toEqual(new Set(['ml-research', 'llm-serving']));
   }, 30_000);
 
+  it.each(databases.eachSupportedId())('keeps every row and total when the rollup keys are reordered and back (migration 05) (%p)', async id => {
+    const knex = await databases.init(id);
+    const all = Array.from({ length: 400 }, (_, i) => interval(i));
+    const ledger = await CostLedger.create(knex, prices, { now: t0 + 40 * H });
+    await ledger.ingest(all, t0 + 40 * H);
+    const window = { from: t0, to: t0 + 60 * H, aggregate: 'workload' as const, now: t0 + 60 * H };
+    const counts = async () =>
+      Promise.all(['ai_platform_gpu_intervals', 'ai_platform_cost_daily', 'ai_platform_cost_hourly'].map(async t => Number((await knex(t).count({ n: '*' }))[0].n)));
+    const before = { rows: await counts(), daily: await ledger.showback(window), hourly: await ledger.showback({ ...window, from: t0 + 30 * H, step: '1h' }) };
+    const migrations = { directory: `${__dirname}/../../costs-migrations`, tableName: 'ai_platform_costs_knex_migrations' };
+    const [, undone] = await knex.migrate.down(migrations);
+    expect(undone).toEqual(['20261123_05_keys_by_time.js']);
+    expect(await counts()).toEqual(before.rows);
+    await knex.migrate.latest(migrations);
+    await ledger.ingest(all, t0 + 41 * H); // a relist after the upgrade adds nothing
+    expect({ rows: await counts(), daily: await ledger.showback(window), hourly: await ledger.showback({ ...window, from: t0 + 30 * H, step: '1h' }) }).toEqual(before);
+  }, 30_000);
+
   it.each(databases.eachSupportedId())('closes intervals of pods deleted while the backend was down, and counts open ones up to now (%p)', async id => {
     const knex = await databases.init(id);
     const ledger = await CostLedger.create(knex, prices);
@@ -133,7 +151,8 @@ describe('CostLedger', () => {
     expect(rows).toEqual([expect.objectContaining({ key: 'train-7', gpuMs: 8 * H, costMicros: 8 * 3_333_333 })]);
     const stored = await knex('ai_platform_gpu_intervals').where({ pod_uid: 'uid-7' }).first();
     expect(Number(stored.end_ms)).toBe(t0 + 2 * H);
-    expect(stored).toMatchObject({ team: null, queue: null, node: 'node-b', flavor: 'h100' });
+    // The closed interval is left as it was recorded, node included.
+    expect(stored).toMatchObject({ team: null, queue: null, node: 'node-a', flavor: 'h100' });
   });
 });
 
