@@ -11,6 +11,7 @@
  * dev instance. Medians of several runs are printed.
  */
 import { expect, test, type Page } from '@playwright/test';
+import { pendingWorkload } from '@internal/plugin-ai-platform/testUtils';
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const pendingCount = Number(process.env.BENCH_PENDING ?? 10_000);
@@ -18,34 +19,24 @@ const pendingCount = Number(process.env.BENCH_PENDING ?? 10_000);
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 const fmt = (v: number[]) => `median ${median(v).toFixed(0)} ms (min ${Math.min(...v).toFixed(0)}, max ${Math.max(...v).toFixed(0)}, ${v.length} runs)`;
 
+const reasons = [
+  { code: 'QuotaExhausted', message: 'Waiting for quota: nvidia.com/gpu on flavor h100: requested 8, available 3' },
+  { code: 'WaitingInQueue', message: 'Fits now, but workloads are ahead of it' },
+  { code: 'NoMatchingFlavor', message: 'No flavor of ClusterQueue research has nvidia.com/gpu for this node selector' },
+] as const;
+
+/** The plugin's test workloads, named apart and in the dev instance's team namespaces. */
 function pendingWorkloads(n: number) {
-  const reasons = [
-    { code: 'QuotaExhausted', message: 'Waiting for quota: nvidia.com/gpu on flavor h100: requested 8, available 3' },
-    { code: 'WaitingInQueue', message: 'Fits now, but workloads are ahead of it' },
-    { code: 'NoMatchingFlavor', message: 'No flavor of ClusterQueue research has nvidia.com/gpu for this node selector' },
-  ];
-  return Array.from({ length: n }, (_, i) => ({
-    cluster: i % 2 ? 'gpu-west' : 'gpu-east',
-    namespace: i % 3 ? 'team-ml-research' : 'team-llm-serving',
-    kind: 'JobSet',
-    apiVersion: 'jobset.x-k8s.io/v1alpha2',
-    name: `bench-train-${i}`,
-    uid: `bench-uid-${i}`,
-    entityType: 'training-job',
-    team: i % 3 ? 'ml-research' : 'llm-serving',
-    queue: 'research',
-    clusterQueue: 'research',
-    priority: i % 5,
-    state: 'Pending',
-    createdAt: new Date(Date.now() - i * 1000).toISOString(),
-    podSets: [{ name: 'workers', count: 8, requests: { 'nvidia.com/gpu': 1 } }],
-    gpus: 8,
-    positionInClusterQueue: i + 1,
-    positionInLocalQueue: i + 1,
-    eta: new Date(Date.now() + (i + 1) * 60_000).toISOString(),
-    reason: reasons[i % reasons.length],
-    conditions: [],
-  }));
+  return Array.from({ length: n }, (_, i) =>
+    pendingWorkload(i, {
+      namespace: i % 3 ? 'team-ml-research' : 'team-llm-serving',
+      name: `bench-train-${i}`,
+      uid: `bench-uid-${i}`,
+      createdAt: new Date(Date.now() - i * 1000).toISOString(),
+      eta: new Date(Date.now() + (i + 1) * 60_000).toISOString(),
+      reason: reasons[i % reasons.length],
+    }),
+  );
 }
 
 async function signIn(page: Page) {

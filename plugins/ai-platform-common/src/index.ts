@@ -8,3 +8,4 @@ export * from './workloads';
 export * from './api';
 export * from './permissions';
 export * from './costs';
+export * from './quantity';

@@ -8,7 +8,7 @@
  */
 export * from './config/types';
 export { ConfigError, parseQueueObjects, parseEngineOptions, defaultEngineOptions, emptyQueueConfig } from './config/parse';
-export { parseQuantity, formatQuantity } from './config/quantity';
+export { parseQuantity, formatQuantity } from '@internal/plugin-ai-platform-common';
 export * from './engine/types';
 export { Engine, workloadBefore } from './engine/Engine';
 export type { WorkloadState, WorkloadStatus } from './engine/Engine';

@@ -78,7 +78,7 @@ describe('the catalog follows workloads on a kube-sim cluster through the real a
                 aiPlatform: {
                   schedule: { frequency: { minutes: 30 }, timeout: { minutes: 1 }, initialDelay: { seconds: 0 } },
                   deltaInterval: '1s',
-                  retention: { seconds: 2 },
+                  retention: { seconds: 10 },
                 },
               },
             },
@@ -130,7 +130,7 @@ describe('the catalog follows workloads on a kube-sim cluster through the real a
       // Admitted by the backend's controller, run by kube-sim for 3 s, then finished.
       await eventually(() => entity('component', `gpu--team-a--${name}`), e => ['Admitted', 'Running', 'Succeeded'].includes(state(e) ?? ''), 'the admission');
       await eventually(() => entity('component', `gpu--team-a--${name}`), e => state(e) === 'Succeeded', 'the Job to succeed');
-      // Finished workloads leave the catalog after the retention (2 s here).
+      // Finished workloads leave the catalog after the retention (10 s here, so a loaded machine still sees the Succeeded state first).
       await eventually(() => entity('component', `gpu--team-a--${name}`), e => e === undefined, 'the finished Job to leave after the retention');
     } finally {
       await backend.stop();

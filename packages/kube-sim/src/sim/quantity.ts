@@ -1,25 +1,17 @@
-const suffixes: Record<string, number> = {
-  '': 1,
-  m: 1e-3,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-};
+import { parseQuantity as parseExact } from '@internal/plugin-ai-platform-common';
 
-/** Parses a Kubernetes quantity ("500m", "768Gi", "8") into a plain number; NaN when malformed. */
+/**
+ * A Kubernetes quantity ("500m", "768Gi", "8") as a plain number, by the
+ * platform's exact parser; NaN when malformed, so the simulator skips it and
+ * keeps going.
+ */
 export function parseQuantity(value: string | number | undefined): number {
   if (value === undefined) return 0;
-  if (typeof value === 'number') return value;
-  const match = /^([+-]?[0-9.]+(?:e[+-]?[0-9]+)?)([a-zA-Z]*)$/.exec(value.trim());
-  if (!match || !(match[2] in suffixes)) return NaN;
-  return Number(match[1]) * suffixes[match[2]];
+  try {
+    return parseExact(value) / 1000;
+  } catch {
+    return NaN;
+  }
 }
 
 /** Resource amounts keyed by resource name; cpu is in millicores, everything else in base units. */

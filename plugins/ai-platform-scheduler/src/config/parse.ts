@@ -1,4 +1,4 @@
-import { parseQuantity } from './quantity';
+import { parseQuantity } from '@internal/plugin-ai-platform-common';
 import type {
   ClusterQueue,
   Cohort,

@@ -1,6 +1,5 @@
-import type { Reason } from '@internal/plugin-ai-platform-common';
 import type { ClusterQueue, QueueConfig, ResourceFlavor, Toleration } from '../config/types';
-import { toUnits } from '../config/quantity';
+import { toUnits, type Reason } from '@internal/plugin-ai-platform-common';
 import { fr, FlavorResource, QuotaNode } from './quota';
 import type { NodeInventory } from './topology';
 import type { PodSet, PodSetAssignment, Workload } from './types';

@@ -1,5 +1,5 @@
 import type { ResourceFlavor, Topology } from '../config/types';
-import { parseQuantity } from '../config/quantity';
+import { parseQuantity } from '@internal/plugin-ai-platform-common';
 
 export interface NodeSpec {
   name: string;

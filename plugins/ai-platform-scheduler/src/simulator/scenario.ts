@@ -1,6 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, parseEngineOptions, parseQueueObjects } from '../config/parse';
-import { parseQuantity } from '../config/quantity';
+import { parseQuantity } from '@internal/plugin-ai-platform-common';
 import type { EngineOptions, QueueConfig } from '../config/types';
 import type { NodeSpec } from '../engine/topology';
 import type { PodSet, Workload } from '../engine/types';

@@ -23,6 +23,7 @@ function resource(
     kind: 'Resource',
     metadata: {
       name,
+      namespace: 'default',
       title: meta.title,
       description: meta.description,
       annotations: {

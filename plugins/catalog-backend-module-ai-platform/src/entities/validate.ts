@@ -18,11 +18,11 @@ const policy = EntityPolicies.allOf([
   new SchemaValidEntityPolicy(),
 ]);
 
-const kindValidators = [
-  componentEntityV1alpha1Validator,
-  apiEntityV1alpha1Validator,
-  resourceEntityV1alpha1Validator,
-];
+const kindValidators: Record<string, typeof componentEntityV1alpha1Validator> = {
+  Component: componentEntityV1alpha1Validator,
+  API: apiEntityV1alpha1Validator,
+  Resource: resourceEntityV1alpha1Validator,
+};
 
 /**
  * Runs an entity through the catalog's own policies and kind schemas, so a
@@ -35,13 +35,8 @@ export async function validateEntity(entity: Entity, source: string): Promise<En
     if (!enforced) {
       throw new Error('the entity policies rejected it');
     }
-    let known = false;
-    for (const validator of kindValidators) {
-      if (await validator.check(enforced)) {
-        known = true;
-      }
-    }
-    if (!known) {
+    const validator = Object.hasOwn(kindValidators, entity.kind) ? kindValidators[entity.kind] : undefined;
+    if (!validator || !(await validator.check(enforced))) {
       throw new Error(`no validator accepts kind ${entity.kind}`);
     }
     return enforced;

@@ -126,6 +126,7 @@ function componentFor(workload: WorkloadSummary, name: string, context: MappingC
     kind: 'Component',
     metadata: {
       name,
+      namespace: 'default',
       title: `${workload.name} (${workload.namespace}, ${workload.cluster})`,
       description: `${workload.kind} ${workload.namespace}/${workload.name} on cluster ${workload.cluster}`,
       annotations: componentAnnotations,
@@ -148,6 +149,7 @@ function componentFor(workload: WorkloadSummary, name: string, context: MappingC
       kind: 'API',
       metadata: {
         name,
+        namespace: 'default',
         title: `${workload.name} model API`,
         description: `API of the model server ${key}`,
         annotations: {

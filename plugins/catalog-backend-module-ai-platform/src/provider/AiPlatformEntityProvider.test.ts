@@ -31,13 +31,14 @@ function setup() {
     },
     refresh: async () => {},
   };
+  const logger = mockServices.logger.mock();
   const provider = new AiPlatformEntityProvider({
     source,
-    logger: mockServices.logger.mock(),
+    logger,
     config: readAiPlatformProviderConfig(mockServices.rootConfig({ data: {} })),
     now: () => new Date('2026-11-23T10:00:00Z'),
   });
-  return { source, mutations, connection, provider };
+  return { source, mutations, connection, provider, logger };
 }
 
 const refsOf = (entities: Array<{ entity: { kind: string; metadata: { name: string } } }>) =>
@@ -84,6 +85,24 @@ describe('AiPlatformEntityProvider', () => {
 
     await provider.refreshWorkloads();
     expect(mutations).toHaveLength(2);
+  });
+
+  it('sends every valid entity again on the next full run, and reports an invalid one once', async () => {
+    const { provider, connection, mutations, source, logger } = setup();
+    source.workloads.push({ ...source.workloads[0], name: 'bad', uid: 'u-bad', entityType: 'Not A Type!' as never });
+    await provider.connect(connection);
+    const first = await provider.refreshAll();
+    source.workloads[0].state = 'Preempted';
+    const second = await provider.refreshAll();
+    expect(first).toMatchObject({ applied: 20, invalid: 1 });
+    expect(second).toMatchObject({ applied: 20, invalid: 1 });
+    const [before, after] = mutations.map(m => (m.type === 'full' ? m.entities : []));
+    expect(refsOf(after)).toEqual(refsOf(before));
+    expect(after.find(d => d.entity.metadata.name.includes('train-resnet'))?.entity.metadata.annotations).not.toEqual(
+      before.find(d => d.entity.metadata.name.includes('train-resnet'))?.entity.metadata.annotations,
+    );
+    expect(logger.error).toHaveBeenCalledTimes(1);
+    expect(logger.error.mock.calls[0][0]).toMatch(/invalid Component "gpu-east--team-vision--bad"/);
   });
 
   it('emits every workload entity as added on a delta before any full run', async () => {

@@ -27,6 +27,14 @@ export interface ProviderRunStats {
 interface Emitted {
   hash: string;
   locationKey: string;
+  /** Whether the entity passed validation (invalid ones are remembered so they are reported once). */
+  valid: boolean;
+}
+
+interface Mapped {
+  ref: string;
+  entity: Entity;
+  hash: string;
 }
 
 const hashOf = (entity: Entity) => createHash('sha256').update(JSON.stringify(entity)).digest('base64');
@@ -101,26 +109,32 @@ export class AiPlatformEntityProvider implements EntityProvider {
         this.deps.source.listQueues(),
         this.deps.source.listClusters(),
       ]);
-      const mapped = workloadEntities(workloads, await this.contextFor(workloads));
-      const workloadSide = await this.validated(mapped, 'workload');
+      const mapped = await this.mapWorkloads(workloads);
+      // What the last run sent unchanged was validated then; only the rest is checked now.
+      const unchanged = mapped.filter(m => this.emitted.get(m.ref)?.hash === m.hash);
+      const workloadSide = await this.validated(
+        mapped.filter(m => this.emitted.get(m.ref)?.hash !== m.hash),
+        'workload',
+      );
       const platformSide = await this.validated(
-        [...clusterEntities(clusters, this.context), ...queueEntities(queues, this.context)],
+        [...clusterEntities(clusters, this.context), ...queueEntities(queues, this.context)].map(mappedOf),
         'queue or cluster',
       );
+      const stillValid = unchanged.filter(m => this.emitted.get(m.ref)!.valid);
       await connection.applyMutation({
         type: 'full',
-        entities: [...workloadSide.valid, ...platformSide.valid].map(toDeferred),
+        entities: [...stillValid, ...workloadSide.valid, ...platformSide.valid].map(m => toDeferred(m.entity)),
       });
-      // Hashes of what the mapping produced (before the policies fill in defaults), as the delta compares.
-      this.emitted = new Map(
-        mapped.map(entity => [stringifyEntityRef(entity), { hash: hashOf(entity), locationKey: locationKeyOf(entity) }]),
-      );
+      this.emitted = new Map([
+        ...unchanged.map(m => [m.ref, this.emitted.get(m.ref)!] as const),
+        ...workloadSide.checked.map(m => [m.ref, emittedOf(m)] as const),
+      ]);
       return this.report({
         kind: 'full',
         durationMs: Date.now() - started,
-        applied: workloadSide.valid.length + platformSide.valid.length,
+        applied: stillValid.length + workloadSide.valid.length + platformSide.valid.length,
         removed: 0,
-        invalid: workloadSide.invalid + platformSide.invalid,
+        invalid: unchanged.length - stillValid.length + workloadSide.invalid + platformSide.invalid,
       });
     });
   }
@@ -130,25 +144,23 @@ export class AiPlatformEntityProvider implements EntityProvider {
     return this.exclusive(async () => {
       const connection = this.connected();
       const started = Date.now();
-      const current = new Map<string, { entity: Entity; hash: string }>();
-      const workloads = await this.deps.source.listWorkloads();
-      for (const entity of workloadEntities(workloads, await this.contextFor(workloads))) {
-        current.set(stringifyEntityRef(entity), { entity, hash: hashOf(entity) });
-      }
-      const changed = [...current.entries()].filter(([ref, { hash }]) => this.emitted.get(ref)?.hash !== hash);
-      const { valid, invalid } = await this.validated(changed.map(([, { entity }]) => entity), 'workload');
+      const current = new Map((await this.mapWorkloads(await this.deps.source.listWorkloads())).map(m => [m.ref, m]));
+      const { valid, invalid, checked } = await this.validated(
+        [...current.values()].filter(m => this.emitted.get(m.ref)?.hash !== m.hash),
+        'workload',
+      );
       const removed = [...this.emitted.entries()]
         .filter(([ref]) => !current.has(ref))
         .map(([entityRef, { locationKey }]) => ({ entityRef, locationKey }));
       if (valid.length > 0 || removed.length > 0) {
-        await connection.applyMutation({ type: 'delta', added: valid.map(toDeferred), removed });
+        await connection.applyMutation({ type: 'delta', added: valid.map(m => toDeferred(m.entity)), removed });
       }
       for (const { entityRef } of removed) {
         this.emitted.delete(entityRef);
       }
       // Invalid ones are remembered too, so they are reported once, not on every poll.
-      for (const [ref, { entity, hash }] of changed) {
-        this.emitted.set(ref, { hash, locationKey: locationKeyOf(entity) });
+      for (const m of checked) {
+        this.emitted.set(m.ref, emittedOf(m));
       }
       return this.report({
         kind: 'delta',
@@ -158,6 +170,11 @@ export class AiPlatformEntityProvider implements EntityProvider {
         invalid,
       });
     });
+  }
+
+  /** Workload entities with their refs and hashes (of what the mapping produced, as runs compare). */
+  private async mapWorkloads(workloads: WorkloadSummary[]): Promise<Mapped[]> {
+    return workloadEntities(workloads, await this.contextFor(workloads)).map(mappedOf);
   }
 
   /** The mapping context of one run: which components named by workloads exist elsewhere in the catalog. */
@@ -172,18 +189,23 @@ export class AiPlatformEntityProvider implements EntityProvider {
     }
   }
 
-  private async validated(entities: Entity[], what: string): Promise<{ valid: Entity[]; invalid: number }> {
-    const valid: Entity[] = [];
-    let invalid = 0;
-    for (const entity of entities) {
+  /** Runs each entity through the catalog's policies; the invalid ones are logged and left out. */
+  private async validated(
+    entities: Mapped[],
+    what: string,
+  ): Promise<{ valid: Mapped[]; invalid: number; checked: Array<Mapped & { valid: boolean }> }> {
+    const valid: Mapped[] = [];
+    const checked: Array<Mapped & { valid: boolean }> = [];
+    for (const m of entities) {
       try {
-        valid.push(await validateEntity(entity, what));
+        valid.push({ ...m, entity: await validateEntity(m.entity, what) });
+        checked.push({ ...m, valid: true });
       } catch (error) {
-        invalid += 1;
         this.deps.logger.error((error as Error).message);
+        checked.push({ ...m, valid: false });
       }
     }
-    return { valid, invalid };
+    return { valid, invalid: entities.length - valid.length, checked };
   }
 
   private connected(): EntityProviderConnection {
@@ -221,6 +243,14 @@ export class AiPlatformEntityProvider implements EntityProvider {
 
 function locationKeyOf(entity: Entity): string {
   return entity.metadata.annotations?.['backstage.io/managed-by-location'] ?? 'ai-platform';
+}
+
+function emittedOf(m: Mapped & { valid: boolean }): Emitted {
+  return { hash: m.hash, locationKey: locationKeyOf(m.entity), valid: m.valid };
+}
+
+function mappedOf(entity: Entity): Mapped {
+  return { ref: stringifyEntityRef(entity), entity, hash: hashOf(entity) };
 }
 
 function toDeferred(entity: Entity): DeferredEntity {
