@@ -1,8 +1,9 @@
 /* eslint-disable no-console */
 /**
  * Cost ledger benchmark: a generated year of usage on 2,000 GPUs (500,000
- * workloads, random pod uids), ingested in the order the pods finish, 5,000
- * a call, into SQLite (in memory, as the dev instance runs, and in a file)
+ * workloads on two clusters, random pod uids), ingested in the order the
+ * pods finish, 5,000 at a time split by cluster and written side by side as
+ * the ingestor does, into SQLite (in memory, as the dev instance runs, and in a file)
  * and, when AIP_TEST_POSTGRES_URL is set (as scripts/lib/postgres.sh does),
  * PostgreSQL; then the 30-day per-team-per-day showback query, 20 times.
  *   yarn workspace @internal/plugin-ai-platform-backend bench:costs [workloads] [gpus]
@@ -19,6 +20,7 @@ const start = Date.parse('2025-11-23T00:00:00Z');
 const workloads = Number(process.argv[2] ?? 500_000);
 const gpus = Number(process.argv[3] ?? 2_000);
 const teams = ['ml-research', 'llm-serving', 'data-eng', 'agents', 'vision', 'speech', 'recsys', 'platform'];
+const clusters = ['gpu-east', 'gpu-west'];
 const products = ['NVIDIA-H100-80GB-HBM3', 'NVIDIA-A100-SXM4-80GB', 'NVIDIA-L4'];
 
 /** A pod uid shaped like the API server's (random, so the ledger's keys arrive in no order). */
@@ -38,7 +40,7 @@ function generate(): GpuInterval[] {
     return {
       podUid: uuidOf(rnd),
       resource: 'nvidia.com/gpu',
-      cluster: i % 2 ? 'gpu-east' : 'gpu-west',
+      cluster: clusters[i % clusters.length],
       namespace: `ns-${i % 40}`,
       pod: `w-${i}-0`,
       workload: `w-${i}`,
@@ -59,7 +61,11 @@ function generate(): GpuInterval[] {
 async function run(name: string, db: Knex, intervals: GpuInterval[]) {
   const ledger = await CostLedger.create(db, PriceBook.fromConfig());
   const t = performance.now();
-  for (let i = 0; i < intervals.length; i += 5000) await ledger.ingest(intervals.slice(i, i + 5000), start + YEAR_MS);
+  for (let i = 0; i < intervals.length; i += 5000) {
+    // Each cluster's share of the batch, side by side, as the ingestor syncs clusters.
+    const batch = intervals.slice(i, i + 5000);
+    await Promise.all(clusters.map(c => ledger.ingest(batch.filter(x => x.cluster === c), start + YEAR_MS)));
+  }
   const ingestS = (performance.now() - t) / 1000;
   const now = start + YEAR_MS;
   const times: number[] = [];

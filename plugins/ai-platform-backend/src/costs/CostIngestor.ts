@@ -5,6 +5,9 @@ import type { CostLedger } from './CostLedger';
 import { NodeInfo, podIntervals, PodLike } from './intervals';
 import { nodeSnapshot, type NodeCapacityLedger, type NodeLike, type NodeSnapshot } from './NodeCapacity';
 
+/** Clusters synced at once (each holds a database connection while it writes). */
+const CONCURRENT_CLUSTERS = 4;
+
 interface FlavorLike {
   metadata: { name: string };
   spec?: { nodeLabels?: Record<string, string> };
@@ -74,15 +77,19 @@ export class CostIngestor {
     return { intervals: intervals.length, closed };
   }
 
-  /** One pass over every cluster. */
+  /** One pass over every cluster, a few side by side: their lists and ledger writes overlap. */
   async sync(): Promise<void> {
-    for (const cluster of this.clusters) {
-      try {
-        const { intervals, closed } = await this.syncCluster(cluster);
-        this.logger.debug(`Cost ledger: ${intervals} GPU intervals from cluster ${cluster.name}, ${closed} closed for vanished pods`);
-      } catch (e) {
-        this.logger.warn(`Cost ledger: cannot read pods of cluster ${cluster.name}, will retry: ${(e as Error).message}`);
+    const queue = [...this.clusters];
+    const worker = async () => {
+      for (let cluster = queue.shift(); cluster; cluster = queue.shift()) {
+        try {
+          const { intervals, closed } = await this.syncCluster(cluster);
+          this.logger.debug(`Cost ledger: ${intervals} GPU intervals from cluster ${cluster.name}, ${closed} closed for vanished pods`);
+        } catch (e) {
+          this.logger.warn(`Cost ledger: cannot read pods of cluster ${cluster.name}, will retry: ${(e as Error).message}`);
+        }
       }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(CONCURRENT_CLUSTERS, queue.length) }, worker));
   }
 }

@@ -109,6 +109,22 @@ describe('CostLedger', () => {
     expect(teams).toEqual(new Set(['ml-research', 'llm-serving']));
   }, 30_000);
 
+  it.each(databases.eachSupportedId())('takes clusters side by side, as the ingestor syncs them, and still counts each interval once (%p)', async id => {
+    const knex = await databases.init(id);
+    const ledger = await CostLedger.create(knex, prices);
+    const all = Array.from({ length: 2000 }, (_, i) => interval(i, { cluster: i % 2 ? 'gpu-east' : 'gpu-west' }));
+    const expected = all.reduce((sum, i) => sum + dailyParts(i, i.end!, prices).reduce((s, p) => s + p.costMicros, 0), 0);
+    const of = (cluster: string, list: GpuInterval[]) => list.filter(i => i.cluster === cluster);
+    for (const seenAt of [t0 + H, t0 + 40 * H, t0 + 41 * H]) {
+      // First seen running, then finished, then a relist of both clusters at once.
+      const view = seenAt === t0 + H ? all.map(i => ({ ...i, end: undefined })) : all;
+      await Promise.all(['gpu-east', 'gpu-west'].map(c => ledger.ingest(of(c, view), seenAt)));
+    }
+    const rows = await ledger.showback({ from: t0, to: t0 + 60 * H, aggregate: 'cluster', now: t0 + 60 * H });
+    expect(rows.reduce((s, r) => s + r.costMicros, 0)).toBe(expected);
+    expect(new Set(rows.map(r => r.key))).toEqual(new Set(['gpu-east', 'gpu-west']));
+  }, 30_000);
+
   it.each(databases.eachSupportedId())('keeps every row and total when the rollup keys are reordered and back (migration 05) (%p)', async id => {
     const knex = await databases.init(id);
     const all = Array.from({ length: 400 }, (_, i) => interval(i));
