@@ -7,6 +7,8 @@ import type { Entity } from '@backstage/catalog-model';
 import type { JsonObject } from '@backstage/types';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import { kubeconfigYaml, startKubeSim, type KubeSim } from '@internal/kube-sim';
+// The integration test runs the real AI platform backend beside the catalog, as a Backstage instance does.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import aiPlatformPlugin from '@internal/plugin-ai-platform-backend';
 import catalogModuleAiPlatform from './index';
 import { manualScheduler } from './__testUtils__/mockScheduler';
