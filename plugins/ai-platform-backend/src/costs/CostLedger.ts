@@ -295,9 +295,9 @@ export class CostLedger {
     }));
     const byKey = new Map(intervals.map(i => [`${i.podUid}|${i.resource}`, i]));
     await this.db.transaction(async tx => {
-      // A closed interval stays closed (a late, stale view of the pod cannot
-      // reopen it) and is left alone; the rows that come back are new or
-      // still open, so those with an end closed just now, and get their cost.
+      // A closed interval is left as it is: a late, stale view of the pod
+      // cannot reopen or change it. Only new and still-open rows come back;
+      // those that come back with an end closed just now and get their cost.
       const changed = await bulkUpsert(
         tx,
         'ai_platform_gpu_intervals',
