@@ -17,36 +17,15 @@ const ROWS_PER_STATEMENT = 5_000;
 const id = (name: string) => `"${name}"`;
 
 /**
- * `SELECT <columns>` over rows sent as one JSON parameter (SQLite's
- * json_each over arrays, PostgreSQL's json_populate_recordset typed by the
- * table), statement by statement. A multi-row VALUES list would be parsed and
- * prepared afresh for every 500 rows (SQLite's compound-select limit), which
- * costs more than the writes themselves.
- */
-async function perStatement<T>(
-  db: Knex | Knex.Transaction,
-  table: string,
-  columns: string[],
-  rows: Row[],
-  run: (select: string, json: string) => Promise<T>,
-): Promise<T[]> {
-  const postgres = db.client.config.client === 'pg';
-  const select = postgres
-    ? `SELECT ${columns.map(id).join(', ')} FROM json_populate_recordset(NULL::${id(table)}, ?::json)`
-    : // Rows as arrays (cheaper to parse); WHERE true: SQLite reads ON CONFLICT after a bare SELECT as a join constraint.
-      `SELECT ${columns.map((_, i) => `value ->> ${i}`).join(', ')} FROM json_each(?) WHERE true`;
-  const out: T[] = [];
-  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-    const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
-    out.push(await run(select, JSON.stringify(postgres ? chunk : chunk.map(row => columns.map(c => row[c] ?? null)))));
-  }
-  return out;
-}
-
-/**
  * Inserts many rows in a few statements; `onConflict` says what happens to
  * keys already stored. Returns the `returning` columns of the rows inserted
  * or updated (none without `returning`).
+ *
+ * Each statement sends its rows as one JSON parameter (SQLite's json_each
+ * over arrays, PostgreSQL's json_populate_recordset typed by the table). A
+ * multi-row VALUES list would be parsed and prepared afresh for every 500
+ * rows (SQLite's compound-select limit), which costs more than the writes
+ * themselves.
  */
 export async function bulkUpsert(
   db: Knex | Knex.Transaction,
@@ -58,6 +37,11 @@ export async function bulkUpsert(
 ): Promise<Row[]> {
   if (rows.length === 0) return [];
   const columns = Object.keys(rows[0]);
+  const postgres = db.client.config.client === 'pg';
+  const source = postgres
+    ? `SELECT ${columns.map(id).join(', ')} FROM json_populate_recordset(NULL::${id(table)}, ?::json)`
+    : // Rows as arrays (cheaper to parse); WHERE true: SQLite reads ON CONFLICT after a bare SELECT as a join constraint.
+      `SELECT ${columns.map((_, i) => `value ->> ${i}`).join(', ')} FROM json_each(?) WHERE true`;
   const action =
     'ignore' in onConflict
       ? 'DO NOTHING'
@@ -65,15 +49,14 @@ export async function bulkUpsert(
           .map(([column, expression]) => `${id(column)} = ${expression}`)
           .join(', ')}${onConflict.where ? ` WHERE ${onConflict.where}` : ''}`;
   const tail = returning.length ? ` RETURNING ${returning.map(id).join(', ')}` : '';
-  const results = await perStatement(db, table, columns, rows, async (select, json) =>
-    rowsOf(
-      await db.raw(
-        `INSERT INTO ${id(table)} (${columns.map(id).join(', ')}) ${select} ON CONFLICT (${key.map(id).join(', ')}) ${action}${tail}`,
-        [json],
-      ),
-    ),
-  );
-  return returning.length ? results.flat() : [];
+  const sql = `INSERT INTO ${id(table)} (${columns.map(id).join(', ')}) ${source} ON CONFLICT (${key.map(id).join(', ')}) ${action}${tail}`;
+  const out: Row[] = [];
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+    const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
+    const result = await db.raw(sql, [JSON.stringify(postgres ? chunk : chunk.map(row => columns.map(c => row[c] ?? null)))]);
+    if (returning.length) out.push(...rowsOf(result));
+  }
+  return out;
 }
 
 /** A raw query's rows: better-sqlite3 returns them (or a run summary), pg wraps them in a result. */

@@ -194,18 +194,17 @@ export class AiPlatformEntityProvider implements EntityProvider {
     entities: Mapped[],
     what: string,
   ): Promise<{ valid: Mapped[]; invalid: number; checked: Array<Mapped & { valid: boolean }> }> {
-    const valid: Mapped[] = [];
     const checked: Array<Mapped & { valid: boolean }> = [];
     for (const m of entities) {
       try {
-        valid.push({ ...m, entity: await validateEntity(m.entity, what) });
-        checked.push({ ...m, valid: true });
+        checked.push({ ...m, entity: await validateEntity(m.entity, what), valid: true });
       } catch (error) {
         this.deps.logger.error((error as Error).message);
         checked.push({ ...m, valid: false });
       }
     }
-    return { valid, invalid: entities.length - valid.length, checked };
+    const valid = checked.filter(m => m.valid);
+    return { valid, invalid: checked.length - valid.length, checked };
   }
 
   private connected(): EntityProviderConnection {
