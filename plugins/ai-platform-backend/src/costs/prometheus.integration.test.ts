@@ -98,6 +98,8 @@ describe('cost accounting against kube-sim and a real Prometheus', () => {
     await prometheus?.stop();
     prometheus = await startPrometheus([east.metricsUrl]);
     await prometheus.waitFor('sum by (pod) (increase(vllm:generation_tokens_total{pod="llama-0"}[1m]))', r => r.some(x => Number(x.value[1]) > 0));
+    // Requests complete more slowly than tokens flow: wait until the time-to-first-token histogram has counted some too.
+    await prometheus.waitFor('sum by (pod) (increase(vllm:time_to_first_token_seconds_count{pod="llama-0"}[1m]))', r => r.some(x => Number(x.value[1]) > 0));
 
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromString(kubeconfigYaml([{ name: east.name, url: east.url }]));
