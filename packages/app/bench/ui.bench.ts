@@ -42,6 +42,8 @@ function pendingWorkloads(n: number) {
 async function signIn(page: Page) {
   await page.goto('/');
   await page.getByRole('button', { name: 'Enter' }).click();
+  // Signed in once the sign-in page has gone; navigating earlier drops the guest session.
+  await expect(page.getByRole('button', { name: 'Enter' })).toBeHidden();
 }
 
 test('pending explorer with 10,000 workloads, team card', async ({ page }) => {

@@ -1,9 +1,6 @@
-import { test, expect, Page } from '@playwright/test';
+import { test, expect } from '@playwright/test';
+import { signIn } from './signIn';
 
-async function signIn(page: Page) {
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Enter' }).click();
-}
 
 test('the AI Platform page shows the simulated fleet, its queues and what waits', async ({ page }, testInfo) => {
   const consoleErrors: string[] = [];

@@ -1,4 +1,5 @@
 import { test, expect, Page, TestInfo } from '@playwright/test';
+import { signIn } from './signIn';
 
 /**
  * The golden path of a data scientist: a distributed PyTorch training job
@@ -9,12 +10,6 @@ import { test, expect, Page, TestInfo } from '@playwright/test';
 // Fail at the step that is stuck, not at the end of the whole test's time.
 test.use({ actionTimeout: 30_000 });
 
-async function signIn(page: Page) {
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Enter' }).click();
-  // Signed in once the sign-in page is gone; navigating earlier drops the guest session.
-  await expect(page.getByRole('button', { name: 'Enter' })).toHaveCount(0);
-}
 
 async function snapshot(page: Page, testInfo: TestInfo, name: string) {
   const path = testInfo.outputPath(`${name}.png`);

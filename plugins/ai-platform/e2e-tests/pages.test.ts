@@ -1,21 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import { test, expect, Page } from '@playwright/test';
+import { signIn } from './signIn';
 
 /** Signs in as the guest and records the console's errors (favicon and manifest noise aside). */
-async function signIn(page: Page): Promise<() => string[]> {
+async function signInRecordingErrors(page: Page): Promise<() => string[]> {
   const errors: string[] = [];
   page.on('console', msg => {
     if (msg.type() === 'error') errors.push(msg.text());
   });
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Enter' }).click();
-  // Signed in once the sign-in page has gone; only then does a fresh page load find the session.
-  await expect(page.getByRole('button', { name: 'Enter' })).toBeHidden();
+  await signIn(page);
   return () => errors.filter(e => !/favicon|manifest/i.test(e));
 }
 
 test('the cost explorer shows spend by team from the simulated fleet and downloads it as CSV', async ({ page }, testInfo) => {
-  const consoleErrors = await signIn(page);
+  const consoleErrors = await signInRecordingErrors(page);
   await page.goto('/ai-platform');
   await page.getByRole('tab', { name: 'Costs' }).click();
   // The ledger has priced the kube-sim pods that ran since the instance started.
@@ -52,7 +50,7 @@ test('the cost explorer shows spend by team from the simulated fleet and downloa
 });
 
 test("a team's page shows its GPU quota and its spend against the budget", async ({ page }, testInfo) => {
-  const consoleErrors = await signIn(page);
+  const consoleErrors = await signInRecordingErrors(page);
   await page.goto('/catalog/default/group/ml-research');
   // examples/org.yaml and app-config.yaml give ml-research a monthly budget and the demo queues give it quota.
   await expect(page.getByRole('meter', { name: /^Budget \d{4}-\d{2}$/ })).toBeVisible({ timeout: 60_000 });
@@ -74,7 +72,7 @@ test("a GPU queue's page shows its cohort with usage and what waits in it", asyn
     name = names.find(n => /ml-research/.test(n)) ?? names[0];
     expect(name).toBeTruthy();
   }).toPass({ timeout: 90_000 });
-  const consoleErrors = await signIn(page);
+  const consoleErrors = await signInRecordingErrors(page);
   await page.goto(`/catalog/default/resource/${name}/gpu-queue`);
   await expect(page.getByRole('tree', { name: 'Cohort tree' })).toBeVisible({ timeout: 60_000 });
   await expect(page.locator('[aria-label^="ClusterQueue "][aria-current="true"]')).toBeVisible();
