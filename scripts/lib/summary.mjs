@@ -23,9 +23,7 @@ if (existsSync(jestFile)) {
   const jest = JSON.parse(readFileSync(jestFile, 'utf8'));
   passed += jest.numPassedTests;
   // A test file that fails to run has no failed tests but counts as a failure.
-  const brokenSuites = jest.testResults.filter(
-    s => s.status === 'failed' && s.assertionResults.length === 0,
-  ).length;
+  const brokenSuites = jest.testResults.filter(s => s.status === 'failed' && s.assertionResults.length === 0).length;
   failed += jest.numFailedTests + brokenSuites;
   lines.push(
     `  jest: ${jest.numPassedTests} passed, ${jest.numFailedTests} failed, ${jest.numPendingTests} skipped, ${brokenSuites} suites failed to run`,
@@ -46,7 +44,9 @@ if (existsSync(e2eFile)) {
   passed += stats.expected + stats.flaky;
   failed += stats.unexpected;
   lines.push(
-    `  browser: ${stats.expected + stats.flaky} passed (${stats.flaky} flaky), ${stats.unexpected} failed, ${stats.skipped} skipped`,
+    `  browser: ${stats.expected + stats.flaky} passed (${stats.flaky} flaky), ${stats.unexpected} failed, ${
+      stats.skipped
+    } skipped`,
   );
 }
 

@@ -11,13 +11,16 @@
  * dev instance. Medians of several runs are printed.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { pendingWorkload } from '@internal/plugin-ai-platform/testUtils';
+import { pendingWorkload } from '@ai-platform/backstage-plugin-ai-platform/testUtils';
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const pendingCount = Number(process.env.BENCH_PENDING ?? 10_000);
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
-const fmt = (v: number[]) => `median ${median(v).toFixed(0)} ms (min ${Math.min(...v).toFixed(0)}, max ${Math.max(...v).toFixed(0)}, ${v.length} runs)`;
+const fmt = (v: number[]) =>
+  `median ${median(v).toFixed(0)} ms (min ${Math.min(...v).toFixed(0)}, max ${Math.max(...v).toFixed(0)}, ${
+    v.length
+  } runs)`;
 
 const reasons = [
   { code: 'QuotaExhausted', message: 'Waiting for quota: nvidia.com/gpu on flavor h100: requested 8, available 3' },
@@ -48,7 +51,9 @@ async function signIn(page: Page) {
 
 test('pending explorer with 10,000 workloads, team card', async ({ page }) => {
   const body = JSON.stringify({ items: pendingWorkloads(pendingCount), total: pendingCount });
-  await page.route('**/api/ai-platform/workloads?*state=Pending*', route => route.fulfill({ contentType: 'application/json', body }));
+  await page.route('**/api/ai-platform/workloads?*state=Pending*', route =>
+    route.fulfill({ contentType: 'application/json', body }),
+  );
   await signIn(page);
 
   const firstRows: number[] = [];
@@ -62,13 +67,21 @@ test('pending explorer with 10,000 workloads, team card', async ({ page }) => {
     // Rows name workloads as namespace/name.
     await expect(table.getByText('team-llm-serving/bench-train-0', { exact: true })).toBeVisible({ timeout: 60_000 });
     firstRows.push((await page.evaluate(() => performance.now())) - started);
-    await page.getByRole('searchbox', { name: /Search pending workloads/ }).or(page.getByLabel('Search pending workloads')).first().fill('bench-train-9999');
-    await expect(table.getByText(`team-llm-serving/bench-train-9999`, { exact: true })).toBeVisible({ timeout: 60_000 });
+    await page
+      .getByRole('searchbox', { name: /Search pending workloads/ })
+      .or(page.getByLabel('Search pending workloads'))
+      .first()
+      .fill('bench-train-9999');
+    await expect(table.getByText(`team-llm-serving/bench-train-9999`, { exact: true })).toBeVisible({
+      timeout: 60_000,
+    });
     await expect(table.getByText('team-llm-serving/bench-train-0', { exact: true })).toBeHidden();
     interactive.push((await page.evaluate(() => performance.now())) - started);
   }
   console.log(`pending explorer, ${pendingCount} workloads: first rows ${fmt(firstRows)}`);
-  console.log(`pending explorer, ${pendingCount} workloads: interactive (search filtered) ${fmt(interactive)} — target < 2000 ms`);
+  console.log(
+    `pending explorer, ${pendingCount} workloads: interactive (search filtered) ${fmt(interactive)} — target < 2000 ms`,
+  );
 
   const team: number[] = [];
   for (let run = 0; run < runs; run++) {

@@ -15,10 +15,8 @@ backend.add(import('@backstage/plugin-proxy-backend'));
 
 // scaffolder plugin
 backend.add(import('@backstage/plugin-scaffolder-backend'));
-backend.add(
-  import('@backstage/plugin-scaffolder-backend-module-notifications'),
-);
-backend.add(import('@internal/plugin-scaffolder-backend-module-ai-platform'));
+backend.add(import('@backstage/plugin-scaffolder-backend-module-notifications'));
+backend.add(import('@ai-platform/backstage-plugin-scaffolder-backend-module-ai-platform'));
 
 // techdocs plugin
 backend.add(import('@backstage/plugin-techdocs-backend'));
@@ -31,20 +29,16 @@ backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 
 // catalog plugin
 backend.add(import('@backstage/plugin-catalog-backend'));
-backend.add(
-  import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
-);
+backend.add(import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'));
 
 // See https://backstage.io/docs/features/software-catalog/configuration#subscribing-to-catalog-errors
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
-backend.add(import('@internal/plugin-catalog-backend-module-ai-platform'));
+backend.add(import('@ai-platform/backstage-plugin-catalog-backend-module-ai-platform'));
 
 // permission plugin
 backend.add(import('@backstage/plugin-permission-backend'));
 // See https://backstage.io/docs/permissions/getting-started for how to create your own permission policy
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+backend.add(import('@backstage/plugin-permission-backend-module-allow-all-policy'));
 
 // search plugin
 backend.add(import('@backstage/plugin-search-backend'));
@@ -70,7 +64,6 @@ backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@backstage/plugin-events-backend'));
 
 // AI platform: admission controller, queues and workloads REST API
-backend.add(import('@internal/plugin-ai-platform-backend'));
-
+backend.add(import('@ai-platform/backstage-plugin-ai-platform-backend'));
 
 backend.start();

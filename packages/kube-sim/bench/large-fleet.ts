@@ -3,7 +3,7 @@
  * Prints list latency over HTTP, watch events per second delivered to one
  * client-node informer, and resident memory after the load.
  *
- *   yarn workspace @internal/kube-sim bench [--pods 100000] [--lists 10]
+ *   yarn workspace @ai-platform/kube-sim bench [--pods 100000] [--lists 10]
  */
 import { CoreV1Api, KubeConfig, makeInformer, V1Pod } from '@kubernetes/client-node';
 import path from 'node:path';
@@ -12,19 +12,29 @@ import { kubeconfigYaml } from '../src/kubeconfig';
 import { startKubeSim } from '../src/index';
 
 const { values } = parseArgs({
-  options: { pods: { type: 'string', default: '100000' }, lists: { type: 'string', default: '10' }, concurrency: { type: 'string', default: '64' } },
+  options: {
+    pods: { type: 'string', default: '100000' },
+    lists: { type: 'string', default: '10' },
+    concurrency: { type: 'string', default: '64' },
+  },
 });
 const podCount = Number(values.pods);
 const listRuns = Number(values.lists);
 const concurrency = Number(values.concurrency);
 const namespace = 'bench';
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 
 function benchPod(i: number): V1Pod {
   return {
-    metadata: { name: `bench-${i}`, namespace, labels: { app: 'bench', shard: String(i % 100) }, annotations: { 'kube-sim.io/keep-running': 'true' } },
+    metadata: {
+      name: `bench-${i}`,
+      namespace,
+      labels: { app: 'bench', shard: String(i % 100) },
+      annotations: { 'kube-sim.io/keep-running': 'true' },
+    },
     spec: {
       // Tolerates the GPU taint so the tiny pods may use every node's pod slots.
       tolerations: [{ operator: 'Exists' }],
@@ -39,7 +49,11 @@ async function main() {
   const sim = await startKubeSim({ fleet, speed: 20, generator: false });
   const cluster = sim.clusters[0];
   const nodes = cluster.store.list(cluster.store.typeFor('v1', 'Node')).length;
-  process.stdout.write(`started ${cluster.name} with ${nodes} nodes in ${Date.now() - started} ms; creating ${podCount} pods over HTTP (${concurrency} in flight)\n`);
+  process.stdout.write(
+    `started ${cluster.name} with ${nodes} nodes in ${
+      Date.now() - started
+    } ms; creating ${podCount} pods over HTTP (${concurrency} in flight)\n`,
+  );
 
   const kc = new KubeConfig();
   kc.loadFromString(kubeconfigYaml([{ name: cluster.name, url: cluster.url }]));
@@ -54,7 +68,9 @@ async function main() {
     lastEvent = performance.now();
     if (!firstEvent) firstEvent = lastEvent;
   };
-  const informer = makeInformer(kc, `/api/v1/namespaces/${namespace}/pods`, () => core.listNamespacedPod({ namespace }));
+  const informer = makeInformer(kc, `/api/v1/namespaces/${namespace}/pods`, () =>
+    core.listNamespacedPod({ namespace }),
+  );
   informer.on('add', seen);
   informer.on('update', seen);
   let stopping = false;
@@ -89,7 +105,8 @@ async function main() {
     const running = pods.filter(p => p.status?.phase === 'Running').length;
     const cached = informer.list(namespace).filter(p => p.status?.phase === 'Running').length;
     if (running === podCount && cached === podCount) break;
-    if (Date.now() > deadline) throw new Error(`only ${running} pods Running (${cached} in the informer) after 15 minutes`);
+    if (Date.now() > deadline)
+      throw new Error(`only ${running} pods Running (${cached} in the informer) after 15 minutes`);
     await new Promise(r => setTimeout(r, 500));
   }
   const settledSeconds = (performance.now() - createStart) / 1000;
@@ -105,12 +122,16 @@ async function main() {
   const current = cluster.store.list(podType, { namespace });
   for (let i = 0; i < current.length; i += 1000) {
     for (const pod of current.slice(i, i + 1000)) {
-      cluster.store.update(podType, { ...pod, metadata: { ...pod.metadata, labels: { ...pod.metadata.labels, round: '1' } } });
+      cluster.store.update(podType, {
+        ...pod,
+        metadata: { ...pod.metadata, labels: { ...pod.metadata.labels, round: '1' } },
+      });
     }
     await new Promise(r => setImmediate(r));
   }
   while (burstSeen < podCount) {
-    if (performance.now() - burstStart > 10 * 60_000) throw new Error(`the informer saw ${burstSeen} of ${podCount} updates in 10 minutes`);
+    if (performance.now() - burstStart > 10 * 60_000)
+      throw new Error(`the informer saw ${burstSeen} of ${podCount} updates in 10 minutes`);
     await new Promise(r => setTimeout(r, 20));
   }
   const burstSeconds = (performance.now() - burstStart) / 1000;
@@ -135,9 +156,15 @@ async function main() {
     ['pods', `${listed} (all Running)`],
     ['create (HTTP POST)', `${createSeconds.toFixed(1)} s, ${(podCount / createSeconds).toFixed(0)} pods/s`],
     ['all Running after', `${settledSeconds.toFixed(1)} s`],
-    [`list all pods (${listRuns}x, ${mib(bytes)})`, `median ${percentile(latencies, 50).toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms`],
+    [
+      `list all pods (${listRuns}x, ${mib(bytes)})`,
+      `median ${percentile(latencies, 50).toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms`,
+    ],
     ['watch events to one informer', `${createEvents} events while creating, ${watchRate.toFixed(0)} events/s`],
-    ['  burst of updates', `${podCount} updates in ${burstSeconds.toFixed(1)} s, ${(podCount / burstSeconds).toFixed(0)} events/s`],
+    [
+      '  burst of updates',
+      `${podCount} updates in ${burstSeconds.toFixed(1)} s, ${(podCount / burstSeconds).toFixed(0)} events/s`,
+    ],
     ['resident memory (rss)', `${mib(memory.rss)} (heap used ${mib(memory.heapUsed)}; includes the informer cache)`],
   ];
   const width = Math.max(...rows.map(r => r[0].length));

@@ -7,7 +7,10 @@ const packageDir = path.resolve(__dirname, '..');
 const repoRoot = path.resolve(packageDir, '../..');
 
 /** Runs the CLI as `yarn kube-sim` does; resolves with its exit code and output. */
-function runCli(args: string[], untilOutput?: RegExp): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runCli(
+  args: string[],
+  untilOutput?: RegExp,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-r', '@backstage/cli/config/nodeTransform.cjs', 'src/cli.ts', ...args], {
       cwd: packageDir,
@@ -28,14 +31,21 @@ function runCli(args: string[], untilOutput?: RegExp): Promise<{ code: number | 
 describe('kube-sim CLI', () => {
   it.each([
     [['--kubeconfig', '/tmp/x'], '--fleet is required'],
-    [['--fleet', 'examples/fleet/demo.yaml', '--kubeconfig', '/tmp/x', '--speed', 'fast'], '--speed must be a positive number, got "fast"'],
+    [
+      ['--fleet', 'examples/fleet/demo.yaml', '--kubeconfig', '/tmp/x', '--speed', 'fast'],
+      '--speed must be a positive number, got "fast"',
+    ],
     [['--fleet', 'examples/fleet/demo.yaml', '--kubeconfig', '/tmp/x', '--bogus'], "Unknown option '--bogus'"],
-  ])('rejects %j with a usage message', async (args, message) => {
-    const { code, stderr } = await runCli(args);
-    expect(code).toBe(2);
-    expect(stderr).toContain(message);
-    expect(stderr).toContain('Usage: yarn kube-sim --fleet <fleet.yaml> --kubeconfig <path>');
-  }, 30_000);
+  ])(
+    'rejects %j with a usage message',
+    async (args, message) => {
+      const { code, stderr } = await runCli(args);
+      expect(code).toBe(2);
+      expect(stderr).toContain(message);
+      expect(stderr).toContain('Usage: yarn kube-sim --fleet <fleet.yaml> --kubeconfig <path>');
+    },
+    30_000,
+  );
 
   it('names the file and field of an invalid fleet', async () => {
     const { code, stderr } = await runCli(['--fleet', 'package.json', '--kubeconfig', '/tmp/x']);
@@ -53,7 +63,9 @@ describe('kube-sim CLI', () => {
     );
     const { code, stdout } = result;
     expect(result).toMatchObject({ code: 0 }); // shows stdout and stderr when it fails
-    expect(stdout).toMatch(/^cluster gpu-east +api http:\/\/127\.0\.0\.1:\d+ +metrics http:\/\/127\.0\.0\.1:\d+\/metrics$/m);
+    expect(stdout).toMatch(
+      /^cluster gpu-east +api http:\/\/127\.0\.0\.1:\d+ +metrics http:\/\/127\.0\.0\.1:\d+\/metrics$/m,
+    );
     expect(stdout).toMatch(/^cluster gpu-west /m);
     expect(readFileSync(kubeconfig, 'utf8')).toContain('name: gpu-west');
     expect(code).toBe(0);

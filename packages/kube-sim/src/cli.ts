@@ -61,7 +61,8 @@ async function main(): Promise<void> {
   if (typeof values.kubeconfig !== 'string') fail('--kubeconfig is required');
   const speed = positiveNumber('speed', values.speed as string | undefined);
   const basePort = positiveNumber('base-port', values['base-port'] as string | undefined);
-  if (basePort !== undefined && (!Number.isInteger(basePort) || basePort > 65535)) fail(`--base-port must be a port number, got "${values['base-port']}"`);
+  if (basePort !== undefined && (!Number.isInteger(basePort) || basePort > 65535))
+    fail(`--base-port must be a port number, got "${values['base-port']}"`);
 
   // Yarn runs the script in the package folder and forgets where it was called from, so relative
   // paths are taken from the repository root (PROJECT_CWD), where `yarn kube-sim` is meant to run.
@@ -89,7 +90,9 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    process.stdout.write(`kube-sim: ${signal}, stopping${values.state ? ` and saving state to ${resolve(values.state as string)}` : ''}\n`);
+    process.stdout.write(
+      `kube-sim: ${signal}, stopping${values.state ? ` and saving state to ${resolve(values.state as string)}` : ''}\n`,
+    );
     try {
       await sim!.stop();
       process.exit(0);
@@ -103,7 +106,9 @@ async function main(): Promise<void> {
 
   const lines = sim.clusters.map(c => `cluster ${c.name.padEnd(12)} api ${c.url}  metrics ${c.metricsUrl}`);
   process.stdout.write(
-    `${lines.join('\n')}\nkubeconfig ${resolve(values.kubeconfig)} (contexts: ${sim.clusters.map(c => c.name).join(', ')}), speed ${speed ?? 1}x\n`,
+    `${lines.join('\n')}\nkubeconfig ${resolve(values.kubeconfig)} (contexts: ${sim.clusters
+      .map(c => c.name)
+      .join(', ')}), speed ${speed ?? 1}x\n`,
   );
 }
 

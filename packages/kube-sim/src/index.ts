@@ -65,7 +65,8 @@ export interface KubeSim {
 
 /** Starts every cluster of a fleet: store, API server, simulation, telemetry and (optionally) the workload generator. */
 export async function startKubeSim(options: KubeSimOptions): Promise<KubeSim> {
-  const fleet = typeof options.fleet === 'string' ? loadFleetFile(options.fleet) : validateFleet(options.fleet, '<fleet object>');
+  const fleet =
+    typeof options.fleet === 'string' ? loadFleetFile(options.fleet) : validateFleet(options.fleet, '<fleet object>');
   const state = options.stateFile ? readState(options.stateFile) : undefined;
   const clock = new ScaledClock(options.speed ?? 1, state?.simulatedTime);
   const host = options.host ?? '127.0.0.1';
@@ -91,7 +92,8 @@ export async function startKubeSim(options: KubeSimOptions): Promise<KubeSim> {
       } else {
         const now = isoTime(clock);
         for (const node of buildNodes(spec, now)) store.create(store.typeFor('v1', 'Node'), node);
-        for (const ns of buildNamespaces(fleet.namespaces ?? [], spec.name)) store.create(store.typeFor('v1', 'Namespace'), ns);
+        for (const ns of buildNamespaces(fleet.namespaces ?? [], spec.name))
+          store.create(store.typeFor('v1', 'Namespace'), ns);
       }
       const simulation = new ClusterSimulation(store, clock, {
         simulation: fleet.simulation,
@@ -120,7 +122,10 @@ export async function startKubeSim(options: KubeSimOptions): Promise<KubeSim> {
       clusters.push({ name: spec.name, url: api.url, metricsUrl: metrics.url, store, simulation });
     }
     if (options.kubeconfigPath) {
-      await writeKubeconfig(options.kubeconfigPath, clusters.map(c => ({ name: c.name, url: c.url })));
+      await writeKubeconfig(
+        options.kubeconfigPath,
+        clusters.map(c => ({ name: c.name, url: c.url })),
+      );
     }
   } catch (e) {
     clusters.length = 0; // nothing worth saving from a start that failed

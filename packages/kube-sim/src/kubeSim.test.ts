@@ -90,13 +90,25 @@ describe('startKubeSim on the demo fleet', () => {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'agent', namespace: 'team-agents' },
-      spec: { replicas: 2, selector: { matchLabels: { app: 'agent' } }, template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'a', image: 'x', resources: { requests: { cpu: '1' } } }] } } },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: 'agent' } },
+        template: {
+          metadata: { labels: { app: 'agent' } },
+          spec: { containers: [{ name: 'a', image: 'x', resources: { requests: { cpu: '1' } } }] },
+        },
+      },
     });
     const podType = east.store.typeFor('v1', 'Pod');
     await waitFor('agent pods running', async () =>
-      east.store.list(podType, { namespace: 'team-agents' }).filter(p => p.status?.phase === 'Running').length === 2 ? true : undefined,
+      east.store.list(podType, { namespace: 'team-agents' }).filter(p => p.status?.phase === 'Running').length === 2
+        ? true
+        : undefined,
     );
-    const before = east.store.list(podType, { namespace: 'team-agents' }).map(p => p.metadata.name).sort();
+    const before = east.store
+      .list(podType, { namespace: 'team-agents' })
+      .map(p => p.metadata.name)
+      .sort();
     await sim.stop();
     sim = undefined;
     expect(JSON.parse(readFileSync(stateFile, 'utf8')).clusters['gpu-east'].length).toBeGreaterThan(20);

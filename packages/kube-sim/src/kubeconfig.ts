@@ -8,12 +8,8 @@ export interface KubeconfigCluster {
 }
 
 /** A kubeconfig with one cluster, user (dummy token `kube-sim`) and context per simulated cluster. */
-export function kubeconfigYaml(
-  clusters: KubeconfigCluster[],
-  currentContext?: string,
-): string {
-  if (clusters.length === 0)
-    throw new Error('kubeconfigYaml needs at least one cluster');
+export function kubeconfigYaml(clusters: KubeconfigCluster[], currentContext?: string): string {
+  if (clusters.length === 0) throw new Error('kubeconfigYaml needs at least one cluster');
   return stringify({
     apiVersion: 'v1',
     kind: 'Config',

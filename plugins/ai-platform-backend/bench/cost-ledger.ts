@@ -6,11 +6,11 @@
  * the ingestor does, into SQLite (in memory, as the dev instance runs, and in a file)
  * and, when AIP_TEST_POSTGRES_URL is set (as scripts/lib/postgres.sh does),
  * PostgreSQL; then the 30-day per-team-per-day showback query, 20 times.
- *   yarn workspace @internal/plugin-ai-platform-backend bench:costs [workloads] [gpus]
+ *   yarn workspace @ai-platform/backstage-plugin-ai-platform-backend bench:costs [workloads] [gpus]
  * A tenth of both (50000 200) keeps each workload's shape, for a quick run.
  */
 import knexFactory, { Knex } from 'knex';
-import { seededRandom } from '@internal/kube-sim';
+import { seededRandom } from '@ai-platform/kube-sim';
 import { CostLedger } from '../src/costs/CostLedger';
 import type { GpuInterval } from '../src/costs/intervals';
 import { PriceBook } from '../src/costs/pricing';
@@ -64,7 +64,14 @@ async function run(name: string, db: Knex, intervals: GpuInterval[]) {
   for (let i = 0; i < intervals.length; i += 5000) {
     // Each cluster's share of the batch, side by side, as the ingestor syncs clusters.
     const batch = intervals.slice(i, i + 5000);
-    await Promise.all(clusters.map(c => ledger.ingest(batch.filter(x => x.cluster === c), start + YEAR_MS)));
+    await Promise.all(
+      clusters.map(c =>
+        ledger.ingest(
+          batch.filter(x => x.cluster === c),
+          start + YEAR_MS,
+        ),
+      ),
+    );
   }
   const ingestS = (performance.now() - t) / 1000;
   const now = start + YEAR_MS;
@@ -77,7 +84,9 @@ async function run(name: string, db: Knex, intervals: GpuInterval[]) {
   }
   times.sort((a, b) => a - b);
   console.log(
-    `| ${name} | ${intervals.length} | ${(intervals.length / ingestS).toFixed(0)} intervals/s (${ingestS.toFixed(1)} s) | ${times[9].toFixed(0)} ms | ${times[18].toFixed(0)} ms | ${rows} |`,
+    `| ${name} | ${intervals.length} | ${(intervals.length / ingestS).toFixed(0)} intervals/s (${ingestS.toFixed(
+      1,
+    )} s) | ${times[9].toFixed(0)} ms | ${times[18].toFixed(0)} ms | ${rows} |`,
   );
   await db.destroy();
 }
@@ -87,8 +96,20 @@ async function main() {
   console.log(`${workloads} workloads on ${gpus} GPUs over a year; showback: 30 days, per team per day\n`);
   console.log('| database | intervals | ingest rate | showback p50 | showback p95 | rows |');
   console.log('|---|---|---|---|---|---|');
-  await run('SQLite (memory, as the dev instance)', knexFactory({ client: 'better-sqlite3', connection: { filename: ':memory:' }, useNullAsDefault: true }), intervals);
-  await run('SQLite (file)', knexFactory({ client: 'better-sqlite3', connection: { filename: `/tmp/aip-cost-bench-${process.pid}.sqlite` }, useNullAsDefault: true }), intervals);
+  await run(
+    'SQLite (memory, as the dev instance)',
+    knexFactory({ client: 'better-sqlite3', connection: { filename: ':memory:' }, useNullAsDefault: true }),
+    intervals,
+  );
+  await run(
+    'SQLite (file)',
+    knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: `/tmp/aip-cost-bench-${process.pid}.sqlite` },
+      useNullAsDefault: true,
+    }),
+    intervals,
+  );
   const pg = process.env.AIP_TEST_POSTGRES_URL;
   if (pg) {
     const admin = knexFactory({ client: 'pg', connection: pg });

@@ -9,29 +9,47 @@
  * As in a real deployment the API server and the controller do not share a
  * thread: kube-sim, and the client that creates the Jobs on schedule, run in
  * a worker thread; the controller talks to it over HTTP from the main thread.
- *   yarn workspace @internal/plugin-ai-platform-backend bench:kueue [scale]
+ *   yarn workspace @ai-platform/backstage-plugin-ai-platform-backend bench:kueue [scale]
  * `scale` (default 1) divides the workload counts for a quicker run.
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { KubeConfig } from '@kubernetes/client-node';
 import { mockServices } from '@backstage/backend-test-utils';
-import { kubeconfigYaml, startKubeSim, type FleetSpec } from '@internal/kube-sim';
-import { appendTo, kueueBenchmarks, kueueScenarioDocument, makespanBound } from '@internal/plugin-ai-platform-scheduler';
+import { kubeconfigYaml, startKubeSim, type FleetSpec } from '@ai-platform/kube-sim';
+import { appendTo, kueueBenchmarks, kueueScenarioDocument, makespanBound } from '@ai-platform/scheduler';
 import { builtinWorkloadKinds } from '../src/workloads/adapters';
 import { ClusterController } from '../src/controller/ClusterController';
 import type { DecisionRecord, DecisionStore } from '../src/service/types';
 
-const published = { wall: 351.1, usage: 58.7, tta: { large: 6.7, medium: 76.8, small: 215.5 } as Record<string, number> };
+const published = {
+  wall: 351.1,
+  usage: 58.7,
+  tta: { large: 6.7, medium: 76.8, small: 215.5 } as Record<string, number>,
+};
 
 type QueueObject = { kind: string; metadata: { name: string; namespace?: string } };
-type BenchWorkload = { name: string; namespace: string; queue: string; class: string; arrival: number; duration: number; podSets: Array<{ requests: { cpu: string } }> };
+type BenchWorkload = {
+  name: string;
+  namespace: string;
+  queue: string;
+  class: string;
+  arrival: number;
+  duration: number;
+  podSets: Array<{ requests: { cpu: string } }>;
+};
 /** What the worker reports per Job at the end: created (epoch ms), and its own start and completion times. */
 type JobTimes = { key: string; cls: string; cpu: number; created: number; started?: number; completed?: number };
-type FromWorker = { type: 'ready'; url: string } | { type: 'created'; count: number } | { type: 'done'; jobs: JobTimes[] };
+type FromWorker =
+  | { type: 'ready'; url: string }
+  | { type: 'created'; count: number }
+  | { type: 'done'; jobs: JobTimes[] };
 
 function scenario(scale: number) {
   const base = kueueBenchmarks.baseline;
-  const config = { ...base, classes: base.classes.map(c => ({ ...c, count: Math.max(1, Math.round(c.count / scale)) })) };
+  const config = {
+    ...base,
+    classes: base.classes.map(c => ({ ...c, count: Math.max(1, Math.round(c.count / scale)) })),
+  };
   return { config, doc: kueueScenarioDocument(config) };
 }
 
@@ -43,7 +61,9 @@ async function runKubeSim(scale: number) {
     kind: 'Fleet',
     simulation: { failureRate: 0, startupSeconds: 0 },
     clusters: [{ name: 'bench', nodePools: [{ name: 'cpu', count: 12, cpu: '64', memory: '256Gi', zones: ['z1'] }] }],
-    namespaces: (doc.objects as QueueObject[]).filter(o => o.kind === 'LocalQueue').map(o => ({ name: o.metadata.namespace!, team: o.metadata.namespace! })),
+    namespaces: (doc.objects as QueueObject[])
+      .filter(o => o.kind === 'LocalQueue')
+      .map(o => ({ name: o.metadata.namespace!, team: o.metadata.namespace! })),
   } as FleetSpec;
   const sim = await startKubeSim({ fleet, speed: 1, generator: false });
   const cluster = sim.clusters[0];
@@ -69,11 +89,19 @@ async function runKubeSim(scale: number) {
         template: {
           // The pod runs for Kueue's runtime of its class (kube-sim reads this on the pod).
           metadata: { annotations: { 'kube-sim.io/duration-seconds': String(w.duration) } },
-          spec: { restartPolicy: 'Never', containers: [{ name: 'main', image: 'pause', resources: { requests: { cpu } } }] },
+          spec: {
+            restartPolicy: 'Never',
+            containers: [{ name: 'main', image: 'pause', resources: { requests: { cpu } } }],
+          },
         },
       },
     });
-    created.set(`${w.namespace}/${w.name}`, { key: `${w.namespace}/${w.name}`, cls: w.class, cpu: Number(cpu), created: Date.now() });
+    created.set(`${w.namespace}/${w.name}`, {
+      key: `${w.namespace}/${w.name}`,
+      cls: w.class,
+      cpu: Number(cpu),
+      created: Date.now(),
+    });
   }
   port.postMessage({ type: 'created', count: created.size } satisfies FromWorker);
   for (;;) {
@@ -124,7 +152,11 @@ const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / Math.max(1, v.lengt
 async function main(scale: number) {
   const { config, doc } = scenario(scale);
   // The worker loads this same file (through the TypeScript hook the main thread was started with).
-  const worker = new Worker(`require(${JSON.stringify(__filename)})`, { eval: true, workerData: { scale }, execArgv: process.execArgv });
+  const worker = new Worker(`require(${JSON.stringify(__filename)})`, {
+    eval: true,
+    workerData: { scale },
+    execArgv: process.execArgv,
+  });
   const inbox = new Map<string, FromWorker>();
   const waiters = new Map<string, (m: FromWorker) => void>();
   worker.on('message', (m: FromWorker) => {
@@ -158,7 +190,11 @@ async function main(scale: number) {
     identity: 'bench',
   });
   await controller.start();
-  console.log(`${doc.workloads.length} Jobs in ${config.cohorts * config.queuesPerCohort} ClusterQueues; creating them at Kueue's arrival times...`);
+  console.log(
+    `${doc.workloads.length} Jobs in ${
+      config.cohorts * config.queuesPerCohort
+    } ClusterQueues; creating them at Kueue's arrival times...`,
+  );
   const start = Date.now();
   worker.postMessage('go');
   await next('created');
@@ -177,7 +213,10 @@ async function main(scale: number) {
   }
   const makespan = (lastEnd - start) / 1000;
   // Quota never over-committed: the most CPU admitted at once.
-  const edges = decisions.held.flatMap(h => [[h.from, cpuOf.get(h.key)!] as const, [h.to ?? Date.now(), -cpuOf.get(h.key)!] as const]);
+  const edges = decisions.held.flatMap(h => [
+    [h.from, cpuOf.get(h.key)!] as const,
+    [h.to ?? Date.now(), -cpuOf.get(h.key)!] as const,
+  ]);
   edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   let running = 0;
   let peak = 0;
@@ -189,11 +228,17 @@ async function main(scale: number) {
     if (admitted !== undefined) appendTo(tta, j.cls, (admitted - j.created) / 1000);
   }
   console.log(`\n| figure | this backend on kube-sim | Kueue (published) |\n|---|---|---|`);
-  console.log(`| wall time until the last Job completed | ${makespan.toFixed(1)} s (bound ${makespanBound(config).toFixed(0)} s) | ${published.wall} s |`);
+  console.log(
+    `| wall time until the last Job completed | ${makespan.toFixed(1)} s (bound ${makespanBound(config).toFixed(
+      0,
+    )} s) | ${published.wall} s |`,
+  );
   console.log(`| ClusterQueue usage | ${((100 * used) / (quota * makespan)).toFixed(1)} % | ${published.usage} % |`);
   for (const cls of ['large', 'medium', 'small']) {
     const v = tta.get(cls) ?? [];
-    console.log(`| mean time to admission, ${cls} | ${mean(v).toFixed(2)} s (${v.length} admitted) | ${published.tta[cls]} s |`);
+    console.log(
+      `| mean time to admission, ${cls} | ${mean(v).toFixed(2)} s (${v.length} admitted) | ${published.tta[cls]} s |`,
+    );
   }
   console.log(`| Jobs completed | ${jobs.filter(j => j.completed).length} / ${jobs.length} | |`);
   const clsOf = new Map(jobs.map(j => [j.key, j.cls]));
@@ -202,10 +247,18 @@ async function main(scale: number) {
   const runtime = Object.fromEntries(config.classes.map(c => [c.className, c.runtimeMs]));
   for (const cls of ['large', 'medium', 'small']) {
     const v = holds.get(cls) ?? [];
-    console.log(`| quota held per admission, ${cls} (runtime ${runtime[cls]} ms) | mean ${mean(v).toFixed(0)} ms over ${v.length} admissions (${v.length - (tta.get(cls)?.length ?? 0)} after a preemption) | |`);
+    console.log(
+      `| quota held per admission, ${cls} (runtime ${runtime[cls]} ms) | mean ${mean(v).toFixed(0)} ms over ${
+        v.length
+      } admissions (${v.length - (tta.get(cls)?.length ?? 0)} after a preemption) | |`,
+    );
   }
   console.log(`| most CPU admitted at once (quota ${quota}) | ${peak} | |`);
-  console.log(`(total ${wall.toFixed(0)} s; controller thread resident memory ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB)`);
+  console.log(
+    `(total ${wall.toFixed(0)} s; controller thread resident memory ${(process.memoryUsage().rss / 2 ** 20).toFixed(
+      0,
+    )} MiB)`,
+  );
   await controller.stop();
   await worker.terminate();
 }

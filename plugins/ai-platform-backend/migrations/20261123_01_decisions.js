@@ -21,10 +21,7 @@ exports.up = async function up(knex) {
     table.string('actor').notNullable();
     table.timestamp('time', { useTz: true }).notNullable();
     table.index(['uid', 'time'], 'ai_platform_decisions_uid_time_idx');
-    table.index(
-      ['cluster', 'namespace', 'name', 'time'],
-      'ai_platform_decisions_workload_time_idx',
-    );
+    table.index(['cluster', 'namespace', 'name', 'time'], 'ai_platform_decisions_workload_time_idx');
     table.index(['time'], 'ai_platform_decisions_time_idx');
   });
 };

@@ -14,10 +14,4 @@ export {
 } from './permissions';
 export { workloadSignalsChannel } from './routes/signals';
 export type { WorkloadSignal } from './routes/signals';
-export type {
-  WorkloadService,
-  WorkloadFilter,
-  WorkloadChange,
-  DecisionStore,
-  DecisionRecord,
-} from './service/types';
+export type { WorkloadService, WorkloadFilter, WorkloadChange, DecisionStore, DecisionRecord } from './service/types';

@@ -8,14 +8,9 @@ import {
   resolvePackagePath,
   type UserInfoService,
 } from '@backstage/backend-plugin-api';
-import {
-  createMockDirectory,
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { kubeconfigYaml, startKubeSim, type KubeSim } from '@internal/kube-sim';
-import type { WorkloadSummary } from '@internal/plugin-ai-platform-common';
+import { createMockDirectory, mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { kubeconfigYaml, startKubeSim, type KubeSim } from '@ai-platform/kube-sim';
+import type { WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { aiPlatformPlugin } from './plugin';
 import { twoH100NodeFleet } from './controller/__testUtils__/kubeSimCluster';
 
@@ -66,11 +61,7 @@ const job = (name: string, namespace: string) => ({
   },
 });
 
-async function eventually<T>(
-  probe: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 20_000,
-): Promise<T> {
+async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -99,7 +90,7 @@ describe('aiPlatformPlugin against a kube-sim cluster, over HTTP', () => {
     const queues = parse(
       readFileSync(
         resolvePackagePath(
-          '@internal/plugin-ai-platform-backend',
+          '@ai-platform/backstage-plugin-ai-platform-backend',
           'src/__fixtures__/two-team-queues.yaml',
         ),
         'utf8',
@@ -138,8 +129,14 @@ describe('aiPlatformPlugin against a kube-sim cluster, over HTTP', () => {
     // The backend answers 503 until it has loaded the cluster; a client retries.
     await eventually(async () => {
       const res = await api().get('/api/ai-platform/queues').set('Authorization', alice);
-      const queues = (res.body.clusterQueues ?? []) as Array<{ localQueues: Array<{ namespace: string; name: string; team?: string }> }>;
-      return queues.some(cq => cq.localQueues.some(lq => lq.namespace === 'team-a' && lq.name === 'training' && lq.team === 'a')) ? true : undefined;
+      const queues = (res.body.clusterQueues ?? []) as Array<{
+        localQueues: Array<{ namespace: string; name: string; team?: string }>;
+      }>;
+      return queues.some(cq =>
+        cq.localQueues.some(lq => lq.namespace === 'team-a' && lq.name === 'training' && lq.team === 'a'),
+      )
+        ? true
+        : undefined;
     }, 'the LocalQueue team-a/training with its team');
     const submitted = await api()
       .post('/api/ai-platform/workloads')
@@ -156,27 +153,15 @@ describe('aiPlatformPlugin against a kube-sim cluster, over HTTP', () => {
     );
 
     const admitted = await eventually(async () => {
-      const res = await api()
-        .get('/api/ai-platform/workloads?namespace=team-a')
-        .set('Authorization', alice);
-      const w = (res.body.items as WorkloadSummary[]).find(
-        i => i.name === 'train-a',
-      );
+      const res = await api().get('/api/ai-platform/workloads?namespace=team-a').set('Authorization', alice);
+      const w = (res.body.items as WorkloadSummary[]).find(i => i.name === 'train-a');
       return w && ['Admitted', 'Running'].includes(w.state) ? w : undefined;
     }, 'train-a to be admitted');
-    expect(admitted).toEqual(
-      expect.objectContaining({ clusterQueue: 'cq-a', team: 'a', gpus: 2 }),
-    );
+    expect(admitted).toEqual(expect.objectContaining({ clusterQueue: 'cq-a', team: 'a', gpus: 2 }));
 
-    const asBob = await api()
-      .get('/api/ai-platform/workloads')
-      .set('Authorization', bob);
-    expect(
-      (asBob.body.items as WorkloadSummary[]).map(w => w.name),
-    ).not.toContain('train-a');
-    const bobReads = await api()
-      .get('/api/ai-platform/workloads/gpu/team-a/Job/train-a')
-      .set('Authorization', bob);
+    const asBob = await api().get('/api/ai-platform/workloads').set('Authorization', bob);
+    expect((asBob.body.items as WorkloadSummary[]).map(w => w.name)).not.toContain('train-a');
+    const bobReads = await api().get('/api/ai-platform/workloads/gpu/team-a/Job/train-a').set('Authorization', bob);
     expect(bobReads.status).toBe(404);
     const bobCancels = await api()
       .post('/api/ai-platform/workloads/gpu/team-a/Job/train-a/cancel')
@@ -187,39 +172,29 @@ describe('aiPlatformPlugin against a kube-sim cluster, over HTTP', () => {
       .set('Authorization', bob)
       .send({ manifest: job('sneaky', 'team-a'), queue: 'training' });
     expect(bobSubmits.status).toBe(403);
-    expect(bobSubmits.body.error.message).toMatch(
-      /LocalQueue team-a\/training belongs to team a; your teams: b/,
-    );
+    expect(bobSubmits.body.error.message).toMatch(/LocalQueue team-a\/training belongs to team a; your teams: b/);
 
     const decisions = await eventually(async () => {
       const res = await api()
         .get('/api/ai-platform/workloads/gpu/team-a/Job/train-a/decisions')
         .set('Authorization', alice);
-      const items = res.body.items as
-        | Array<{ decision: string; actor: string }>
-        | undefined;
+      const items = res.body.items as Array<{ decision: string; actor: string }> | undefined;
       return items?.some(d => d.decision === 'Admitted') ? items : undefined;
     }, 'the admission to be in the decision log');
-    expect(decisions[0]).toEqual(
-      expect.objectContaining({ decision: 'Admitted', clusterQueue: 'cq-a' }),
-    );
+    expect(decisions[0]).toEqual(expect.objectContaining({ decision: 'Admitted', clusterQueue: 'cq-a' }));
 
     const cancel = await api()
       .post('/api/ai-platform/workloads/gpu/team-a/Job/train-a/cancel')
       .set('Authorization', alice);
     expect(cancel.status).toBe(204);
     await eventually(async () => {
-      const res = await api()
-        .get('/api/ai-platform/workloads/gpu/team-a/Job/train-a')
-        .set('Authorization', alice);
+      const res = await api().get('/api/ai-platform/workloads/gpu/team-a/Job/train-a').set('Authorization', alice);
       return res.status === 404 ? true : undefined;
     }, 'train-a to be gone after cancel');
   });
 
   it('lists both teams’ LocalQueues with their teams', async () => {
-    const res = await api()
-      .get('/api/ai-platform/queues')
-      .set('Authorization', bob);
+    const res = await api().get('/api/ai-platform/queues').set('Authorization', bob);
     const localQueues = (
       res.body.clusterQueues as Array<{
         localQueues: Array<{ namespace: string; team?: string }>;

@@ -1,9 +1,5 @@
 import request from 'supertest';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { aiPlatformPlugin } from './plugin';
 
 jest.setTimeout(60_000);

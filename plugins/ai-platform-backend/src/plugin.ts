@@ -1,27 +1,17 @@
-import {
-  coreServices,
-  createBackendPlugin,
-} from '@backstage/backend-plugin-api';
+import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
-import {
-  aiPlatformPermissions,
-  AI_WORKLOAD_RESOURCE_TYPE,
-} from '@internal/plugin-ai-platform-common';
+import { aiPlatformPermissions, AI_WORKLOAD_RESOURCE_TYPE } from '@ai-platform/backstage-plugin-ai-platform-common';
 import {
   aiPlatformWorkloadKindsExtensionPoint,
   type WorkloadKindAdapter,
-} from '@internal/plugin-ai-platform-node';
+} from '@ai-platform/backstage-plugin-ai-platform-node';
 import { createAdmissionController } from './controller';
 import { createCostAccounting } from './costs';
 import { KnexDecisionStore } from './database';
 import { WorkloadMetrics } from './metrics';
-import {
-  parseWorkloadResourceId,
-  workloadResourceRef,
-  workloadRules,
-} from './permissions';
+import { parseWorkloadResourceId, workloadResourceRef, workloadRules } from './permissions';
 import { createRouter } from './routes/router';
 import { publishWorkloadSignals } from './routes/signals';
 
@@ -96,9 +86,7 @@ export const aiPlatformPlugin = createBackendPlugin({
               }),
             ),
         });
-        permissionsRegistry.addPermissions(
-          aiPlatformPermissions.filter(p => !('resourceType' in p)),
-        );
+        permissionsRegistry.addPermissions(aiPlatformPermissions.filter(p => !('resourceType' in p)));
 
         httpRouter.use(
           await createRouter({
@@ -111,10 +99,8 @@ export const aiPlatformPlugin = createBackendPlugin({
             logger,
             ruleset: permissionsRegistry.getPermissionRuleset(workloadResourceRef),
             access: {
-              teamScoped:
-                config.getOptionalBoolean('aiPlatform.permissions.teamScoped') ?? true,
-              adminGroups:
-                config.getOptionalStringArray('aiPlatform.permissions.adminGroups') ?? [],
+              teamScoped: config.getOptionalBoolean('aiPlatform.permissions.teamScoped') ?? true,
+              adminGroups: config.getOptionalStringArray('aiPlatform.permissions.adminGroups') ?? [],
             },
           }),
         );
@@ -138,8 +124,7 @@ export const aiPlatformPlugin = createBackendPlugin({
         lifecycle.addShutdownHook(stopSignals);
 
         const metrics = new WorkloadMetrics(workloads);
-        const pollSeconds =
-          config.getOptionalNumber('aiPlatform.metrics.pollIntervalSeconds') ?? 15;
+        const pollSeconds = config.getOptionalNumber('aiPlatform.metrics.pollIntervalSeconds') ?? 15;
         await scheduler.scheduleTask({
           id: 'ai-platform-metrics',
           scope: 'local',

@@ -1,6 +1,6 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { WorkloadEntityType } from '@internal/plugin-ai-platform-common';
-import type { Admission, ResourceFlavor, Workload } from '@internal/plugin-ai-platform-scheduler';
+import type { WorkloadEntityType } from '@ai-platform/backstage-plugin-ai-platform-common';
+import type { Admission, ResourceFlavor, Workload } from '@ai-platform/scheduler';
 
 /** A Kubernetes object of a workload kind, as read from the API server. */
 export interface WorkloadObject extends KubernetesObject {

@@ -2,12 +2,17 @@
 /**
  * Replays Kueue's scheduler benchmark in virtual time and prints this
  * engine's figures beside Kueue's published ones. Run on demand:
- *   yarn workspace @internal/plugin-ai-platform-scheduler bench
+ *   yarn workspace @ai-platform/scheduler bench
  */
 import { Engine } from '../src/engine/Engine';
 import { scenarioFromDocument } from '../src/simulator/scenario';
 import { simulate } from '../src/simulator/simulate';
-import { KueueBenchmarkConfig, kueueBenchmarks, kueueScenarioDocument, makespanBound } from '../src/simulator/kueueBenchmark';
+import {
+  KueueBenchmarkConfig,
+  kueueBenchmarks,
+  kueueScenarioDocument,
+  makespanBound,
+} from '../src/simulator/kueueBenchmark';
 
 /** Kueue's published averages for configs/baseline (rangespec.yaml, five trial runs). */
 const kueueBaseline = { wallSeconds: 351.1, usagePercent: 58.7, tta: { large: 6.7, medium: 76.8, small: 215.5 } };
@@ -26,21 +31,42 @@ function run(config: KueueBenchmarkConfig) {
   const bound = makespanBound(config);
   const s = result.summary;
   const cycles = result.cycleTimes ?? [];
-  console.log(`\n## ${config.name}: ${config.cohorts} cohorts x ${config.queuesPerCohort} ClusterQueues, ${scenario.workloads.length} workloads`);
+  console.log(
+    `\n## ${config.name}: ${config.cohorts} cohorts x ${config.queuesPerCohort} ClusterQueues, ${scenario.workloads.length} workloads`,
+  );
   console.log(`| figure | this engine | Kueue (published) | target |`);
   console.log(`|---|---|---|---|`);
   const kueue = config.name === 'baseline';
-  console.log(`| makespan (virtual s) | ${s.makespan.toFixed(1)} (${((s.makespan / bound - 1) * 100).toFixed(1)} % over the ${bound.toFixed(1)} s bound) | ${kueue ? `${kueueBaseline.wallSeconds} (wall)` : '-'} | within 15 % of the bound |`);
-  console.log(`| ClusterQueue usage | ${s.usage.cpu.toFixed(1)} % | ${kueue ? `${kueueBaseline.usagePercent} %` : '-'} | |`);
+  console.log(
+    `| makespan (virtual s) | ${s.makespan.toFixed(1)} (${((s.makespan / bound - 1) * 100).toFixed(
+      1,
+    )} % over the ${bound.toFixed(1)} s bound) | ${
+      kueue ? `${kueueBaseline.wallSeconds} (wall)` : '-'
+    } | within 15 % of the bound |`,
+  );
+  console.log(
+    `| ClusterQueue usage | ${s.usage.cpu.toFixed(1)} % | ${kueue ? `${kueueBaseline.usagePercent} %` : '-'} | |`,
+  );
   for (const cls of ['large', 'medium', 'small'] as const) {
     const t = s.timeToAdmission.byClass?.[cls];
     console.log(
-      `| mean time to admission, ${cls} (p95) | ${t?.mean.toFixed(2)} s (${t?.p95.toFixed(2)} s) | ${kueue ? `${kueueBaseline.tta[cls]} s` : '-'} | ${cls === 'large' ? 'under 5 s' : ''} |`,
+      `| mean time to admission, ${cls} (p95) | ${t?.mean.toFixed(2)} s (${t?.p95.toFixed(2)} s) | ${
+        kueue ? `${kueueBaseline.tta[cls]} s` : '-'
+      } | ${cls === 'large' ? 'under 5 s' : ''} |`,
     );
   }
   console.log(`| workloads admitted / finished | ${s.admitted} / ${s.finished} | | all |`);
-  console.log(`| simulation wall time | ${(s.wallMs / 1000).toFixed(2)} s (+ ${(parseMs / 1000).toFixed(2)} s validating the scenario) | | ${config.name === 'large-scale' ? 'under 30 s' : ''} |`);
-  console.log(`| scheduling cycles: count, p50, p99 | ${cycles.length}, ${percentile(cycles, 0.5).toFixed(3)} ms, ${percentile(cycles, 0.99).toFixed(3)} ms | | |`);
+  console.log(
+    `| simulation wall time | ${(s.wallMs / 1000).toFixed(2)} s (+ ${(parseMs / 1000).toFixed(
+      2,
+    )} s validating the scenario) | | ${config.name === 'large-scale' ? 'under 30 s' : ''} |`,
+  );
+  console.log(
+    `| scheduling cycles: count, p50, p99 | ${cycles.length}, ${percentile(cycles, 0.5).toFixed(3)} ms, ${percentile(
+      cycles,
+      0.99,
+    ).toFixed(3)} ms | | |`,
+  );
 }
 
 /** A full fleet: every queue busy, 50,000 workloads pending; one workload finishes before each measured pass. */
@@ -66,11 +92,23 @@ function cycleWithPending(config: KueueBenchmarkConfig, pending: number) {
     passes.push(performance.now() - started);
   }
   const cycles = engine.cycleTimes;
-  console.log(`\n## one scheduling pass with ${waiting()} pending workloads in ${config.cohorts * config.queuesPerCohort} ClusterQueues (500 passes)`);
+  console.log(
+    `\n## one scheduling pass with ${waiting()} pending workloads in ${
+      config.cohorts * config.queuesPerCohort
+    } ClusterQueues (500 passes)`,
+  );
   console.log(`| figure | p50 | p99 | max | target |`);
   console.log(`|---|---|---|---|---|`);
-  console.log(`| one cycle | ${percentile(cycles, 0.5).toFixed(3)} ms | ${percentile(cycles, 0.99).toFixed(3)} ms | ${Math.max(...cycles).toFixed(3)} ms | p99 under 10 ms |`);
-  console.log(`| a pass (cycles until quiet) | ${percentile(passes, 0.5).toFixed(3)} ms | ${percentile(passes, 0.99).toFixed(3)} ms | ${Math.max(...passes).toFixed(3)} ms | |`);
+  console.log(
+    `| one cycle | ${percentile(cycles, 0.5).toFixed(3)} ms | ${percentile(cycles, 0.99).toFixed(3)} ms | ${Math.max(
+      ...cycles,
+    ).toFixed(3)} ms | p99 under 10 ms |`,
+  );
+  console.log(
+    `| a pass (cycles until quiet) | ${percentile(passes, 0.5).toFixed(3)} ms | ${percentile(passes, 0.99).toFixed(
+      3,
+    )} ms | ${Math.max(...passes).toFixed(3)} ms | |`,
+  );
 }
 
 const only = process.argv[2];

@@ -7,8 +7,14 @@
  * @packageDocumentation
  */
 export * from './config/types';
-export { ConfigError, parseQueueObjects, parseEngineOptions, defaultEngineOptions, emptyQueueConfig } from './config/parse';
-export { parseQuantity, formatQuantity } from '@internal/plugin-ai-platform-common';
+export {
+  ConfigError,
+  parseQueueObjects,
+  parseEngineOptions,
+  defaultEngineOptions,
+  emptyQueueConfig,
+} from './config/parse';
+export { parseQuantity, formatQuantity } from '@ai-platform/backstage-plugin-ai-platform-common';
 export * from './engine/types';
 export { Engine, workloadBefore } from './engine/Engine';
 export type { WorkloadState, WorkloadStatus } from './engine/Engine';

@@ -1,7 +1,6 @@
 import { test, expect } from '@playwright/test';
 import { signIn } from './signIn';
 
-
 test('the AI Platform page shows the simulated fleet, its queues and what waits', async ({ page }, testInfo) => {
   const consoleErrors: string[] = [];
   page.on('console', msg => {
@@ -40,11 +39,18 @@ test('an AI workload in the catalog has its card with state and queue', async ({
   // The catalog module emits the simulated training jobs as Components.
   let name: string | undefined;
   await expect(async () => {
-    const res = await request.get('/api/catalog/entities?filter=kind=component,spec.type=training-job&fields=metadata.name,metadata.annotations');
+    const res = await request.get(
+      '/api/catalog/entities?filter=kind=component,spec.type=training-job&fields=metadata.name,metadata.annotations',
+    );
     const entities = (await res.json()) as Array<{ metadata: { name: string; annotations?: Record<string, string> } }>;
     // One that is still on its cluster (finished Jobs are cleaned up there but stay in the catalog for a while).
-    const live = entities.filter(e => e.metadata.annotations?.['ai-platform.io/workload'] && ['Pending', 'Admitted', 'Running'].includes(e.metadata.annotations?.['ai-platform.io/workload-state'] ?? ''));
-    name = (live.find(e => e.metadata.annotations?.['ai-platform.io/workload-state'] === 'Pending') ?? live[0])?.metadata.name;
+    const live = entities.filter(
+      e =>
+        e.metadata.annotations?.['ai-platform.io/workload'] &&
+        ['Pending', 'Admitted', 'Running'].includes(e.metadata.annotations?.['ai-platform.io/workload-state'] ?? ''),
+    );
+    name = (live.find(e => e.metadata.annotations?.['ai-platform.io/workload-state'] === 'Pending') ?? live[0])
+      ?.metadata.name;
     expect(name).toBeTruthy();
   }).toPass({ timeout: 90_000 });
   await signIn(page);

@@ -10,14 +10,15 @@ import { signIn } from './signIn';
 // Fail at the step that is stuck, not at the end of the whole test's time.
 test.use({ actionTimeout: 30_000 });
 
-
 async function snapshot(page: Page, testInfo: TestInfo, name: string) {
   const path = testInfo.outputPath(`${name}.png`);
   await page.screenshot({ path, fullPage: true });
   await testInfo.attach(name, { path, contentType: 'image/png' });
 }
 
-test('golden path: template with queue, flavor and cost, task, workload in the catalog, runbook', async ({ page }, testInfo) => {
+test('golden path: template with queue, flavor and cost, task, workload in the catalog, runbook', async ({
+  page,
+}, testInfo) => {
   test.setTimeout(420_000);
   const name = `golden-${Date.now().toString(36)}`;
   const consoleErrors: string[] = [];
@@ -39,8 +40,13 @@ test('golden path: template with queue, flavor and cost, task, workload in the c
   const owner = page.getByRole('textbox', { name: 'Owning team' });
   await owner.click();
   await owner.fill('ML research');
-  await page.getByRole('option', { name: /ML research/ }).first().click();
-  const queue = page.getByRole('radio', { name: /^ml-research \(team-ml-research\) · \d+ pending · \d+ GPUs of quota free/ });
+  await page
+    .getByRole('option', { name: /ML research/ })
+    .first()
+    .click();
+  const queue = page.getByRole('radio', {
+    name: /^ml-research \(team-ml-research\) · \d+ pending · \d+ GPUs of quota free/,
+  });
   await expect(queue).toBeVisible({ timeout: 60_000 });
   // Only the owning team's queue is offered.
   await expect(page.getByRole('radio', { name: /^llm-serving/ })).toHaveCount(0);
@@ -78,7 +84,12 @@ test('golden path: template with queue, flavor and cost, task, workload in the c
   const openWorkload = page.getByRole('link', { name: 'Open the workload in the catalog' });
   await expect(openWorkload.or(page.getByText(/failed/i).first())).toBeVisible({ timeout: 180_000 });
   await snapshot(page, testInfo, '6-task');
-  const taskError = (await openWorkload.isVisible()) ? '' : await page.getByText(/^Error: /).first().textContent();
+  const taskError = (await openWorkload.isVisible())
+    ? ''
+    : await page
+        .getByText(/^Error: /)
+        .first()
+        .textContent();
   await expect(openWorkload, `the task failed: ${taskError}`).toBeVisible();
   await expect(page.getByText(/Submitted \*{0,2}JobSet /).first()).toBeVisible();
 
@@ -89,10 +100,12 @@ test('golden path: template with queue, flavor and cost, task, workload in the c
   await expect(async () => {
     await page.reload();
     await expect(page.getByText('AI workload', { exact: true }).first()).toBeVisible({ timeout: 5_000 });
-  }, `component:default/${name} (the workload's entityRef, from its backstage.io/kubernetes-id label) is not in the catalog`).toPass({
-    timeout: 120_000,
-    intervals: [5_000],
-  });
+  }, `component:default/${name} (the workload's entityRef, from its backstage.io/kubernetes-id label) is not in the catalog`).toPass(
+    {
+      timeout: 120_000,
+      intervals: [5_000],
+    },
+  );
   await snapshot(page, testInfo, '7-entity');
   await page.getByText('AI workload', { exact: true }).first().click();
   await expect(page).toHaveURL(/\/ai-workload$/);
@@ -106,12 +119,19 @@ test('golden path: template with queue, flavor and cost, task, workload in the c
     const code = (await runbook.first().getAttribute('aria-label'))!.replace('Runbook for ', '');
     await runbook.first().click();
     await expect(page).toHaveURL(new RegExp(`/docs/default/component/ai-platform-backstage-plugins/runbooks/${code}/`));
-    await expect(page.getByRole('heading', { level: 1, name: new RegExp(`^${code}: `) })).toBeVisible({ timeout: 180_000 });
+    await expect(page.getByRole('heading', { level: 1, name: new RegExp(`^${code}: `) })).toBeVisible({
+      timeout: 180_000,
+    });
     await expect(page.getByRole('heading', { level: 2, name: 'What you can do' })).toBeVisible();
   } else {
     // The entity's own TechDocs tab (not the sidebar's Docs index).
-    await page.getByRole('navigation', { name: 'Content navigation' }).getByRole('link', { name: 'TechDocs', exact: true }).click();
-    await expect(page.getByRole('heading', { level: 1, name: 'AI Platform for Backstage' })).toBeVisible({ timeout: 180_000 });
+    await page
+      .getByRole('navigation', { name: 'Content navigation' })
+      .getByRole('link', { name: 'TechDocs', exact: true })
+      .click();
+    await expect(page.getByRole('heading', { level: 1, name: 'AI Platform for Backstage' })).toBeVisible({
+      timeout: 180_000,
+    });
   }
   await snapshot(page, testInfo, '9-runbook');
 
@@ -119,10 +139,14 @@ test('golden path: template with queue, flavor and cost, task, workload in the c
   const waitingForEntity = `/api/catalog/entities/by-name/component/default/${name})`;
   // So is the TechDocs reader's search bar answering 500 on a fresh instance: Backstage's Lunr engine has no
   // techdocs index until its collator has run after a first docs build (MissingIndexError; app-config runs it every minute).
-  const techdocsIndexMissing = (e: string) => e.includes('500') && e.includes('/api/search/query?') && e.includes('types%5B0%5D=techdocs');
+  const techdocsIndexMissing = (e: string) =>
+    e.includes('500') && e.includes('/api/search/query?') && e.includes('types%5B0%5D=techdocs');
   expect(
     consoleErrors.filter(
-      e => !/favicon|manifest/i.test(e) && !(e.includes('404') && e.endsWith(waitingForEntity)) && !techdocsIndexMissing(e),
+      e =>
+        !/favicon|manifest/i.test(e) &&
+        !(e.includes('404') && e.endsWith(waitingForEntity)) &&
+        !techdocsIndexMissing(e),
     ),
   ).toEqual([]);
 });

@@ -12,7 +12,9 @@ async function signInRecordingErrors(page: Page): Promise<() => string[]> {
   return () => errors.filter(e => !/favicon|manifest/i.test(e));
 }
 
-test('the cost explorer shows spend by team from the simulated fleet and downloads it as CSV', async ({ page }, testInfo) => {
+test('the cost explorer shows spend by team from the simulated fleet and downloads it as CSV', async ({
+  page,
+}, testInfo) => {
   const consoleErrors = await signInRecordingErrors(page);
   await page.goto('/ai-platform');
   await page.getByRole('tab', { name: 'Costs' }).click();
@@ -22,11 +24,19 @@ test('the cost explorer shows spend by team from the simulated fleet and downloa
   await expect(async () => {
     await page.reload();
     await page.getByRole('tab', { name: 'Costs' }).click();
-    await expect(table.getByRole('row').filter({ hasText: /ml-research|llm-serving|data-eng|agents/ }).first()).toBeVisible({ timeout: 5_000 });
+    await expect(
+      table
+        .getByRole('row')
+        .filter({ hasText: /ml-research|llm-serving|data-eng|agents/ })
+        .first(),
+    ).toBeVisible({ timeout: 5_000 });
   }).toPass({ timeout: 120_000 });
   await page.screenshot({ path: testInfo.outputPath('ai-platform-costs.png'), fullPage: true });
 
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /^Download CSV of cost by team/ }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: /^Download CSV of cost by team/ }).click(),
+  ]);
   expect(download.suggestedFilename()).toMatch(/^showback-team-.*\.csv$/);
   const lines = (await readFile((await download.path())!, 'utf8')).trim().split('\n');
   expect(lines[0]).toBe('day,team,gpu_hours,cost_usd');
@@ -67,7 +77,9 @@ test("a GPU queue's page shows its cohort with usage and what waits in it", asyn
   // The catalog module emits each ClusterQueue as a gpu-queue Resource.
   let name = '';
   await expect(async () => {
-    const res = await request.get('/api/catalog/entities?filter=kind=resource,spec.type=gpu-queue&fields=metadata.name');
+    const res = await request.get(
+      '/api/catalog/entities?filter=kind=resource,spec.type=gpu-queue&fields=metadata.name',
+    );
     const names = ((await res.json()) as Array<{ metadata: { name: string } }>).map(e => e.metadata.name);
     name = names.find(n => /ml-research/.test(n)) ?? names[0];
     expect(name).toBeTruthy();

@@ -1,8 +1,14 @@
-import { ApiBlueprint, createFrontendPlugin, discoveryApiRef, fetchApiRef, PageBlueprint } from '@backstage/frontend-plugin-api';
+import {
+  ApiBlueprint,
+  createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+  PageBlueprint,
+} from '@backstage/frontend-plugin-api';
 import { EntityCardBlueprint, EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { convertLegacyRouteRef } from '@backstage/core-compat-api';
 import type { Entity } from '@backstage/catalog-model';
-import { resourceEntityTypes, workloadEntityTypes } from '@internal/plugin-ai-platform-common';
+import { resourceEntityTypes, workloadEntityTypes } from '@ai-platform/backstage-plugin-ai-platform-common';
 import MemoryIcon from '@material-ui/icons/Memory';
 import { aiPlatformApiRef, AiPlatformClient } from './api/AiPlatformApi';
 import { rootRouteRef } from './routes';
@@ -73,5 +79,13 @@ const teamCard = EntityCardBlueprint.make({
 export default createFrontendPlugin({
   pluginId: 'ai-platform',
   routes: { root: convertLegacyRouteRef(rootRouteRef) },
-  extensions: [aiPlatformApi, aiPlatformPage, workloadCard, workloadContent, queueContent, teamCard, ...scaffolderFormFields],
+  extensions: [
+    aiPlatformApi,
+    aiPlatformPage,
+    workloadCard,
+    workloadContent,
+    queueContent,
+    teamCard,
+    ...scaffolderFormFields,
+  ],
 });

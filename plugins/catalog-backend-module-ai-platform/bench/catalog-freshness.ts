@@ -11,15 +11,15 @@
  *     poll runs, and the time until the catalog serves each one is recorded;
  *   - the backlog: entities waiting for processing (refresh_state rows due).
  *
- * Run: yarn workspace @internal/plugin-catalog-backend-module-ai-platform bench
+ * Run: yarn workspace @ai-platform/backstage-plugin-catalog-backend-module-ai-platform bench
  * Options (env): BENCH_WORKLOADS (20000), BENCH_NEW (60), BENCH_DELTA_MS (5000),
  * BENCH_PROCESSING_INTERVAL_S (catalog.processingInterval; default 1800, since
  * with the catalog's default of 100-150 s every processed entity is due again
  * before 20,000 have been processed once on a small machine).
  */
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import type { WorkloadSummary } from '@internal/plugin-ai-platform-common';
-import { workloadEntityTypes } from '@internal/plugin-ai-platform-common';
+import type { WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
+import { workloadEntityTypes } from '@ai-platform/backstage-plugin-ai-platform-common';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import knexFactory, { type Knex } from 'knex';
 import type { AddressInfo } from 'node:net';
@@ -67,13 +67,33 @@ async function main() {
   const now = new Date().toISOString();
   fake.workloads = Array.from({ length: total }, (_, i) => workload(i, now));
   fake.clusters = clusters.map(name => ({
-    name, mode: 'admit', connected: true, leader: true, nodes: 100,
-    flavors: [{ cluster: name, name: 'h100', nodeLabels: {}, gpuProduct: 'NVIDIA-H100-80GB-HBM3', capacity: { 'nvidia.com/gpu': 800 }, allocated: {} }],
+    name,
+    mode: 'admit',
+    connected: true,
+    leader: true,
+    nodes: 100,
+    flavors: [
+      {
+        cluster: name,
+        name: 'h100',
+        nodeLabels: {},
+        gpuProduct: 'NVIDIA-H100-80GB-HBM3',
+        capacity: { 'nvidia.com/gpu': 800 },
+        allocated: {},
+      },
+    ],
   }));
   fake.queues = {
     clusterQueues: clusters.map(cluster => ({
-      cluster, name: 'shared', cohort: 'all', queueingStrategy: 'BestEffortFIFO', stopPolicy: 'None',
-      resources: [], fairShare: 0, pending: 0, admitted: 0,
+      cluster,
+      name: 'shared',
+      cohort: 'all',
+      queueingStrategy: 'BestEffortFIFO',
+      stopPolicy: 'None',
+      resources: [],
+      fairShare: 0,
+      pending: 0,
+      admitted: 0,
       localQueues: teams.map(team => ({ namespace: team, name: `${team}-queue`, team })),
     })),
     cohorts: [],
@@ -136,14 +156,20 @@ async function main() {
     const count = await served();
     if (Date.now() - lastLog > 10_000) {
       lastLog = Date.now();
-      console.log(`  t+${((Date.now() - fullStart) / 1000).toFixed(0)} s: ${count}/${expected} served, backlog ${await backlog()}`);
+      console.log(
+        `  t+${((Date.now() - fullStart) / 1000).toFixed(
+          0,
+        )} s: ${count}/${expected} served, backlog ${await backlog()}`,
+      );
     }
     if (count >= Number(expected)) break;
     if (Date.now() - fullStart > 30 * 60_000) throw new Error('catalog did not serve every entity within 30 minutes');
     await new Promise(r => setTimeout(r, 1000));
   }
   const fullServedMs = Date.now() - fullStart;
-  console.log(`initial load: all ${expected} entities served ${fullServedMs} ms after the first full run started (the catalog's own processing)`);
+  console.log(
+    `initial load: all ${expected} entities served ${fullServedMs} ms after the first full run started (the catalog's own processing)`,
+  );
 
   // The scheduled full reconciliation, over a catalog that has everything: 1 % of the workloads changed state since.
   const runs: number[] = [];
@@ -156,10 +182,16 @@ async function main() {
     runs.push(Date.now() - t);
     const probe = changed[changed.length - 1];
     for (;;) {
-      const res = await fetch(`${catalogBaseUrl}/api/catalog/entities/by-name/component/default/${probe.cluster}--${probe.namespace}--${probe.name}`, { headers });
-      const entity = res.ok ? ((await res.json()) as { metadata: { annotations?: Record<string, string> } }) : undefined;
+      const res = await fetch(
+        `${catalogBaseUrl}/api/catalog/entities/by-name/component/default/${probe.cluster}--${probe.namespace}--${probe.name}`,
+        { headers },
+      );
+      const entity = res.ok
+        ? ((await res.json()) as { metadata: { annotations?: Record<string, string> } })
+        : undefined;
       if (entity?.metadata.annotations?.['ai-platform.io/workload-state'] === probe.state) break;
-      if (Date.now() - t > 120_000) throw new Error('a changed workload did not reach the catalog within 2 minutes of a full run');
+      if (Date.now() - t > 120_000)
+        throw new Error('a changed workload did not reach the catalog within 2 minutes of a full run');
       await new Promise(r => setTimeout(r, 200));
     }
     servedAfter.push(Date.now() - t);
@@ -194,7 +226,9 @@ async function main() {
     }
     await Promise.all(
       [...pending.entries()].map(async ([name, appeared]) => {
-        const res = await fetch(`${catalogBaseUrl}/api/catalog/entities/by-name/component/default/${name}`, { headers });
+        const res = await fetch(`${catalogBaseUrl}/api/catalog/entities/by-name/component/default/${name}`, {
+          headers,
+        });
         if (res.ok) {
           latencies.push(Date.now() - appeared);
           pending.delete(name);
@@ -210,10 +244,24 @@ async function main() {
 
   latencies.sort((a, b) => a - b);
   deltaDurations.sort((a, b) => a - b);
-  console.log(`freshness (workload appears at backend -> entity served), ${latencies.length} workloads, delta poll every ${deltaMs} ms:`);
-  console.log(`  p50 ${percentile(latencies, 50)} ms, p95 ${percentile(latencies, 95)} ms, max ${latencies[latencies.length - 1]} ms`);
-  console.log(`delta poll over ${fake.workloads.length} workloads: p50 ${percentile(deltaDurations, 50)} ms, max ${deltaDurations[deltaDurations.length - 1]} ms`);
-  console.log(`backlog (refresh_state rows due) during freshness: max ${Math.max(...backlogs)}, final ${backlogs[backlogs.length - 1]}`);
+  console.log(
+    `freshness (workload appears at backend -> entity served), ${latencies.length} workloads, delta poll every ${deltaMs} ms:`,
+  );
+  console.log(
+    `  p50 ${percentile(latencies, 50)} ms, p95 ${percentile(latencies, 95)} ms, max ${
+      latencies[latencies.length - 1]
+    } ms`,
+  );
+  console.log(
+    `delta poll over ${fake.workloads.length} workloads: p50 ${percentile(deltaDurations, 50)} ms, max ${
+      deltaDurations[deltaDurations.length - 1]
+    } ms`,
+  );
+  console.log(
+    `backlog (refresh_state rows due) during freshness: max ${Math.max(...backlogs)}, final ${
+      backlogs[backlogs.length - 1]
+    }`,
+  );
 
   await backend.stop();
   await knex.destroy();

@@ -1,11 +1,10 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices, startTestBackend, TestDatabases } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
-import type { ClusterSummary, QueueListResponse, WorkloadSummary } from '@internal/plugin-ai-platform-common';
+import type {
+  ClusterSummary,
+  QueueListResponse,
+  WorkloadSummary,
+} from '@ai-platform/backstage-plugin-ai-platform-common';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import type { AddressInfo } from 'node:net';
 import catalogModuleAiPlatform from './index';
@@ -113,7 +112,11 @@ describe('catalog module ai-platform, against a real catalog and a real HTTP bac
         'the LocalQueue resource',
       );
       expect(queue!.spec).toMatchObject({ type: 'gpu-queue', owner: 'group:default/team-nlp' });
-      await eventually(() => getEntity(catalogBaseUrl, 'resource', 'gpu-east'), e => e?.spec?.type === 'kubernetes-cluster', 'the cluster');
+      await eventually(
+        () => getEntity(catalogBaseUrl, 'resource', 'gpu-east'),
+        e => e?.spec?.type === 'kubernetes-cluster',
+        'the cluster',
+      );
       const orphan = await eventually(
         () => getEntity(catalogBaseUrl, 'component', 'gpu-west--sandbox--orphan-batch'),
         e => e !== undefined,
@@ -135,8 +138,16 @@ describe('catalog module ai-platform, against a real catalog and a real HTTP bac
         e => e?.metadata.annotations?.['ai-platform.io/workload-state'] === 'Preempted',
         'the state change',
       );
-      await eventually(() => getEntity(catalogBaseUrl, 'component', 'gpu-east--team-vision--train-vit'), e => e !== undefined, 'the new workload');
-      await eventually(() => getEntity(catalogBaseUrl, 'component', 'gpu-west--sandbox--orphan-batch'), e => e === undefined, 'the removal');
+      await eventually(
+        () => getEntity(catalogBaseUrl, 'component', 'gpu-east--team-vision--train-vit'),
+        e => e !== undefined,
+        'the new workload',
+      );
+      await eventually(
+        () => getEntity(catalogBaseUrl, 'component', 'gpu-west--sandbox--orphan-batch'),
+        e => e === undefined,
+        'the removal',
+      );
       // The rest stays.
       expect(await getEntity(catalogBaseUrl, 'resource', 'lq--gpu-east--team-nlp--serving')).toBeDefined();
     },

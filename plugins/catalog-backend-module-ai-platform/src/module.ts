@@ -34,7 +34,9 @@ export const catalogModuleAiPlatform = createBackendModule({
               );
               return new Set(
                 items
-                  .filter(e => e && !e.metadata.annotations?.['backstage.io/managed-by-location']?.startsWith('ai-platform:'))
+                  .filter(
+                    e => e && !e.metadata.annotations?.['backstage.io/managed-by-location']?.startsWith('ai-platform:'),
+                  )
                   .map(e => stringifyEntityRef(e!)),
               );
             },

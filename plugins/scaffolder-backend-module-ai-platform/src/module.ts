@@ -15,7 +15,10 @@ export const scaffolderModuleAiPlatform = createBackendModule({
         auth: coreServices.auth,
       },
       async init({ scaffolder, discovery, auth }) {
-        scaffolder.addActions(createPlanWorkloadAction({ discovery, auth }), createSubmitWorkloadAction({ discovery, auth }));
+        scaffolder.addActions(
+          createPlanWorkloadAction({ discovery, auth }),
+          createSubmitWorkloadAction({ discovery, auth }),
+        );
       },
     });
   },

@@ -13,15 +13,10 @@ import { startApiServer, type ApiServer } from './server';
 
 const NS = 'default';
 
-async function waitFor(
-  what: string,
-  condition: () => boolean,
-  timeoutMs = 5000,
-): Promise<void> {
+async function waitFor(what: string, condition: () => boolean, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise(resolve => setTimeout(resolve, 10));
   }
 }
@@ -33,9 +28,7 @@ function pod(name: string, labels: Record<string, string> = {}): V1Pod {
   };
 }
 
-async function apiError(
-  promise: Promise<unknown>,
-): Promise<ApiException<string>> {
+async function apiError(promise: Promise<unknown>): Promise<ApiException<string>> {
   try {
     await promise;
   } catch (error) {
@@ -150,10 +143,7 @@ describe('API server with @kubernetes/client-node', () => {
       });
     store.delete(pods, NS, 'old');
     await waitFor('a relist', () => counts.lists === 2);
-    await waitFor(
-      'the cache to match the store',
-      () => informer.list(NS).length === 30,
-    );
+    await waitFor('the cache to match the store', () => informer.list(NS).length === 30);
     const cached = informer
       .list(NS)
       .map(p => `${p.metadata?.name}@${p.metadata?.resourceVersion}`)
@@ -185,14 +175,10 @@ describe('API server with @kubernetes/client-node', () => {
   it('rejects a duplicate create with 409 AlreadyExists and answers 404 NotFound for a missing pod', async () => {
     await start();
     await core.createNamespacedPod({ namespace: NS, body: pod('a') });
-    const duplicate = await apiError(
-      core.createNamespacedPod({ namespace: NS, body: pod('a') }),
-    );
+    const duplicate = await apiError(core.createNamespacedPod({ namespace: NS, body: pod('a') }));
     expect(duplicate.code).toBe(409);
     expect(JSON.parse(duplicate.body).reason).toBe('AlreadyExists');
-    const missing = await apiError(
-      core.readNamespacedPod({ name: 'nope', namespace: NS }),
-    );
+    const missing = await apiError(core.readNamespacedPod({ name: 'nope', namespace: NS }));
     expect(missing.code).toBe(404);
     expect(JSON.parse(missing.body)).toMatchObject({
       reason: 'NotFound',
@@ -225,15 +211,7 @@ describe('API server with @kubernetes/client-node', () => {
     } while (token);
     expect(pageSizes).toEqual([3, 3, 1]);
     expect(remaining).toEqual([4, 1, undefined]);
-    expect(names).toEqual([
-      'cm-0',
-      'cm-1',
-      'cm-2',
-      'cm-3',
-      'cm-4',
-      'cm-5',
-      'cm-6',
-    ]);
+    expect(names).toEqual(['cm-0', 'cm-1', 'cm-2', 'cm-3', 'cm-4', 'cm-5', 'cm-6']);
   });
 
   it('filters lists by label and field selectors', async () => {

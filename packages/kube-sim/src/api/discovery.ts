@@ -1,15 +1,6 @@
 import type { ResourceType } from '../store/types';
 
-const VERBS = [
-  'create',
-  'delete',
-  'deletecollection',
-  'get',
-  'list',
-  'patch',
-  'update',
-  'watch',
-];
+const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 /** Resources `kubectl get all` shows, as in Kubernetes. */
 const IN_CATEGORY_ALL = new Set([
   '/pods',
@@ -81,11 +72,7 @@ export class Discovery {
     const groups = [...this.groups.keys()]
       .filter(g => g !== '')
       .map(g => {
-        const {
-          kind: _kind,
-          apiVersion: _apiVersion,
-          ...group
-        } = this.group(g)!;
+        const { kind: _kind, apiVersion: _apiVersion, ...group } = this.group(g)!;
         return group;
       });
     return { kind: 'APIGroupList', apiVersion: 'v1', groups };
@@ -102,9 +89,7 @@ export class Discovery {
         kind: t.kind,
         verbs: VERBS,
         ...(t.shortNames?.length ? { shortNames: t.shortNames } : {}),
-        ...(IN_CATEGORY_ALL.has(`${t.group}/${t.plural}`)
-          ? { categories: ['all'] }
-          : {}),
+        ...(IN_CATEGORY_ALL.has(`${t.group}/${t.plural}`) ? { categories: ['all'] } : {}),
       };
       if (!t.hasStatus) return [main];
       return [
@@ -135,10 +120,7 @@ export class Discovery {
   groupVersionPaths(): string[] {
     return [...this.groups]
       .filter(([g]) => g !== '')
-      .flatMap(([g, versions]) => [
-        `/apis/${g}`,
-        ...versions.map(v => `/apis/${g}/${v}`),
-      ]);
+      .flatMap(([g, versions]) => [`/apis/${g}`, ...versions.map(v => `/apis/${g}/${v}`)]);
   }
 
   /** The /openapi/v3 index: one document per served group version. */

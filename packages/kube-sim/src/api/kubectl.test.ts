@@ -11,9 +11,7 @@ const KUBECTL = '/usr/bin/kubectl';
 const haveKubectl = existsSync(KUBECTL);
 if (!haveKubectl) {
   // eslint-disable-next-line no-console
-  console.warn(
-    `kubectl tests skipped: ${KUBECTL} is missing (scripts/test installs it; or apt-get install kubectl)`,
-  );
+  console.warn(`kubectl tests skipped: ${KUBECTL} is missing (scripts/test installs it; or apt-get install kubectl)`);
 }
 const describeWithKubectl = haveKubectl ? describe : describe.skip;
 
@@ -36,13 +34,7 @@ describeWithKubectl('API server with kubectl', () => {
   } {
     const child = spawn(
       KUBECTL,
-      [
-        '--kubeconfig',
-        join(dir, 'kubeconfig'),
-        '--cache-dir',
-        join(dir, 'cache'),
-        ...args,
-      ],
+      ['--kubeconfig', join(dir, 'kubeconfig'), '--cache-dir', join(dir, 'cache'), ...args],
       {
         env: { ...process.env, HOME: dir },
       },
@@ -63,10 +55,7 @@ describeWithKubectl('API server with kubectl', () => {
 
   async function kubectl(...args: string[]): Promise<string> {
     const result = await start(args).done;
-    if (result.code !== 0)
-      throw new Error(
-        `kubectl ${args.join(' ')} failed (${result.code}): ${result.stderr}`,
-      );
+    if (result.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${result.code}): ${result.stderr}`);
     return result.stdout;
   }
 
@@ -90,9 +79,7 @@ describeWithKubectl('API server with kubectl', () => {
     dir = await mkdtemp(join(tmpdir(), 'kube-sim-kubectl-'));
     store = new MemoryStore();
     server = await startApiServer({ store });
-    await writeKubeconfig(join(dir, 'kubeconfig'), [
-      { name: 'sim', url: server.url },
-    ]);
+    await writeKubeconfig(join(dir, 'kubeconfig'), [{ name: 'sim', url: server.url }]);
   });
 
   afterEach(async () => {
@@ -104,12 +91,8 @@ describeWithKubectl('API server with kubectl', () => {
   it('lists resource types with api-resources', async () => {
     const out = await kubectl('api-resources');
     expect(out).toMatch(/^pods\s+po\s+v1\s+true\s+Pod$/m);
-    expect(out).toMatch(
-      /^clusterqueues\s+cq\s+kueue\.x-k8s\.io\/v1beta2\s+false\s+ClusterQueue$/m,
-    );
-    expect(out).toMatch(
-      /^inferenceservices\s+isvc\s+serving\.kserve\.io\/v1beta1\s+true\s+InferenceService$/m,
-    );
+    expect(out).toMatch(/^clusterqueues\s+cq\s+kueue\.x-k8s\.io\/v1beta2\s+false\s+ClusterQueue$/m);
+    expect(out).toMatch(/^inferenceservices\s+isvc\s+serving\.kserve\.io\/v1beta1\s+true\s+InferenceService$/m);
   });
 
   it('creates with apply, then applies a change as a strategic merge patch keeping the last-applied annotation', async () => {
@@ -124,16 +107,12 @@ spec:
     image: ${image}
     env: [{name: MODE, value: serve}]
 `;
-    expect(
-      await kubectl('apply', '-f', await manifest('pod.yaml', pod('nginx:1'))),
-    ).toContain('pod/web created');
+    expect(await kubectl('apply', '-f', await manifest('pod.yaml', pod('nginx:1')))).toContain('pod/web created');
     store.updateStatus(pods(), {
       ...store.get(pods(), 'default', 'web')!,
       status: { phase: 'Running' },
     });
-    expect(
-      await kubectl('apply', '-f', await manifest('pod.yaml', pod('nginx:2'))),
-    ).toContain('pod/web configured');
+    expect(await kubectl('apply', '-f', await manifest('pod.yaml', pod('nginx:2')))).toContain('pod/web configured');
     const stored = store.get(pods(), 'default', 'web')!;
     expect(stored.spec.containers).toEqual([
       {
@@ -144,15 +123,10 @@ spec:
     ]);
     expect(stored.status.phase).toBe('Running');
     expect(
-      JSON.parse(
-        stored.metadata.annotations![
-          'kubectl.kubernetes.io/last-applied-configuration'
-        ],
-      ).spec.containers[0].image,
+      JSON.parse(stored.metadata.annotations!['kubectl.kubernetes.io/last-applied-configuration']).spec.containers[0]
+        .image,
     ).toBe('nginx:2');
-    expect(await kubectl('apply', '-f', join(dir, 'pod.yaml'))).toContain(
-      'pod/web unchanged',
-    );
+    expect(await kubectl('apply', '-f', join(dir, 'pod.yaml'))).toContain('pod/web unchanged');
   });
 
   it('applies a custom resource twice (kubectl falls back to a JSON merge patch)', async () => {
@@ -165,26 +139,15 @@ spec:
     flavors: [{name: h100, resources: [{name: nvidia.com/gpu, nominalQuota: ${quota}}]}]
 `;
     await kubectl('apply', '-f', await manifest('cq.yaml', cq(8)));
-    expect(
-      await kubectl('apply', '-f', await manifest('cq.yaml', cq(16))),
-    ).toContain('clusterqueue.kueue.x-k8s.io/gpu configured');
+    expect(await kubectl('apply', '-f', await manifest('cq.yaml', cq(16)))).toContain(
+      'clusterqueue.kueue.x-k8s.io/gpu configured',
+    );
     const type = store.typeFor('kueue.x-k8s.io/v1beta2', 'ClusterQueue');
-    expect(
-      store.get(type, undefined, 'gpu')!.spec.resourceGroups[0].flavors[0]
-        .resources[0].nominalQuota,
-    ).toBe(16);
+    expect(store.get(type, undefined, 'gpu')!.spec.resourceGroups[0].flavors[0].resources[0].nominalQuota).toBe(16);
     expect(await kubectl('get', 'cq')).toMatch(/^gpu\s+\d+s$/m);
     // As on a real cluster, a custom resource takes no strategic merge patch (kubectl patch's default).
-    const strategic = await start([
-      'patch',
-      'cq',
-      'gpu',
-      '-p',
-      '{"spec":{"cohort":"all"}}',
-    ]).done;
-    expect(strategic.stderr).toContain(
-      'strategic merge patch is not supported for custom resources',
-    );
+    const strategic = await start(['patch', 'cq', 'gpu', '-p', '{"spec":{"cohort":"all"}}']).done;
+    expect(strategic.stderr).toContain('strategic merge patch is not supported for custom resources');
   });
 
   it('patches with strategic, merge and json patches', async () => {
@@ -199,21 +162,8 @@ spec:
         ],
       },
     });
-    await kubectl(
-      'patch',
-      'pod',
-      'p',
-      '-p',
-      '{"spec":{"containers":[{"name":"b","image":"y2"}]}}',
-    );
-    await kubectl(
-      'patch',
-      'pod',
-      'p',
-      '--type=merge',
-      '-p',
-      '{"metadata":{"labels":{"team":"ml"}}}',
-    );
+    await kubectl('patch', 'pod', 'p', '-p', '{"spec":{"containers":[{"name":"b","image":"y2"}]}}');
+    await kubectl('patch', 'pod', 'p', '--type=merge', '-p', '{"metadata":{"labels":{"team":"ml"}}}');
     await kubectl(
       'patch',
       'pod',
@@ -229,18 +179,10 @@ spec:
     ]);
     expect(p.metadata.labels).toEqual({ team: 'ml' });
     expect(p.metadata.annotations).toEqual({ note: 'hi' });
-    const bad = await start([
-      'patch',
-      'pod',
-      'p',
-      '--type=json',
-      '-p',
-      '[{"op":"remove","path":"/spec/missing"}]',
-    ]).done;
+    const bad = await start(['patch', 'pod', 'p', '--type=json', '-p', '[{"op":"remove","path":"/spec/missing"}]'])
+      .done;
     expect(bad.code).not.toBe(0);
-    expect(bad.stderr).toContain(
-      'The request is invalid: the JSON patch could not be applied',
-    );
+    expect(bad.stderr).toContain('The request is invalid: the JSON patch could not be applied');
   });
 
   it('gets pods as a table and filters by field selector', async () => {
@@ -250,14 +192,7 @@ spec:
     expect(all).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/m);
     expect(all).toMatch(/^running\s+0\/1\s+Running\s+0\s+\d+s$/m);
     expect(all).toMatch(/^waiting\s+0\/1\s+Pending\s+0\s+\d+s$/m);
-    const running = await kubectl(
-      'get',
-      'pods',
-      '--field-selector',
-      'status.phase=Running',
-      '-o',
-      'name',
-    );
+    const running = await kubectl('get', 'pods', '--field-selector', 'status.phase=Running', '-o', 'name');
     expect(running.trim()).toBe('pod/running');
   });
 
@@ -268,9 +203,7 @@ spec:
       metadata: { name: 'doomed', namespace: 'default' },
       spec: {},
     });
-    expect(await kubectl('delete', 'pod', 'doomed')).toContain(
-      'pod "doomed" deleted',
-    );
+    expect(await kubectl('delete', 'pod', 'doomed')).toContain('pod "doomed" deleted');
     expect(store.get(pods(), 'default', 'doomed')).toBeUndefined();
     const again = await start(['delete', 'pod', 'doomed']).done;
     expect(again.stderr).toContain('pods "doomed" not found');
@@ -279,17 +212,14 @@ spec:
   it('reports invalid objects the way Kubernetes does', async () => {
     const bad = await start(['run', 'Bad_Name', '--image=x']).done;
     expect(bad.code).not.toBe(0);
-    expect(bad.stderr).toContain(
-      'The Pod "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name"',
-    );
+    expect(bad.stderr).toContain('The Pod "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name"');
   });
 
   it('streams changes with get -w', async () => {
     const watch = start(['get', 'pods', '-w']);
     const deadline = Date.now() + 10_000;
     const until = async (condition: () => boolean) => {
-      while (!condition() && Date.now() < deadline)
-        await new Promise(resolve => setTimeout(resolve, 20));
+      while (!condition() && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 20));
     };
     // Create the pod once kubectl's watch is open, so it arrives as a watch event rather than in the list.
     await until(() => server.openWatches() === 1);

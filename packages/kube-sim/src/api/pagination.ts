@@ -41,11 +41,8 @@ function encode(token: ContinueToken): string {
 
 function decode(token: string): ContinueToken {
   try {
-    const decoded = JSON.parse(
-      Buffer.from(token, 'base64url').toString('utf8'),
-    );
-    if (typeof decoded.rv === 'string' && typeof decoded.start === 'string')
-      return decoded;
+    const decoded = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+    if (typeof decoded.rv === 'string' && typeof decoded.start === 'string') return decoded;
   } catch {
     // reported below
   }
@@ -64,10 +61,7 @@ export class ListPager {
   private readonly snapshots = new Map<number, Snapshot>();
   private nextId = 1;
 
-  constructor(
-    private readonly ttlMs = 60_000,
-    private readonly maxSnapshots = 8,
-  ) {}
+  constructor(private readonly ttlMs = 60_000, private readonly maxSnapshots = 8) {}
 
   /**
    * @param query identifies the list (resource, namespace, selectors): a token only continues its own query
@@ -80,18 +74,14 @@ export class ListPager {
     current: () => { items: KubeObject[]; resourceVersion: string },
   ): Page {
     const now = Date.now();
-    for (const [id, s] of this.snapshots)
-      if (s.expires < now) this.snapshots.delete(id);
+    for (const [id, s] of this.snapshots) if (s.expires < now) this.snapshots.delete(id);
 
     let snapshotId: number | undefined;
     let snapshot: Snapshot | undefined;
     let start = 0;
     if (token) {
       const position = decode(token);
-      const kept =
-        position.snap !== undefined
-          ? this.snapshots.get(position.snap)
-          : undefined;
+      const kept = position.snap !== undefined ? this.snapshots.get(position.snap) : undefined;
       if (kept && kept.query === query && position.index !== undefined) {
         snapshotId = position.snap;
         snapshot = kept;
@@ -106,10 +96,7 @@ export class ListPager {
       snapshot = this.sorted(query, items, resourceVersion);
     }
 
-    const end =
-      limit > 0
-        ? Math.min(snapshot.keys.length, start + limit)
-        : snapshot.keys.length;
+    const end = limit > 0 ? Math.min(snapshot.keys.length, start + limit) : snapshot.keys.length;
     const page: Page = {
       items: snapshot.items.slice(start, end),
       resourceVersion: snapshot.resourceVersion,
@@ -118,8 +105,7 @@ export class ListPager {
       if (snapshotId === undefined) {
         snapshotId = this.nextId++;
         this.snapshots.set(snapshotId, snapshot);
-        if (this.snapshots.size > this.maxSnapshots)
-          this.snapshots.delete(this.snapshots.keys().next().value!);
+        if (this.snapshots.size > this.maxSnapshots) this.snapshots.delete(this.snapshots.keys().next().value!);
       }
       snapshot.expires = now + this.ttlMs;
       page.continue = encode({
@@ -135,14 +121,8 @@ export class ListPager {
     return page;
   }
 
-  private sorted(
-    query: string,
-    items: KubeObject[],
-    resourceVersion: string,
-  ): Snapshot {
-    const keyed = items
-      .map(o => [objectKey(o), o] as const)
-      .sort((a, b) => compareKeys(a[0], b[0]));
+  private sorted(query: string, items: KubeObject[], resourceVersion: string): Snapshot {
+    const keyed = items.map(o => [objectKey(o), o] as const).sort((a, b) => compareKeys(a[0], b[0]));
     return {
       query,
       resourceVersion,

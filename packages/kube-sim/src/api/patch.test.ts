@@ -37,18 +37,8 @@ describe('strategicMergePatch', () => {
       { tolerations: [{ key: 'b' }] },
       { tolerations: [{ key: 'b' }] },
     ],
-    [
-      'replaces lists of scalars',
-      { args: ['a', 'b'] },
-      { args: ['c'] },
-      { args: ['c'] },
-    ],
-    [
-      'unions finalizers',
-      { finalizers: ['a'] },
-      { finalizers: ['b', 'a'] },
-      { finalizers: ['a', 'b'] },
-    ],
+    ['replaces lists of scalars', { args: ['a', 'b'] }, { args: ['c'] }, { args: ['c'] }],
+    ['unions finalizers', { finalizers: ['a'] }, { finalizers: ['b', 'a'] }, { finalizers: ['a', 'b'] }],
     [
       'removes from a primitive list',
       { finalizers: ['a', 'b'] },
@@ -77,11 +67,9 @@ describe('strategicMergePatch', () => {
 
 describe('mergePatch', () => {
   it('replaces lists wholesale and deletes nulls (RFC 7386)', () => {
-    expect(
-      mergePatch(
-        { a: [1, 2], b: 1, c: { d: 1 } },
-        { a: [3], b: null, c: { e: 2 } },
-      ),
-    ).toEqual({ a: [3], c: { d: 1, e: 2 } });
+    expect(mergePatch({ a: [1, 2], b: 1, c: { d: 1 } }, { a: [3], b: null, c: { e: 2 } })).toEqual({
+      a: [3],
+      c: { d: 1, e: 2 },
+    });
   });
 });

@@ -59,8 +59,7 @@ describe('API server protocol', () => {
     await server.close();
   });
 
-  const call = (path: string, init?: RequestInit) =>
-    fetch(`${server.url}${path}`, init);
+  const call = (path: string, init?: RequestInit) => fetch(`${server.url}${path}`, init);
   const watch = async (path: string, init?: RequestInit) => {
     const response = await call(path, init);
     expect(response.status).toBe(200);
@@ -79,13 +78,8 @@ describe('API server protocol', () => {
       versions: ['v1'],
     });
     const groups = await (await call('/apis')).json();
-    expect(
-      groups.groups.find((g: { name: string }) => g.name === 'kueue.x-k8s.io'),
-    ).toMatchObject({
-      versions: [
-        { groupVersion: 'kueue.x-k8s.io/v1beta2' },
-        { groupVersion: 'kueue.x-k8s.io/v1beta1' },
-      ],
+    expect(groups.groups.find((g: { name: string }) => g.name === 'kueue.x-k8s.io')).toMatchObject({
+      versions: [{ groupVersion: 'kueue.x-k8s.io/v1beta2' }, { groupVersion: 'kueue.x-k8s.io/v1beta1' }],
       preferredVersion: { version: 'v1beta2' },
     });
     const core = await (await call('/api/v1')).json();
@@ -104,15 +98,9 @@ describe('API server protocol', () => {
         verbs: ['get', 'patch', 'update'],
       }),
     );
-    expect(
-      core.resources.find(
-        (r: { name: string }) => r.name === 'configmaps/status',
-      ),
-    ).toBeUndefined();
+    expect(core.resources.find((r: { name: string }) => r.name === 'configmaps/status')).toBeUndefined();
     expect(await (await call('/healthz')).text()).toBe('ok');
-    expect((await (await call('/')).json()).paths).toContain(
-      '/apis/kueue.x-k8s.io/v1beta2',
-    );
+    expect((await (await call('/')).json()).paths).toContain('/apis/kueue.x-k8s.io/v1beta2');
     expect((await call('/apis/nope.example.com')).status).toBe(404);
   });
 
@@ -125,23 +113,15 @@ describe('API server protocol', () => {
     expect(v2.status).toBe(200);
     expect((await v2.arrayBuffer()).byteLength).toBe(0);
     const root = await (await call('/openapi/v3')).json();
-    expect(root.paths['apis/batch/v1'].serverRelativeURL).toMatch(
-      /^\/openapi\/v3\/apis\/batch\/v1\?hash=/,
-    );
-    const batch = await (
-      await call(root.paths['apis/batch/v1'].serverRelativeURL)
-    ).json();
-    expect(
-      batch.paths['/apis/batch/v1/namespaces/{namespace}/jobs/{name}'].patch,
-    ).toMatchObject({
+    expect(root.paths['apis/batch/v1'].serverRelativeURL).toMatch(/^\/openapi\/v3\/apis\/batch\/v1\?hash=/);
+    const batch = await (await call(root.paths['apis/batch/v1'].serverRelativeURL)).json();
+    expect(batch.paths['/apis/batch/v1/namespaces/{namespace}/jobs/{name}'].patch).toMatchObject({
       'x-kubernetes-group-version-kind': {
         group: 'batch',
         version: 'v1',
         kind: 'Job',
       },
-      parameters: expect.arrayContaining([
-        expect.objectContaining({ name: 'fieldValidation', in: 'query' }),
-      ]),
+      parameters: expect.arrayContaining([expect.objectContaining({ name: 'fieldValidation', in: 'query' })]),
     });
   });
 
@@ -170,22 +150,16 @@ describe('API server protocol', () => {
       headers: { 'Content-Type': 'application/yaml' },
     });
     expect(response.status).toBe(415);
-    expect((await response.json()).message).toContain(
-      'Content-Type: application/json',
-    );
+    expect((await response.json()).message).toContain('Content-Type: application/json');
   });
 
   it('rejects an object whose namespace differs from the URL', async () => {
     const response = await call('/api/v1/namespaces/default/pods', {
       method: 'POST',
-      body: JSON.stringify(
-        pod('x', { metadata: { name: 'x', namespace: 'other' } }),
-      ),
+      body: JSON.stringify(pod('x', { metadata: { name: 'x', namespace: 'other' } })),
     });
     expect(response.status).toBe(400);
-    expect((await response.json()).message).toContain(
-      'does not match the namespace sent on the request',
-    );
+    expect((await response.json()).message).toContain('does not match the namespace sent on the request');
   });
 
   it('answers an unsupported patch type with 415', async () => {
@@ -196,9 +170,7 @@ describe('API server protocol', () => {
       headers: { 'Content-Type': 'application/apply-patch+yaml' },
     });
     expect(response.status).toBe(415);
-    expect((await response.json()).message).toContain(
-      'application/merge-patch+json',
-    );
+    expect((await response.json()).message).toContain('application/merge-patch+json');
   });
 
   it('merges containers by name in a strategic merge patch and honours $patch: delete', async () => {
@@ -290,10 +262,7 @@ describe('API server protocol', () => {
       }),
     );
     store.create(pods(), pod('kept'));
-    const response = await call(
-      '/api/v1/namespaces/default/pods?labelSelector=batch%3Dx',
-      { method: 'DELETE' },
-    );
+    const response = await call('/api/v1/namespaces/default/pods?labelSelector=batch%3Dx', { method: 'DELETE' });
     expect(response.status).toBe(200);
     expect(store.list(pods()).map(p => p.metadata.name)).toEqual(['kept']);
   });
@@ -315,9 +284,15 @@ describe('API server protocol', () => {
     });
     const table = await response.json();
     expect(table.kind).toBe('Table');
-    expect(
-      table.columnDefinitions.map((c: { name: string }) => c.name),
-    ).toEqual(['Name', 'Ready', 'Status', 'Restarts', 'Age', 'IP', 'Node']);
+    expect(table.columnDefinitions.map((c: { name: string }) => c.name)).toEqual([
+      'Name',
+      'Ready',
+      'Status',
+      'Restarts',
+      'Age',
+      'IP',
+      'Node',
+    ]);
     expect(table.rows[0].cells.slice(0, 4)).toEqual(['p', '1/1', 'Running', 2]);
     expect(table.rows[0].object).toMatchObject({
       kind: 'PartialObjectMetadata',
@@ -364,9 +339,7 @@ describe('API server protocol', () => {
   it('answers a watch from an expired resourceVersion with an ERROR event carrying 410, then closes', async () => {
     const from = store.currentResourceVersion();
     for (let i = 0; i < 10; i++) store.create(pods(), pod(`p${i}`));
-    const reader = await watch(
-      `/api/v1/namespaces/default/pods?watch=true&resourceVersion=${from}`,
-    );
+    const reader = await watch(`/api/v1/namespaces/default/pods?watch=true&resourceVersion=${from}`);
     const event = await reader.next();
     expect(event).toMatchObject({
       type: 'ERROR',
@@ -377,11 +350,7 @@ describe('API server protocol', () => {
   });
 
   it('makes a client that is ahead of the server (after a restart) relist with 410', async () => {
-    const reader = await watch(
-      `/api/v1/pods?watch=true&resourceVersion=${
-        store.currentResourceVersion() + 100
-      }`,
-    );
+    const reader = await watch(`/api/v1/pods?watch=true&resourceVersion=${store.currentResourceVersion() + 100}`);
     expect(await reader.next()).toMatchObject({
       type: 'ERROR',
       object: { code: 410 },
@@ -393,15 +362,16 @@ describe('API server protocol', () => {
     const first = await (await call('/api/v1/pods?limit=4')).json();
     store.create(pods(), pod('p0a'));
     store.delete(pods(), 'default', 'p5');
-    const second = await (
-      await call(`/api/v1/pods?limit=4&continue=${first.metadata.continue}`)
-    ).json();
-    expect(
-      [...first.items, ...second.items].map((p: KubeObject) => p.metadata.name),
-    ).toEqual(['p0', 'p1', 'p2', 'p3', 'p4', 'p5']);
-    expect(second.metadata.resourceVersion).toBe(
-      first.metadata.resourceVersion,
-    );
+    const second = await (await call(`/api/v1/pods?limit=4&continue=${first.metadata.continue}`)).json();
+    expect([...first.items, ...second.items].map((p: KubeObject) => p.metadata.name)).toEqual([
+      'p0',
+      'p1',
+      'p2',
+      'p3',
+      'p4',
+      'p5',
+    ]);
+    expect(second.metadata.resourceVersion).toBe(first.metadata.resourceVersion);
     expect(second.metadata.continue).toBeUndefined();
     const bad = await call('/api/v1/pods?limit=4&continue=garbage');
     expect(bad.status).toBe(400);
@@ -410,9 +380,7 @@ describe('API server protocol', () => {
 
   it('turns changes that leave or enter a selector into DELETED and ADDED events', async () => {
     store.create(pods(), pod('p', { status: { phase: 'Pending' } }));
-    const reader = await watch(
-      '/api/v1/watch/namespaces/default/pods?fieldSelector=status.phase%3DRunning',
-    );
+    const reader = await watch('/api/v1/watch/namespaces/default/pods?fieldSelector=status.phase%3DRunning');
     const current = () => store.get(pods(), 'default', 'p')!;
     store.updateStatus(pods(), { ...current(), status: { phase: 'Running' } });
     expect(await reader.next()).toMatchObject({

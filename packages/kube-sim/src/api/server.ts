@@ -1,21 +1,8 @@
-import {
-  createServer,
-  type IncomingMessage,
-  type ServerResponse,
-} from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  apiVersionOf,
-  isCustomResource,
-  notFoundMessage,
-} from '../store/resourceTypes';
+import { apiVersionOf, isCustomResource, notFoundMessage } from '../store/resourceTypes';
 import { parseSelectors } from '../store/selectors';
-import {
-  StoreError,
-  type KubeObject,
-  type ObjectStore,
-  type ResourceType,
-} from '../store/types';
+import { StoreError, type KubeObject, type ObjectStore, type ResourceType } from '../store/types';
 import { Discovery } from './discovery';
 import { ListPager } from './pagination';
 import { applyPatchBody, PATCH_CONTENT_TYPES } from './patch';
@@ -57,12 +44,7 @@ interface ResourcePath {
   legacyWatch: boolean;
 }
 
-function send(
-  res: ServerResponse,
-  code: number,
-  body: string,
-  contentType = 'application/json',
-): void {
+function send(res: ServerResponse, code: number, body: string, contentType = 'application/json'): void {
   res.writeHead(code, {
     'Content-Type': contentType,
     'Content-Length': Buffer.byteLength(body),
@@ -88,11 +70,7 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
     if (size > MAX_BODY_BYTES)
-      throw new ApiError(
-        413,
-        'RequestEntityTooLarge',
-        `the request body is larger than ${MAX_BODY_BYTES} bytes`,
-      );
+      throw new ApiError(413, 'RequestEntityTooLarge', `the request body is larger than ${MAX_BODY_BYTES} bytes`);
     chunks.push(chunk as Buffer);
   }
   const text = Buffer.concat(chunks).toString('utf8');
@@ -100,11 +78,7 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw badRequest(
-      `the request body is not valid JSON (kube-sim accepts JSON only): ${
-        (error as Error).message
-      }`,
-    );
+    throw badRequest(`the request body is not valid JSON (kube-sim accepts JSON only): ${(error as Error).message}`);
   }
 }
 
@@ -122,9 +96,7 @@ function includeObjectParam(query: URLSearchParams): IncludeObject {
 }
 
 /** Starts a Kubernetes-API-compatible HTTP server over an ObjectStore. */
-export async function startApiServer(
-  options: ApiServerOptions,
-): Promise<ApiServer> {
+export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const { store } = options;
   const discovery = new Discovery(store.resourceTypes);
   const json = new JsonCache();
@@ -138,11 +110,7 @@ export async function startApiServer(
   };
   let address = '';
 
-  function resolveResourcePath(
-    group: string,
-    version_: string,
-    segments: string[],
-  ): ResourcePath {
+  function resolveResourcePath(group: string, version_: string, segments: string[]): ResourcePath {
     let rest = segments;
     const types = discovery.typesIn(group, version_);
     if (types.length === 0) throw notFound();
@@ -151,49 +119,28 @@ export async function startApiServer(
       legacyWatch = true;
       rest = rest.slice(1);
     }
-    const byPlural = (plural: string | undefined) =>
-      types.find(t => t.plural === plural);
+    const byPlural = (plural: string | undefined) => types.find(t => t.plural === plural);
     let namespace: string | undefined;
-    if (
-      rest[0] === 'namespaces' &&
-      rest.length >= 3 &&
-      byPlural(rest[2])?.namespaced
-    ) {
+    if (rest[0] === 'namespaces' && rest.length >= 3 && byPlural(rest[2])?.namespaced) {
       namespace = rest[1];
       rest = rest.slice(2);
     }
     const [plural, name, subresource, ...extra] = rest;
     const type = byPlural(plural);
     if (!type || extra.length > 0) throw notFound();
-    if (
-      subresource !== undefined &&
-      !(subresource === 'status' && type.hasStatus)
-    ) {
-      throw notFound(
-        `the server could not find the requested resource: ${plural} has no subresource "${subresource}"`,
-      );
+    if (subresource !== undefined && !(subresource === 'status' && type.hasStatus)) {
+      throw notFound(`the server could not find the requested resource: ${plural} has no subresource "${subresource}"`);
     }
     return { type, namespace, name, subresource, legacyWatch };
   }
 
-  function listResponse(
-    req: IncomingMessage,
-    res: ServerResponse,
-    path: ResourcePath,
-    query: URLSearchParams,
-  ): void {
+  function listResponse(req: IncomingMessage, res: ServerResponse, path: ResourcePath, query: URLSearchParams): void {
     const { type, namespace } = path;
     const labelSelector = query.get('labelSelector') ?? undefined;
     const fieldSelector = query.get('fieldSelector') ?? undefined;
     const limit = Number(query.get('limit') ?? 0);
     const page = pager.page(
-      [
-        apiVersionOf(type),
-        type.plural,
-        namespace,
-        labelSelector,
-        fieldSelector,
-      ].join('|'),
+      [apiVersionOf(type), type.plural, namespace, labelSelector, fieldSelector].join('|'),
       Number.isInteger(limit) ? limit : 0,
       query.get('continue'),
       () => ({
@@ -206,9 +153,7 @@ export async function startApiServer(
       send(
         res,
         200,
-        JSON.stringify(
-          toTable(type, items, includeObjectParam(query), listMeta),
-        ),
+        JSON.stringify(toTable(type, items, includeObjectParam(query), listMeta)),
         'application/json;as=Table;v=v1;g=meta.k8s.io',
       );
       return;
@@ -241,12 +186,7 @@ export async function startApiServer(
       const table = toTable(type, [object], includeObjectParam(query), {
         resourceVersion: object.metadata.resourceVersion,
       });
-      send(
-        res,
-        code,
-        JSON.stringify(table),
-        'application/json;as=Table;v=v1;g=meta.k8s.io',
-      );
+      send(res, code, JSON.stringify(table), 'application/json;as=Table;v=v1;g=meta.k8s.io');
     } else {
       send(res, code, json.stringify(object));
     }
@@ -254,25 +194,20 @@ export async function startApiServer(
 
   function checkIdentity(path: ResourcePath, body: unknown): KubeObject {
     const { type } = path;
-    if (!isObject(body))
-      throw badRequest(`the request body must be a JSON ${type.kind} object`);
-    if (body.metadata !== undefined && !isObject(body.metadata))
-      throw badRequest('metadata must be a JSON object');
+    if (!isObject(body)) throw badRequest(`the request body must be a JSON ${type.kind} object`);
+    if (body.metadata !== undefined && !isObject(body.metadata)) throw badRequest('metadata must be a JSON object');
     if (body.kind !== undefined && body.kind !== type.kind) {
       throw badRequest(
-        `the kind of the object in the body ("${String(
-          body.kind,
-        )}") does not match the resource of the URL (${type.kind})`,
+        `the kind of the object in the body ("${String(body.kind)}") does not match the resource of the URL (${
+          type.kind
+        })`,
       );
     }
-    if (
-      body.apiVersion !== undefined &&
-      body.apiVersion !== apiVersionOf(type)
-    ) {
+    if (body.apiVersion !== undefined && body.apiVersion !== apiVersionOf(type)) {
       throw badRequest(
-        `the apiVersion of the object in the body ("${String(
-          body.apiVersion,
-        )}") does not match the URL (${apiVersionOf(type)})`,
+        `the apiVersion of the object in the body ("${String(body.apiVersion)}") does not match the URL (${apiVersionOf(
+          type,
+        )})`,
       );
     }
     const object = {
@@ -282,14 +217,8 @@ export async function startApiServer(
       metadata: { ...(body.metadata as object) },
     } as KubeObject;
     if (type.namespaced) {
-      if (!path.namespace)
-        throw notFound(
-          `${type.plural} are namespaced: use /namespaces/<namespace>/${type.plural}`,
-        );
-      if (
-        object.metadata.namespace &&
-        object.metadata.namespace !== path.namespace
-      ) {
+      if (!path.namespace) throw notFound(`${type.plural} are namespaced: use /namespaces/<namespace>/${type.plural}`);
+      if (object.metadata.namespace && object.metadata.namespace !== path.namespace) {
         throw badRequest(
           `the namespace of the provided object (${object.metadata.namespace}) does not match the namespace sent on the request (${path.namespace})`,
         );
@@ -328,10 +257,7 @@ export async function startApiServer(
         ...(path.name ? { name: path.name } : {}),
         group: path.type.group,
         // Kubernetes names the resource in most failures but the kind in Invalid ones.
-        kind:
-          error instanceof StoreError && error.code === 422
-            ? path.type.kind
-            : path.type.plural,
+        kind: error instanceof StoreError && error.code === 422 ? path.type.kind : path.type.plural,
       };
       const status = statusFor(error, details);
       sendJson(res, status.code, status);
@@ -340,9 +266,7 @@ export async function startApiServer(
 
   /** PUT and PATCH both end here: the status subresource writes only .status. */
   function write(path: ResourcePath, object: KubeObject): KubeObject {
-    return path.subresource === 'status'
-      ? store.updateStatus(path.type, object)
-      : store.update(path.type, object);
+    return path.subresource === 'status' ? store.updateStatus(path.type, object) : store.update(path.type, object);
   }
 
   async function serveResource(
@@ -355,10 +279,7 @@ export async function startApiServer(
     const method = req.method ?? 'GET';
     const dryRun = query.has('dryRun');
     const watchParam = query.get('watch');
-    if (
-      method === 'GET' &&
-      (path.legacyWatch || watchParam === 'true' || watchParam === '1')
-    ) {
+    if (method === 'GET' && (path.legacyWatch || watchParam === 'true' || watchParam === '1')) {
       if (type.namespaced === false && path.namespace) throw notFound();
       const timeout = query.get('timeoutSeconds');
       let table: IncludeObject | undefined;
@@ -370,10 +291,7 @@ export async function startApiServer(
           type,
           namespace: path.namespace,
           name,
-          matches: parseSelectors(
-            query.get('labelSelector') ?? undefined,
-            query.get('fieldSelector') ?? undefined,
-          ),
+          matches: parseSelectors(query.get('labelSelector') ?? undefined, query.get('fieldSelector') ?? undefined),
           resourceVersion: query.get('resourceVersion') ?? undefined,
           bookmarks: query.get('allowWatchBookmarks') === 'true',
           bookmarkIntervalMs,
@@ -411,9 +329,7 @@ export async function startApiServer(
           // An earlier delete may have cascaded to this one already.
           if (dryRun) deleted.push(o);
           else if (store.get(type, o.metadata.namespace, o.metadata.name!)) {
-            deleted.push(
-              store.delete(type, o.metadata.namespace, o.metadata.name!),
-            );
+            deleted.push(store.delete(type, o.metadata.namespace, o.metadata.name!));
           }
         }
         sendJson(res, 200, {
@@ -424,11 +340,7 @@ export async function startApiServer(
         });
         return;
       }
-      throw new ApiError(
-        405,
-        'MethodNotAllowed',
-        `${method} is not supported on a collection of ${type.plural}`,
-      );
+      throw new ApiError(405, 'MethodNotAllowed', `${method} is not supported on a collection of ${type.plural}`);
     }
     if (type.namespaced && !path.namespace) throw notFound();
     switch (method) {
@@ -438,14 +350,7 @@ export async function startApiServer(
       case 'PUT': {
         const object = checkIdentity(path, await readBody(req));
         if (dryRun) {
-          objectResponse(
-            req,
-            res,
-            200,
-            type,
-            { ...existing(path), ...object },
-            query,
-          );
+          objectResponse(req, res, 200, type, { ...existing(path), ...object }, query);
           return;
         }
         objectResponse(req, res, 200, type, write(path, object), query);
@@ -474,10 +379,7 @@ export async function startApiServer(
         }
         const current = existing(path);
         const body = await readBody(req);
-        const patched = checkIdentity(
-          path,
-          applyPatchBody(kind, current, body),
-        );
+        const patched = checkIdentity(path, applyPatchBody(kind, current, body));
         patched.metadata.resourceVersion ??= current.metadata.resourceVersion;
         if (dryRun) {
           objectResponse(req, res, 200, type, patched, query);
@@ -489,53 +391,31 @@ export async function startApiServer(
       case 'DELETE': {
         const body = await readBody(req);
         if (body !== undefined && !isObject(body))
-          throw badRequest(
-            'the DELETE body must be a JSON DeleteOptions object',
-          );
+          throw badRequest('the DELETE body must be a JSON DeleteOptions object');
         if (dryRun) {
           objectResponse(req, res, 200, type, existing(path), query);
           return;
         }
         // Every propagationPolicy cascades in the background: dependents go right after their owner.
         const deleted = store.delete(type, path.namespace, name);
-        objectResponse(
-          req,
-          res,
-          deleted.metadata.deletionTimestamp ? 202 : 200,
-          type,
-          deleted,
-          query,
-        );
+        objectResponse(req, res, deleted.metadata.deletionTimestamp ? 202 : 200, type, deleted, query);
         return;
       }
       default:
-        throw new ApiError(
-          405,
-          'MethodNotAllowed',
-          `${method} is not supported on ${type.plural}/${name}`,
-        );
+        throw new ApiError(405, 'MethodNotAllowed', `${method} is not supported on ${type.plural}/${name}`);
     }
   }
 
-  async function handle(
-    req: IncomingMessage,
-    res: ServerResponse,
-  ): Promise<void> {
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://kube-sim');
     let segments: string[];
     try {
-      segments = url.pathname
-        .split('/')
-        .filter(Boolean)
-        .map(decodeURIComponent);
+      segments = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     } catch {
       throw badRequest(`the path ${url.pathname} is not valid URL encoding`);
     }
     const [root, second, third] = segments;
-    if (
-      segments.length === 1 &&
-      ['healthz', 'readyz', 'livez'].includes(root)
-    ) {
+    if (segments.length === 1 && ['healthz', 'readyz', 'livez'].includes(root)) {
       send(res, 200, 'ok', 'text/plain');
       return;
     }
@@ -584,20 +464,14 @@ export async function startApiServer(
     }
     if (root === 'api' || root === 'apis') {
       // /api/<version>/... is the core group; /apis/<group>/<version>/... every other group.
-      const [group, groupVersion, depth] =
-        root === 'api' ? ['', second, 2] : [second, third, 3];
+      const [group, groupVersion, depth] = root === 'api' ? ['', second, 2] : [second, third, 3];
       if (segments.length === depth) {
         const list = discovery.resourceList(group, groupVersion);
         if (!list) throw notFound();
         sendJson(res, 200, list);
         return;
       }
-      await handleResource(
-        req,
-        res,
-        resolveResourcePath(group, groupVersion, segments.slice(depth)),
-        url.searchParams,
-      );
+      await handleResource(req, res, resolveResourcePath(group, groupVersion, segments.slice(depth)), url.searchParams);
       return;
     }
     if (root === 'openapi' && second === 'v3') {
@@ -618,12 +492,7 @@ export async function startApiServer(
       // An empty document: kubectl (which asks for protobuf, where zero bytes are a valid empty
       // message) then skips client-side validation and computes patches from its built-in types.
       if (/protobuf/.test(req.headers.accept ?? '')) {
-        send(
-          res,
-          200,
-          '',
-          'application/com.github.proto-openapi.spec.v2@v1.0+protobuf',
-        );
+        send(res, 200, '', 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf');
       } else {
         sendJson(res, 200, {
           swagger: '2.0',
@@ -638,8 +507,7 @@ export async function startApiServer(
   }
 
   const server = createServer((req, res) => {
-    if (options.clusterName)
-      res.setHeader('X-Kube-Sim-Cluster', options.clusterName);
+    if (options.clusterName) res.setHeader('X-Kube-Sim-Cluster', options.clusterName);
     handle(req, res).catch(error => {
       const status = statusFor(error);
       if (res.headersSent) res.end();
@@ -652,9 +520,7 @@ export async function startApiServer(
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () =>
-      resolve(),
-    );
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
   const { address: host, port } = server.address() as AddressInfo;
   address = `${host}:${port}`;

@@ -34,17 +34,13 @@ const REASON_BY_CODE: Record<number, string> = {
 };
 
 /** `Pod "web" is invalid: spec.containers: Required value` -> name, field, message */
-const INVALID_MESSAGE =
-  /^\w+ "([^"]*)" is invalid: ([A-Za-z0-9_.[\]]+): ([\s\S]*)$/;
+const INVALID_MESSAGE = /^\w+ "([^"]*)" is invalid: ([A-Za-z0-9_.[\]]+): ([\s\S]*)$/;
 
 /**
  * kubectl prints an Invalid error from its causes ("The Pod "web" is invalid: <field>: <message>"),
  * so a 422 names the field; one without a field gets no details and prints as "The request is invalid".
  */
-function detailsFor(
-  error: StoreError,
-  details: NonNullable<StatusBody['details']>,
-): StatusBody['details'] {
+function detailsFor(error: StoreError, details: NonNullable<StatusBody['details']>): StatusBody['details'] {
   if (error.code !== 422) return details;
   const m = INVALID_MESSAGE.exec(error.message);
   if (!m) return undefined;
@@ -56,10 +52,7 @@ function detailsFor(
 }
 
 /** Turns any thrown value into the Status body and HTTP code the API server answers with. */
-export function statusFor(
-  error: unknown,
-  details?: StatusBody['details'],
-): StatusBody {
+export function statusFor(error: unknown, details?: StatusBody['details']): StatusBody {
   if (error instanceof StoreError) {
     return {
       kind: 'Status',
@@ -88,8 +81,6 @@ export function badRequest(message: string): ApiError {
   return new ApiError(400, 'BadRequest', message);
 }
 
-export function notFound(
-  message = 'the server could not find the requested resource',
-): ApiError {
+export function notFound(message = 'the server could not find the requested resource'): ApiError {
   return new ApiError(404, 'NotFound', message);
 }

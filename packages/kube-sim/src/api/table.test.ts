@@ -2,8 +2,7 @@ import { builtinResourceTypes } from '../store/resourceTypes';
 import type { KubeObject } from '../store/types';
 import { shortHumanDuration, toTable } from './table';
 
-const typeOf = (group: string, kind: string) =>
-  builtinResourceTypes.find(t => t.group === group && t.kind === kind)!;
+const typeOf = (group: string, kind: string) => builtinResourceTypes.find(t => t.group === group && t.kind === kind)!;
 
 describe('toTable', () => {
   it.each([
@@ -22,9 +21,7 @@ describe('toTable', () => {
     [
       {
         phase: 'Pending',
-        containerStatuses: [
-          { state: { waiting: { reason: 'ContainerCreating' } } },
-        ],
+        containerStatuses: [{ state: { waiting: { reason: 'ContainerCreating' } } }],
       },
       {},
       'ContainerCreating',
@@ -37,11 +34,7 @@ describe('toTable', () => {
       {},
       'OOMKilled',
     ],
-    [
-      { phase: 'Running' },
-      { deletionTimestamp: '2026-01-01T00:00:00Z' },
-      'Terminating',
-    ],
+    [{ phase: 'Running' }, { deletionTimestamp: '2026-01-01T00:00:00Z' }, 'Terminating'],
   ])('shows pod status %j (metadata %j) as %s', (status, metadata, shown) => {
     const pod: KubeObject = {
       apiVersion: 'v1',
@@ -50,9 +43,7 @@ describe('toTable', () => {
       spec: { containers: [{}] },
       status,
     };
-    expect(toTable(typeOf('', 'Pod'), [pod], 'None').rows[0].cells[2]).toBe(
-      shown,
-    );
+    expect(toTable(typeOf('', 'Pod'), [pod], 'None').rows[0].cells[2]).toBe(shown);
   });
 
   it('describes events by type, reason, object and message', () => {
@@ -66,13 +57,7 @@ describe('toTable', () => {
       message: '0/8 nodes are available',
     };
     const table = toTable(typeOf('', 'Event'), [event], 'Metadata');
-    expect(table.columnDefinitions.map(c => c.name)).toEqual([
-      'Last Seen',
-      'Type',
-      'Reason',
-      'Object',
-      'Message',
-    ]);
+    expect(table.columnDefinitions.map(c => c.name)).toEqual(['Last Seen', 'Type', 'Reason', 'Object', 'Message']);
     expect(table.rows[0].cells.slice(1)).toEqual([
       'Warning',
       'FailedScheduling',
@@ -96,8 +81,6 @@ describe('toTable', () => {
       },
       status: { conditions: [{ type: 'Ready', status: 'True' }] },
     };
-    expect(
-      toTable(typeOf('', 'Node'), [node], 'None').rows[0].cells.slice(0, 3),
-    ).toEqual(['gpu-1', 'Ready', 'gpu']);
+    expect(toTable(typeOf('', 'Node'), [node], 'None').rows[0].cells.slice(0, 3)).toEqual(['gpu-1', 'Ready', 'gpu']);
   });
 });

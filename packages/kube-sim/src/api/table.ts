@@ -41,17 +41,10 @@ const ageColumn: Column = {
   description: 'CreationTimestamp is the time the object was created.',
   priority: 0,
   cell: (o, now) =>
-    o.metadata.creationTimestamp
-      ? shortHumanDuration(now - Date.parse(o.metadata.creationTimestamp))
-      : '<unknown>',
+    o.metadata.creationTimestamp ? shortHumanDuration(now - Date.parse(o.metadata.creationTimestamp)) : '<unknown>',
 };
 
-function text(
-  name: string,
-  description: string,
-  cell: Column['cell'],
-  priority = 0,
-): Column {
+function text(name: string, description: string, cell: Column['cell'], priority = 0): Column {
   return { name, type: 'string', description, priority, cell };
 }
 
@@ -71,17 +64,9 @@ function podStatus(pod: KubeObject): string {
   return pod.status?.reason ?? pod.status?.phase ?? 'Pending';
 }
 
-function conditionStatus(
-  object: KubeObject,
-  type: string,
-  whenTrue: string,
-  whenOther: string,
-): string {
-  const conditions: Array<{ type: string; status: string }> =
-    object.status?.conditions ?? [];
-  return conditions.some(c => c.type === type && c.status === 'True')
-    ? whenTrue
-    : whenOther;
+function conditionStatus(object: KubeObject, type: string, whenTrue: string, whenOther: string): string {
+  const conditions: Array<{ type: string; status: string }> = object.status?.conditions ?? [];
+  return conditions.some(c => c.type === type && c.status === 'True') ? whenTrue : whenOther;
 }
 
 const NODE_ROLE_PREFIX = 'node-role.kubernetes.io/';
@@ -89,40 +74,24 @@ const NODE_ROLE_PREFIX = 'node-role.kubernetes.io/';
 const COLUMNS_BY_KIND: Record<string, Column[]> = {
   '/Pod': [
     nameColumn,
-    text(
-      'Ready',
-      'The number of ready containers out of all containers.',
-      p => {
-        const statuses: ContainerStatus[] = p.status?.containerStatuses ?? [];
-        return `${statuses.filter(s => s.ready).length}/${
-          (p.spec?.containers ?? []).length
-        }`;
-      },
-    ),
+    text('Ready', 'The number of ready containers out of all containers.', p => {
+      const statuses: ContainerStatus[] = p.status?.containerStatuses ?? [];
+      return `${statuses.filter(s => s.ready).length}/${(p.spec?.containers ?? []).length}`;
+    }),
     text('Status', 'The aggregate state of the pod.', podStatus),
     {
       ...text('Restarts', 'The number of container restarts.', p =>
-        ((p.status?.containerStatuses ?? []) as ContainerStatus[]).reduce(
-          (n, s) => n + (s.restartCount ?? 0),
-          0,
-        ),
+        ((p.status?.containerStatuses ?? []) as ContainerStatus[]).reduce((n, s) => n + (s.restartCount ?? 0), 0),
       ),
       type: 'integer',
     },
     ageColumn,
     text('IP', 'The pod IP.', p => p.status?.podIP ?? '<none>', 1),
-    text(
-      'Node',
-      'The node the pod is bound to.',
-      p => p.spec?.nodeName ?? '<none>',
-      1,
-    ),
+    text('Node', 'The node the pod is bound to.', p => p.spec?.nodeName ?? '<none>', 1),
   ],
   '/Node': [
     nameColumn,
-    text('Status', 'Whether the node is Ready.', n =>
-      conditionStatus(n, 'Ready', 'Ready', 'NotReady'),
-    ),
+    text('Status', 'Whether the node is Ready.', n => conditionStatus(n, 'Ready', 'Ready', 'NotReady')),
     text('Roles', 'The node-role.kubernetes.io labels.', n => {
       const roles = Object.keys(n.metadata.labels ?? {})
         .filter(l => l.startsWith(NODE_ROLE_PREFIX))
@@ -130,19 +99,12 @@ const COLUMNS_BY_KIND: Record<string, Column[]> = {
       return roles.length ? roles.join(',') : '<none>';
     }),
     ageColumn,
-    text(
-      'Version',
-      'The kubelet version.',
-      n => n.status?.nodeInfo?.kubeletVersion ?? '',
-    ),
+    text('Version', 'The kubelet version.', n => n.status?.nodeInfo?.kubeletVersion ?? ''),
   ],
   '/Event': [
     text('Last Seen', 'When the event last happened.', (e, now) => {
-      const last =
-        e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp;
-      return typeof last === 'string'
-        ? shortHumanDuration(now - Date.parse(last))
-        : '<unknown>';
+      const last = e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp;
+      return typeof last === 'string' ? shortHumanDuration(now - Date.parse(last)) : '<unknown>';
     }),
     text('Type', 'Normal or Warning.', e => String(e.type ?? '')),
     text('Reason', 'Why the event happened.', e => String(e.reason ?? '')),
@@ -152,11 +114,7 @@ const COLUMNS_BY_KIND: Record<string, Column[]> = {
     }),
     text('Message', 'What happened.', e => String(e.message ?? '')),
   ],
-  '/Namespace': [
-    nameColumn,
-    text('Status', 'The namespace phase.', n => n.status?.phase ?? 'Active'),
-    ageColumn,
-  ],
+  '/Namespace': [nameColumn, text('Status', 'The namespace phase.', n => n.status?.phase ?? 'Active'), ageColumn],
   'batch/Job': [
     nameColumn,
     text(
@@ -168,19 +126,13 @@ const COLUMNS_BY_KIND: Record<string, Column[]> = {
   ],
   'apps/Deployment': [
     nameColumn,
-    text(
-      'Ready',
-      'Ready out of desired replicas.',
-      d => `${d.status?.readyReplicas ?? 0}/${d.spec?.replicas ?? 1}`,
-    ),
+    text('Ready', 'Ready out of desired replicas.', d => `${d.status?.readyReplicas ?? 0}/${d.spec?.replicas ?? 1}`),
     ageColumn,
   ],
 };
 
 function columnsFor(type: ResourceType): Column[] {
-  return (
-    COLUMNS_BY_KIND[`${type.group}/${type.kind}`] ?? [nameColumn, ageColumn]
-  );
+  return COLUMNS_BY_KIND[`${type.group}/${type.kind}`] ?? [nameColumn, ageColumn];
 }
 
 function rowObject(object: KubeObject, include: IncludeObject) {

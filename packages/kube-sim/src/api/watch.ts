@@ -1,13 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { apiVersionOf } from '../store/resourceTypes';
 import type { ObjectMatcher } from '../store/selectors';
-import {
-  StoreError,
-  type KubeObject,
-  type ObjectStore,
-  type ResourceType,
-  type StoreEvent,
-} from '../store/types';
+import { StoreError, type KubeObject, type ObjectStore, type ResourceType, type StoreEvent } from '../store/types';
 import { statusFor } from './status';
 import { toTable, type IncludeObject } from './table';
 
@@ -63,16 +57,11 @@ export function serveWatch(
   const { type, namespace, name, matches } = request;
   const apiVersion = apiVersionOf(type);
   const inScope = (o: KubeObject) =>
-    (!namespace || o.metadata.namespace === namespace) &&
-    (!name || o.metadata.name === name) &&
-    matches(o);
-  const asServed = (o: KubeObject) =>
-    o.apiVersion === apiVersion ? o : { ...o, apiVersion };
+    (!namespace || o.metadata.namespace === namespace) && (!name || o.metadata.name === name) && matches(o);
+  const asServed = (o: KubeObject) => (o.apiVersion === apiVersion ? o : { ...o, apiVersion });
 
   res.writeHead(200, {
-    'Content-Type': request.table
-      ? 'application/json;as=Table;v=v1;g=meta.k8s.io'
-      : 'application/json',
+    'Content-Type': request.table ? 'application/json;as=Table;v=v1;g=meta.k8s.io' : 'application/json',
     'Cache-Control': 'no-cache, private',
     'Transfer-Encoding': 'chunked',
   });
@@ -143,8 +132,7 @@ export function serveWatch(
 
   const rv = request.resourceVersion;
   if (rv === undefined || rv === '' || rv === '0') {
-    for (const object of store.list(type, { namespace }))
-      if (inScope(object)) write('ADDED', object);
+    for (const object of store.list(type, { namespace })) if (inScope(object)) write('ADDED', object);
   } else {
     const since = Number(rv);
     try {
@@ -165,16 +153,10 @@ export function serveWatch(
       }
       if (store.eventsSince) store.eventsSince(since).forEach(send);
       else if (since < store.currentResourceVersion()) {
-        throw new StoreError(
-          410,
-          'Expired',
-          `too old resource version: ${since} (${store.currentResourceVersion()})`,
-        );
+        throw new StoreError(410, 'Expired', `too old resource version: ${since} (${store.currentResourceVersion()})`);
       }
     } catch (error) {
-      pending.push(
-        `${JSON.stringify({ type: 'ERROR', object: statusFor(error) })}\n`,
-      );
+      pending.push(`${JSON.stringify({ type: 'ERROR', object: statusFor(error) })}\n`);
       end();
       return { end };
     }

@@ -23,7 +23,10 @@ export function gpuResources(pool: NodePoolSpec): Record<string, string> {
   if (!gpu) return {};
   if (gpu.mig) {
     return Object.fromEntries(
-      Object.entries(gpu.mig.profiles).map(([profile, perGpu]) => [`nvidia.com/mig-${profile}`, String(perGpu * gpu.count)]),
+      Object.entries(gpu.mig.profiles).map(([profile, perGpu]) => [
+        `nvidia.com/mig-${profile}`,
+        String(perGpu * gpu.count),
+      ]),
     );
   }
   if (gpu.timeSlicing) return { 'nvidia.com/gpu.shared': String(gpu.count * gpu.timeSlicing.replicas) };
@@ -57,7 +60,9 @@ export function buildNodes(cluster: ClusterSpec, createdAt: string): KubeObject[
               ...(gpu.nvlinkDomainSize
                 ? { [nodeLabels.nvlinkDomain]: `${pool.name}-nvl-${Math.floor(i / gpu.nvlinkDomainSize)}` }
                 : {}),
-              ...(gpu.mig ? { 'nvidia.com/mig.strategy': 'mixed', 'nvidia.com/mig.capable': 'true', ...migLabels(pool) } : {}),
+              ...(gpu.mig
+                ? { 'nvidia.com/mig.strategy': 'mixed', 'nvidia.com/mig.capable': 'true', ...migLabels(pool) }
+                : {}),
               ...(gpu.timeSlicing
                 ? {
                     'nvidia.com/gpu.sharing-strategy': 'time-slicing',
@@ -91,12 +96,34 @@ export function buildNodes(cluster: ClusterSpec, createdAt: string): KubeObject[
           capacity: resources,
           allocatable: resources,
           conditions: [
-            { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: createdAt, lastTransitionTime: createdAt },
-            { type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory', lastHeartbeatTime: createdAt, lastTransitionTime: createdAt },
-            { type: 'DiskPressure', status: 'False', reason: 'KubeletHasNoDiskPressure', lastHeartbeatTime: createdAt, lastTransitionTime: createdAt },
+            {
+              type: 'Ready',
+              status: 'True',
+              reason: 'KubeletReady',
+              message: 'kubelet is posting ready status',
+              lastHeartbeatTime: createdAt,
+              lastTransitionTime: createdAt,
+            },
+            {
+              type: 'MemoryPressure',
+              status: 'False',
+              reason: 'KubeletHasSufficientMemory',
+              lastHeartbeatTime: createdAt,
+              lastTransitionTime: createdAt,
+            },
+            {
+              type: 'DiskPressure',
+              status: 'False',
+              reason: 'KubeletHasNoDiskPressure',
+              lastHeartbeatTime: createdAt,
+              lastTransitionTime: createdAt,
+            },
           ],
           addresses: [
-            { type: 'InternalIP', address: `10.${nodes.length >> 16 & 255}.${(nodes.length >> 8) & 255}.${nodes.length & 255}` },
+            {
+              type: 'InternalIP',
+              address: `10.${(nodes.length >> 16) & 255}.${(nodes.length >> 8) & 255}.${nodes.length & 255}`,
+            },
             { type: 'Hostname', address: name },
           ],
           nodeInfo: {

@@ -26,7 +26,9 @@ describe('fleet files', () => {
     const shared = nodes.find(n => n.metadata.labels!['nvidia.com/gpu.sharing-strategy'] === 'time-slicing')!;
     expect(shared.metadata.labels!['nvidia.com/gpu.replicas']).toBe('4');
     expect(shared.status!.allocatable['nvidia.com/gpu.shared']).toBe('16');
-    expect(new Set(fleet.namespaces!.map(n => n.team))).toEqual(new Set(['ml-research', 'llm-serving', 'data-eng', 'agents']));
+    expect(new Set(fleet.namespaces!.map(n => n.team))).toEqual(
+      new Set(['ml-research', 'llm-serving', 'data-eng', 'agents']),
+    );
   });
 
   it('expands the large fleet to 2,000 nodes from pool counts', () => {
@@ -36,12 +38,36 @@ describe('fleet files', () => {
   });
 
   it.each([
-    ['a pool without a count', (d: any) => delete d.clusters[0].nodePools[0].count, 'clusters[0].nodePools[0].count: must be a number'],
-    ['a misspelled field', (d: any) => (d.clusters[0].nodePools[0].gpus = {}), 'clusters[0].nodePools[0].gpus: unknown field "gpus"'],
-    ['a bad quantity', (d: any) => (d.clusters[0].nodePools[0].memory = 'lots'), 'clusters[0].nodePools[0].memory: "lots" is not a Kubernetes quantity'],
-    ['a stream for an undefined namespace', (d: any) => (d.generator.streams[0].team = 'nobody'), 'generator.streams[0].team: namespace "team-nobody" is not defined'],
-    ['a training kind that is not batch', (d: any) => (d.generator.streams[0].kind = 'InferenceService'), 'generator.streams[0].kind: a training workload must be one of'],
-    ['a bad MIG profile', (d: any) => (d.clusters[0].nodePools[1].gpu.mig.profiles = { '9g.1tb': 1 }), 'clusters[0].nodePools[1].gpu.mig.profiles.9g.1tb: "9g.1tb" is not a MIG profile'],
+    [
+      'a pool without a count',
+      (d: any) => delete d.clusters[0].nodePools[0].count,
+      'clusters[0].nodePools[0].count: must be a number',
+    ],
+    [
+      'a misspelled field',
+      (d: any) => (d.clusters[0].nodePools[0].gpus = {}),
+      'clusters[0].nodePools[0].gpus: unknown field "gpus"',
+    ],
+    [
+      'a bad quantity',
+      (d: any) => (d.clusters[0].nodePools[0].memory = 'lots'),
+      'clusters[0].nodePools[0].memory: "lots" is not a Kubernetes quantity',
+    ],
+    [
+      'a stream for an undefined namespace',
+      (d: any) => (d.generator.streams[0].team = 'nobody'),
+      'generator.streams[0].team: namespace "team-nobody" is not defined',
+    ],
+    [
+      'a training kind that is not batch',
+      (d: any) => (d.generator.streams[0].kind = 'InferenceService'),
+      'generator.streams[0].kind: a training workload must be one of',
+    ],
+    [
+      'a bad MIG profile',
+      (d: any) => (d.clusters[0].nodePools[1].gpu.mig.profiles = { '9g.1tb': 1 }),
+      'clusters[0].nodePools[1].gpu.mig.profiles.9g.1tb: "9g.1tb" is not a MIG profile',
+    ],
   ])('names file and field for %s', (_, mutate, message) => {
     const doc = YAML.parse(require('node:fs').readFileSync(path.join(examples, 'demo.yaml'), 'utf8'));
     mutate(doc);

@@ -17,11 +17,7 @@ import {
 
 /** A fleet file that cannot be used; the message names the file and the field. */
 export class FleetError extends Error {
-  constructor(
-    readonly file: string,
-    readonly field: string,
-    problem: string,
-  ) {
+  constructor(readonly file: string, readonly field: string, problem: string) {
     super(`${file}: ${field}: ${problem}`);
     this.name = 'FleetError';
   }
@@ -45,11 +41,7 @@ const quantityPattern = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|Ki|Mi|Gi|Ti|Pi)?$/;
 
 /** Walks untyped YAML and reports the first problem with its path. */
 class FieldReader {
-  constructor(
-    private readonly file: string,
-    readonly path: string,
-    readonly value: unknown,
-  ) {}
+  constructor(private readonly file: string, readonly path: string, readonly value: unknown) {}
 
   fail(problem: string, field = this.path): never {
     throw new FleetError(this.file, field || '(top level)', problem);
@@ -133,7 +125,11 @@ class FieldReader {
   stringMap(): Record<string, string> {
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(this.object())) {
-      if (typeof v !== 'string') this.fail(`value of "${k}" must be a string (quote numbers and booleans), got ${describe(v)}`, `${this.path}.${k}`);
+      if (typeof v !== 'string')
+        this.fail(
+          `value of "${k}" must be a string (quote numbers and booleans), got ${describe(v)}`,
+          `${this.path}.${k}`,
+        );
       out[k] = v;
     }
     return out;
@@ -174,7 +170,11 @@ function readDuration(r: FieldReader): DurationDistribution {
       return { distribution, meanSeconds: positive('meanSeconds') };
     default:
       r.onlyKeys(['distribution', 'medianSeconds', 'sigma']);
-      return { distribution, medianSeconds: positive('medianSeconds'), sigma: r.field('sigma').number({ min: 0, max: 5 }) };
+      return {
+        distribution,
+        medianSeconds: positive('medianSeconds'),
+        sigma: r.field('sigma').number({ min: 0, max: 5 }),
+      };
   }
 }
 
@@ -200,7 +200,8 @@ function readGpu(r: FieldReader): GpuSpec {
       const profiles: Record<string, number> = {};
       const p = m.field('profiles');
       for (const key of Object.keys(p.object())) {
-        if (!/^[1-7]g\.[0-9]+gb$/.test(key)) p.fail(`"${key}" is not a MIG profile such as 1g.10gb or 3g.40gb`, `${p.path}.${key}`);
+        if (!/^[1-7]g\.[0-9]+gb$/.test(key))
+          p.fail(`"${key}" is not a MIG profile such as 1g.10gb or 3g.40gb`, `${p.path}.${key}`);
         profiles[key] = p.field(key).number({ min: 1, max: 7, integer: true });
       }
       if (Object.keys(profiles).length === 0) p.fail('must name at least one MIG profile');
@@ -216,7 +217,19 @@ function readGpu(r: FieldReader): GpuSpec {
 }
 
 function readPool(r: FieldReader): NodePoolSpec {
-  r.onlyKeys(['name', 'count', 'instanceType', 'cpu', 'memory', 'pods', 'zones', 'nodesPerRack', 'gpu', 'labels', 'taints']);
+  r.onlyKeys([
+    'name',
+    'count',
+    'instanceType',
+    'cpu',
+    'memory',
+    'pods',
+    'zones',
+    'nodesPerRack',
+    'gpu',
+    'labels',
+    'taints',
+  ]);
   return {
     name: r.field('name').dnsName(),
     count: r.field('count').number({ min: 0, max: 100000, integer: true }),
@@ -239,7 +252,11 @@ function readCluster(r: FieldReader): ClusterSpec {
     region: r.optional('region', v => v.string()),
     nodePools: r.field('nodePools').array(readPool, { nonEmpty: true }),
   };
-  unique(r.field('nodePools'), cluster.nodePools.map(p => p.name), 'node pool');
+  unique(
+    r.field('nodePools'),
+    cluster.nodePools.map(p => p.name),
+    'node pool',
+  );
   return cluster;
 }
 
@@ -255,8 +272,24 @@ function readNamespace(r: FieldReader): NamespaceSpec {
 
 function readStream(r: FieldReader): WorkloadStreamSpec {
   r.onlyKeys([
-    'team', 'namespace', 'workload', 'kind', 'ratePerHour', 'initial', 'maxActive', 'gpus', 'gpusPerPod',
-    'gpuResource', 'gpuProduct', 'queue', 'duration', 'lifetime', 'failureRate', 'idleFraction', 'models', 'clusters',
+    'team',
+    'namespace',
+    'workload',
+    'kind',
+    'ratePerHour',
+    'initial',
+    'maxActive',
+    'gpus',
+    'gpusPerPod',
+    'gpuResource',
+    'gpuProduct',
+    'queue',
+    'duration',
+    'lifetime',
+    'failureRate',
+    'idleFraction',
+    'models',
+    'clusters',
   ]);
   const stream: WorkloadStreamSpec = {
     team: r.field('team').string(),
@@ -297,10 +330,16 @@ function readStream(r: FieldReader): WorkloadStreamSpec {
     notebook: ['StatefulSet'],
   };
   if (!kindsByClass[stream.workload].includes(stream.kind)) {
-    r.fail(`a ${stream.workload} workload must be one of ${kindsByClass[stream.workload].join(', ')}`, `${r.path}.kind`);
+    r.fail(
+      `a ${stream.workload} workload must be one of ${kindsByClass[stream.workload].join(', ')}`,
+      `${r.path}.kind`,
+    );
   }
   if (stream.gpus && stream.gpusPerPod && stream.gpus.min % stream.gpusPerPod !== 0) {
-    r.fail(`gpus.min (${stream.gpus.min}) must be a multiple of gpusPerPod (${stream.gpusPerPod})`, `${r.path}.gpus.min`);
+    r.fail(
+      `gpus.min (${stream.gpus.min}) must be a multiple of gpusPerPod (${stream.gpusPerPod})`,
+      `${r.path}.gpus.min`,
+    );
   }
   return stream;
 }
@@ -347,7 +386,11 @@ export function validateFleet(document: unknown, file = '<fleet>'): FleetSpec {
     namespaces: r.optional('namespaces', v => v.array(readNamespace)),
     generator: r.optional('generator', readGenerator),
   };
-  unique(r.field('clusters'), fleet.clusters.map(c => c.name), 'cluster');
+  unique(
+    r.field('clusters'),
+    fleet.clusters.map(c => c.name),
+    'cluster',
+  );
   const clusterNames = new Set(fleet.clusters.map(c => c.name));
   const checkClusters = (list: string[] | undefined, path: string) =>
     list?.forEach((name, i) => {
@@ -359,7 +402,10 @@ export function validateFleet(document: unknown, file = '<fleet>'): FleetSpec {
     checkClusters(s.clusters, `generator.streams[${i}].clusters`);
     const ns = s.namespace ?? `team-${s.team}`;
     if (!namespaceNames.has(ns)) {
-      r.fail(`namespace "${ns}" is not defined under namespaces`, `generator.streams[${i}].${s.namespace ? 'namespace' : 'team'}`);
+      r.fail(
+        `namespace "${ns}" is not defined under namespaces`,
+        `generator.streams[${i}].${s.namespace ? 'namespace' : 'team'}`,
+      );
     }
   });
   return fleet;

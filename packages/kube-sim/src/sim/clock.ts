@@ -28,10 +28,7 @@ export class ScaledClock implements SimClock {
   private readonly simStart: number;
   private readonly timers = new Set<NodeJS.Timeout>();
 
-  constructor(
-    readonly speed = 1,
-    startAt = Date.now(),
-  ) {
+  constructor(readonly speed = 1, startAt = Date.now()) {
     if (!(speed > 0) || !Number.isFinite(speed)) {
       throw new RangeError(`speed must be a positive number, got ${speed}`);
     }
@@ -127,9 +124,7 @@ export class ManualClock implements SimClock {
     const target = this.current + ms;
     for (;;) {
       this.timers = this.timers.filter(t => !t.cancelled);
-      const next = this.timers
-        .filter(t => t.due <= target)
-        .sort((a, b) => a.due - b.due || a.seq - b.seq)[0];
+      const next = this.timers.filter(t => t.due <= target).sort((a, b) => a.due - b.due || a.seq - b.seq)[0];
       if (!next) break;
       this.current = Math.max(this.current, next.due);
       if (next.every) next.due += next.every;

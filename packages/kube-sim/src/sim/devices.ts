@@ -119,7 +119,8 @@ export class DeviceAllocator {
       if (!resource.startsWith('nvidia.com/') || amount <= 0) continue;
       const free = this.devicesOf(node).filter(d => d.resource === resource && !held.has(this.key(d)));
       // Time-slices go to the least shared GPU first, as the device plugin spreads replicas.
-      if (resource === 'nvidia.com/gpu.shared') free.sort((a, b) => (a.replica ?? 0) - (b.replica ?? 0) || a.gpu - b.gpu);
+      if (resource === 'nvidia.com/gpu.shared')
+        free.sort((a, b) => (a.replica ?? 0) - (b.replica ?? 0) || a.gpu - b.gpu);
       for (const d of free.slice(0, amount)) {
         held.set(this.key(d), podKey);
         got.push(d);

@@ -17,7 +17,11 @@ describe('workload generator', () => {
     const list = (apiVersion: string, kind: string) => cluster.store.list(cluster.store.typeFor(apiVersion, kind));
     const jobSets = list('jobset.x-k8s.io/v1alpha2', 'JobSet');
     expect(jobSets.length).toBeGreaterThanOrEqual(1);
-    expect(jobSets[0].metadata.labels).toMatchObject({ 'ai-platform.io/team': 'ml-research', 'kueue.x-k8s.io/queue-name': 'ml-research', 'ai-platform.io/workload-type': 'training-job' });
+    expect(jobSets[0].metadata.labels).toMatchObject({
+      'ai-platform.io/team': 'ml-research',
+      'kueue.x-k8s.io/queue-name': 'ml-research',
+      'ai-platform.io/workload-type': 'training-job',
+    });
     const gpus = jobSets[0].spec.replicatedJobs[0].replicas * 8;
     expect(gpus).toBeGreaterThanOrEqual(8);
     expect(gpus).toBeLessThanOrEqual(32);
@@ -40,7 +44,9 @@ describe('workload generator', () => {
     const finished = spark.filter(s => ['COMPLETED', 'FAILED'].includes(s.status?.applicationState?.state));
     expect(finished.length).toBeGreaterThan(3);
     expect(spark.length - finished.length).toBeLessThanOrEqual(4);
-    const agents = cluster.store.list(cluster.store.typeFor('apps/v1', 'Deployment')).filter(d => d.metadata.namespace === 'team-agents');
+    const agents = cluster.store
+      .list(cluster.store.typeFor('apps/v1', 'Deployment'))
+      .filter(d => d.metadata.namespace === 'team-agents');
     expect(agents.length).toBeLessThanOrEqual(8);
     generator.stop();
   });

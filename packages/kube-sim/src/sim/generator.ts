@@ -12,13 +12,21 @@ const finishedTtlMs = 6 * 3600_000;
 /** True when a workload reached a terminal state. */
 export function isFinished(o: KubeObject): boolean {
   const conditions: Array<{ type: string; status: string }> = o.status?.conditions ?? [];
-  if (conditions.some(c => ['Complete', 'Completed', 'Failed', 'Succeeded'].includes(c.type) && c.status === 'True')) return true;
+  if (conditions.some(c => ['Complete', 'Completed', 'Failed', 'Succeeded'].includes(c.type) && c.status === 'True'))
+    return true;
   const state = o.status?.applicationState?.state ?? o.status?.jobDeploymentStatus;
   return ['COMPLETED', 'FAILED', 'Complete', 'Failed'].includes(state);
 }
 
 const shortModel = (model: string) =>
-  model.split('/').pop()!.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 30).replace(/-$/, '');
+  model
+    .split('/')
+    .pop()!
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 30)
+    .replace(/-$/, '');
 
 const trainingNames = ['pretrain', 'finetune', 'rlhf', 'eval-sweep', 'distill', 'sft', 'dpo'];
 
@@ -54,7 +62,8 @@ export class WorkloadGenerator {
       if (existing.length > 0) {
         // Restored from a state file: services get a new life time, and no second initial batch.
         if (services.has(stream.spec.workload) && lifetime) {
-          for (const o of existing) this.after(sampleDuration(lifetime, this.random) * 1000, () => this.remove(this.typeOf(stream.spec), o));
+          for (const o of existing)
+            this.after(sampleDuration(lifetime, this.random) * 1000, () => this.remove(this.typeOf(stream.spec), o));
         }
         this.scheduleNext(stream);
         continue;
@@ -108,7 +117,9 @@ export class WorkloadGenerator {
   }
 
   private live(stream: { id: string; spec: WorkloadStreamSpec }): KubeObject[] {
-    return this.store.list(this.typeOf(stream.spec), { labelSelector: `${streamLabel}=${stream.id}` }).filter(o => !isFinished(o));
+    return this.store
+      .list(this.typeOf(stream.spec), { labelSelector: `${streamLabel}=${stream.id}` })
+      .filter(o => !isFinished(o));
   }
 
   /** Draws and creates one workload of the stream; returns it, or undefined at maxActive. */
@@ -148,7 +159,11 @@ export class WorkloadGenerator {
       created = this.store.create(type, buildWorkload(s, draw));
     } catch (e) {
       // eslint-disable-next-line no-console
-      console.error(`kube-sim generator (${this.cluster}): could not create ${s.kind} ${draw.namespace}/${draw.name}: ${(e as Error).message}`);
+      console.error(
+        `kube-sim generator (${this.cluster}): could not create ${s.kind} ${draw.namespace}/${draw.name}: ${
+          (e as Error).message
+        }`,
+      );
       return undefined;
     }
     if (service && s.lifetime) {
@@ -173,7 +188,9 @@ export class WorkloadGenerator {
           .map((c: { lastTransitionTime?: string }) => c.lastTransitionTime ?? '')
           .sort()
           .pop();
-        const finishedAt = Date.parse(o.status?.completionTime ?? o.status?.endTime ?? o.status?.terminationTime ?? lastTransition ?? '');
+        const finishedAt = Date.parse(
+          o.status?.completionTime ?? o.status?.endTime ?? o.status?.terminationTime ?? lastTransition ?? '',
+        );
         if (!Number.isFinite(finishedAt) || now - finishedAt > finishedTtlMs) this.remove(type, o);
       }
     }

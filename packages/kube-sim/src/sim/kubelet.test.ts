@@ -64,7 +64,12 @@ describe('scheduler and kubelet', () => {
     let waiting = cluster.get('v1', 'Pod', 'waiting')!;
     expect(waiting.spec.nodeName).toBeUndefined();
     expect(waiting.status.conditions).toContainEqual(
-      expect.objectContaining({ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: expect.stringContaining('Insufficient nvidia.com/gpu') }),
+      expect.objectContaining({
+        type: 'PodScheduled',
+        status: 'False',
+        reason: 'Unschedulable',
+        message: expect.stringContaining('Insufficient nvidia.com/gpu'),
+      }),
     );
     expect(cluster.events('FailedScheduling')).toHaveLength(1);
     await cluster.advance(40);
@@ -80,7 +85,14 @@ describe('scheduler and kubelet', () => {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'api', namespace: 'team-agents' },
-      spec: { replicas: 2, selector: { matchLabels: { app: 'api' } }, template: { metadata: { labels: { app: 'api' } }, spec: { containers: [{ name: 'api', image: 'x', resources: { requests: { cpu: '1' } } }] } } },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: 'api' } },
+        template: {
+          metadata: { labels: { app: 'api' } },
+          spec: { containers: [{ name: 'api', image: 'x', resources: { requests: { cpu: '1' } } }] },
+        },
+      },
     });
     await cluster.advance(7200, 600);
     const pods = cluster.pods('team-agents');

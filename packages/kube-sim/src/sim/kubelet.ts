@@ -163,7 +163,7 @@ export class Kubelet {
         ...pod.status,
         phase: 'Running',
         startTime: now,
-        hostIP: `10.0.0.${hashUnit(pod.spec.nodeName) * 250 | 0}`,
+        hostIP: `10.0.0.${(hashUnit(pod.spec.nodeName) * 250) | 0}`,
         podIP: `10.${(hashUnit(k) * 250) | 0}.${(hashUnit(`${k}/ip`) * 250) | 0}.${(hashUnit(`${k}/ip2`) * 250) | 0}`,
         conditions,
         containerStatuses: this.containers(pod).map(c => ({
@@ -178,7 +178,13 @@ export class Kubelet {
         })),
       },
     });
-    this.events.record(pod, 'Normal', 'Started', `Started container ${this.containers(pod)[0]?.name ?? ''}`.trim(), 'kubelet');
+    this.events.record(
+      pod,
+      'Normal',
+      'Started',
+      `Started container ${this.containers(pod)[0]?.name ?? ''}`.trim(),
+      'kubelet',
+    );
     this.armFinish(running, startedMs);
   }
 
@@ -215,14 +221,16 @@ export class Kubelet {
             ? { ...c, status: 'False', reason: 'PodCompleted', lastTransitionTime: now }
             : c,
         ),
-        containerStatuses: (pod.status.containerStatuses ?? []).map((c: { state?: { running?: { startedAt: string } } }) => ({
-          ...c,
-          ready: false,
-          started: false,
-          state: {
-            terminated: { exitCode, reason, startedAt: c.state?.running?.startedAt ?? now, finishedAt: now },
-          },
-        })),
+        containerStatuses: (pod.status.containerStatuses ?? []).map(
+          (c: { state?: { running?: { startedAt: string } } }) => ({
+            ...c,
+            ready: false,
+            started: false,
+            state: {
+              terminated: { exitCode, reason, startedAt: c.state?.running?.startedAt ?? now, finishedAt: now },
+            },
+          }),
+        ),
       },
     });
     this.devices.release(k);

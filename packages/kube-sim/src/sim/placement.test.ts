@@ -22,55 +22,91 @@ function pod(spec: Record<string, unknown>, requests: Record<string, string> = {
   };
 }
 
-const poolOf = (nodeName: string) => east.find(n => n.metadata.name === nodeName)!.metadata.labels!['kube-sim.io/node-pool'];
+const poolOf = (nodeName: string) =>
+  east.find(n => n.metadata.name === nodeName)!.metadata.labels!['kube-sim.io/node-pool'];
 
 describe('placePod', () => {
   it.each([
     ['keeps pods without a GPU toleration off tainted GPU nodes', pod({}, { cpu: '1' }), 'cpu'],
-    ['puts a tolerating H100 pod on an H100 node', pod({ tolerations: [gpuToleration] }, { 'nvidia.com/gpu': '8' }), 'h100'],
-    ['places a MIG slice request on the A100 MIG pool', pod({ tolerations: [gpuToleration] }, { 'nvidia.com/mig-1g.10gb': '1' }), 'a100-mig'],
-    ['places a 3g.40gb MIG request on the A100 MIG pool', pod({ tolerations: [gpuToleration] }, { 'nvidia.com/mig-3g.40gb': '2' }), 'a100-mig'],
-    ['places a time-sliced GPU share on the L4 pool', pod({ tolerations: [gpuToleration] }, { 'nvidia.com/gpu.shared': '1' }), 'l4-shared'],
+    [
+      'puts a tolerating H100 pod on an H100 node',
+      pod({ tolerations: [gpuToleration] }, { 'nvidia.com/gpu': '8' }),
+      'h100',
+    ],
+    [
+      'places a MIG slice request on the A100 MIG pool',
+      pod({ tolerations: [gpuToleration] }, { 'nvidia.com/mig-1g.10gb': '1' }),
+      'a100-mig',
+    ],
+    [
+      'places a 3g.40gb MIG request on the A100 MIG pool',
+      pod({ tolerations: [gpuToleration] }, { 'nvidia.com/mig-3g.40gb': '2' }),
+      'a100-mig',
+    ],
+    [
+      'places a time-sliced GPU share on the L4 pool',
+      pod({ tolerations: [gpuToleration] }, { 'nvidia.com/gpu.shared': '1' }),
+      'l4-shared',
+    ],
     [
       'honours a required node affinity In term',
-      pod({
-        tolerations: [gpuToleration],
-        affinity: {
-          nodeAffinity: {
-            requiredDuringSchedulingIgnoredDuringExecution: {
-              nodeSelectorTerms: [{ matchExpressions: [{ key: 'nvidia.com/gpu.product', operator: 'In', values: ['NVIDIA-L4'] }] }],
+      pod(
+        {
+          tolerations: [gpuToleration],
+          affinity: {
+            nodeAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: {
+                nodeSelectorTerms: [
+                  { matchExpressions: [{ key: 'nvidia.com/gpu.product', operator: 'In', values: ['NVIDIA-L4'] }] },
+                ],
+              },
             },
           },
         },
-      }, { cpu: '1' }),
+        { cpu: '1' },
+      ),
       'l4-shared',
     ],
     [
       'honours NotIn and DoesNotExist together',
-      pod({
-        affinity: {
-          nodeAffinity: {
-            requiredDuringSchedulingIgnoredDuringExecution: {
-              nodeSelectorTerms: [
-                {
-                  matchExpressions: [
-                    { key: 'topology.kubernetes.io/zone', operator: 'NotIn', values: ['us-east-1a'] },
-                    { key: 'nvidia.com/gpu.present', operator: 'DoesNotExist' },
-                  ],
-                },
-              ],
+      pod(
+        {
+          affinity: {
+            nodeAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: {
+                nodeSelectorTerms: [
+                  {
+                    matchExpressions: [
+                      { key: 'topology.kubernetes.io/zone', operator: 'NotIn', values: ['us-east-1a'] },
+                      { key: 'nvidia.com/gpu.present', operator: 'DoesNotExist' },
+                    ],
+                  },
+                ],
+              },
             },
           },
         },
-      }, { cpu: '1' }),
+        { cpu: '1' },
+      ),
       'cpu',
     ],
     [
       'honours an Exists term on the NVLink domain label',
-      pod({
-        tolerations: [gpuToleration],
-        affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'ai-platform.io/nvlink-domain', operator: 'Exists' }] }] } } },
-      }, { cpu: '1' }),
+      pod(
+        {
+          tolerations: [gpuToleration],
+          affinity: {
+            nodeAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: {
+                nodeSelectorTerms: [
+                  { matchExpressions: [{ key: 'ai-platform.io/nvlink-domain', operator: 'Exists' }] },
+                ],
+              },
+            },
+          },
+        },
+        { cpu: '1' },
+      ),
       'h100',
     ],
   ])('%s', (_, p, expectedPool) => {
@@ -81,7 +117,9 @@ describe('placePod', () => {
 
   it('reports untolerated taints when a GPU pod has no toleration', () => {
     const placement = placePod(pod({}, { 'nvidia.com/gpu': '1' }), capacities());
-    expect(placement).toEqual({ unschedulable: expect.stringContaining('untolerated taint {nvidia.com/gpu: present}') });
+    expect(placement).toEqual({
+      unschedulable: expect.stringContaining('untolerated taint {nvidia.com/gpu: present}'),
+    });
     expect((placement as { unschedulable: string }).unschedulable).toMatch(/^0\/22 nodes are available/);
   });
 
@@ -96,24 +134,37 @@ describe('placePod', () => {
     const placement = placePod(pod({ tolerations: [gpuToleration] }, { 'nvidia.com/mig-3g.40gb': '1' }), nodes);
     expect(placement).toEqual({ unschedulable: expect.stringContaining('4 Insufficient nvidia.com/mig-3g.40gb') });
     nodes[2].used.set('nvidia.com/mig-3g.40gb', 7);
-    expect(placePod(pod({ tolerations: [gpuToleration] }, { 'nvidia.com/mig-3g.40gb': '1' }), nodes)).toEqual({ nodeName: nodes[2].node.metadata.name });
+    expect(placePod(pod({ tolerations: [gpuToleration] }, { 'nvidia.com/mig-3g.40gb': '1' }), nodes)).toEqual({
+      nodeName: nodes[2].node.metadata.name,
+    });
   });
 
   it('bin-packs GPU pods onto the fullest node that fits', () => {
     const nodes = capacities();
     const h100 = nodes.filter(c => c.node.metadata.labels!['kube-sim.io/node-pool'] === 'h100');
     h100[5].used.set('nvidia.com/gpu', 6);
-    expect(placePod(pod({ tolerations: [gpuToleration] }, { 'nvidia.com/gpu': '2' }), nodes)).toEqual({ nodeName: h100[5].node.metadata.name });
+    expect(placePod(pod({ tolerations: [gpuToleration] }, { 'nvidia.com/gpu': '2' }), nodes)).toEqual({
+      nodeName: h100[5].node.metadata.name,
+    });
   });
 
   it('matches a nodeSelector on the GPU product label', () => {
-    const placement = placePod(pod({ tolerations: [gpuToleration], nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-A100-SXM4-80GB' } }, { cpu: '4' }), capacities());
+    const placement = placePod(
+      pod(
+        { tolerations: [gpuToleration], nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-A100-SXM4-80GB' } },
+        { cpu: '4' },
+      ),
+      capacities(),
+    );
     expect(poolOf((placement as { nodeName: string }).nodeName)).toBe('a100-mig');
   });
 
   it('ignores a toleration for a different taint value', () => {
     const placement = placePod(
-      pod({ tolerations: [{ key: 'nvidia.com/gpu', operator: 'Equal', value: 'absent', effect: 'NoSchedule' }] }, { 'nvidia.com/gpu': '1' }),
+      pod(
+        { tolerations: [{ key: 'nvidia.com/gpu', operator: 'Equal', value: 'absent', effect: 'NoSchedule' }] },
+        { 'nvidia.com/gpu': '1' },
+      ),
       capacities(),
     );
     expect(placement).toHaveProperty('unschedulable');

@@ -37,11 +37,15 @@ export function isGpuResource(name: string): boolean {
 /** Sum of the pod's container requests (limits stand in for missing requests), plus one `pods` slot. */
 export function podRequests(pod: KubeObject): ResourceAmounts {
   const total: ResourceAmounts = new Map([['pods', 1]]);
-  for (const container of (pod.spec?.containers ?? []) as Array<{ resources?: { requests?: Record<string, string>; limits?: Record<string, string> } }>) {
+  for (const container of (pod.spec?.containers ?? []) as Array<{
+    resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+  }>) {
     const amounts = toAmounts({ ...container.resources?.limits, ...container.resources?.requests });
     for (const [k, v] of amounts) total.set(k, (total.get(k) ?? 0) + v);
   }
-  for (const init of (pod.spec?.initContainers ?? []) as Array<{ resources?: { requests?: Record<string, string>; limits?: Record<string, string> } }>) {
+  for (const init of (pod.spec?.initContainers ?? []) as Array<{
+    resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+  }>) {
     // An init container runs alone, so it only matters when it asks for more than all containers together.
     for (const [k, v] of toAmounts({ ...init.resources?.limits, ...init.resources?.requests })) {
       if (v > (total.get(k) ?? 0)) total.set(k, v);
@@ -155,6 +159,8 @@ export function placePod(pod: KubeObject, nodes: NodeCapacity[], start = 0, requ
     .map(([reason, count]) => `${count} ${reason}`)
     .join(', ');
   return {
-    unschedulable: `0/${nodes.length} nodes are available${detail ? `: ${detail}` : ''}. preemption: 0/${nodes.length} nodes are available: ${nodes.length} Preemption is not helpful for scheduling.`,
+    unschedulable: `0/${nodes.length} nodes are available${detail ? `: ${detail}` : ''}. preemption: 0/${
+      nodes.length
+    } nodes are available: ${nodes.length} Preemption is not helpful for scheduling.`,
   };
 }

@@ -1,4 +1,4 @@
-import { parseQuantity as parseExact } from '@internal/plugin-ai-platform-common';
+import { parseQuantity as parseExact } from '@ai-platform/backstage-plugin-ai-platform-common';
 
 /**
  * A Kubernetes quantity ("500m", "768Gi", "8") as a plain number, by the

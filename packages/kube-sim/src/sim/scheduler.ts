@@ -166,10 +166,19 @@ export class PodScheduler {
         status: {
           phase: 'Pending',
           ...bound.status,
-          conditions: [...conditions, { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now }],
+          conditions: [
+            ...conditions,
+            { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now },
+          ],
         },
       });
-      this.events.record(pod, 'Normal', 'Scheduled', `Successfully assigned ${k} to ${placement.nodeName}`, 'default-scheduler');
+      this.events.record(
+        pod,
+        'Normal',
+        'Scheduled',
+        `Successfully assigned ${k} to ${placement.nodeName}`,
+        'default-scheduler',
+      );
       return;
     }
     const previous = this.unschedulable.get(k);
@@ -183,7 +192,14 @@ export class PodScheduler {
         phase: 'Pending',
         conditions: [
           ...conditions,
-          { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: placement.unschedulable, lastProbeTime: null, lastTransitionTime: now },
+          {
+            type: 'PodScheduled',
+            status: 'False',
+            reason: 'Unschedulable',
+            message: placement.unschedulable,
+            lastProbeTime: null,
+            lastTransitionTime: now,
+          },
         ],
       },
     });

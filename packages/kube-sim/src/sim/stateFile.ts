@@ -42,7 +42,9 @@ export function readState(path: string): SavedState | undefined {
   try {
     state = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw new Error(`${path}: not a kube-sim state file (${(e as Error).message}); delete it or pass another --state path`);
+    throw new Error(
+      `${path}: not a kube-sim state file (${(e as Error).message}); delete it or pass another --state path`,
+    );
   }
   if (state?.version !== 1 || typeof state.clusters !== 'object') {
     throw new Error(`${path}: not a kube-sim state file (expected version 1); delete it or pass another --state path`);
@@ -61,16 +63,23 @@ export function restoreObjects(store: ObjectStore, objects: KubeObject[]): numbe
   let pending = [...objects];
   let restored = 0;
   while (pending.length > 0) {
-    const ready = pending.filter(o => (o.metadata.ownerReferences ?? []).every(r => newUid.has(r.uid) || !savedUids.has(r.uid)));
+    const ready = pending.filter(o =>
+      (o.metadata.ownerReferences ?? []).every(r => newUid.has(r.uid) || !savedUids.has(r.uid)),
+    );
     if (ready.length === 0) break; // an ownership cycle: leave the rest out
     for (const o of ready) {
       const type = store.typeFor(o.apiVersion, o.kind);
-      const owners = (o.metadata.ownerReferences ?? []).filter(r => newUid.has(r.uid)).map(r => ({ ...r, uid: newUid.get(r.uid)! }));
+      const owners = (o.metadata.ownerReferences ?? [])
+        .filter(r => newUid.has(r.uid))
+        .map(r => ({ ...r, uid: newUid.get(r.uid)! }));
       if ((o.metadata.ownerReferences?.length ?? 0) > 0 && owners.length === 0) continue; // its owner is gone: garbage
       const { uid, resourceVersion, creationTimestamp, generation, ...metadata } = o.metadata;
       let created: KubeObject;
       try {
-        created = store.create(type, { ...o, metadata: { ...metadata, ...(owners.length ? { ownerReferences: owners } : {}) } });
+        created = store.create(type, {
+          ...o,
+          metadata: { ...metadata, ...(owners.length ? { ownerReferences: owners } : {}) },
+        });
       } catch (e) {
         if (e instanceof StoreError && e.code === 409) {
           created = store.get(type, o.metadata.namespace, o.metadata.name!)!; // e.g. the default namespace

@@ -18,10 +18,15 @@ export function demoCluster(options: { failureRate?: number } = {}) {
   const store = new MemoryStore();
   const clock = new ManualClock();
   for (const node of buildNodes(cluster, '2026-01-01T00:00:00Z')) store.create(store.typeFor('v1', 'Node'), node);
-  for (const ns of buildNamespaces(fleet.namespaces ?? [], cluster.name)) store.create(store.typeFor('v1', 'Namespace'), ns);
+  for (const ns of buildNamespaces(fleet.namespaces ?? [], cluster.name))
+    store.create(store.typeFor('v1', 'Namespace'), ns);
   const sim = new ClusterSimulation(store, clock, {
     seed: 1,
-    simulation: { failureRate: options.failureRate ?? 0, startupSeconds: 5, defaultDuration: { distribution: 'fixed', seconds: 600 } },
+    simulation: {
+      failureRate: options.failureRate ?? 0,
+      startupSeconds: 5,
+      defaultDuration: { distribution: 'fixed', seconds: 600 },
+    },
   });
   sim.start();
 
@@ -72,7 +77,16 @@ export function h100Template(gpus: number, annotations: Record<string, string> =
       restartPolicy: 'Never',
       nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-H100-80GB-HBM3' },
       tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
-      containers: [{ name: 'trainer', image: 'pytorch/pytorch:2.5.0', resources: { requests: { cpu: '8', memory: '64Gi', 'nvidia.com/gpu': String(gpus) }, limits: { 'nvidia.com/gpu': String(gpus) } } }],
+      containers: [
+        {
+          name: 'trainer',
+          image: 'pytorch/pytorch:2.5.0',
+          resources: {
+            requests: { cpu: '8', memory: '64Gi', 'nvidia.com/gpu': String(gpus) },
+            limits: { 'nvidia.com/gpu': String(gpus) },
+          },
+        },
+      ],
     },
   };
 }

@@ -29,17 +29,31 @@ const workloadTypes = {
   notebook: 'notebook',
 } as const;
 
-const profiles = { training: 'training', inference: 'inference', agent: 'agent', spark: 'batch', notebook: 'notebook' } as const;
+const profiles = {
+  training: 'training',
+  inference: 'inference',
+  agent: 'agent',
+  spark: 'batch',
+  notebook: 'notebook',
+} as const;
 
 function podResources(stream: WorkloadStreamSpec, gpus: number) {
   const resource = stream.gpuResource ?? 'nvidia.com/gpu';
   if (gpus === 0) return { requests: { cpu: '2', memory: '8Gi' }, limits: { memory: '8Gi' } };
   const whole = resource === 'nvidia.com/gpu';
-  const requests = { cpu: String(whole ? 8 * gpus : 2 * gpus), memory: `${whole ? 40 * gpus : 8 * gpus}Gi`, [resource]: String(gpus) };
+  const requests = {
+    cpu: String(whole ? 8 * gpus : 2 * gpus),
+    memory: `${whole ? 40 * gpus : 8 * gpus}Gi`,
+    [resource]: String(gpus),
+  };
   return { requests, limits: { [resource]: String(gpus), memory: requests.memory } };
 }
 
-function podSpec(stream: WorkloadStreamSpec, draw: WorkloadDraw, container: { name: string; image: string; args?: string[] }) {
+function podSpec(
+  stream: WorkloadStreamSpec,
+  draw: WorkloadDraw,
+  container: { name: string; image: string; args?: string[] },
+) {
   const gpu = draw.gpusPerPod > 0;
   return {
     restartPolicy: stream.workload === 'training' ? 'Never' : 'Always',
@@ -60,7 +74,9 @@ export function buildWorkload(stream: WorkloadStreamSpec, draw: WorkloadDraw): K
   };
   const annotations: Record<string, string> = {
     [profileAnnotation]: profiles[stream.workload],
-    ...(draw.durationSeconds !== undefined ? { [simAnnotations.duration]: String(Math.round(draw.durationSeconds)) } : {}),
+    ...(draw.durationSeconds !== undefined
+      ? { [simAnnotations.duration]: String(Math.round(draw.durationSeconds)) }
+      : {}),
     ...(draw.fail ? { [simAnnotations.fail]: 'true' } : {}),
     ...(draw.idle ? { [simAnnotations.idle]: 'true' } : {}),
     ...(draw.model ? { [simAnnotations.model]: draw.model } : {}),
@@ -79,7 +95,14 @@ export function buildWorkload(stream: WorkloadStreamSpec, draw: WorkloadDraw): K
         apiVersion: 'batch/v1',
         kind: 'Job',
         metadata,
-        spec: { suspend: draw.suspend, parallelism: draw.pods, completions: draw.pods, completionMode: 'Indexed', backoffLimit: 0, template: trainer },
+        spec: {
+          suspend: draw.suspend,
+          parallelism: draw.pods,
+          completions: draw.pods,
+          completionMode: 'Indexed',
+          backoffLimit: 0,
+          template: trainer,
+        },
       };
     case 'JobSet':
       return {
@@ -88,7 +111,13 @@ export function buildWorkload(stream: WorkloadStreamSpec, draw: WorkloadDraw): K
         metadata,
         spec: {
           suspend: draw.suspend,
-          replicatedJobs: [{ name: 'trainer', replicas: draw.pods, template: { spec: { parallelism: 1, completions: 1, backoffLimit: 0, template: trainer } } }],
+          replicatedJobs: [
+            {
+              name: 'trainer',
+              replicas: draw.pods,
+              template: { spec: { parallelism: 1, completions: 1, backoffLimit: 0, template: trainer } },
+            },
+          ],
         },
       };
     case 'PyTorchJob':
@@ -99,8 +128,20 @@ export function buildWorkload(stream: WorkloadStreamSpec, draw: WorkloadDraw): K
         spec: {
           runPolicy: { suspend: draw.suspend, cleanPodPolicy: 'Running' },
           pytorchReplicaSpecs: {
-            Master: { replicas: 1, restartPolicy: 'OnFailure', template: template('pytorch', 'nvcr.io/nvidia/pytorch:24.10-py3') },
-            ...(draw.pods > 1 ? { Worker: { replicas: draw.pods - 1, restartPolicy: 'OnFailure', template: template('pytorch', 'nvcr.io/nvidia/pytorch:24.10-py3') } } : {}),
+            Master: {
+              replicas: 1,
+              restartPolicy: 'OnFailure',
+              template: template('pytorch', 'nvcr.io/nvidia/pytorch:24.10-py3'),
+            },
+            ...(draw.pods > 1
+              ? {
+                  Worker: {
+                    replicas: draw.pods - 1,
+                    restartPolicy: 'OnFailure',
+                    template: template('pytorch', 'nvcr.io/nvidia/pytorch:24.10-py3'),
+                  },
+                }
+              : {}),
           },
         },
       };
@@ -112,8 +153,17 @@ export function buildWorkload(stream: WorkloadStreamSpec, draw: WorkloadDraw): K
         spec: {
           suspend: draw.suspend,
           runtimeRef: { name: 'torch-distributed', kind: 'ClusterTrainingRuntime', apiGroup: 'trainer.kubeflow.org' },
-          trainer: { numNodes: draw.pods, image: 'nvcr.io/nvidia/pytorch:24.10-py3', resourcesPerNode: podResources(stream, draw.gpusPerPod) },
-          podSpecOverrides: [{ targetJobs: [{ name: 'node' }], spec: { nodeSelector: trainer.spec.nodeSelector, tolerations: trainer.spec.tolerations } }],
+          trainer: {
+            numNodes: draw.pods,
+            image: 'nvcr.io/nvidia/pytorch:24.10-py3',
+            resourcesPerNode: podResources(stream, draw.gpusPerPod),
+          },
+          podSpecOverrides: [
+            {
+              targetJobs: [{ name: 'node' }],
+              spec: { nodeSelector: trainer.spec.nodeSelector, tolerations: trainer.spec.tolerations },
+            },
+          ],
           annotations,
         },
       };
@@ -127,8 +177,29 @@ export function buildWorkload(stream: WorkloadStreamSpec, draw: WorkloadDraw): K
           entrypoint: 'python tune.py',
           shutdownAfterJobFinishes: true,
           rayClusterSpec: {
-            headGroupSpec: { template: { metadata: { labels, annotations }, spec: { containers: [{ name: 'ray-head', image: 'rayproject/ray:2.40.0', resources: { requests: { cpu: '4', memory: '16Gi' } } }] } } },
-            workerGroupSpecs: [{ groupName: 'gpu', replicas: draw.pods, minReplicas: draw.pods, maxReplicas: draw.pods, template: template('ray-worker', 'rayproject/ray:2.40.0-gpu') }],
+            headGroupSpec: {
+              template: {
+                metadata: { labels, annotations },
+                spec: {
+                  containers: [
+                    {
+                      name: 'ray-head',
+                      image: 'rayproject/ray:2.40.0',
+                      resources: { requests: { cpu: '4', memory: '16Gi' } },
+                    },
+                  ],
+                },
+              },
+            },
+            workerGroupSpecs: [
+              {
+                groupName: 'gpu',
+                replicas: draw.pods,
+                minReplicas: draw.pods,
+                maxReplicas: draw.pods,
+                template: template('ray-worker', 'rayproject/ray:2.40.0-gpu'),
+              },
+            ],
           },
         },
       };
@@ -156,10 +227,20 @@ export function buildWorkload(stream: WorkloadStreamSpec, draw: WorkloadDraw): K
         apiVersion: 'leaderworkerset.x-k8s.io/v1',
         kind: 'LeaderWorkerSet',
         metadata,
-        spec: { replicas: 1, leaderWorkerTemplate: { size: draw.pods, workerTemplate: template('vllm', 'vllm/vllm-openai:v0.6.4', vllmArgs) } },
+        spec: {
+          replicas: 1,
+          leaderWorkerTemplate: {
+            size: draw.pods,
+            workerTemplate: template('vllm', 'vllm/vllm-openai:v0.6.4', vllmArgs),
+          },
+        },
       };
     case 'Deployment': {
-      const t = template(stream.workload === 'agent' ? 'agent' : 'vllm', stream.workload === 'agent' ? 'ghcr.io/ai-platform/agent-runtime:1.4' : 'vllm/vllm-openai:v0.6.4', vllmArgs);
+      const t = template(
+        stream.workload === 'agent' ? 'agent' : 'vllm',
+        stream.workload === 'agent' ? 'ghcr.io/ai-platform/agent-runtime:1.4' : 'vllm/vllm-openai:v0.6.4',
+        vllmArgs,
+      );
       t.metadata.labels.app = draw.name;
       return {
         apiVersion: 'apps/v1',

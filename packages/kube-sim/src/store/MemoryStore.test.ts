@@ -39,10 +39,7 @@ describe('MemoryStore', () => {
 
   it('starts with the default namespace', () => {
     const { store } = setup();
-    expect(
-      store.get(store.typeFor('v1', 'Namespace'), undefined, 'default')
-        ?.metadata.uid,
-    ).toBeTruthy();
+    expect(store.get(store.typeFor('v1', 'Namespace'), undefined, 'default')?.metadata.uid).toBeTruthy();
     expect(store.currentResourceVersion()).toBe(1);
   });
 
@@ -51,21 +48,15 @@ describe('MemoryStore', () => {
     const a = store.create(pods, pod('a'));
     const b = store.create(pods, pod('b'));
     expect(a.metadata.uid).toMatch(/^[0-9a-f-]{36}$/);
-    expect(a.metadata.creationTimestamp).toMatch(
-      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/,
-    );
+    expect(a.metadata.creationTimestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(a.metadata.generation).toBe(1);
-    expect(Number(b.metadata.resourceVersion)).toBeGreaterThan(
-      Number(a.metadata.resourceVersion),
-    );
+    expect(Number(b.metadata.resourceVersion)).toBeGreaterThan(Number(a.metadata.resourceVersion));
   });
 
   it('starts pods Pending and namespaces Active unless their creator set a phase', () => {
     const { store, pods } = setup();
     expect(store.create(pods, pod('a')).status).toEqual({ phase: 'Pending' });
-    expect(
-      store.create(pods, { ...pod('b'), status: { phase: 'Running' } }).status,
-    ).toEqual({ phase: 'Running' });
+    expect(store.create(pods, { ...pod('b'), status: { phase: 'Running' } }).status).toEqual({ phase: 'Running' });
     const namespaces = store.typeFor('v1', 'Namespace');
     expect(
       store.create(namespaces, {
@@ -153,9 +144,7 @@ describe('MemoryStore', () => {
     a.metadata.labels = { hacked: 'yes' };
     const got = store.get(pods, 'team-a', 'a')!;
     got.spec.containers[0].image = 'evil';
-    expect(store.get(pods, 'team-a', 'a')?.spec.containers[0].image).toBe(
-      'busybox',
-    );
+    expect(store.get(pods, 'team-a', 'a')?.spec.containers[0].image).toBe('busybox');
     expect(store.get(pods, 'team-a', 'a')?.metadata.labels).toBeUndefined();
     expect(() => {
       store.list(pods)[0].metadata.name = 'x';
@@ -184,9 +173,7 @@ describe('MemoryStore', () => {
     store.create(pods, pod('other'));
     events.length = 0;
     store.delete(jobs, 'team-a', 'train');
-    expect(
-      events.map(e => `${e.type} ${e.object.kind} ${e.object.metadata.name}`),
-    ).toEqual([
+    expect(events.map(e => `${e.type} ${e.object.kind} ${e.object.metadata.name}`)).toEqual([
       'DELETED Job train',
       'DELETED Pod train-0',
       'DELETED Pod train-1',
@@ -234,9 +221,7 @@ describe('MemoryStore', () => {
     store.create(pods, pod('web-1', { labels: { app: 'web' } }));
     store.create(pods, pod('db-1', { labels: { app: 'db', tier: 'backend' } }));
     store.create(pods, pod('bare'));
-    expect(
-      store.list(pods, { labelSelector: selector }).map(p => p.metadata.name),
-    ).toEqual(expected);
+    expect(store.list(pods, { labelSelector: selector }).map(p => p.metadata.name)).toEqual(expected);
   });
 
   it.each([
@@ -252,16 +237,12 @@ describe('MemoryStore', () => {
       ...pod('b', {}, { nodeName: 'gpu-1' }),
       status: { phase: 'Pending' },
     });
-    expect(
-      store.list(pods, { fieldSelector: selector }).map(p => p.metadata.name),
-    ).toEqual(expected);
+    expect(store.list(pods, { fieldSelector: selector }).map(p => p.metadata.name)).toEqual(expected);
   });
 
   it('rejects an unparsable selector with 400 saying which term is wrong', () => {
     const { store, pods } = setup();
-    const err = errorOf(() =>
-      store.list(pods, { labelSelector: 'app in web' }),
-    );
+    const err = errorOf(() => store.list(pods, { labelSelector: 'app in web' }));
     expect(err.code).toBe(400);
     expect(err.message).toContain('"app in web"');
   });
@@ -273,9 +254,7 @@ describe('MemoryStore', () => {
       ...pod('b'),
       metadata: { name: 'b', namespace: 'team-b' },
     });
-    expect(
-      store.list(pods, { namespace: 'team-b' }).map(p => p.metadata.name),
-    ).toEqual(['b']);
+    expect(store.list(pods, { namespace: 'team-b' }).map(p => p.metadata.name)).toEqual(['b']);
   });
 
   it('serves both kueue versions from the same objects', () => {
@@ -288,9 +267,7 @@ describe('MemoryStore', () => {
       metadata: { name: 'cq' },
       spec: {},
     });
-    expect(store.get(v2, undefined, 'cq')?.apiVersion).toBe(
-      'kueue.x-k8s.io/v1beta2',
-    );
+    expect(store.get(v2, undefined, 'cq')?.apiVersion).toBe('kueue.x-k8s.io/v1beta2');
   });
 
   it('replays history after a resourceVersion and answers 410 once it has been evicted', () => {
@@ -298,22 +275,15 @@ describe('MemoryStore', () => {
     const start = store.currentResourceVersion();
     store.create(pods, pod('a'));
     store.create(pods, pod('b'));
-    expect(store.eventsSince(start).map(e => e.object.metadata.name)).toEqual([
-      'a',
-      'b',
-    ]);
+    expect(store.eventsSince(start).map(e => e.object.metadata.name)).toEqual(['a', 'b']);
     store.create(pods, pod('c'));
     store.create(pods, pod('d'));
-    expect(
-      store.eventsSince(start + 1).map(e => e.object.metadata.name),
-    ).toEqual(['b', 'c', 'd']);
+    expect(store.eventsSince(start + 1).map(e => e.object.metadata.name)).toEqual(['b', 'c', 'd']);
     expect(errorOf(() => store.eventsSince(start))).toMatchObject({
       code: 410,
       reason: 'Expired',
     });
-    expect(errorOf(() => store.eventsSince(start)).message).toContain(
-      'too old resource version',
-    );
+    expect(errorOf(() => store.eventsSince(start)).message).toContain('too old resource version');
   });
 
   it('carries the previous object on MODIFIED events', () => {

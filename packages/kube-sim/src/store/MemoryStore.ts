@@ -1,10 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  apiVersionOf,
-  builtinResourceTypes,
-  notFoundMessage,
-  qualifiedResource,
-} from './resourceTypes';
+import { apiVersionOf, builtinResourceTypes, notFoundMessage, qualifiedResource } from './resourceTypes';
 import { parseSelectors } from './selectors';
 import {
   StoreError,
@@ -42,16 +37,14 @@ export function cloneJson<T>(value: T): T {
   if (Array.isArray(value)) return value.map(cloneJson) as T;
   const out: Record<string, unknown> = {};
   for (const key in value) {
-    if (Object.prototype.hasOwnProperty.call(value, key))
-      out[key] = cloneJson((value as Record<string, unknown>)[key]);
+    if (Object.prototype.hasOwnProperty.call(value, key)) out[key] = cloneJson((value as Record<string, unknown>)[key]);
   }
   return out as T;
 }
 
 function randomSuffix(): string {
   let s = '';
-  for (let i = 0; i < 5; i++)
-    s += SUFFIX_ALPHABET[Math.floor(Math.random() * SUFFIX_ALPHABET.length)];
+  for (let i = 0; i < 5; i++) s += SUFFIX_ALPHABET[Math.floor(Math.random() * SUFFIX_ALPHABET.length)];
   return s;
 }
 
@@ -78,18 +71,11 @@ export class MemoryStore implements ObjectStore {
   private evictedUpTo = 0;
   private resourceVersion = 0;
 
-  constructor(
-    resourceTypes: ResourceType[] = builtinResourceTypes,
-    options: { historySize?: number } = {},
-  ) {
+  constructor(resourceTypes: ResourceType[] = builtinResourceTypes, options: { historySize?: number } = {}) {
     this.resourceTypes = resourceTypes;
     for (const type of resourceTypes) {
-      this.typesByApiVersionKind.set(
-        `${apiVersionOf(type)}/${type.kind}`,
-        type,
-      );
-      if (!this.buckets.has(storageKey(type)))
-        this.buckets.set(storageKey(type), new Map());
+      this.typesByApiVersionKind.set(`${apiVersionOf(type)}/${type.kind}`, type);
+      if (!this.buckets.has(storageKey(type))) this.buckets.set(storageKey(type), new Map());
     }
     this.history = new Array(Math.max(1, options.historySize ?? 50_000));
     const namespaceType = this.typesByApiVersionKind.get('v1/Namespace');
@@ -120,21 +106,14 @@ export class MemoryStore implements ObjectStore {
     return this.resourceVersion;
   }
 
-  get(
-    type: ResourceType,
-    namespace: string | undefined,
-    name: string,
-  ): KubeObject | undefined {
+  get(type: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {
     const stored = this.lookup(type, namespace, name);
     return stored && cloneJson(this.asVersion(type, stored));
   }
 
   list(type: ResourceType, options: ListOptions = {}): KubeObject[] {
     const bucket = this.bucket(type);
-    const matches = parseSelectors(
-      options.labelSelector,
-      options.fieldSelector,
-    );
+    const matches = parseSelectors(options.labelSelector, options.fieldSelector);
     const out: KubeObject[] = [];
     const collect = (objects: Map<string, KubeObject> | undefined) => {
       if (!objects) return;
@@ -142,8 +121,7 @@ export class MemoryStore implements ObjectStore {
         if (matches(object)) out.push(this.asVersion(type, object));
       }
     };
-    if (type.namespaced && options.namespace)
-      collect(bucket.get(options.namespace));
+    if (type.namespaced && options.namespace) collect(bucket.get(options.namespace));
     else for (const objects of bucket.values()) collect(objects);
     return out;
   }
@@ -165,11 +143,7 @@ export class MemoryStore implements ObjectStore {
     this.checkName(type, meta.name);
     const namespace = meta.namespace ?? '';
     if (this.lookup(type, namespace, meta.name)) {
-      throw new StoreError(
-        409,
-        'AlreadyExists',
-        `${qualifiedResource(type)} "${meta.name}" already exists`,
-      );
+      throw new StoreError(409, 'AlreadyExists', `${qualifiedResource(type)} "${meta.name}" already exists`);
     }
     meta.uid = randomUUID();
     meta.creationTimestamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
@@ -191,16 +165,13 @@ export class MemoryStore implements ObjectStore {
     meta.uid = old.metadata.uid;
     meta.creationTimestamp = old.metadata.creationTimestamp;
     meta.generation = old.metadata.generation ?? 1;
-    if (old.metadata.deletionTimestamp)
-      meta.deletionTimestamp = old.metadata.deletionTimestamp;
+    if (old.metadata.deletionTimestamp) meta.deletionTimestamp = old.metadata.deletionTimestamp;
     if (type.hasStatus) {
       if (old.status === undefined) delete input.status;
       else input.status = old.status;
     }
-    if (JSON.stringify(old.spec) !== JSON.stringify(input.spec))
-      meta.generation++;
-    if (meta.deletionTimestamp && !meta.finalizers?.length)
-      return this.remove(type, old);
+    if (JSON.stringify(old.spec) !== JSON.stringify(input.spec)) meta.generation++;
+    if (meta.deletionTimestamp && !meta.finalizers?.length) return this.remove(type, old);
     const stored = this.commit(type, input);
     this.emit('MODIFIED', type, stored, old);
     return cloneJson(stored);
@@ -208,19 +179,13 @@ export class MemoryStore implements ObjectStore {
 
   updateStatus(type: ResourceType, object: KubeObject): KubeObject {
     if (!object || typeof object !== 'object' || !object.metadata) {
-      throw new StoreError(
-        400,
-        'BadRequest',
-        `a ${type.kind} must be a JSON object with a metadata object`,
-      );
+      throw new StoreError(400, 'BadRequest', `a ${type.kind} must be a JSON object with a metadata object`);
     }
     const old = this.existingFor(type, {
       ...object,
       metadata: {
         ...object.metadata,
-        namespace: type.namespaced
-          ? object.metadata.namespace || 'default'
-          : undefined,
+        namespace: type.namespaced ? object.metadata.namespace || 'default' : undefined,
       },
     });
     // Only status is new: the rest shares the old (frozen) parts instead of copying them.
@@ -235,22 +200,15 @@ export class MemoryStore implements ObjectStore {
     return cloneJson(stored);
   }
 
-  delete(
-    type: ResourceType,
-    namespace: string | undefined,
-    name: string,
-  ): KubeObject {
+  delete(type: ResourceType, namespace: string | undefined, name: string): KubeObject {
     const old = this.lookup(type, namespace, name);
     if (!old) {
       throw new StoreError(404, 'NotFound', notFoundMessage(type, name));
     }
     if (old.metadata.finalizers?.length) {
-      if (old.metadata.deletionTimestamp)
-        return cloneJson(this.asVersion(type, old));
+      if (old.metadata.deletionTimestamp) return cloneJson(this.asVersion(type, old));
       const next: KubeObject = { ...old, metadata: { ...old.metadata } };
-      next.metadata.deletionTimestamp = new Date()
-        .toISOString()
-        .replace(/\.\d+Z$/, 'Z');
+      next.metadata.deletionTimestamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
       const stored = this.commit(type, next);
       this.emit('MODIFIED', type, stored, old);
       return cloneJson(this.asVersion(type, stored));
@@ -267,11 +225,7 @@ export class MemoryStore implements ObjectStore {
 
   eventsSince(resourceVersion: number): StoreEvent[] {
     if (resourceVersion < this.evictedUpTo) {
-      throw new StoreError(
-        410,
-        'Expired',
-        `too old resource version: ${resourceVersion} (${this.resourceVersion})`,
-      );
+      throw new StoreError(410, 'Expired', `too old resource version: ${resourceVersion} (${this.resourceVersion})`);
     }
     // The history is sorted by resourceVersion: binary-search the first newer event.
     let lo = 0;
@@ -300,19 +254,13 @@ export class MemoryStore implements ObjectStore {
       throw new StoreError(
         404,
         'NotFound',
-        `the server could not find the requested resource (${type.plural}.${
-          type.group || 'core'
-        } is not served)`,
+        `the server could not find the requested resource (${type.plural}.${type.group || 'core'} is not served)`,
       );
     }
     return bucket;
   }
 
-  private lookup(
-    type: ResourceType,
-    namespace: string | undefined,
-    name: string,
-  ): KubeObject | undefined {
+  private lookup(type: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {
     return this.bucket(type)
       .get(type.namespaced ? namespace ?? '' : '')
       ?.get(name);
@@ -321,9 +269,7 @@ export class MemoryStore implements ObjectStore {
   /** The stored object as seen through another served version of the same resource. */
   private asVersion(type: ResourceType, object: KubeObject): KubeObject {
     const apiVersion = apiVersionOf(type);
-    return object.apiVersion === apiVersion
-      ? object
-      : Object.freeze({ ...object, apiVersion });
+    return object.apiVersion === apiVersion ? object : Object.freeze({ ...object, apiVersion });
   }
 
   private checkName(type: ResourceType, name: string): void {
@@ -338,38 +284,22 @@ export class MemoryStore implements ObjectStore {
 
   /** A private, normalized copy of a written object. */
   private validInput(type: ResourceType, object: KubeObject): KubeObject {
-    if (
-      !object ||
-      typeof object !== 'object' ||
-      !object.metadata ||
-      typeof object.metadata !== 'object'
-    ) {
-      throw new StoreError(
-        400,
-        'BadRequest',
-        `a ${type.kind} must be a JSON object with a metadata object`,
-      );
+    if (!object || typeof object !== 'object' || !object.metadata || typeof object.metadata !== 'object') {
+      throw new StoreError(400, 'BadRequest', `a ${type.kind} must be a JSON object with a metadata object`);
     }
     const input = cloneJson(object);
     input.apiVersion = apiVersionOf(type);
     input.kind = type.kind;
-    if (type.namespaced)
-      input.metadata.namespace = input.metadata.namespace || 'default';
+    if (type.namespaced) input.metadata.namespace = input.metadata.namespace || 'default';
     else delete input.metadata.namespace;
     return input;
   }
 
   private existingFor(type: ResourceType, input: KubeObject): KubeObject {
     const { name, namespace, resourceVersion } = input.metadata;
-    if (!name)
-      throw new StoreError(
-        422,
-        'Invalid',
-        `${type.kind} "" is invalid: metadata.name: Required value`,
-      );
+    if (!name) throw new StoreError(422, 'Invalid', `${type.kind} "" is invalid: metadata.name: Required value`);
     const old = this.lookup(type, namespace, name);
-    if (!old)
-      throw new StoreError(404, 'NotFound', notFoundMessage(type, name));
+    if (!old) throw new StoreError(404, 'NotFound', notFoundMessage(type, name));
     if (resourceVersion && resourceVersion !== old.metadata.resourceVersion) {
       throw new StoreError(
         409,
@@ -401,19 +331,11 @@ export class MemoryStore implements ObjectStore {
 
   private dependentKey(type: ResourceType, object: KubeObject): string {
     // Keyed by the first served version of the resource, so writes through any version index alike.
-    const canonical = this.resourceTypes.findIndex(
-      t => storageKey(t) === storageKey(type),
-    );
-    return `${canonical}\0${object.metadata.namespace ?? ''}\0${
-      object.metadata.name
-    }`;
+    const canonical = this.resourceTypes.findIndex(t => storageKey(t) === storageKey(type));
+    return `${canonical}\0${object.metadata.namespace ?? ''}\0${object.metadata.name}`;
   }
 
-  private indexOwners(
-    type: ResourceType,
-    previous: KubeObject | undefined,
-    next: KubeObject | undefined,
-  ): void {
+  private indexOwners(type: ResourceType, previous: KubeObject | undefined, next: KubeObject | undefined): void {
     const before = previous?.metadata.ownerReferences ?? [];
     const after = next?.metadata.ownerReferences ?? [];
     if (before.length === 0 && after.length === 0) return;
@@ -445,9 +367,7 @@ export class MemoryStore implements ObjectStore {
     const final = deepFreeze(gone);
     this.emit('DELETED', type, final);
 
-    const dependentKeys = old.metadata.uid
-      ? this.dependents.get(old.metadata.uid)
-      : undefined;
+    const dependentKeys = old.metadata.uid ? this.dependents.get(old.metadata.uid) : undefined;
     if (dependentKeys) {
       this.dependents.delete(old.metadata.uid!);
       for (const key of dependentKeys) {
@@ -478,15 +398,8 @@ export class MemoryStore implements ObjectStore {
     }
   }
 
-  private emit(
-    eventType: WatchEventType,
-    type: ResourceType,
-    object: KubeObject,
-    oldObject?: KubeObject,
-  ): void {
-    const resource =
-      this.typesByApiVersionKind.get(`${object.apiVersion}/${object.kind}`) ??
-      type;
+  private emit(eventType: WatchEventType, type: ResourceType, object: KubeObject, oldObject?: KubeObject): void {
+    const resource = this.typesByApiVersionKind.get(`${object.apiVersion}/${object.kind}`) ?? type;
     const event: StoreEvent = oldObject
       ? { type: eventType, resource, object, oldObject }
       : { type: eventType, resource, object };
@@ -495,9 +408,7 @@ export class MemoryStore implements ObjectStore {
       this.historyStart = (this.historyStart + 1) % this.history.length;
       this.historyLength--;
     }
-    this.history[
-      (this.historyStart + this.historyLength) % this.history.length
-    ] = event;
+    this.history[(this.historyStart + this.historyLength) % this.history.length] = event;
     this.historyLength++;
     for (const listener of this.listeners) {
       try {

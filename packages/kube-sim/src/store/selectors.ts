@@ -10,11 +10,7 @@ export type ObjectMatcher = (object: KubeObject) => boolean;
 const matchAll: ObjectMatcher = () => true;
 
 function badSelector(kind: string, selector: string, why: string): StoreError {
-  return new StoreError(
-    400,
-    'BadRequest',
-    `unable to parse ${kind} selector "${selector}": ${why}`,
-  );
+  return new StoreError(400, 'BadRequest', `unable to parse ${kind} selector "${selector}": ${why}`);
 }
 
 /** Splits on commas that are not inside a `(...)` value set. */
@@ -44,8 +40,7 @@ function parseLabelTerm(term: string, selector: string): LabelRequirement {
     return { key: m[1], op: m[2] as 'in' | 'notin', values };
   }
   m = /^([A-Za-z0-9._/-]+)\s*(==|=|!=)\s*([A-Za-z0-9._-]*)$/.exec(term);
-  if (m)
-    return { key: m[1], op: m[2] === '!=' ? 'notin' : 'in', values: [m[3]] };
+  if (m) return { key: m[1], op: m[2] === '!=' ? 'notin' : 'in', values: [m[3]] };
   m = /^([A-Za-z0-9._/-]+)$/.exec(term);
   if (m) return { key: m[1], op: 'exists' };
   throw badSelector(
@@ -56,13 +51,9 @@ function parseLabelTerm(term: string, selector: string): LabelRequirement {
 }
 
 /** Parses a Kubernetes label selector (=, ==, !=, in, notin, key, !key). */
-export function parseLabelSelector(
-  selector: string | undefined,
-): ObjectMatcher {
+export function parseLabelSelector(selector: string | undefined): ObjectMatcher {
   if (!selector || !selector.trim()) return matchAll;
-  const requirements = splitTerms(selector).map(t =>
-    parseLabelTerm(t, selector),
-  );
+  const requirements = splitTerms(selector).map(t => parseLabelTerm(t, selector));
   return object => {
     const labels = object.metadata.labels;
     for (const r of requirements) {
@@ -95,38 +86,24 @@ export function fieldValue(object: KubeObject, path: string): string {
     current = (current as Record<string, unknown>)[part];
   }
   if (current === undefined || current === null) return '';
-  return typeof current === 'object'
-    ? JSON.stringify(current)
-    : String(current);
+  return typeof current === 'object' ? JSON.stringify(current) : String(current);
 }
 
 /** Parses a field selector (`path=value`, `path==value`, `path!=value`, comma-separated). */
-export function parseFieldSelector(
-  selector: string | undefined,
-): ObjectMatcher {
+export function parseFieldSelector(selector: string | undefined): ObjectMatcher {
   if (!selector || !selector.trim()) return matchAll;
   const requirements = splitTerms(selector).map(term => {
     const m = /^([A-Za-z0-9._-]+)\s*(==|=|!=)\s*(.*)$/.exec(term);
     if (!m) {
-      throw badSelector(
-        'field',
-        selector,
-        `"${term}" is not of the form field=value, field==value or field!=value`,
-      );
+      throw badSelector('field', selector, `"${term}" is not of the form field=value, field==value or field!=value`);
     }
     return { path: m[1], negate: m[2] === '!=', value: m[3].trim() };
   });
-  return object =>
-    requirements.every(
-      r => (fieldValue(object, r.path) === r.value) !== r.negate,
-    );
+  return object => requirements.every(r => (fieldValue(object, r.path) === r.value) !== r.negate);
 }
 
 /** Combines a label and a field selector into one predicate. */
-export function parseSelectors(
-  labelSelector?: string,
-  fieldSelector?: string,
-): ObjectMatcher {
+export function parseSelectors(labelSelector?: string, fieldSelector?: string): ObjectMatcher {
   const labels = parseLabelSelector(labelSelector);
   const fields = parseFieldSelector(fieldSelector);
   if (labels === matchAll) return fields;

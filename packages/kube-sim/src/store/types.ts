@@ -85,11 +85,7 @@ export interface ObjectStore {
   currentResourceVersion(): number;
 
   /** A private copy the caller may change and write back. */
-  get(
-    type: ResourceType,
-    namespace: string | undefined,
-    name: string,
-  ): KubeObject | undefined;
+  get(type: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined;
   /** Read-only (frozen) snapshots, so listing 100,000 pods copies nothing: structuredClone one before changing it. */
   list(type: ResourceType, options?: ListOptions): KubeObject[];
   /** Assigns uid, creationTimestamp, resourceVersion, name from generateName; 409 AlreadyExists. */
@@ -99,11 +95,7 @@ export interface ObjectStore {
   /** Replaces only .status. */
   updateStatus(type: ResourceType, object: KubeObject): KubeObject;
   /** Deletes and cascades to dependents through ownerReferences. Returns the deleted object. */
-  delete(
-    type: ResourceType,
-    namespace: string | undefined,
-    name: string,
-  ): KubeObject;
+  delete(type: ResourceType, namespace: string | undefined, name: string): KubeObject;
 
   /** Every change, synchronously after it is applied, in resourceVersion order. Returns an unsubscribe function. */
   subscribe(listener: (event: StoreEvent) => void): () => void;

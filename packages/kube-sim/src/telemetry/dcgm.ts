@@ -118,7 +118,9 @@ export function dcgmFamilies(store: ObjectStore, devices: DeviceAllocator, clock
   });
   return [
     family(dcgmMetricNames.gpuUtil, 'GPU utilization (in %).', r => Math.round(r.activity * 100)),
-    family(dcgmMetricNames.engineActive, 'Ratio of time the graphics engine is active.', r => Number(r.activity.toFixed(6))),
+    family(dcgmMetricNames.engineActive, 'Ratio of time the graphics engine is active.', r =>
+      Number(r.activity.toFixed(6)),
+    ),
     family(dcgmMetricNames.fbUsed, 'Framebuffer memory used (in MiB).', r => r.fbUsedMiB),
     family(dcgmMetricNames.fbFree, 'Framebuffer memory free (in MiB).', r => r.fbFreeMiB),
     family(dcgmMetricNames.power, 'Power draw (in W).', r => Number(r.powerW.toFixed(3))),

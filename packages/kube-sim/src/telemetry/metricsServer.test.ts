@@ -19,20 +19,44 @@ describe('cluster telemetry', () => {
   afterEach(() => cluster.stop());
 
   const tolerate = [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }];
-  const pod = (name: string, requests: Record<string, string>, annotations: Record<string, string> = {}, namespace = 'team-ml-research') => ({
+  const pod = (
+    name: string,
+    requests: Record<string, string>,
+    annotations: Record<string, string> = {},
+    namespace = 'team-ml-research',
+  ) => ({
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name, namespace, annotations: { 'kube-sim.io/duration-seconds': '100000', ...annotations } },
-    spec: { tolerations: tolerate, containers: [{ name: 'main', image: 'x', resources: { requests, limits: requests } }] },
+    spec: {
+      tolerations: tolerate,
+      containers: [{ name: 'main', image: 'x', resources: { requests, limits: requests } }],
+    },
   });
 
   it('serves DCGM metrics per device with pod labels only on allocated GPUs, and vLLM metrics for inference pods', async () => {
     cluster = demoCluster();
-    cluster.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'busy', namespace: 'team-ml-research', annotations: { 'kube-sim.io/duration-seconds': '100000' } }, spec: h100Template(8).spec });
+    cluster.create({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: 'busy',
+        namespace: 'team-ml-research',
+        annotations: { 'kube-sim.io/duration-seconds': '100000' },
+      },
+      spec: h100Template(8).spec,
+    });
     cluster.create(pod('lazy', { 'nvidia.com/gpu': '8' }, { 'kube-sim.io/idle': 'true' }));
     cluster.create(pod('slice', { 'nvidia.com/mig-3g.40gb': '1' }));
     cluster.create(pod('share', { 'nvidia.com/gpu.shared': '1' }, { 'kube-sim.io/profile': 'agent' }, 'team-agents'));
-    cluster.create(pod('llm', { 'nvidia.com/gpu': '1' }, { 'kube-sim.io/model-name': 'meta-llama/Llama-3.1-8B-Instruct', 'kube-sim.io/profile': 'inference' }, 'team-llm-serving'));
+    cluster.create(
+      pod(
+        'llm',
+        { 'nvidia.com/gpu': '1' },
+        { 'kube-sim.io/model-name': 'meta-llama/Llama-3.1-8B-Instruct', 'kube-sim.io/profile': 'inference' },
+        'team-llm-serving',
+      ),
+    );
     await cluster.advance(600, 30);
     const telemetry = new ClusterTelemetry(cluster.store, cluster.sim.devices, cluster.clock);
     const server = await startMetricsServer({ telemetry });
@@ -45,7 +69,13 @@ describe('cluster telemetry', () => {
       expect(util.length).toBeGreaterThanOrEqual(64 + 160 + 16);
       const busy = util.filter(s => s.labels.pod === 'busy');
       expect(busy).toHaveLength(8);
-      expect(busy[0].labels).toMatchObject({ namespace: 'team-ml-research', container: 'trainer', modelName: 'NVIDIA H100 80GB HBM3', device: expect.stringMatching(/^nvidia\d$/), UUID: expect.stringMatching(/^GPU-/) });
+      expect(busy[0].labels).toMatchObject({
+        namespace: 'team-ml-research',
+        container: 'trainer',
+        modelName: 'NVIDIA H100 80GB HBM3',
+        device: expect.stringMatching(/^nvidia\d$/),
+        UUID: expect.stringMatching(/^GPU-/),
+      });
       expect(busy.every(s => s.value > 50)).toBe(true);
       const lazy = util.filter(s => s.labels.pod === 'lazy');
       expect(lazy).toHaveLength(8);
@@ -56,12 +86,20 @@ describe('cluster telemetry', () => {
       expect(mig.labels).toMatchObject({ GPU_I_PROFILE: '3g.40gb', GPU_I_ID: expect.any(String) });
       expect(mig.value).toBeGreaterThan(0);
       expect(mig.value).toBeLessThanOrEqual(1);
-      expect(first.find(s => s.name === 'DCGM_FI_DEV_FB_USED' && s.labels.pod === 'busy')!.value).toBeGreaterThan(60000);
-      expect(first.find(s => s.name === 'DCGM_FI_DEV_POWER_USAGE' && s.labels.pod === 'busy')!.value).toBeGreaterThan(300);
+      expect(first.find(s => s.name === 'DCGM_FI_DEV_FB_USED' && s.labels.pod === 'busy')!.value).toBeGreaterThan(
+        60000,
+      );
+      expect(first.find(s => s.name === 'DCGM_FI_DEV_POWER_USAGE' && s.labels.pod === 'busy')!.value).toBeGreaterThan(
+        300,
+      );
       expect(util.find(s => s.labels.pod === 'share')).toBeDefined();
 
       const tokens1 = first.find(s => s.name === 'vllm:prompt_tokens_total')!;
-      expect(tokens1.labels).toMatchObject({ model_name: 'meta-llama/Llama-3.1-8B-Instruct', namespace: 'team-llm-serving', pod: 'llm' });
+      expect(tokens1.labels).toMatchObject({
+        model_name: 'meta-llama/Llama-3.1-8B-Instruct',
+        namespace: 'team-llm-serving',
+        pod: 'llm',
+      });
       await cluster.advance(300, 30);
       const second = parse(await (await fetch(server.url)).text());
       const tokens2 = second.find(s => s.name === 'vllm:prompt_tokens_total')!;

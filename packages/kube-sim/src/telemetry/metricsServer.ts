@@ -44,7 +44,9 @@ export async function startMetricsServer(options: {
       const body = options.telemetry.render();
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(body);
     } catch (e) {
-      res.writeHead(500, { 'content-type': 'text/plain' }).end(`kube-sim could not render metrics: ${(e as Error).message}\n`);
+      res
+        .writeHead(500, { 'content-type': 'text/plain' })
+        .end(`kube-sim could not render metrics: ${(e as Error).message}\n`);
     }
   });
   const host = options.host ?? '127.0.0.1';

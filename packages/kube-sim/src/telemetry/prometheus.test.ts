@@ -19,14 +19,20 @@ describe('telemetry scraped by a real Prometheus', () => {
     east.store.create(east.store.typeFor('v1', 'Pod'), {
       apiVersion: 'v1',
       kind: 'Pod',
-      metadata: { name: 'trainer-0', namespace: 'team-ml-research', annotations: { 'kube-sim.io/duration-seconds': '86400' } },
+      metadata: {
+        name: 'trainer-0',
+        namespace: 'team-ml-research',
+        annotations: { 'kube-sim.io/duration-seconds': '86400' },
+      },
       spec: {
         tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
         containers: [{ name: 'trainer', image: 'pytorch', resources: { limits: { 'nvidia.com/gpu': '4' } } }],
       },
     });
     prometheus = await startPrometheus([east.metricsUrl]);
-    const result = await prometheus.waitFor('avg by (namespace, pod) (DCGM_FI_DEV_GPU_UTIL)', r => r.some(x => x.metric.pod === 'trainer-0'));
+    const result = await prometheus.waitFor('avg by (namespace, pod) (DCGM_FI_DEV_GPU_UTIL)', r =>
+      r.some(x => x.metric.pod === 'trainer-0'),
+    );
     const trainer = result.find(r => r.metric.pod === 'trainer-0')!;
     expect(trainer.metric.namespace).toBe('team-ml-research');
     const utilization = Number(trainer.value[1]);

@@ -23,7 +23,9 @@ function lognormalCdf(x: number, median: number, sigma: number): number {
   const z = (Math.log(x) - Math.log(median)) / (sigma * Math.SQRT2);
   // Abramowitz–Stegun erf approximation
   const t = 1 / (1 + 0.3275911 * Math.abs(z));
-  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-z * z);
+  const y =
+    1 -
+    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-z * z);
   return 0.5 * (1 + (z >= 0 ? y : -y));
 }
 
@@ -45,7 +47,16 @@ export class VllmTelemetry {
       live.add(uid);
       let s = this.servers.get(uid);
       if (!s) {
-        s = { lastT: now, prompt: 0, generation: 0, running: 0, waiting: 0, ttftBuckets: ttftBuckets.map(() => 0), ttftCount: 0, ttftSum: 0 };
+        s = {
+          lastT: now,
+          prompt: 0,
+          generation: 0,
+          running: 0,
+          waiting: 0,
+          ttftBuckets: ttftBuckets.map(() => 0),
+          ttftCount: 0,
+          ttftSum: 0,
+        };
         this.servers.set(uid, s);
       }
       this.advance(pod, s, now);
@@ -59,7 +70,10 @@ export class VllmTelemetry {
       type: 'counter',
       samples: rows.map(r => ({ labels: r.labels, value: value(r.s) })),
     });
-    const gauge = (name: string, help: string, value: (s: ServerState) => number): MetricFamily => ({ ...counter(name, help, value), type: 'gauge' });
+    const gauge = (name: string, help: string, value: (s: ServerState) => number): MetricFamily => ({
+      ...counter(name, help, value),
+      type: 'gauge',
+    });
     return [
       counter('vllm:prompt_tokens_total', 'Number of prefill tokens processed.', s => Math.floor(s.prompt)),
       counter('vllm:generation_tokens_total', 'Number of generation tokens processed.', s => Math.floor(s.generation)),
@@ -70,7 +84,11 @@ export class VllmTelemetry {
         help: 'Histogram of time to first token in seconds.',
         type: 'histogram',
         samples: rows.flatMap(({ labels, s }) => [
-          ...ttftBuckets.map((le, i) => ({ labels: { ...labels, le: String(le) }, value: Math.floor(s.ttftBuckets[i]), suffix: '_bucket' })),
+          ...ttftBuckets.map((le, i) => ({
+            labels: { ...labels, le: String(le) },
+            value: Math.floor(s.ttftBuckets[i]),
+            suffix: '_bucket',
+          })),
           { labels: { ...labels, le: '+Inf' }, value: Math.floor(s.ttftCount), suffix: '_bucket' },
           { labels, value: Number(s.ttftSum.toFixed(6)), suffix: '_sum' },
           { labels, value: Math.floor(s.ttftCount), suffix: '_count' },

@@ -37,7 +37,9 @@ export interface RunningPrometheus {
  */
 export async function startPrometheus(metricsUrls: string[]): Promise<RunningPrometheus> {
   if (!existsSync(prometheusBinary)) {
-    throw new Error(`${prometheusBinary} is missing: run scripts/test (it installs the Debian prometheus package) or apt-get install prometheus`);
+    throw new Error(
+      `${prometheusBinary} is missing: run scripts/test (it installs the Debian prometheus package) or apt-get install prometheus`,
+    );
   }
   const dir = mkdtempSync(path.join(os.tmpdir(), 'kube-sim-prometheus-'));
   const targets = metricsUrls.map(u => new URL(u));
@@ -62,7 +64,11 @@ export async function startPrometheus(metricsUrls: string[]): Promise<RunningPro
   let log = '';
   const child: ChildProcess = spawn(
     prometheusBinary,
-    [`--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`],
+    [
+      `--config.file=${path.join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${path.join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   child.stdout!.on('data', d => (log += d));
@@ -88,7 +94,12 @@ export async function startPrometheus(metricsUrls: string[]): Promise<RunningPro
         if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}:\n${log}`);
         const result = await query(promql);
         if (accept(result)) return result;
-        if (Date.now() > deadline) throw new Error(`Prometheus gave no acceptable answer to ${promql} within ${timeoutMs} ms; last ${JSON.stringify(result)}\n${log.slice(-2000)}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `Prometheus gave no acceptable answer to ${promql} within ${timeoutMs} ms; last ${JSON.stringify(
+              result,
+            )}\n${log.slice(-2000)}`,
+          );
         await new Promise(r => setTimeout(r, 500));
       }
     },

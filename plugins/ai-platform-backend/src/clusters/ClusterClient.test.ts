@@ -1,7 +1,7 @@
 import { createServer, connect, type AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
-import { kubeconfigYaml } from '@internal/kube-sim';
-import type { WorkloadObject } from '@internal/plugin-ai-platform-node';
+import { kubeconfigYaml } from '@ai-platform/kube-sim';
+import type { WorkloadObject } from '@ai-platform/backstage-plugin-ai-platform-node';
 import { fixture, SimCluster } from '../controller/__testUtils__/kubeSimCluster';
 import { ClusterClient } from './ClusterClient';
 
@@ -58,7 +58,10 @@ describe('ClusterClient against kube-sim', () => {
       ref,
       current => {
         seen.push(current.metadata.resourceVersion!);
-        return { ...current, metadata: { ...current.metadata, annotations: { ...current.metadata.annotations, mine: 'yes' } } };
+        return {
+          ...current,
+          metadata: { ...current.metadata, annotations: { ...current.metadata.annotations, mine: 'yes' } },
+        };
       },
       { known: stale as unknown as WorkloadObject },
     );
@@ -88,7 +91,9 @@ describe('ClusterClient against kube-sim', () => {
     await new Promise<void>(resolve => proxy.listen(0, '127.0.0.1', resolve));
     try {
       const kc = new KubeConfig();
-      kc.loadFromString(kubeconfigYaml([{ name: 'sim', url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}` }]));
+      kc.loadFromString(
+        kubeconfigYaml([{ name: 'sim', url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}` }]),
+      );
       const client = new ClusterClient(kc);
       for (let i = 0; i < 20; i++) expect((await client.read(ref))?.metadata.name).toBe('train');
       expect(connections).toBe(1);

@@ -1,6 +1,6 @@
 import type { Agent } from 'node:http';
 import { ApiException, CoordinationV1Api, CoreV1Api, KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
-import type { WorkloadObject } from '@internal/plugin-ai-platform-node';
+import type { WorkloadObject } from '@ai-platform/backstage-plugin-ai-platform-node';
 
 /** HTTP status of a failed API call, if it was one. */
 export function statusOf(error: unknown): number | undefined {
@@ -55,9 +55,18 @@ export class ClusterClient {
   }
 
   /** The current object, or undefined when it is gone. */
-  async read(ref: { apiVersion: string; kind: string; namespace: string; name: string }): Promise<WorkloadObject | undefined> {
+  async read(ref: {
+    apiVersion: string;
+    kind: string;
+    namespace: string;
+    name: string;
+  }): Promise<WorkloadObject | undefined> {
     try {
-      return (await this.objects.read({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } })) as WorkloadObject;
+      return (await this.objects.read({
+        apiVersion: ref.apiVersion,
+        kind: ref.kind,
+        metadata: { name: ref.name, namespace: ref.namespace },
+      })) as WorkloadObject;
     } catch (e) {
       if (statusOf(e) === 404) return undefined;
       throw e;

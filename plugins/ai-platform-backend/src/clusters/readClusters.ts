@@ -48,7 +48,9 @@ export function readClusters(config: Config): ClusterConnection[] {
   const out: ClusterConnection[] = [];
   const add = (name: string, kubeConfig: KubeConfig) => {
     if (out.some(c => c.name === name)) {
-      throw new InputError(`cluster "${name}" is configured twice; rename one of them in kubernetes.clusterLocatorMethods or the aiPlatform.kubeconfig contexts`);
+      throw new InputError(
+        `cluster "${name}" is configured twice; rename one of them in kubernetes.clusterLocatorMethods or the aiPlatform.kubeconfig contexts`,
+      );
     }
     out.push({ name, mode: modeOf(config, name), kubeConfig });
   };

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mockServices } from '@backstage/backend-test-utils';
-import { kubeconfigYaml, type KubeObject } from '@internal/kube-sim';
+import { kubeconfigYaml, type KubeObject } from '@ai-platform/kube-sim';
 import { admissionAnnotation } from '../workloads/admissionAnnotation';
 import { createAdmissionController, type AdmissionController } from './createAdmissionController';
 import { eventually, fixture, MemoryDecisionStore, SimCluster } from './__testUtils__/kubeSimCluster';
@@ -27,7 +27,9 @@ describe('AdmissionService against two kube-sim clusters', () => {
 
   const admitted = (sim: SimCluster, name: string) => {
     const j = sim.get('batch/v1', 'Job', 'team-a', name);
-    return !!j && (j.spec as { suspend?: boolean }).suspend === false && !!j.metadata.annotations?.[admissionAnnotation];
+    return (
+      !!j && (j.spec as { suspend?: boolean }).suspend === false && !!j.metadata.annotations?.[admissionAnnotation]
+    );
   };
 
   beforeEach(async () => {
@@ -42,13 +44,23 @@ describe('AdmissionService against two kube-sim clusters', () => {
       data: {
         kubernetes: {
           clusterLocatorMethods: [
-            { type: 'config', clusters: [{ name: 'east', url: east.server!.url, serviceAccountToken: 'east-secret-token', skipTLSVerify: true }] },
+            {
+              type: 'config',
+              clusters: [
+                { name: 'east', url: east.server!.url, serviceAccountToken: 'east-secret-token', skipTLSVerify: true },
+              ],
+            },
           ],
         },
         aiPlatform: { kubeconfig, clusters: { east: { mode: 'admit' }, west: { mode: 'admit' } } },
       },
     });
-    controller = createAdmissionController({ config, logger: mockServices.logger.mock(), decisions: store, leaseTiming: { durationMs: 1_500, renewMs: 300 } });
+    controller = createAdmissionController({
+      config,
+      logger: mockServices.logger.mock(),
+      decisions: store,
+      leaseTiming: { durationMs: 1_500, renewMs: 300 },
+    });
   });
 
   afterEach(async () => {
@@ -62,7 +74,9 @@ describe('AdmissionService against two kube-sim clusters', () => {
     await eventually(() => admitted(east, 'hog'));
     await eventually(() => controller.controllers.every(c => c.leader));
     const changes: string[] = [];
-    const unsubscribe = controller.service.subscribe(change => changes.push(`${change.type} ${change.workload.cluster}/${change.workload.name} ${change.workload.state}`));
+    const unsubscribe = controller.service.subscribe(change =>
+      changes.push(`${change.type} ${change.workload.cluster}/${change.workload.name} ${change.workload.state}`),
+    );
     const manifest = job('new', 4);
     delete manifest.metadata.labels;
     const response = await controller.service.submit({ manifest, queue: 'training' }, user);
@@ -114,12 +128,25 @@ describe('AdmissionService against two kube-sim clusters', () => {
     await eventually(() => admitted(east, 'held') || admitted(east, 'waiting'));
     const first = admitted(east, 'held') ? 'held' : 'waiting';
     const second = first === 'held' ? 'waiting' : 'held';
-    await controller.service.setSuspended({ cluster: 'east', namespace: 'team-a', kind: 'Job', name: first }, true, user);
+    await controller.service.setSuspended(
+      { cluster: 'east', namespace: 'team-a', kind: 'Job', name: first },
+      true,
+      user,
+    );
     await eventually(() => admitted(east, second));
     expect(admitted(east, first)).toBe(false);
-    await controller.service.setSuspended({ cluster: 'east', namespace: 'team-a', kind: 'Job', name: first }, false, user);
+    await controller.service.setSuspended(
+      { cluster: 'east', namespace: 'team-a', kind: 'Job', name: first },
+      false,
+      user,
+    );
     const summary = await eventually(async () => {
-      const w = await controller.service.getWorkload({ cluster: 'east', namespace: 'team-a', kind: 'Job', name: first });
+      const w = await controller.service.getWorkload({
+        cluster: 'east',
+        namespace: 'team-a',
+        kind: 'Job',
+        name: first,
+      });
       return w?.positionInClusterQueue === 1 ? w : undefined;
     });
     expect(summary.state).toBe('Pending');
@@ -134,7 +161,10 @@ describe('AdmissionService against two kube-sim clusters', () => {
     east.create(job('hopeful', 8));
     await controller.service.cancel({ cluster: 'east', namespace: 'team-a', kind: 'Job', name: 'doomed' }, user);
     await eventually(() => admitted(east, 'hopeful'));
-    expect(store.records.find(r => r.decision === 'Cancelled')).toMatchObject({ name: 'doomed', actor: 'user:default/ada' });
+    expect(store.records.find(r => r.decision === 'Cancelled')).toMatchObject({
+      name: 'doomed',
+      actor: 'user:default/ada',
+    });
   });
 
   it('reports clusters without their credentials', async () => {

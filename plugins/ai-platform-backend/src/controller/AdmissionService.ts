@@ -9,10 +9,10 @@ import type {
   WorkloadEvent,
   WorkloadRef,
   WorkloadSummary,
-} from '@internal/plugin-ai-platform-common';
-import { labels } from '@internal/plugin-ai-platform-common';
-import type { WorkloadKindAdapter, WorkloadObject } from '@internal/plugin-ai-platform-node';
-import { estimateAdmissions, type EstimateOptions, type PendingWorkloadInfo } from '@internal/plugin-ai-platform-scheduler';
+} from '@ai-platform/backstage-plugin-ai-platform-common';
+import { labels } from '@ai-platform/backstage-plugin-ai-platform-common';
+import type { WorkloadKindAdapter, WorkloadObject } from '@ai-platform/backstage-plugin-ai-platform-node';
+import { estimateAdmissions, type EstimateOptions, type PendingWorkloadInfo } from '@ai-platform/scheduler';
 import { statusOf } from '../clusters/ClusterClient';
 import type { DecisionStore, WorkloadChange, WorkloadFilter, WorkloadService } from '../service/types';
 import { holdAnnotation, withAdmission } from '../workloads/admissionAnnotation';
@@ -85,7 +85,10 @@ export class AdmissionService implements WorkloadService {
 
   private controller(name: string): ClusterController {
     const c = this.controllers.find(x => x.name === name);
-    if (!c) throw new NotFoundError(`cluster ${name} is not configured; known clusters: ${this.controllers.map(x => x.name).join(', ')}`);
+    if (!c)
+      throw new NotFoundError(
+        `cluster ${name} is not configured; known clusters: ${this.controllers.map(x => x.name).join(', ')}`,
+      );
     return c;
   }
 
@@ -133,10 +136,13 @@ export class AdmissionService implements WorkloadService {
     const { adapter, obj } = normalizeManifest(request, this.adapters);
     const first = this.controllers.find(c => !request.cluster || c.name === request.cluster) ?? this.controllers[0];
     obj.metadata.creationTimestamp = new Date();
-    const workload = adapter.toWorkload(obj, { priorityClasses: first?.engine.queueConfig.priorityClasses ?? new Map() });
+    const workload = adapter.toWorkload(obj, {
+      priorityClasses: first?.engine.queueConfig.priorityClasses ?? new Map(),
+    });
     const estimate: EstimateOptions = {
       expectedDuration: key => {
-        if (key === `${workload.key}#plan`) return 1000 * (expectedDurationSeconds(obj) ?? defaultExpectedDurationSeconds);
+        if (key === `${workload.key}#plan`)
+          return 1000 * (expectedDurationSeconds(obj) ?? defaultExpectedDurationSeconds);
         const owner = this.controllers.find(c => c.workloads.has(key));
         return owner ? this.estimateFor(owner).expectedDuration(key) : 1000 * defaultExpectedDurationSeconds;
       },
@@ -147,11 +153,16 @@ export class AdmissionService implements WorkloadService {
   async submit(request: SubmitWorkloadRequest, actor: { userEntityRef: string }): Promise<SubmitWorkloadResponse> {
     const plan = await this.plan(request);
     const { adapter, obj } = normalizeManifest(request, this.adapters);
-    if (!plan.cluster) throw new ConflictError(`no cluster can run this workload: ${plan.reason?.message ?? 'no matching queue'}`);
+    if (!plan.cluster)
+      throw new ConflictError(`no cluster can run this workload: ${plan.reason?.message ?? 'no matching queue'}`);
     const c = this.controller(plan.cluster);
     const manifest = adapter.suspendPatch(withAdmission(obj, undefined));
     if (request.dryRun) {
-      return { workload: summarize(adapter, manifest, { cluster: c.name, observedOnly: c.mode === 'observe' }), plan, created: false };
+      return {
+        workload: summarize(adapter, manifest, { cluster: c.name, observedOnly: c.mode === 'observe' }),
+        plan,
+        created: false,
+      };
     }
     let created = true;
     let stored: WorkloadObject;
@@ -160,18 +171,40 @@ export class AdmissionService implements WorkloadService {
     } catch (e) {
       if (statusOf(e) !== 409) throw e;
       created = false;
-      stored = (await c.client.read({ apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name }))!;
+      stored = (await c.client.read({
+        apiVersion: obj.apiVersion,
+        kind: obj.kind,
+        namespace: obj.metadata.namespace,
+        name: obj.metadata.name,
+      }))!;
     }
-    if (created) await this.record(c, stored, 'Submitted', actor.userEntityRef, `Submitted to LocalQueue ${plan.queue} by ${actor.userEntityRef}`);
+    if (created)
+      await this.record(
+        c,
+        stored,
+        'Submitted',
+        actor.userEntityRef,
+        `Submitted to LocalQueue ${plan.queue} by ${actor.userEntityRef}`,
+      );
     c.kick();
-    return { workload: summarize(adapter, stored, { cluster: c.name, observedOnly: c.mode === 'observe' }), plan, created };
+    return {
+      workload: summarize(adapter, stored, { cluster: c.name, observedOnly: c.mode === 'observe' }),
+      plan,
+      created,
+    };
   }
 
   async cancel(ref: WorkloadRef, actor: { userEntityRef: string }): Promise<void> {
     const c = this.controller(ref.cluster);
     const adapter = this.adapterFor(ref.kind);
-    const obj = await c.client.read({ apiVersion: adapter.apiVersion, kind: ref.kind, namespace: ref.namespace, name: ref.name });
-    if (!obj) throw new NotFoundError(`${ref.kind} ${ref.namespace}/${ref.name} does not exist in cluster ${ref.cluster}`);
+    const obj = await c.client.read({
+      apiVersion: adapter.apiVersion,
+      kind: ref.kind,
+      namespace: ref.namespace,
+      name: ref.name,
+    });
+    if (!obj)
+      throw new NotFoundError(`${ref.kind} ${ref.namespace}/${ref.name} does not exist in cluster ${ref.cluster}`);
     await c.client.objects.delete(obj, undefined, undefined, undefined, undefined, 'Background');
     await this.record(c, obj, 'Cancelled', actor.userEntityRef, `Deleted by ${actor.userEntityRef}`);
   }
@@ -179,18 +212,24 @@ export class AdmissionService implements WorkloadService {
   async setSuspended(ref: WorkloadRef, suspended: boolean, actor: { userEntityRef: string }): Promise<void> {
     const c = this.controller(ref.cluster);
     const adapter = this.adapterFor(ref.kind);
-    const written = await c.client.update({ apiVersion: adapter.apiVersion, kind: ref.kind, namespace: ref.namespace, name: ref.name }, current => {
-      const { [holdAnnotation]: _held, ...rest } = current.metadata.annotations ?? {};
-      if (!suspended) {
-        current.metadata.annotations = rest;
-        return current;
-      }
-      const next = withAdmission(adapter.suspendPatch(current), undefined);
-      next.metadata.annotations = { ...next.metadata.annotations, [holdAnnotation]: 'true' };
-      return next;
-    });
-    if (!written) throw new NotFoundError(`${ref.kind} ${ref.namespace}/${ref.name} does not exist in cluster ${ref.cluster}`);
-    const message = suspended ? `Suspended by ${actor.userEntityRef}; it stays out of the queue until released` : `Released by ${actor.userEntityRef}; queued again`;
+    const written = await c.client.update(
+      { apiVersion: adapter.apiVersion, kind: ref.kind, namespace: ref.namespace, name: ref.name },
+      current => {
+        const { [holdAnnotation]: _held, ...rest } = current.metadata.annotations ?? {};
+        if (!suspended) {
+          current.metadata.annotations = rest;
+          return current;
+        }
+        const next = withAdmission(adapter.suspendPatch(current), undefined);
+        next.metadata.annotations = { ...next.metadata.annotations, [holdAnnotation]: 'true' };
+        return next;
+      },
+    );
+    if (!written)
+      throw new NotFoundError(`${ref.kind} ${ref.namespace}/${ref.name} does not exist in cluster ${ref.cluster}`);
+    const message = suspended
+      ? `Suspended by ${actor.userEntityRef}; it stays out of the queue until released`
+      : `Released by ${actor.userEntityRef}; queued again`;
     await this.record(c, written, suspended ? 'Suspended' : 'Released', actor.userEntityRef, message);
     c.kick();
   }
@@ -216,7 +255,11 @@ export class AdmissionService implements WorkloadService {
     try {
       await writeEvent(c.client, obj, 'Normal', decision, message);
     } catch (e) {
-      this.logger.warn(`could not write the ${decision} event of ${obj.metadata.namespace}/${obj.metadata.name}: ${(e as Error).message}`);
+      this.logger.warn(
+        `could not write the ${decision} event of ${obj.metadata.namespace}/${obj.metadata.name}: ${
+          (e as Error).message
+        }`,
+      );
     }
     await this.decisions.record(decisionAbout(c.name, obj, { decision, message, actor }));
   }

@@ -1,5 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import type { KubeObject } from '@internal/kube-sim';
+import type { KubeObject } from '@ai-platform/kube-sim';
 import { builtinWorkloadKinds } from '../workloads/adapters';
 import { jobAdapter } from '../workloads/adapters/batch';
 import { admissionAnnotation } from '../workloads/admissionAnnotation';
@@ -39,8 +39,12 @@ describe('ClusterController against kube-sim', () => {
   const getJob = (name: string) => sim.get('batch/v1', 'Job', 'team-a', name)!;
   const suspended = (name: string) => (getJob(name).spec as { suspend?: boolean }).suspend === true;
   const eventReasons = (name: string) =>
-    sim.list('v1', 'Event').filter(e => (e as { involvedObject?: { name?: string } }).involvedObject?.name === name).map(e => (e as { reason?: string }).reason);
-  const admitted = (name: string) => !suspended(name) && getJob(name).metadata.annotations?.[admissionAnnotation] !== undefined;
+    sim
+      .list('v1', 'Event')
+      .filter(e => (e as { involvedObject?: { name?: string } }).involvedObject?.name === name)
+      .map(e => (e as { reason?: string }).reason);
+  const admitted = (name: string) =>
+    !suspended(name) && getJob(name).metadata.annotations?.[admissionAnnotation] !== undefined;
 
   beforeEach(async () => {
     sim = await new SimCluster().start();
@@ -74,7 +78,11 @@ describe('ClusterController against kube-sim', () => {
     sim.create(job('pinned', 2));
     await controller().start();
     await eventually(() => admitted('pinned'));
-    const pod = (getJob('pinned').spec as { template: { spec: { nodeSelector?: Record<string, string>; tolerations?: unknown[] } } }).template.spec;
+    const pod = (
+      getJob('pinned').spec as {
+        template: { spec: { nodeSelector?: Record<string, string>; tolerations?: unknown[] } };
+      }
+    ).template.spec;
     expect(pod.nodeSelector).toEqual({ 'nvidia.com/gpu.product': 'NVIDIA-H100-80GB-HBM3' });
     expect(pod.tolerations).toEqual([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
     await eventually(() => eventReasons('pinned').includes('Admitted'));
@@ -94,7 +102,14 @@ describe('ClusterController against kube-sim', () => {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'vllm', namespace: 'team-a', labels: { 'kueue.x-k8s.io/queue-name': 'training' } },
-      spec: { replicas: 3, selector: { matchLabels: { app: 'vllm' } }, template: { metadata: { labels: { app: 'vllm' } }, spec: (job('x', 1).spec as { template: { spec: object } }).template.spec } },
+      spec: {
+        replicas: 3,
+        selector: { matchLabels: { app: 'vllm' } },
+        template: {
+          metadata: { labels: { app: 'vllm' } },
+          spec: (job('x', 1).spec as { template: { spec: object } }).template.spec,
+        },
+      },
     };
     sim.create(job('hog', 6));
     const c = controller();
@@ -103,12 +118,16 @@ describe('ClusterController against kube-sim', () => {
     sim.create(deployment);
     const get = () => sim.get('apps/v1', 'Deployment', 'team-a', 'vllm')!;
     await eventually(() => (get().spec as { replicas: number }).replicas === 0);
-    expect(get().metadata.annotations?.['ai-platform.io/suspended-replicas']).toBe(JSON.stringify({ 'spec.replicas': 3 }));
+    expect(get().metadata.annotations?.['ai-platform.io/suspended-replicas']).toBe(
+      JSON.stringify({ 'spec.replicas': 3 }),
+    );
     sim.store.delete(sim.store.typeFor('batch/v1', 'Job'), 'team-a', 'hog');
     await eventually(() => (get().spec as { replicas: number }).replicas === 3);
     expect(get().metadata.annotations?.[admissionAnnotation]).toBeDefined();
     expect(get().metadata.annotations?.['ai-platform.io/suspended-replicas']).toBeUndefined();
-    expect((get().spec as { template: { spec: { nodeSelector: object } } }).template.spec.nodeSelector).toEqual({ 'nvidia.com/gpu.product': 'NVIDIA-H100-80GB-HBM3' });
+    expect((get().spec as { template: { spec: { nodeSelector: object } } }).template.spec.nodeSelector).toEqual({
+      'nvidia.com/gpu.product': 'NVIDIA-H100-80GB-HBM3',
+    });
   });
 
   it('suspends on sight a queued Job that runs without admission', async () => {
@@ -148,7 +167,9 @@ describe('ClusterController against kube-sim', () => {
     expect(suspended('victim')).toBe(true);
     expect(getJob('victim').metadata.annotations?.[admissionAnnotation]).toBeUndefined();
     // Back in the queue without the flavor's pinning, as it was submitted.
-    expect((getJob('victim').spec as { template: { spec: { nodeSelector?: object } } }).template.spec.nodeSelector).toBeUndefined();
+    expect(
+      (getJob('victim').spec as { template: { spec: { nodeSelector?: object } } }).template.spec.nodeSelector,
+    ).toBeUndefined();
     expect(store.count('Preempted', 'victim')).toBe(1);
     await eventually(() => eventReasons('victim').includes('Preempted'));
   });
@@ -178,7 +199,9 @@ describe('ClusterController against kube-sim', () => {
     await Promise.all([a.start(), b.start()]);
     await eventually(() => a.leader || b.leader);
     for (let i = 0; i < 6; i++) sim.create(job(`w${i}`, 2));
-    await eventually(() => [0, 1, 2, 3, 4, 5].filter(i => admitted(`w${i}`)).length === 4 && store.count('Admitted') === 4);
+    await eventually(
+      () => [0, 1, 2, 3, 4, 5].filter(i => admitted(`w${i}`)).length === 4 && store.count('Admitted') === 4,
+    );
     await Promise.all([a.reconcileNow(), b.reconcileNow()]);
     expect(a.leader && b.leader).toBe(false);
     expect([0, 1, 2, 3, 4, 5].filter(i => admitted(`w${i}`))).toHaveLength(4);
@@ -191,7 +214,10 @@ describe('ClusterController against kube-sim', () => {
     await eventually(() => follower.leader);
     const done = [0, 1, 2, 3, 4, 5].find(i => admitted(`w${i}`))!;
     sim.store.delete(sim.store.typeFor('batch/v1', 'Job'), 'team-a', `w${done}`);
-    await eventually(() => [0, 1, 2, 3, 4, 5].filter(i => i !== done && admitted(`w${i}`)).length === 4 && store.count('Admitted') === 5);
+    await eventually(
+      () =>
+        [0, 1, 2, 3, 4, 5].filter(i => i !== done && admitted(`w${i}`)).length === 4 && store.count('Admitted') === 5,
+    );
     await follower.reconcileNow();
     expect(store.count('Admitted')).toBe(5);
   });

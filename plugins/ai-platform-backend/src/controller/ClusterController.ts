@@ -1,7 +1,7 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { WorkloadKindAdapter, WorkloadObject } from '@internal/plugin-ai-platform-node';
-import { Engine, type EngineOptions } from '@internal/plugin-ai-platform-scheduler';
+import type { WorkloadKindAdapter, WorkloadObject } from '@ai-platform/backstage-plugin-ai-platform-node';
+import { Engine, type EngineOptions } from '@ai-platform/scheduler';
 import { ClusterClient } from '../clusters/ClusterClient';
 import type { ClusterConnection } from '../clusters/readClusters';
 import type { DecisionStore } from '../service/types';
@@ -82,7 +82,9 @@ export class ClusterController {
     this.queueConfig = new QueueConfigSource(this.name, options.queueObjects ?? [], logger);
     this.engine = new Engine(this.queueConfig.config, options.engineOptions);
     this.lease = new LeaderLease(this.client, options.identity, logger, () => this.kick(), options.leaseTiming);
-    this.writer = new DecisionWriter(this.name, this.client, options.decisions, logger, (t, obj) => this.remember(t, obj));
+    this.writer = new DecisionWriter(this.name, this.client, options.decisions, logger, (t, obj) =>
+      this.remember(t, obj),
+    );
   }
 
   get leader(): boolean {
@@ -137,7 +139,9 @@ export class ClusterController {
   }
 
   private enterMode(log: LoggerService) {
-    log.info(`cluster ${this.name}: ${this.mode === 'admit' ? 'admitting workloads' : 'observing Kueue, admitting nothing'}`);
+    log.info(
+      `cluster ${this.name}: ${this.mode === 'admit' ? 'admitting workloads' : 'observing Kueue, admitting nothing'}`,
+    );
     if (this.mode === 'admit') this.lease.start();
     this.kick();
   }
@@ -204,7 +208,8 @@ export class ClusterController {
 
   /** Stored for reads and the next reconcile, unless an older copy (a late watch event) arrives after our own write. */
   private remember(tracked: Omit<TrackedWorkload, 'obj'> | undefined, obj: WorkloadObject) {
-    const adapter = tracked?.adapter ?? this.options.adapters.find(a => a.kind === obj.kind && a.apiVersion === obj.apiVersion);
+    const adapter =
+      tracked?.adapter ?? this.options.adapters.find(a => a.kind === obj.kind && a.apiVersion === obj.apiVersion);
     if (!adapter) return;
     const key = `${obj.metadata.namespace}/${obj.kind}/${obj.metadata.name}`;
     const known = this.workloads.get(key);
@@ -291,7 +296,8 @@ export class ClusterController {
     }
     if (isHeld(obj)) {
       if (state) this.engine.remove(key, 'deleted');
-      if (admitting && (!adapter.isSuspended(obj) || readAdmission(obj))) await this.writer.suspendOnSight(tracked, 'held by a user');
+      if (admitting && (!adapter.isSuspended(obj) || readAdmission(obj)))
+        await this.writer.suspendOnSight(tracked, 'held by a user');
       return;
     }
     let workload;
@@ -299,13 +305,16 @@ export class ClusterController {
       workload = adapter.toWorkload(obj, { priorityClasses: this.engine.queueConfig.priorityClasses });
       this.invalid.delete(key);
     } catch (e) {
-      if (this.invalid.get(key) !== (e as Error).message) this.options.logger.warn(`${adapter.kind} ${key} cannot be queued: ${(e as Error).message}`);
+      if (this.invalid.get(key) !== (e as Error).message)
+        this.options.logger.warn(`${adapter.kind} ${key} cannot be queued: ${(e as Error).message}`);
       this.invalid.set(key, (e as Error).message);
       return;
     }
-    const admission = this.mode === 'observe' ? observedAdmission([...(this.kueueWorkloads?.list() ?? [])], obj) : readAdmission(obj);
+    const admission =
+      this.mode === 'observe' ? observedAdmission([...(this.kueueWorkloads?.list() ?? [])], obj) : readAdmission(obj);
     if (admission) {
-      if (state?.status !== 'admitted') this.engine.restoreAdmitted(workload, admission, admission.admittedAt, adapter.podsReady(obj));
+      if (state?.status !== 'admitted')
+        this.engine.restoreAdmitted(workload, admission, admission.admittedAt, adapter.podsReady(obj));
       else if (adapter.podsReady(obj)) this.engine.podsReady(key);
       return;
     }

@@ -1,11 +1,17 @@
-import type { Decision } from '@internal/plugin-ai-platform-scheduler';
-import type { WorkloadObject } from '@internal/plugin-ai-platform-node';
+import type { Decision } from '@ai-platform/scheduler';
+import type { WorkloadObject } from '@ai-platform/backstage-plugin-ai-platform-node';
 import { withAdmission } from '../workloads/admissionAnnotation';
 import { netEffect } from './DecisionWriter';
 import type { TrackedWorkload } from './ClusterController';
 
 const admission = { clusterQueue: 'cq', podSets: [{ name: 'main', count: 1, flavors: { cpu: 'rf' } }] };
-const admitted = (workload: string): Decision => ({ type: 'Admitted', workload, clusterQueue: 'cq', admission, borrowing: false });
+const admitted = (workload: string): Decision => ({
+  type: 'Admitted',
+  workload,
+  clusterQueue: 'cq',
+  admission,
+  borrowing: false,
+});
 const preempted = (workload: string): Decision => ({
   type: 'Preempted',
   workload,
@@ -18,11 +24,19 @@ const preempted = (workload: string): Decision => ({
 function tracked(name: string, onCluster: boolean): [string, TrackedWorkload] {
   const obj: WorkloadObject = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name, namespace: 'ns' }, spec: {} };
   const key = `ns/Job/${name}`;
-  return [key, { key, adapter: undefined as never, obj: onCluster ? withAdmission(obj, { ...admission, admittedAt: 1 }) : obj }];
+  return [
+    key,
+    { key, adapter: undefined as never, obj: onCluster ? withAdmission(obj, { ...admission, admittedAt: 1 }) : obj },
+  ];
 }
 
 describe('netEffect of one schedule() call', () => {
-  const workloads = new Map([tracked('new', false), tracked('running', true), tracked('flip', false), tracked('moved', true)]);
+  const workloads = new Map([
+    tracked('new', false),
+    tracked('running', true),
+    tracked('flip', false),
+    tracked('moved', true),
+  ]);
 
   it('writes only the last word per workload: evictions of admitted ones, admissions, re-admissions after their eviction', () => {
     const { evictions, admissions } = netEffect(

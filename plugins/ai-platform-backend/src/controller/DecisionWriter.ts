@@ -1,6 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { WorkloadObject, WorkloadOutcome } from '@internal/plugin-ai-platform-node';
-import { appendTo, type Admission, type Decision, type Engine } from '@internal/plugin-ai-platform-scheduler';
+import type { WorkloadObject, WorkloadOutcome } from '@ai-platform/backstage-plugin-ai-platform-node';
+import { appendTo, type Admission, type Decision, type Engine } from '@ai-platform/scheduler';
 import type { ClusterClient } from '../clusters/ClusterClient';
 import type { DecisionRecord, DecisionStore } from '../service/types';
 import { readAdmission, withAdmission, type RecordedAdmission } from '../workloads/admissionAnnotation';
@@ -30,7 +30,10 @@ async function inParallel(groups: Decision[][], one: (d: Decision) => Promise<bo
  * back in the same call never reached the cluster and is left alone; one that
  * was admitted before and is admitted again gets its eviction written first.
  */
-export function netEffect(decisions: Decision[], workloads: Map<string, TrackedWorkload>): { evictions: Decision[]; admissions: Decision[][] } {
+export function netEffect(
+  decisions: Decision[],
+  workloads: Map<string, TrackedWorkload>,
+): { evictions: Decision[]; admissions: Decision[][] } {
   const byWorkload = new Map<string, Decision[]>();
   for (const d of decisions) appendTo(byWorkload, d.workload, d);
   const evictions: Decision[] = [];
@@ -47,7 +50,11 @@ export function netEffect(decisions: Decision[], workloads: Map<string, TrackedW
 }
 
 /** A DecisionStore record about a workload object. */
-export function decisionAbout(cluster: string, obj: WorkloadObject, fields: Partial<DecisionRecord> & { decision: string }): DecisionRecord {
+export function decisionAbout(
+  cluster: string,
+  obj: WorkloadObject,
+  fields: Partial<DecisionRecord> & { decision: string },
+): DecisionRecord {
   return {
     cluster,
     namespace: obj.metadata.namespace,
@@ -66,7 +73,9 @@ function refOf(obj: WorkloadObject) {
 
 function describeAdmission(admission: Admission): string {
   const sets = admission.podSets.map(ps => {
-    const flavors = Object.entries(ps.flavors).map(([resource, flavor]) => `${resource}=${flavor}`).join(', ');
+    const flavors = Object.entries(ps.flavors)
+      .map(([resource, flavor]) => `${resource}=${flavor}`)
+      .join(', ');
     return `${ps.name} (${ps.count} pods: ${flavors || 'no quota resources'})`;
   });
   return `Admitted by ClusterQueue ${admission.clusterQueue}: ${sets.join('; ')}`;
@@ -91,7 +100,12 @@ export class DecisionWriter {
    * engine already reserved their quota). False when one could not be
    * written and the engine must be rebuilt from the objects.
    */
-  async apply(decisions: Decision[], workloads: Map<string, TrackedWorkload>, engine: Engine, stillLeader: () => boolean): Promise<boolean> {
+  async apply(
+    decisions: Decision[],
+    workloads: Map<string, TrackedWorkload>,
+    engine: Engine,
+    stillLeader: () => boolean,
+  ): Promise<boolean> {
     const one = async (decision: Decision): Promise<boolean> => {
       if (!stillLeader()) {
         this.logger.warn(`lost the lease with decisions in hand; the new leader decides again`);
@@ -110,14 +124,22 @@ export class DecisionWriter {
     };
     const { evictions, admissions } = netEffect(decisions, workloads);
     // Evictions first, so the admitted pods find the room their quota promises.
-    return (await inParallel(evictions.map(d => [d]), one)) && inParallel(admissions, one);
+    return (
+      (await inParallel(
+        evictions.map(d => [d]),
+        one,
+      )) && inParallel(admissions, one)
+    );
   }
 
   private async admit(tracked: TrackedWorkload, admission: Admission, engine: Engine) {
     const recorded: RecordedAdmission = { ...admission, admittedAt: Date.now() };
     const written = await this.client.update(
       refOf(tracked.obj),
-      current => (readAdmission(current) ? undefined : withAdmission(tracked.adapter.admitPatch(current, admission, engine.queueConfig.flavors), recorded)),
+      current =>
+        readAdmission(current)
+          ? undefined
+          : withAdmission(tracked.adapter.admitPatch(current, admission, engine.queueConfig.flavors), recorded),
       { known: tracked.obj },
     );
     if (!written) {
@@ -130,42 +152,72 @@ export class DecisionWriter {
       throw new Error('admission annotation already present');
     }
     const message = describeAdmission(admission);
-    await this.report(written, 'Normal', 'Admitted', message, { decision: 'Admitted', clusterQueue: admission.clusterQueue, assignment: admission });
+    await this.report(written, 'Normal', 'Admitted', message, {
+      decision: 'Admitted',
+      clusterQueue: admission.clusterQueue,
+      assignment: admission,
+    });
   }
 
   private async evict(tracked: TrackedWorkload, decision: Exclude<Decision, { type: 'Admitted' }>) {
     const written = await this.client.update(
       refOf(tracked.obj),
-      current => (readAdmission(current) || !tracked.adapter.isSuspended(current) ? withAdmission(tracked.adapter.suspendPatch(current), undefined) : undefined),
+      current =>
+        readAdmission(current) || !tracked.adapter.isSuspended(current)
+          ? withAdmission(tracked.adapter.suspendPatch(current), undefined)
+          : undefined,
       { known: tracked.obj },
     );
     if (!written) return;
     this.remember(tracked, written);
-    await this.report(written, 'Warning', decision.type, decision.message, { decision: decision.type, clusterQueue: decision.clusterQueue, reason: decision.reason });
+    await this.report(written, 'Warning', decision.type, decision.message, {
+      decision: decision.type,
+      clusterQueue: decision.clusterQueue,
+      reason: decision.reason,
+    });
   }
 
   /** Suspends a workload that runs without our admission. */
   async suspendOnSight(tracked: TrackedWorkload, why: string) {
     const written = await this.client.update(
       refOf(tracked.obj),
-      current => (tracked.adapter.isSuspended(current) && !readAdmission(current) ? undefined : withAdmission(tracked.adapter.suspendPatch(current), undefined)),
+      current =>
+        tracked.adapter.isSuspended(current) && !readAdmission(current)
+          ? undefined
+          : withAdmission(tracked.adapter.suspendPatch(current), undefined),
       { known: tracked.obj },
     );
     if (!written) return;
     this.remember(tracked, written);
-    await this.report(written, 'Normal', 'Suspended', `Suspended by the AI platform: ${why}`, { decision: 'Suspended' });
+    await this.report(written, 'Normal', 'Suspended', `Suspended by the AI platform: ${why}`, {
+      decision: 'Suspended',
+    });
   }
 
   async finished(tracked: TrackedWorkload, outcome: WorkloadOutcome) {
-    await this.record(tracked.obj, { decision: 'Finished', reason: outcome, message: `${tracked.obj.kind} ${outcome?.toLowerCase()}; its quota is released` });
+    await this.record(tracked.obj, {
+      decision: 'Finished',
+      reason: outcome,
+      message: `${tracked.obj.kind} ${outcome?.toLowerCase()}; its quota is released`,
+    });
   }
 
-  private async report(obj: WorkloadObject, type: 'Normal' | 'Warning', reason: string, message: string, record: Partial<DecisionRecord> & { decision: string }) {
+  private async report(
+    obj: WorkloadObject,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+    record: Partial<DecisionRecord> & { decision: string },
+  ) {
     await this.record(obj, { message, ...record });
     try {
       await writeEvent(this.client, obj, type, reason, message);
     } catch (e) {
-      this.logger.warn(`could not write the ${reason} event of ${obj.kind} ${obj.metadata.namespace}/${obj.metadata.name}: ${(e as Error).message}`);
+      this.logger.warn(
+        `could not write the ${reason} event of ${obj.kind} ${obj.metadata.namespace}/${obj.metadata.name}: ${
+          (e as Error).message
+        }`,
+      );
     }
   }
 
@@ -173,7 +225,11 @@ export class DecisionWriter {
     try {
       await this.store.record(decisionAbout(this.cluster, obj, record));
     } catch (e) {
-      this.logger.error(`could not record the ${record.decision} decision of ${obj.metadata.namespace}/${obj.metadata.name}: ${(e as Error).message}`);
+      this.logger.error(
+        `could not record the ${record.decision} decision of ${obj.metadata.namespace}/${obj.metadata.name}: ${
+          (e as Error).message
+        }`,
+      );
     }
   }
 }

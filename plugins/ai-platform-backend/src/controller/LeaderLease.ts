@@ -52,10 +52,17 @@ export class LeaderLease {
     if (this.leader) {
       this.renewedAt = 0;
       try {
-        const lease = await this.client.coordination.readNamespacedLease({ name: leaseName, namespace: leaseNamespace });
+        const lease = await this.client.coordination.readNamespacedLease({
+          name: leaseName,
+          namespace: leaseNamespace,
+        });
         if (lease.spec?.holderIdentity === this.identity) {
           lease.spec.holderIdentity = undefined;
-          await this.client.coordination.replaceNamespacedLease({ name: leaseName, namespace: leaseNamespace, body: lease });
+          await this.client.coordination.replaceNamespacedLease({
+            name: leaseName,
+            namespace: leaseNamespace,
+            body: lease,
+          });
         }
       } catch (e) {
         this.logger.debug(`could not release lease ${leaseNamespace}/${leaseName}: ${(e as Error).message}`);
@@ -97,7 +104,13 @@ export class LeaderLease {
           namespace: leaseNamespace,
           body: {
             metadata: { name: leaseName, namespace: leaseNamespace },
-            spec: { holderIdentity: this.identity, leaseDurationSeconds: this.timing.durationMs / 1000, acquireTime: nowDate, renewTime: nowDate, leaseTransitions: 0 },
+            spec: {
+              holderIdentity: this.identity,
+              leaseDurationSeconds: this.timing.durationMs / 1000,
+              acquireTime: nowDate,
+              renewTime: nowDate,
+              leaseTransitions: 0,
+            },
           },
         }),
       );

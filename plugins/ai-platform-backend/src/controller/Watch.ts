@@ -1,5 +1,12 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { KubeConfig, KubernetesListObject, KubernetesObject, KubernetesObjectApi, makeInformer, type Informer } from '@kubernetes/client-node';
+import {
+  KubeConfig,
+  KubernetesListObject,
+  KubernetesObject,
+  KubernetesObjectApi,
+  makeInformer,
+  type Informer,
+} from '@kubernetes/client-node';
 import type { ObjectCache } from '@kubernetes/client-node/dist/cache';
 import { statusOf } from '../clusters/ClusterClient';
 

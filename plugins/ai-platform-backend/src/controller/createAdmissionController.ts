@@ -1,8 +1,8 @@
 import { hostname } from 'node:os';
 import type { LoggerService, RootConfigService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
-import type { WorkloadKindAdapter } from '@internal/plugin-ai-platform-node';
-import { parseEngineOptions } from '@internal/plugin-ai-platform-scheduler';
+import type { WorkloadKindAdapter } from '@ai-platform/backstage-plugin-ai-platform-node';
+import { parseEngineOptions } from '@ai-platform/scheduler';
 import { readClusters } from '../clusters/readClusters';
 import type { DecisionStore, WorkloadService } from '../service/types';
 import { builtinWorkloadKinds } from '../workloads/adapters';
@@ -41,15 +41,32 @@ function mergeKinds(extra: WorkloadKindAdapter[]): WorkloadKindAdapter[] {
 export function createAdmissionController(options: AdmissionControllerOptions): AdmissionController {
   const { config, logger, decisions } = options;
   const queues = config.getOptional('aiPlatform.queues') ?? [];
-  if (!Array.isArray(queues)) throw new InputError('aiPlatform.queues must be a list of Kueue objects (ResourceFlavor, ClusterQueue, LocalQueue, ...)');
-  const engineOptions = parseEngineOptions(config.getOptional('aiPlatform.engine') as Record<string, unknown> | undefined);
+  if (!Array.isArray(queues))
+    throw new InputError(
+      'aiPlatform.queues must be a list of Kueue objects (ResourceFlavor, ClusterQueue, LocalQueue, ...)',
+    );
+  const engineOptions = parseEngineOptions(
+    config.getOptional('aiPlatform.engine') as Record<string, unknown> | undefined,
+  );
   const adapters = mergeKinds(options.extraKinds ?? []);
   const identity = `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   const controllers = readClusters(config).map(
     connection =>
-      new ClusterController({ connection, adapters, decisions, logger, queueObjects: queues, engineOptions, identity, leaseTiming: options.leaseTiming }),
+      new ClusterController({
+        connection,
+        adapters,
+        decisions,
+        logger,
+        queueObjects: queues,
+        engineOptions,
+        identity,
+        leaseTiming: options.leaseTiming,
+      }),
   );
-  if (controllers.length === 0) logger.warn('no clusters configured for the AI platform: add kubernetes.clusterLocatorMethods (type config) or aiPlatform.kubeconfig');
+  if (controllers.length === 0)
+    logger.warn(
+      'no clusters configured for the AI platform: add kubernetes.clusterLocatorMethods (type config) or aiPlatform.kubeconfig',
+    );
   return {
     service: new AdmissionService(controllers, adapters, decisions, logger),
     controllers,

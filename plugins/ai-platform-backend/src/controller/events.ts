@@ -1,19 +1,35 @@
 import type { CoreV1Event } from '@kubernetes/client-node';
-import type { WorkloadObject } from '@internal/plugin-ai-platform-node';
-import type { WorkloadEvent } from '@internal/plugin-ai-platform-common';
+import type { WorkloadObject } from '@ai-platform/backstage-plugin-ai-platform-node';
+import type { WorkloadEvent } from '@ai-platform/backstage-plugin-ai-platform-common';
 import type { ClusterClient } from '../clusters/ClusterClient';
 
 export const eventSource = 'ai-platform-admission';
 
 /** Writes a core/v1 Event about a workload, as `kubectl describe` shows it. */
-export async function writeEvent(client: ClusterClient, obj: WorkloadObject, type: 'Normal' | 'Warning', reason: string, message: string) {
+export async function writeEvent(
+  client: ClusterClient,
+  obj: WorkloadObject,
+  type: 'Normal' | 'Warning',
+  reason: string,
+  message: string,
+) {
   const now = new Date();
   const { namespace, name } = obj.metadata;
   await client.core.createNamespacedEvent({
     namespace,
     body: {
-      metadata: { name: `${name}.${now.getTime().toString(16)}${Math.floor(Math.random() * 4096).toString(16)}`, namespace },
-      involvedObject: { apiVersion: obj.apiVersion, kind: obj.kind, name, namespace, uid: obj.metadata.uid, resourceVersion: obj.metadata.resourceVersion },
+      metadata: {
+        name: `${name}.${now.getTime().toString(16)}${Math.floor(Math.random() * 4096).toString(16)}`,
+        namespace,
+      },
+      involvedObject: {
+        apiVersion: obj.apiVersion,
+        kind: obj.kind,
+        name,
+        namespace,
+        uid: obj.metadata.uid,
+        resourceVersion: obj.metadata.resourceVersion,
+      },
       reason,
       message,
       type,
@@ -27,10 +43,19 @@ export async function writeEvent(client: ClusterClient, obj: WorkloadObject, typ
 }
 
 /** The Events whose involvedObject is the workload, oldest first. */
-export async function readEvents(client: ClusterClient, ref: { namespace: string; kind: string; name: string }): Promise<WorkloadEvent[]> {
-  const list = await client.core.listNamespacedEvent({ namespace: ref.namespace, fieldSelector: `involvedObject.name=${ref.name}` });
+export async function readEvents(
+  client: ClusterClient,
+  ref: { namespace: string; kind: string; name: string },
+): Promise<WorkloadEvent[]> {
+  const list = await client.core.listNamespacedEvent({
+    namespace: ref.namespace,
+    fieldSelector: `involvedObject.name=${ref.name}`,
+  });
   return list.items
-    .filter((e: CoreV1Event) => e.involvedObject.name === ref.name && (!e.involvedObject.kind || e.involvedObject.kind === ref.kind))
+    .filter(
+      (e: CoreV1Event) =>
+        e.involvedObject.name === ref.name && (!e.involvedObject.kind || e.involvedObject.kind === ref.kind),
+    )
     .map((e: CoreV1Event) => ({
       type: e.type === 'Warning' ? ('Warning' as const) : ('Normal' as const),
       reason: e.reason ?? '',

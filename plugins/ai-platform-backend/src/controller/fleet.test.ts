@@ -1,6 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { KubeConfig } from '@kubernetes/client-node';
-import { kubeconfigYaml, startKubeSim, type KubeObject, type KubeSim } from '@internal/kube-sim';
+import { kubeconfigYaml, startKubeSim, type KubeObject, type KubeSim } from '@ai-platform/kube-sim';
 import { builtinWorkloadKinds } from '../workloads/adapters';
 import { ClusterController } from './ClusterController';
 import { eventually, fixture, MemoryDecisionStore, twoH100NodeFleet } from './__testUtils__/kubeSimCluster';
@@ -29,7 +29,11 @@ describe('ClusterController with a simulated fleet that runs pods', () => {
     for (const name of names) {
       const [job] = fixture('job.yaml');
       job.metadata.name = name;
-      const spec = job.spec as { parallelism: number; completions: number; template: { metadata?: { annotations: Record<string, string> } } };
+      const spec = job.spec as {
+        parallelism: number;
+        completions: number;
+        template: { metadata?: { annotations: Record<string, string> } };
+      };
       spec.parallelism = 8;
       spec.completions = 8;
       // 60 simulated seconds: one real second at speed 60.
@@ -50,7 +54,11 @@ describe('ClusterController with a simulated fleet that runs pods', () => {
     let maxRunning = 0;
     const jobs = () => cluster.store.list(cluster.store.typeFor('batch/v1', 'Job'));
     const watcher = setInterval(() => {
-      const running = jobs().filter(j => (j.spec as { suspend?: boolean }).suspend === false && !(j.status as { conditions?: Array<{ type: string }> })?.conditions?.some(c => c.type === 'Complete'));
+      const running = jobs().filter(
+        j =>
+          (j.spec as { suspend?: boolean }).suspend === false &&
+          !(j.status as { conditions?: Array<{ type: string }> })?.conditions?.some(c => c.type === 'Complete'),
+      );
       maxRunning = Math.max(maxRunning, running.length);
     }, 20);
     try {
@@ -63,6 +71,12 @@ describe('ClusterController with a simulated fleet that runs pods', () => {
     expect(names.map(n => store.count('Admitted', n))).toEqual([1, 1, 1]);
     const pods = cluster.store.list(cluster.store.typeFor('v1', 'Pod'));
     expect(pods.length).toBeGreaterThanOrEqual(24);
-    expect(pods.every(p => (p.spec as { nodeSelector?: Record<string, string> }).nodeSelector?.['nvidia.com/gpu.product'] === 'NVIDIA-H100-80GB-HBM3')).toBe(true);
+    expect(
+      pods.every(
+        p =>
+          (p.spec as { nodeSelector?: Record<string, string> }).nodeSelector?.['nvidia.com/gpu.product'] ===
+          'NVIDIA-H100-80GB-HBM3',
+      ),
+    ).toBe(true);
   });
 });

@@ -1,6 +1,11 @@
-import type { ClusterQueueSummary, ClusterSummary, CohortSummary, FlavorSummary } from '@internal/plugin-ai-platform-common';
-import { labels } from '@internal/plugin-ai-platform-common';
-import { parseQuantity } from '@internal/plugin-ai-platform-scheduler';
+import type {
+  ClusterQueueSummary,
+  ClusterSummary,
+  CohortSummary,
+  FlavorSummary,
+} from '@ai-platform/backstage-plugin-ai-platform-common';
+import { labels } from '@ai-platform/backstage-plugin-ai-platform-common';
+import { parseQuantity } from '@ai-platform/scheduler';
 import type { ClusterController } from './ClusterController';
 
 const units = (milli: number) => milli / 1000;
@@ -11,7 +16,10 @@ interface NodeLike {
 }
 
 /** ClusterQueues with usage and fair share, and cohorts, of one cluster. */
-export function queueSummaries(c: ClusterController): { clusterQueues: ClusterQueueSummary[]; cohorts: CohortSummary[] } {
+export function queueSummaries(c: ClusterController): {
+  clusterQueues: ClusterQueueSummary[];
+  cohorts: CohortSummary[];
+} {
   const config = c.engine.queueConfig;
   const shares = c.engine.shares();
   const counts = new Map<string, { pending: number; admitted: number }>();
@@ -42,10 +50,17 @@ export function queueSummaries(c: ClusterController): { clusterQueues: ClusterQu
       fairShare: shares.get(u.clusterQueue) ?? 0,
       pending: counts.get(u.clusterQueue)?.pending ?? 0,
       admitted: counts.get(u.clusterQueue)?.admitted ?? 0,
-      localQueues: localQueues.map(lq => ({ namespace: lq.namespace, name: lq.name, team: config.namespaces.get(lq.namespace)?.[labels.team] })),
+      localQueues: localQueues.map(lq => ({
+        namespace: lq.namespace,
+        name: lq.name,
+        team: config.namespaces.get(lq.namespace)?.[labels.team],
+      })),
     };
   });
-  const cohortNames = new Set([...config.cohorts.keys(), ...[...config.clusterQueues.values()].flatMap(cq => (cq.cohort ? [cq.cohort] : []))]);
+  const cohortNames = new Set([
+    ...config.cohorts.keys(),
+    ...[...config.clusterQueues.values()].flatMap(cq => (cq.cohort ? [cq.cohort] : [])),
+  ]);
   const cohorts = [...cohortNames].map(name => ({
     cluster: c.name,
     name,
@@ -77,7 +92,11 @@ function flavorSummaries(c: ClusterController): FlavorSummary[] {
       cluster: c.name,
       name: f.name,
       nodeLabels: f.nodeLabels,
-      gpuProduct: f.nodeLabels['nvidia.com/gpu.product'] ?? selected.find(n => n.metadata?.labels?.['nvidia.com/gpu.product'])?.metadata?.labels?.['nvidia.com/gpu.product'],
+      gpuProduct:
+        f.nodeLabels['nvidia.com/gpu.product'] ??
+        selected.find(n => n.metadata?.labels?.['nvidia.com/gpu.product'])?.metadata?.labels?.[
+          'nvidia.com/gpu.product'
+        ],
       capacity,
       allocated: allocated.get(f.name) ?? {},
     };

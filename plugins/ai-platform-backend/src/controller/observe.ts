@@ -1,12 +1,16 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { WorkloadObject } from '@internal/plugin-ai-platform-node';
-import type { PodSetAssignment } from '@internal/plugin-ai-platform-scheduler';
+import type { WorkloadObject } from '@ai-platform/backstage-plugin-ai-platform-node';
+import type { PodSetAssignment } from '@ai-platform/scheduler';
 import { ClusterClient, statusOf } from '../clusters/ClusterClient';
 import type { RecordedAdmission } from '../workloads/admissionAnnotation';
 import type { WatchTarget } from './Watch';
 
-export const kueueWorkloadKind: WatchTarget = { apiVersion: 'kueue.x-k8s.io/v1beta1', kind: 'Workload', plural: 'workloads' };
+export const kueueWorkloadKind: WatchTarget = {
+  apiVersion: 'kueue.x-k8s.io/v1beta1',
+  kind: 'Workload',
+  plural: 'workloads',
+};
 
 /**
  * True when Kueue runs in the cluster (a kueue-system namespace with Kueue's
@@ -17,7 +21,12 @@ export async function detectKueue(client: ClusterClient, logger: LoggerService):
   try {
     const leases = await client.coordination.listNamespacedLease({ namespace: 'kueue-system' });
     if (leases.items.some(l => l.metadata?.name?.endsWith('kueue.x-k8s.io'))) return true;
-    const deployment = await client.read({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'kueue-system', name: 'kueue-controller-manager' });
+    const deployment = await client.read({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      namespace: 'kueue-system',
+      name: 'kueue-controller-manager',
+    });
     return deployment !== undefined;
   } catch (e) {
     if (statusOf(e) === 404) return false;
@@ -28,19 +37,35 @@ export async function detectKueue(client: ClusterClient, logger: LoggerService):
 
 interface KueueWorkload extends KubernetesObject {
   status?: {
-    admission?: { clusterQueue: string; podSetAssignments?: Array<{ name: string; count?: number; flavors?: Record<string, string> }> };
+    admission?: {
+      clusterQueue: string;
+      podSetAssignments?: Array<{ name: string; count?: number; flavors?: Record<string, string> }>;
+    };
     conditions?: Array<{ type: string; status: string; lastTransitionTime?: string }>;
   };
 }
 
 /** Kueue's admission of the object, read from the kueue Workload it owns. */
-export function observedAdmission(kueueWorkloads: KubernetesObject[], obj: WorkloadObject): RecordedAdmission | undefined {
+export function observedAdmission(
+  kueueWorkloads: KubernetesObject[],
+  obj: WorkloadObject,
+): RecordedAdmission | undefined {
   const owned = (kueueWorkloads as KueueWorkload[]).find(
-    w => w.metadata?.namespace === obj.metadata.namespace && w.metadata?.ownerReferences?.some(o => o.uid === obj.metadata.uid),
+    w =>
+      w.metadata?.namespace === obj.metadata.namespace &&
+      w.metadata?.ownerReferences?.some(o => o.uid === obj.metadata.uid),
   );
   const admission = owned?.status?.admission;
   if (!admission) return undefined;
   const admitted = owned.status?.conditions?.find(c => c.type === 'Admitted' && c.status === 'True');
-  const podSets: PodSetAssignment[] = (admission.podSetAssignments ?? []).map(p => ({ name: p.name, count: p.count ?? 1, flavors: p.flavors ?? {} }));
-  return { clusterQueue: admission.clusterQueue, podSets, admittedAt: Date.parse(admitted?.lastTransitionTime ?? '') || Date.now() };
+  const podSets: PodSetAssignment[] = (admission.podSetAssignments ?? []).map(p => ({
+    name: p.name,
+    count: p.count ?? 1,
+    flavors: p.flavors ?? {},
+  }));
+  return {
+    clusterQueue: admission.clusterQueue,
+    podSets,
+    admittedAt: Date.parse(admitted?.lastTransitionTime ?? '') || Date.now(),
+  };
 }

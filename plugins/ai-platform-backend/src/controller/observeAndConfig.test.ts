@@ -1,5 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import type { KubeObject } from '@internal/kube-sim';
+import type { KubeObject } from '@ai-platform/kube-sim';
 import { builtinWorkloadKinds } from '../workloads/adapters';
 import { ClusterController } from './ClusterController';
 import { leaseName } from './LeaderLease';
@@ -36,7 +36,12 @@ describe('ClusterController modes and configuration', () => {
 
   it("observes a cluster where Kueue runs: admits nothing and reads Kueue's admissions", async () => {
     sim.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kueue-system' } });
-    sim.create({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'c1f6bfd2.kueue.x-k8s.io', namespace: 'kueue-system' }, spec: {} });
+    sim.create({
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { name: 'c1f6bfd2.kueue.x-k8s.io', namespace: 'kueue-system' },
+      spec: {},
+    });
     const [admittedByKueue] = fixture('job.yaml');
     const job = sim.create(admittedByKueue);
     const [waiting] = fixture('job.yaml');
@@ -45,12 +50,24 @@ describe('ClusterController modes and configuration', () => {
     const wl = sim.create({
       apiVersion: 'kueue.x-k8s.io/v1beta1',
       kind: 'Workload',
-      metadata: { name: 'job-train', namespace: 'team-a', ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: 'train', uid: job.metadata.uid!, controller: true }] },
+      metadata: {
+        name: 'job-train',
+        namespace: 'team-a',
+        ownerReferences: [
+          { apiVersion: 'batch/v1', kind: 'Job', name: 'train', uid: job.metadata.uid!, controller: true },
+        ],
+      },
       spec: { queueName: 'training', podSets: [{ name: 'main', count: 1, template: { spec: { containers: [] } } }] },
     } as KubeObject);
     sim.store.updateStatus(sim.store.typeFor('kueue.x-k8s.io/v1beta1', 'Workload'), {
       ...wl,
-      status: { admission: { clusterQueue: 'team-a', podSetAssignments: [{ name: 'main', count: 1, flavors: { 'nvidia.com/gpu': 'h100', cpu: 'h100' } }] }, conditions: [{ type: 'Admitted', status: 'True', lastTransitionTime: new Date().toISOString() }] },
+      status: {
+        admission: {
+          clusterQueue: 'team-a',
+          podSetAssignments: [{ name: 'main', count: 1, flavors: { 'nvidia.com/gpu': 'h100', cpu: 'h100' } }],
+        },
+        conditions: [{ type: 'Admitted', status: 'True', lastTransitionTime: new Date().toISOString() }],
+      },
     });
     const c = await start('auto');
     expect(c.mode).toBe('observe');
@@ -72,15 +89,24 @@ describe('ClusterController modes and configuration', () => {
     await eventually(() => c.engine.get('team-a/Job/train')?.status === 'pending');
     const cqType = sim.store.typeFor('kueue.x-k8s.io/v1beta1', 'ClusterQueue');
     const cq = sim.store.get(cqType, undefined, 'team-a')!;
-    const quotas = (cq.spec as { resourceGroups: Array<{ flavors: Array<{ resources: Array<{ name: string; nominalQuota: number }> }> }> }).resourceGroups[0].flavors[0].resources;
+    const quotas = (
+      cq.spec as {
+        resourceGroups: Array<{ flavors: Array<{ resources: Array<{ name: string; nominalQuota: number }> }> }>;
+      }
+    ).resourceGroups[0].flavors[0].resources;
     quotas.find(r => r.name === 'nvidia.com/gpu')!.nominalQuota = 16;
     const grown = sim.store.update(cqType, cq);
     await eventually(() => c.engine.get('team-a/Job/train')?.status === 'admitted');
 
     (grown.spec as { preemption: { withinClusterQueue: string } }).preemption.withinClusterQueue = 'Sometimes';
     sim.store.update(cqType, grown);
-    const errors = () => (logger.child as jest.Mock).mock.results.flatMap(r => (r.value.error as jest.Mock).mock.calls.map(([m]) => String(m)));
-    await eventually(() => errors().some(m => /ClusterQueue\/team-a: spec\.preemption\.withinClusterQueue: must be one of/.test(m)));
+    const errors = () =>
+      (logger.child as jest.Mock).mock.results.flatMap(r =>
+        (r.value.error as jest.Mock).mock.calls.map(([m]) => String(m)),
+      );
+    await eventually(() =>
+      errors().some(m => /ClusterQueue\/team-a: spec\.preemption\.withinClusterQueue: must be one of/.test(m)),
+    );
     const gpu = c.engine.usage()[0].resources.find(r => r.resource === 'nvidia.com/gpu')!;
     expect(gpu.nominal).toBe(16_000);
   });

@@ -1,5 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { ConfigError, emptyQueueConfig, parseQueueObjects, type QueueConfig } from '@internal/plugin-ai-platform-scheduler';
+import { ConfigError, emptyQueueConfig, parseQueueObjects, type QueueConfig } from '@ai-platform/scheduler';
 import type { WatchTarget } from './Watch';
 
 /** The Kueue objects (and Namespaces, for namespaceSelector) the queue configuration is built from. */
@@ -44,7 +44,9 @@ export class QueueConfigSource {
       if (!(e instanceof ConfigError)) throw e;
       if (e.message !== this.lastProblems) {
         this.lastProblems = e.message;
-        this.logger.error(`cluster ${this.cluster}: invalid queue configuration, keeping the last good one. Fix:\n${e.message}`);
+        this.logger.error(
+          `cluster ${this.cluster}: invalid queue configuration, keeping the last good one. Fix:\n${e.message}`,
+        );
       }
       return false;
     }

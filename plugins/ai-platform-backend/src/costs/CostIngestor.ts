@@ -67,10 +67,17 @@ export class CostIngestor {
         .filter((n): n is NodeSnapshot => n !== undefined),
       now,
     );
-    const teams = new Map(namespaces.items.map(ns => [ns.metadata!.name!, ns.metadata?.labels?.['ai-platform.io/team']]));
+    const teams = new Map(
+      namespaces.items.map(ns => [ns.metadata!.name!, ns.metadata?.labels?.['ai-platform.io/team']]),
+    );
     const intervals = pods.items.flatMap(p => {
       const pod = p as unknown as PodLike;
-      return podIntervals(cluster.name, pod, nodeInfo.get(pod.spec?.nodeName ?? ''), teams.get(pod.metadata.namespace ?? ''));
+      return podIntervals(
+        cluster.name,
+        pod,
+        nodeInfo.get(pod.spec?.nodeName ?? ''),
+        teams.get(pod.metadata.namespace ?? ''),
+      );
     });
     await this.ledger.ingest(intervals, now);
     const closed = await this.ledger.closeVanished(cluster.name, new Set(pods.items.map(p => p.metadata!.uid!)));
@@ -84,9 +91,13 @@ export class CostIngestor {
       for (let cluster = queue.shift(); cluster; cluster = queue.shift()) {
         try {
           const { intervals, closed } = await this.syncCluster(cluster);
-          this.logger.debug(`Cost ledger: ${intervals} GPU intervals from cluster ${cluster.name}, ${closed} closed for vanished pods`);
+          this.logger.debug(
+            `Cost ledger: ${intervals} GPU intervals from cluster ${cluster.name}, ${closed} closed for vanished pods`,
+          );
         } catch (e) {
-          this.logger.warn(`Cost ledger: cannot read pods of cluster ${cluster.name}, will retry: ${(e as Error).message}`);
+          this.logger.warn(
+            `Cost ledger: cannot read pods of cluster ${cluster.name}, will retry: ${(e as Error).message}`,
+          );
         }
       }
     };

@@ -4,7 +4,7 @@ import type { GpuInterval } from './intervals';
 import { intervalCost } from './money';
 import type { PriceBook } from './pricing';
 import { bulkUpsert } from './bulkUpsert';
-import { costAggregations, type CostAggregation } from '@internal/plugin-ai-platform-common';
+import { costAggregations, type CostAggregation } from '@ai-platform/backstage-plugin-ai-platform-common';
 
 const DAY_MS = 86_400_000;
 const HOURLY_KEY = ['hour', 'pod_uid', 'resource'];
@@ -57,7 +57,10 @@ interface Part {
 }
 
 /** What pricing an interval needs: devices, their share of a GPU, what they are, and when. */
-export type PricedDevices = Pick<GpuInterval, 'flavor' | 'gpuProduct' | 'count' | 'shareNum' | 'shareDen' | 'start' | 'end'>;
+export type PricedDevices = Pick<
+  GpuInterval,
+  'flavor' | 'gpuProduct' | 'count' | 'shareNum' | 'shareDen' | 'start' | 'end'
+>;
 
 export interface HourPart {
   hour: string;
@@ -71,33 +74,16 @@ export interface HourPart {
  * piece is rounded down once; daily figures are sums of these, so the hourly
  * and daily rollups agree to the micro-unit.
  */
-export function hourlyParts(
-  interval: PricedDevices,
-  end: number,
-  prices: PriceBook,
-): HourPart[] {
+export function hourlyParts(interval: PricedDevices, end: number, prices: PriceBook): HourPart[] {
   const parts = new Map<string, HourPart>();
-  for (const seg of prices.segments(
-    interval.flavor,
-    interval.gpuProduct,
-    interval.start,
-    end,
-  )) {
+  for (const seg of prices.segments(interval.flavor, interval.gpuProduct, interval.start, end)) {
     for (let t = seg.start; t < seg.end; ) {
       const next = Math.min(seg.end, (Math.floor(t / HOUR_MS) + 1) * HOUR_MS);
       const span = next - t;
       const hour = hourOf(t);
       const part = parts.get(hour) ?? { hour, gpuMs: 0, costMicros: 0 };
-      part.gpuMs += Math.floor(
-        (span * interval.count * interval.shareNum) / interval.shareDen,
-      );
-      part.costMicros += intervalCost(
-        seg.microsPerHour,
-        interval.count,
-        span,
-        interval.shareNum,
-        interval.shareDen,
-      );
+      part.gpuMs += Math.floor((span * interval.count * interval.shareNum) / interval.shareDen);
+      part.costMicros += intervalCost(seg.microsPerHour, interval.count, span, interval.shareNum, interval.shareDen);
       parts.set(hour, part);
       t = next;
     }
@@ -119,11 +105,7 @@ function byDay(hours: HourPart[]): Part[] {
 }
 
 /** The hourly parts of an interval summed per UTC day. */
-export function dailyParts(
-  interval: GpuInterval,
-  end: number,
-  prices: PriceBook,
-): Part[] {
+export function dailyParts(interval: GpuInterval, end: number, prices: PriceBook): Part[] {
   return byDay(hourlyParts(interval, end, prices));
 }
 
@@ -202,11 +184,7 @@ export class CostLedger {
   /** How far back hourly rows are kept (and written); daily rows are kept forever. */
   readonly hourlyRetentionMs: number;
 
-  private constructor(
-    private readonly db: Knex,
-    readonly prices: PriceBook,
-    hourlyRetentionDays: number,
-  ) {
+  private constructor(private readonly db: Knex, readonly prices: PriceBook, hourlyRetentionDays: number) {
     this.hourlyRetentionMs = hourlyRetentionDays * DAY_MS;
   }
 
@@ -223,10 +201,7 @@ export class CostLedger {
   ): Promise<CostLedger> {
     if (!options.skipMigrations) {
       await db.migrate.latest({
-        directory: resolvePackagePath(
-          '@internal/plugin-ai-platform-backend',
-          'costs-migrations',
-        ),
+        directory: resolvePackagePath('@ai-platform/backstage-plugin-ai-platform-backend', 'costs-migrations'),
         tableName: 'ai_platform_costs_knex_migrations',
       });
     }
@@ -244,9 +219,7 @@ export class CostLedger {
     const since = now - this.hourlyRetentionMs;
     // The hourly table holds the retention only, so reading its keys is cheap.
     const covered = new Set(
-      (await this.db('ai_platform_cost_hourly').distinct('pod_uid', 'resource')).map(
-        r => `${r.pod_uid}|${r.resource}`,
-      ),
+      (await this.db('ai_platform_cost_hourly').distinct('pod_uid', 'resource')).map(r => `${r.pod_uid}|${r.resource}`),
     );
     const rows = (
       await this.db('ai_platform_gpu_intervals').whereNotNull('end_ms').andWhere('end_ms', '>', since)
@@ -261,20 +234,24 @@ export class CostLedger {
 
   /** Deletes hourly rows older than the retention; showback at step=1h does not reach them. */
   async pruneHourly(now: number): Promise<number> {
-    return this.db('ai_platform_cost_hourly').where('hour', '<', hourOf(now - this.hourlyRetentionMs)).delete();
+    return this.db('ai_platform_cost_hourly')
+      .where('hour', '<', hourOf(now - this.hourlyRetentionMs))
+      .delete();
   }
 
   /** Rows for the parts within the retention before `now`. */
   private hourlyRows(i: GpuInterval, parts: HourPart[], now: number) {
     const first = hourOf(now - this.hourlyRetentionMs);
-    return parts.filter(p => p.hour >= first).map(p => ({
-      pod_uid: i.podUid,
-      resource: i.resource,
-      hour: p.hour,
-      ...dimColumns(i),
-      gpu_ms: p.gpuMs,
-      cost_micros: p.costMicros,
-    }));
+    return parts
+      .filter(p => p.hour >= first)
+      .map(p => ({
+        pod_uid: i.podUid,
+        resource: i.resource,
+        hour: p.hour,
+        ...dimColumns(i),
+        gpu_ms: p.gpuMs,
+        cost_micros: p.costMicros,
+      }));
   }
 
   /** Records what pods showed at `seenAt`: new intervals, closings, and their hourly and daily cost. */
@@ -309,9 +286,7 @@ export class CostLedger {
         },
         ['pod_uid', 'resource', 'end_ms'],
       );
-      const newlyClosed = changed
-        .filter(r => r.end_ms !== null)
-        .map(r => byKey.get(`${r.pod_uid}|${r.resource}`)!);
+      const newlyClosed = changed.filter(r => r.end_ms !== null).map(r => byKey.get(`${r.pod_uid}|${r.resource}`)!);
       const hourly: Array<ReturnType<CostLedger['hourlyRows']>[number]> = [];
       const daily = [];
       for (const i of newlyClosed) {
@@ -339,9 +314,7 @@ export class CostLedger {
    * when the pod was last seen.
    */
   async closeVanished(cluster: string, present: Set<string>): Promise<number> {
-    const open = await this.db('ai_platform_gpu_intervals')
-      .where({ cluster })
-      .whereNull('end_ms');
+    const open = await this.db('ai_platform_gpu_intervals').where({ cluster }).whereNull('end_ms');
     const gone = open.filter(r => !present.has(r.pod_uid));
     await this.ingest(
       gone.map(r => ({ ...this.fromRow(r), end: Number(r.last_seen_ms) })),
@@ -386,7 +359,13 @@ export class CostLedger {
     const out = new Map<string, ShowbackRow>();
     const add = (bucket: string, key: string, gpuMs: number, costMicros: number) => {
       const id = `${bucket}|${key}`;
-      const row = out.get(id) ?? { day: bucket.slice(0, 10), ...(hourly ? { hour: bucket } : {}), key, gpuMs: 0, costMicros: 0 };
+      const row = out.get(id) ?? {
+        day: bucket.slice(0, 10),
+        ...(hourly ? { hour: bucket } : {}),
+        key,
+        gpuMs: 0,
+        costMicros: 0,
+      };
       row.gpuMs += gpuMs;
       row.costMicros += costMicros;
       out.set(id, row);
@@ -419,9 +398,7 @@ export class CostLedger {
   }
 
   private filterOf(q: { filter?: Partial<Record<Aggregation, string>> }): Record<string, string> {
-    return Object.fromEntries(
-      Object.entries(q.filter ?? {}).filter((e): e is [string, string] => e[1] !== undefined),
-    );
+    return Object.fromEntries(Object.entries(q.filter ?? {}).filter((e): e is [string, string] => e[1] !== undefined));
   }
 
   /**

@@ -74,7 +74,6 @@ interface CapacityRow extends PricedRow {
   last_seen_ms: number | string;
 }
 
-
 /**
  * Node GPU capacity intervals, written like the pod ledger: from full lists
  * of a cluster's nodes, idempotently (a relist of the same nodes changes
@@ -84,10 +83,7 @@ interface CapacityRow extends PricedRow {
  * capacity changes (a new interval opens then).
  */
 export class NodeCapacityLedger {
-  constructor(
-    private readonly db: Knex,
-    private readonly prices: PriceBook,
-  ) {}
+  constructor(private readonly db: Knex, private readonly prices: PriceBook) {}
 
   /** When capacity recording began for a cluster: the first call of `record` for it. */
   private async since(tx: Knex, cluster: string, seenAt: number): Promise<number> {
@@ -104,7 +100,12 @@ export class NodeCapacityLedger {
       const rows: CapacityRow[] = await tx('ai_platform_node_capacity').where({ cluster }).whereNull('end_ms');
       const uids = [...new Set(nodes.map(n => n.nodeUid))];
       for (let i = 0; i < uids.length; i += 500) {
-        rows.push(...(await tx('ai_platform_node_capacity').where({ cluster }).whereNotNull('end_ms').whereIn('node_uid', uids.slice(i, i + 500))));
+        rows.push(
+          ...(await tx('ai_platform_node_capacity')
+            .where({ cluster })
+            .whereNotNull('end_ms')
+            .whereIn('node_uid', uids.slice(i, i + 500))),
+        );
       }
       const open = new Map(rows.filter(r => r.end_ms === null).map(r => [`${r.node_uid}|${r.resource}`, r]));
       const known = new Set(rows.map(r => `${r.node_uid}|${r.resource}`));
@@ -184,7 +185,10 @@ export class NodeCapacityLedger {
       .where('start_ms', '<', end)
       .andWhere(b => b.whereNull('end_ms').orWhere('end_ms', '>', q.from));
     const since = new Map(
-      (await this.db('ai_platform_capacity_clusters').select('cluster', 'since_ms')).map(r => [r.cluster as string, Number(r.since_ms)]),
+      (await this.db('ai_platform_capacity_clusters').select('cluster', 'since_ms')).map(r => [
+        r.cluster as string,
+        Number(r.since_ms),
+      ]),
     );
     const nodes = new Map<string, { gpuMs: number; costMicros: number; usedMs: number; usedMicros: number }>();
     const nodeOf = (cluster: string, node: string) => {

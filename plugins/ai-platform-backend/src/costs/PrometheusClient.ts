@@ -18,10 +18,7 @@ export interface PromSeries {
 export class PrometheusClient {
   private readonly baseUrl: string;
 
-  constructor(
-    baseUrl: string,
-    private readonly fetchImpl: typeof fetch = fetch,
-  ) {
+  constructor(baseUrl: string, private readonly fetchImpl: typeof fetch = fetch) {
     this.baseUrl = baseUrl.replace(/\/$/, '');
   }
 
@@ -29,7 +26,12 @@ export class PrometheusClient {
     const url = `${this.baseUrl}${path}?${new URLSearchParams(params)}`;
     const response = await this.fetchImpl(url, { signal: AbortSignal.timeout(10_000) });
     if (!response.ok) {
-      throw new Error(`Prometheus at ${this.baseUrl} answered ${response.status} for ${params.query}: ${(await response.text()).slice(0, 300)}`);
+      throw new Error(
+        `Prometheus at ${this.baseUrl} answered ${response.status} for ${params.query}: ${(await response.text()).slice(
+          0,
+          300,
+        )}`,
+      );
     }
     const body = (await response.json()) as { status?: string; error?: string; data?: { result?: T } };
     if (body.status === 'error' || !body.data?.result) {
@@ -45,7 +47,12 @@ export class PrometheusClient {
 
   /** Range query over [from, to] (epoch ms) every `stepSeconds`. */
   range(promql: string, from: number, to: number, stepSeconds: number): Promise<PromSeries[]> {
-    return this.get('/api/v1/query_range', { query: promql, start: String(from / 1000), end: String(to / 1000), step: String(stepSeconds) });
+    return this.get('/api/v1/query_range', {
+      query: promql,
+      start: String(from / 1000),
+      end: String(to / 1000),
+      step: String(stepSeconds),
+    });
   }
 }
 
@@ -72,11 +79,17 @@ export const podKey = (namespace: string, pod: string) => `${namespace}/${pod}`;
  * Series labelled with another `cluster` are left out; series without a
  * cluster label (one Prometheus per cluster) are kept.
  */
-export function forPods(where: { cluster: string; namespace: string; pods: string[] }, metric: string, expr: (selector: string) => string): string {
+export function forPods(
+  where: { cluster: string; namespace: string; pods: string[] },
+  metric: string,
+  expr: (selector: string) => string,
+): string {
   const quote = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
   const escapeRegex = (v: string) => v.replace(/[.+*?^$()[\]{}|\\]/g, m => `\\${m}`);
   const names = quote(where.pods.map(escapeRegex).join('|'));
   const ns = quote(where.namespace);
   const cluster = `cluster=~"${quote(escapeRegex(where.cluster))}|"`;
-  return `(${expr(`${metric}{${cluster},namespace="${ns}",pod=~"${names}"}`)} or ${expr(`${metric}{${cluster},exported_namespace="${ns}",exported_pod=~"${names}"}`)})`;
+  return `(${expr(`${metric}{${cluster},namespace="${ns}",pod=~"${names}"}`)} or ${expr(
+    `${metric}{${cluster},exported_namespace="${ns}",exported_pod=~"${names}"}`,
+  )})`;
 }

@@ -71,7 +71,11 @@ export class PrometheusInference {
    * quantiles). null when they answered no requests; undefined when
    * Prometheus cannot answer.
    */
-  async ttftP95(where: { cluster: string; namespace: string; pods: string[] }, from: number, to: number): Promise<number | null | undefined> {
+  async ttftP95(
+    where: { cluster: string; namespace: string; pods: string[] },
+    from: number,
+    to: number,
+  ): Promise<number | null | undefined> {
     if (where.pods.length === 0) return null;
     const window = promWindow(to - from);
     try {

@@ -24,7 +24,11 @@ export class PrometheusUtilization {
 
   private async query(promql: string, at: number): Promise<Map<string, number>> {
     const result = await this.prometheus.instant(promql, at);
-    return new Map(result.filter(r => r.metric.pod).map(r => [podKey(r.metric.namespace, r.metric.pod), Math.min(1, Math.max(0, Number(r.value[1])))]));
+    return new Map(
+      result
+        .filter(r => r.metric.pod)
+        .map(r => [podKey(r.metric.namespace, r.metric.pod), Math.min(1, Math.max(0, Number(r.value[1])))]),
+    );
   }
 
   /** Average utilization (0..1) per "namespace/pod" over [from, to]; undefined when Prometheus is unavailable. */
@@ -43,7 +47,11 @@ export class PrometheusUtilization {
    * Mean utilization (0..1) of the given pods' GPUs over [from, to], about
    * 120 points; undefined when Prometheus is unavailable.
    */
-  async series(where: { cluster: string; namespace: string; pods: string[] }, from: number, to: number): Promise<Array<{ time: string; value: number }> | undefined> {
+  async series(
+    where: { cluster: string; namespace: string; pods: string[] },
+    from: number,
+    to: number,
+  ): Promise<Array<{ time: string; value: number }> | undefined> {
     if (where.pods.length === 0 || to <= from) return [];
     const step = Math.max(1, Math.ceil((to - from) / 1000 / 120));
     const mean = (metric: string) => `avg(${forPods(where, metric, s => s)})`;
@@ -51,7 +59,12 @@ export class PrometheusUtilization {
       // Engine activity where the GPUs report it, else the coarser utilization percent.
       const [engine] = await this.prometheus.range(mean(engineActive), from, to, step);
       const [util] = engine ? [undefined] : await this.prometheus.range(`${mean(gpuUtil)} / 100`, from, to, step);
-      return (engine ?? util)?.values.map(([t, v]) => ({ time: new Date(t * 1000).toISOString(), value: Math.min(1, Math.max(0, Number(v))) })) ?? [];
+      return (
+        (engine ?? util)?.values.map(([t, v]) => ({
+          time: new Date(t * 1000).toISOString(),
+          value: Math.min(1, Math.max(0, Number(v))),
+        })) ?? []
+      );
     } catch {
       return undefined;
     }

@@ -12,14 +12,20 @@ const now = Date.parse('2026-11-23T00:00:00Z');
 const group = (name: string, budget?: string, namespace = 'default'): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Group',
-  metadata: { name, namespace, ...(budget !== undefined ? { annotations: { [monthlyBudgetAnnotation]: budget } } : {}) },
+  metadata: {
+    name,
+    namespace,
+    ...(budget !== undefined ? { annotations: { [monthlyBudgetAnnotation]: budget } } : {}),
+  },
   spec: { type: 'team', children: [] },
 });
 
 function budgetsFrom(entities: Entity[], config = new Map<string, number>()) {
   const logger = mockServices.logger.mock();
   const inMemory = catalogServiceMock({ entities });
-  const catalog = catalogServiceMock.mock({ getEntities: (request, options) => inMemory.getEntities(request, options) });
+  const catalog = catalogServiceMock.mock({
+    getEntities: (request, options) => inMemory.getEntities(request, options),
+  });
   const budgets = new TeamBudgets(config, { catalog, auth: mockServices.auth(), logger });
   return { budgets, logger, catalog };
 }
@@ -27,7 +33,12 @@ function budgetsFrom(entities: Entity[], config = new Map<string, number>()) {
 describe('team budgets from Group entities', () => {
   it('reads the annotation of each Group, with config winning over it', async () => {
     const { budgets, catalog } = budgetsFrom(
-      [group('ml-research', '5000.00'), group('llm-serving', '100'), group('vision'), { ...group('not-a-group', '1.00'), kind: 'User' }],
+      [
+        group('ml-research', '5000.00'),
+        group('llm-serving', '100'),
+        group('vision'),
+        { ...group('not-a-group', '1.00'), kind: 'User' },
+      ],
       new Map([['llm-serving', 250_000_000]]),
     );
     expect(budgets.current()).toEqual(new Map([['llm-serving', { micros: 250_000_000, source: 'config' }]]));
@@ -39,7 +50,9 @@ describe('team budgets from Group entities', () => {
       ]),
     );
     // Read with the plugin's own credentials.
-    expect(catalog.getEntities.mock.calls[0][1]).toEqual({ credentials: expect.objectContaining({ principal: expect.objectContaining({ type: 'service' }) }) });
+    expect(catalog.getEntities.mock.calls[0][1]).toEqual({
+      credentials: expect.objectContaining({ principal: expect.objectContaining({ type: 'service' }) }),
+    });
   });
 
   it('logs an invalid value with the entity ref once and ignores it', async () => {
@@ -64,15 +77,40 @@ describe('team budgets from Group entities', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 
   it.each(databases.eachSupportedId())('reports spend against a budget set on the Group (%p)', async id => {
-    const ledger = await CostLedger.create(await databases.init(id), new PriceBook([{ match: 'NVIDIA-L4', microsPerHour: toMicros('0.80'), from: 0 }]));
+    const ledger = await CostLedger.create(
+      await databases.init(id),
+      new PriceBook([{ match: 'NVIDIA-L4', microsPerHour: toMicros('0.80'), from: 0 }]),
+    );
     await ledger.ingest(
-      [{ podUid: 'p1', resource: 'nvidia.com/gpu', cluster: 'c', namespace: 'ml', pod: 'p1', workload: 'w', team: 'ml-research', gpuProduct: 'NVIDIA-L4', count: 4, shareNum: 1, shareDen: 1, start: now - 10 * H, end: now - 5 * H }],
+      [
+        {
+          podUid: 'p1',
+          resource: 'nvidia.com/gpu',
+          cluster: 'c',
+          namespace: 'ml',
+          pod: 'p1',
+          workload: 'w',
+          team: 'ml-research',
+          gpuProduct: 'NVIDIA-L4',
+          count: 4,
+          shareNum: 1,
+          shareDen: 1,
+          start: now - 10 * H,
+          end: now - 5 * H,
+        },
+      ],
       now,
     );
     const { budgets } = budgetsFrom([group('ml-research', '32.00')]);
     await budgets.refresh();
     expect(await budgetStatus(ledger, budgets.current(), now)).toEqual([
-      expect.objectContaining({ team: 'ml-research', budgetMicros: 32_000_000, source: 'group', spentMicros: 16_000_000, spentRatio: 0.5 }),
+      expect.objectContaining({
+        team: 'ml-research',
+        budgetMicros: 32_000_000,
+        source: 'group',
+        spentMicros: 16_000_000,
+        spentRatio: 0.5,
+      }),
     ]);
   });
 });

@@ -6,7 +6,7 @@ import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { Knex } from 'knex';
 import type { CostLedger } from './CostLedger';
 import { formatMicros, toMicros } from './money';
-import type { BudgetStatus } from '@internal/plugin-ai-platform-common';
+import type { BudgetStatus } from '@ai-platform/backstage-plugin-ai-platform-common';
 
 export type { BudgetStatus };
 
@@ -83,13 +83,19 @@ export class TeamBudgets {
         const key = `${ref}|${value}`;
         if (!this.reported.has(key)) {
           this.reported.add(key);
-          logger.warn(`${ref}: annotation ${monthlyBudgetAnnotation} ${(e as Error).message}; the group's budget is ignored until it is fixed`);
+          logger.warn(
+            `${ref}: annotation ${monthlyBudgetAnnotation} ${
+              (e as Error).message
+            }; the group's budget is ignored until it is fixed`,
+          );
         }
         continue;
       }
       if (this.fromConfig.has(entity.metadata.name) && !this.reported.has(ref)) {
         this.reported.add(ref);
-        logger.info(`${ref}: annotation ${monthlyBudgetAnnotation} is overridden by aiPlatform.budgets for team ${entity.metadata.name}`);
+        logger.info(
+          `${ref}: annotation ${monthlyBudgetAnnotation} is overridden by aiPlatform.budgets for team ${entity.metadata.name}`,
+        );
       }
     }
     this.fromGroups = groups;
@@ -100,7 +106,11 @@ export class TeamBudgets {
  * Spend against budget for the month containing `now`, with a forecast that
  * extends the last seven days' daily rate to the end of the month.
  */
-export async function budgetStatus(ledger: CostLedger, budgets: Map<string, TeamBudget>, now: number): Promise<BudgetStatus[]> {
+export async function budgetStatus(
+  ledger: CostLedger,
+  budgets: Map<string, TeamBudget>,
+  now: number,
+): Promise<BudgetStatus[]> {
   const d = new Date(now);
   const monthStart = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
   const monthEnd = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
@@ -110,7 +120,9 @@ export async function budgetStatus(ledger: CostLedger, budgets: Map<string, Team
   for (const [team, { micros: budgetMicros, source }] of budgets) {
     const mine = rows.filter(r => r.key === team);
     const spent = mine.filter(r => r.day >= month).reduce((s, r) => s + r.costMicros, 0);
-    const lastWeek = mine.filter(r => Date.parse(`${r.day}T00:00:00Z`) >= now - 7 * DAY).reduce((s, r) => s + r.costMicros, 0);
+    const lastWeek = mine
+      .filter(r => Date.parse(`${r.day}T00:00:00Z`) >= now - 7 * DAY)
+      .reduce((s, r) => s + r.costMicros, 0);
     const forecast = spent + Math.round((lastWeek / 7) * ((monthEnd - now) / DAY));
     out.push({
       team,
@@ -135,19 +147,29 @@ export interface BudgetAlert {
 }
 
 /** Thresholds newly crossed (recorded so each notifies once per month). */
-export async function newBudgetAlerts(db: Knex, statuses: BudgetStatus[], now: number, currency: string): Promise<BudgetAlert[]> {
+export async function newBudgetAlerts(
+  db: Knex,
+  statuses: BudgetStatus[],
+  now: number,
+  currency: string,
+): Promise<BudgetAlert[]> {
   const alerts: BudgetAlert[] = [];
   for (const s of statuses) {
     for (const threshold of budgetThresholds) {
       if (s.spentRatio * 100 < threshold) continue;
       const key = { team: s.team, month: s.month, threshold };
       if (await db('ai_platform_budget_alerts').where(key).first()) continue;
-      await db('ai_platform_budget_alerts').insert({ ...key, sent_ms: now }).onConflict(['team', 'month', 'threshold']).ignore();
+      await db('ai_platform_budget_alerts')
+        .insert({ ...key, sent_ms: now })
+        .onConflict(['team', 'month', 'threshold'])
+        .ignore();
       alerts.push({
         team: s.team,
         threshold,
         title: `${s.team} has used ${Math.round(s.spentRatio * 100)} % of its ${s.month} GPU budget`,
-        description: `Spent ${formatMicros(s.spentMicros)} of ${formatMicros(s.budgetMicros)} ${currency}; at the last 7 days' rate the month ends at ${formatMicros(s.forecastMicros)} ${currency}.`,
+        description: `Spent ${formatMicros(s.spentMicros)} of ${formatMicros(
+          s.budgetMicros,
+        )} ${currency}; at the last 7 days' rate the month ends at ${formatMicros(s.forecastMicros)} ${currency}.`,
       });
     }
   }

@@ -49,11 +49,15 @@ export async function bulkUpsert(
           .map(([column, expression]) => `${id(column)} = ${expression}`)
           .join(', ')}${onConflict.where ? ` WHERE ${onConflict.where}` : ''}`;
   const tail = returning.length ? ` RETURNING ${returning.map(id).join(', ')}` : '';
-  const sql = `INSERT INTO ${id(table)} (${columns.map(id).join(', ')}) ${source} ON CONFLICT (${key.map(id).join(', ')}) ${action}${tail}`;
+  const sql = `INSERT INTO ${id(table)} (${columns.map(id).join(', ')}) ${source} ON CONFLICT (${key
+    .map(id)
+    .join(', ')}) ${action}${tail}`;
   const out: Row[] = [];
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
     const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
-    const result = await db.raw(sql, [JSON.stringify(postgres ? chunk : chunk.map(row => columns.map(c => row[c] ?? null)))]);
+    const result = await db.raw(sql, [
+      JSON.stringify(postgres ? chunk : chunk.map(row => columns.map(c => row[c] ?? null))),
+    ]);
     if (returning.length) out.push(...rowsOf(result));
   }
   return out;

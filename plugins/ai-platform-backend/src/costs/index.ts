@@ -19,7 +19,7 @@ import { PriceBook } from './pricing';
 import { PrometheusUtilization } from './PrometheusUtilization';
 import { PrometheusInference } from './PrometheusInference';
 import { createCostRouter } from './router';
-import type { WorkloadRef, WorkloadSummary } from '@internal/plugin-ai-platform-common';
+import type { WorkloadRef, WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
 
 export { CostLedger } from './CostLedger';
 export { NodeCapacityLedger } from './NodeCapacity';
@@ -65,7 +65,8 @@ export async function createCostAccounting(options: {
   const prometheusUrl = config.getOptionalString('aiPlatform.prometheus.url');
   const utilization = prometheusUrl ? new PrometheusUtilization(prometheusUrl) : undefined;
   const inference = prometheusUrl ? new PrometheusInference(prometheusUrl) : undefined;
-  if (!prometheusUrl) logger.info('aiPlatform.prometheus.url is not set: GPU utilization and inference token figures are unknown');
+  if (!prometheusUrl)
+    logger.info('aiPlatform.prometheus.url is not set: GPU utilization and inference token figures are unknown');
   const ingestor = new CostIngestor(readClusters(config), ledger, logger, capacity);
   const every = config.getOptionalNumber('aiPlatform.costs.ingestIntervalSeconds') ?? 60;
   await scheduler.scheduleTask({
@@ -94,7 +95,11 @@ export async function createCostAccounting(options: {
       timeout: { minutes: 2 },
       initialDelay: { seconds: 15 },
       fn: () =>
-        budgets.refresh().catch(e => logger.warn(`Cannot read team budgets from Group entities, keeping the last ones: ${(e as Error).message}`)),
+        budgets
+          .refresh()
+          .catch(e =>
+            logger.warn(`Cannot read team budgets from Group entities, keeping the last ones: ${(e as Error).message}`),
+          ),
     });
   }
   await scheduler.scheduleTask({
@@ -104,12 +109,23 @@ export async function createCostAccounting(options: {
     initialDelay: { minutes: 1 },
     fn: async () => {
       const now = Date.now();
-      const alerts = await newBudgetAlerts(db, await budgetStatus(ledger, budgets.current(), now), now, ledger.prices.currency);
+      const alerts = await newBudgetAlerts(
+        db,
+        await budgetStatus(ledger, budgets.current(), now),
+        now,
+        ledger.prices.currency,
+      );
       for (const alert of alerts) {
         logger.info(alert.title);
         await options.notifications?.send({
           recipients: { type: 'entity', entityRef: `group:default/${alert.team}` },
-          payload: { title: alert.title, description: alert.description, severity: alert.threshold >= 100 ? 'high' : 'normal', topic: 'ai-platform-budget', link: '/ai-platform' },
+          payload: {
+            title: alert.title,
+            description: alert.description,
+            severity: alert.threshold >= 100 ? 'high' : 'normal',
+            topic: 'ai-platform-budget',
+            link: '/ai-platform',
+          },
         });
       }
     },
@@ -119,6 +135,16 @@ export async function createCostAccounting(options: {
     ingestor,
     capacity,
     budgets,
-    router: createCostRouter({ ledger, capacity, utilization, inference, lookupWorkload: options.lookupWorkload, budgets, httpAuth: options.httpAuth, userInfo: options.userInfo, permissions: options.permissions }),
+    router: createCostRouter({
+      ledger,
+      capacity,
+      utilization,
+      inference,
+      lookupWorkload: options.lookupWorkload,
+      budgets,
+      httpAuth: options.httpAuth,
+      userInfo: options.userInfo,
+      permissions: options.permissions,
+    }),
   };
 }

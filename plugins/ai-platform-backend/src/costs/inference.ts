@@ -1,4 +1,4 @@
-import type { InferenceEfficiency } from '@internal/plugin-ai-platform-common';
+import type { InferenceEfficiency } from '@ai-platform/backstage-plugin-ai-platform-common';
 import type { PodUsage } from './CostLedger';
 import type { TokenCounts } from './PrometheusInference';
 
@@ -7,7 +7,11 @@ import type { TokenCounts } from './PrometheusInference';
  * cost on average over the window: (tokens / windowSeconds) / (cost / windowHours).
  * null when the service cost nothing (unpriced GPUs).
  */
-export function tokensPerSecondPerDollar(generationTokens: number, windowMs: number, costMicros: number): number | null {
+export function tokensPerSecondPerDollar(
+  generationTokens: number,
+  windowMs: number,
+  costMicros: number,
+): number | null {
   if (costMicros <= 0 || windowMs <= 0) return null;
   const tokensPerSecond = generationTokens / (windowMs / 1000);
   const dollarsPerHour = costMicros / 1_000_000 / (windowMs / 3_600_000);
@@ -27,7 +31,9 @@ export function costPerMillionTokensMicros(costMicros: number, generationTokens:
  * all its pods in the window.
  */
 export function inferenceEfficiency(pods: PodUsage[], tokens: TokenCounts, windowMs: number): InferenceEfficiency[] {
-  const serving = new Set(pods.filter(p => tokens.get(p.cluster, p.namespace, p.pod)).map(p => `${p.cluster}|${p.namespace}|${p.workload}`));
+  const serving = new Set(
+    pods.filter(p => tokens.get(p.cluster, p.namespace, p.pod)).map(p => `${p.cluster}|${p.namespace}|${p.workload}`),
+  );
   const items = new Map<string, InferenceEfficiency & { counted: Set<string> }>();
   for (const p of pods) {
     const id = `${p.cluster}|${p.namespace}|${p.workload}`;
@@ -62,5 +68,8 @@ export function inferenceEfficiency(pods: PodUsage[], tokens: TokenCounts, windo
       tokensPerSecondPerDollar: tokensPerSecondPerDollar(item.generationTokens, windowMs, item.costMicros),
       costPerMillionTokensMicros: costPerMillionTokensMicros(item.costMicros, item.generationTokens),
     }))
-    .sort((a, b) => (b.tokensPerSecondPerDollar ?? -1) - (a.tokensPerSecondPerDollar ?? -1) || a.workload.localeCompare(b.workload));
+    .sort(
+      (a, b) =>
+        (b.tokensPerSecondPerDollar ?? -1) - (a.tokensPerSecondPerDollar ?? -1) || a.workload.localeCompare(b.workload),
+    );
 }

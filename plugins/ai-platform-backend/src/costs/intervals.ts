@@ -73,29 +73,22 @@ export interface GpuInterval {
 }
 
 /** Slices of a whole GPU per MIG profile name (A100/H100: 7 compute slices). */
-export function migShare(
-  resource: string,
-): { num: number; den: number } | undefined {
+export function migShare(resource: string): { num: number; den: number } | undefined {
   const match = /^nvidia\.com\/mig-(\d+)g\./.exec(resource);
   return match ? { num: Number(match[1]), den: 7 } : undefined;
 }
 
 /** GPU resources: whole GPUs, time-sliced replicas, MIG slices. */
 export const isGpuResource = (r: string) =>
-  r === 'nvidia.com/gpu' ||
-  r === 'nvidia.com/gpu.shared' ||
-  r.startsWith('nvidia.com/mig-');
+  r === 'nvidia.com/gpu' || r === 'nvidia.com/gpu.shared' || r.startsWith('nvidia.com/mig-');
 
-const ms = (t: string | Date | undefined) =>
-  t === undefined ? undefined : new Date(t).getTime();
+const ms = (t: string | Date | undefined) => (t === undefined ? undefined : new Date(t).getTime());
 
 /** What share of a whole GPU one device of `resource` is on a node (MIG slice, time-sliced replica). */
 export function deviceShare(resource: string, node: NodeInfo | undefined): { num: number; den: number } {
   return (
     migShare(resource) ??
-    (resource === 'nvidia.com/gpu.shared'
-      ? { num: 1, den: Math.max(1, node?.replicas ?? 1) }
-      : { num: 1, den: 1 })
+    (resource === 'nvidia.com/gpu.shared' ? { num: 1, den: Math.max(1, node?.replicas ?? 1) } : { num: 1, den: 1 })
   );
 }
 
@@ -103,9 +96,7 @@ export function deviceShare(resource: string, node: NodeInfo | undefined): { num
 function startOf(pod: PodLike): number | undefined {
   const phase = pod.status?.phase;
   if (!phase || phase === 'Pending') return undefined;
-  const ready = pod.status?.conditions?.find(
-    c => c.type === 'PodScheduled' && c.status === 'True',
-  );
+  const ready = pod.status?.conditions?.find(c => c.type === 'PodScheduled' && c.status === 'True');
   return ms(pod.status?.startTime) ?? ms(ready?.lastTransitionTime);
 }
 
@@ -115,8 +106,7 @@ function endOf(pod: PodLike): number | undefined {
   const finished = (pod.status?.containerStatuses ?? [])
     .map(c => ms(c.state?.terminated?.finishedAt))
     .filter((t): t is number => t !== undefined);
-  if ((phase === 'Succeeded' || phase === 'Failed') && finished.length)
-    return Math.max(...finished);
+  if ((phase === 'Succeeded' || phase === 'Failed') && finished.length) return Math.max(...finished);
   return ms(pod.metadata.deletionTimestamp);
 }
 
@@ -135,14 +125,11 @@ export function podIntervals(
       ...c.resources?.limits,
       ...c.resources?.requests,
     })) {
-      if (isGpuResource(resource))
-        totals.set(resource, (totals.get(resource) ?? 0) + Number(value));
+      if (isGpuResource(resource)) totals.set(resource, (totals.get(resource) ?? 0) + Number(value));
     }
   }
   const labels = pod.metadata.labels ?? {};
-  const owner =
-    pod.metadata.ownerReferences?.find(o => o.controller) ??
-    pod.metadata.ownerReferences?.[0];
+  const owner = pod.metadata.ownerReferences?.find(o => o.controller) ?? pod.metadata.ownerReferences?.[0];
   // A Deployment's pods belong to a ReplicaSet named "<deployment>-<pod-template-hash>".
   const hash = labels['pod-template-hash'];
   const deployment =

@@ -10,13 +10,8 @@ const MS_PER_HOUR = 3_600_000n;
 /** Parses "2.50" or 2.5 (currency units) into micro-units, exactly for up to 6 decimals. */
 export function toMicros(value: string | number): number {
   const text = typeof value === 'number' ? value.toFixed(6) : value.trim();
-  const match = /^(\d+)(?:\.(\d{1,6}))?$/.exec(
-    text.replace(/0+$/, '').replace(/\.$/, '') || '0',
-  );
-  if (!match)
-    throw new Error(
-      `"${value}" is not a price; write a non-negative amount like 2.50 (at most 6 decimals)`,
-    );
+  const match = /^(\d+)(?:\.(\d{1,6}))?$/.exec(text.replace(/0+$/, '').replace(/\.$/, '') || '0');
+  if (!match) throw new Error(`"${value}" is not a price; write a non-negative amount like 2.50 (at most 6 decimals)`);
   return Number(match[1]) * 1_000_000 + Number((match[2] ?? '').padEnd(6, '0'));
 }
 
@@ -30,15 +25,8 @@ export function formatMicros(micros: number, digits = 2): string {
  * device, each device counting `shareNum/shareDen` of a whole GPU (MIG
  * slices, time-slicing). Rounded down to a micro-unit.
  */
-export function intervalCost(
-  microsPerHour: number,
-  count: number,
-  ms: number,
-  shareNum = 1,
-  shareDen = 1,
-): number {
-  const numerator =
-    BigInt(microsPerHour) * BigInt(count) * BigInt(ms) * BigInt(shareNum);
+export function intervalCost(microsPerHour: number, count: number, ms: number, shareNum = 1, shareDen = 1): number {
+  const numerator = BigInt(microsPerHour) * BigInt(count) * BigInt(ms) * BigInt(shareNum);
   return Number(numerator / (MS_PER_HOUR * BigInt(shareDen)));
 }
 

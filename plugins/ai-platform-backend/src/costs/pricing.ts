@@ -40,43 +40,27 @@ export class PriceBook {
    */
   static fromConfig(config?: Config): PriceBook {
     const pricing = config?.getOptionalConfig('aiPlatform.pricing');
-    const prices: GpuPrice[] = Object.entries(defaultGpuPrices).map(
-      ([match, perHour]) => ({
-        match,
-        microsPerHour: toMicros(perHour),
-        from: 0,
-      }),
-    );
-    for (const [i, entry] of (
-      pricing?.getOptionalConfigArray('gpu') ?? []
-    ).entries()) {
-      const match =
-        entry.getOptionalString('flavor') ??
-        entry.getOptionalString('gpuProduct');
-      if (!match)
-        throw new Error(
-          `aiPlatform.pricing.gpu[${i}]: set flavor or gpuProduct`,
-        );
+    const prices: GpuPrice[] = Object.entries(defaultGpuPrices).map(([match, perHour]) => ({
+      match,
+      microsPerHour: toMicros(perHour),
+      from: 0,
+    }));
+    for (const [i, entry] of (pricing?.getOptionalConfigArray('gpu') ?? []).entries()) {
+      const match = entry.getOptionalString('flavor') ?? entry.getOptionalString('gpuProduct');
+      if (!match) throw new Error(`aiPlatform.pricing.gpu[${i}]: set flavor or gpuProduct`);
       const from = entry.getOptionalString('effectiveFrom');
       const fromMs = from ? Date.parse(from) : 0;
       if (Number.isNaN(fromMs))
-        throw new Error(
-          `aiPlatform.pricing.gpu[${i}].effectiveFrom: "${from}" is not an ISO 8601 time`,
-        );
+        throw new Error(`aiPlatform.pricing.gpu[${i}].effectiveFrom: "${from}" is not an ISO 8601 time`);
       let micros: number;
       try {
         micros = toMicros(entry.getString('perHour'));
       } catch (e) {
-        throw new Error(
-          `aiPlatform.pricing.gpu[${i}].perHour: ${(e as Error).message}`,
-        );
+        throw new Error(`aiPlatform.pricing.gpu[${i}].perHour: ${(e as Error).message}`);
       }
       prices.push({ match, microsPerHour: micros, from: fromMs });
     }
-    return new PriceBook(
-      prices,
-      pricing?.getOptionalString('currency') ?? 'USD',
-    );
+    return new PriceBook(prices, pricing?.getOptionalString('currency') ?? 'USD');
   }
 
   /**
@@ -89,22 +73,14 @@ export class PriceBook {
     start: number,
     end: number,
   ): Array<{ start: number; end: number; microsPerHour: number }> {
-    const applicable = (key: string | undefined) =>
-      key ? this.prices.filter(p => p.match === key) : [];
-    const list = applicable(flavor).length
-      ? applicable(flavor)
-      : applicable(product);
-    if (list.length === 0 || end <= start)
-      return end > start ? [{ start, end, microsPerHour: 0 }] : [];
-    const out: Array<{ start: number; end: number; microsPerHour: number }> =
-      [];
+    const applicable = (key: string | undefined) => (key ? this.prices.filter(p => p.match === key) : []);
+    const list = applicable(flavor).length ? applicable(flavor) : applicable(product);
+    if (list.length === 0 || end <= start) return end > start ? [{ start, end, microsPerHour: 0 }] : [];
+    const out: Array<{ start: number; end: number; microsPerHour: number }> = [];
     // The earliest price also covers any time before it was set.
     for (let i = 0; i < list.length; i++) {
       const from = i === 0 ? start : Math.max(start, list[i].from);
-      const to = Math.min(
-        end,
-        i + 1 < list.length ? list[i + 1].from : Infinity,
-      );
+      const to = Math.min(end, i + 1 < list.length ? list[i + 1].from : Infinity);
       if (to > from)
         out.push({
           start: from,

@@ -6,7 +6,7 @@ import request from 'supertest';
 import knexFactory from 'knex';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { mockCredentials, mockErrorHandler, mockServices } from '@backstage/backend-test-utils';
-import { kubeconfigYaml, KubeSim, RunningPrometheus, startKubeSim, startPrometheus } from '@internal/kube-sim';
+import { kubeconfigYaml, KubeSim, RunningPrometheus, startKubeSim, startPrometheus } from '@ai-platform/kube-sim';
 import { CostIngestor } from './CostIngestor';
 import { CostLedger } from './CostLedger';
 import { NodeCapacityLedger } from './NodeCapacity';
@@ -14,12 +14,18 @@ import { PriceBook } from './pricing';
 import { PrometheusUtilization } from './PrometheusUtilization';
 import { PrometheusInference } from './PrometheusInference';
 import { createCostRouter } from './router';
-import type { InferenceEfficiencyResponse, WorkloadCostResponse } from '@internal/plugin-ai-platform-common';
+import type {
+  InferenceEfficiencyResponse,
+  WorkloadCostResponse,
+} from '@ai-platform/backstage-plugin-ai-platform-common';
 
 const demoFleet = path.resolve(__dirname, '../../../../examples/fleet/demo.yaml');
 
 /** Creates a pod on an H100 node of the simulated cluster, steered by kube-sim annotations. */
-function h100Pod(cluster: KubeSim['clusters'][number], pod: { name: string; namespace: string; annotations: Record<string, string>; gpus: number; image?: string }) {
+function h100Pod(
+  cluster: KubeSim['clusters'][number],
+  pod: { name: string; namespace: string; annotations: Record<string, string>; gpus: number; image?: string },
+) {
   return cluster.store.create(cluster.store.typeFor('v1', 'Pod'), {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -27,7 +33,9 @@ function h100Pod(cluster: KubeSim['clusters'][number], pod: { name: string; name
     spec: {
       nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-H100-80GB-HBM3' },
       tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
-      containers: [{ name: 'main', image: pod.image ?? 'pytorch', resources: { limits: { 'nvidia.com/gpu': String(pod.gpus) } } }],
+      containers: [
+        { name: 'main', image: pod.image ?? 'pytorch', resources: { limits: { 'nvidia.com/gpu': String(pod.gpus) } } },
+      ],
     },
   });
 }
@@ -45,19 +53,30 @@ describe('cost accounting against kube-sim and a real Prometheus', () => {
     sim = await startKubeSim({ fleet: demoFleet, speed: 1, generator: false });
     const east = sim.clusters[0];
     const pod = (name: string, annotations: Record<string, string>) =>
-      h100Pod(east, { name, namespace: 'team-ml-research', annotations: { 'kube-sim.io/duration-seconds': '86400', ...annotations }, gpus: 2 });
+      h100Pod(east, {
+        name,
+        namespace: 'team-ml-research',
+        annotations: { 'kube-sim.io/duration-seconds': '86400', ...annotations },
+        gpus: 2,
+      });
     pod('busy-0', { 'kube-sim.io/profile': 'training' });
     pod('idle-0', { 'kube-sim.io/profile': 'idle' });
 
     prometheus = await startPrometheus([east.metricsUrl]);
-    await prometheus.waitFor('avg by (pod) (avg_over_time(DCGM_FI_DEV_GPU_UTIL[1m]))', r => ['busy-0', 'idle-0'].every(p => r.some(x => x.metric.pod === p)));
+    await prometheus.waitFor('avg by (pod) (avg_over_time(DCGM_FI_DEV_GPU_UTIL[1m]))', r =>
+      ['busy-0', 'idle-0'].every(p => r.some(x => x.metric.pod === p)),
+    );
     await new Promise(r => setTimeout(r, 3000)); // a few scrapes of history
 
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromString(kubeconfigYaml([{ name: east.name, url: east.url }]));
     const db = knexFactory({ client: 'better-sqlite3', connection: ':memory:', useNullAsDefault: true });
     const ledger = await CostLedger.create(db, PriceBook.fromConfig());
-    const ingestor = new CostIngestor([{ name: east.name, mode: 'admit', kubeConfig }], ledger, mockServices.logger.mock());
+    const ingestor = new CostIngestor(
+      [{ name: east.name, mode: 'admit', kubeConfig }],
+      ledger,
+      mockServices.logger.mock(),
+    );
     const synced = await ingestor.syncCluster({ name: east.name, mode: 'admit', kubeConfig });
     expect(synced.intervals).toBe(2);
 
@@ -92,14 +111,24 @@ describe('cost accounting against kube-sim and a real Prometheus', () => {
     sim ??= await startKubeSim({ fleet: demoFleet, speed: 1, generator: false });
     const east = sim.clusters[0];
     const server = (name: string, model: string) =>
-      h100Pod(east, { name, namespace: 'team-llm-serving', annotations: { 'kube-sim.io/keep-running': 'true', 'kube-sim.io/model-name': model }, gpus: 1, image: 'vllm/vllm-openai' });
+      h100Pod(east, {
+        name,
+        namespace: 'team-llm-serving',
+        annotations: { 'kube-sim.io/keep-running': 'true', 'kube-sim.io/model-name': model },
+        gpus: 1,
+        image: 'vllm/vllm-openai',
+      });
     server('llama-0', 'meta-llama/Llama-3.1-8B-Instruct');
 
     await prometheus?.stop();
     prometheus = await startPrometheus([east.metricsUrl]);
-    await prometheus.waitFor('sum by (pod) (increase(vllm:generation_tokens_total{pod="llama-0"}[1m]))', r => r.some(x => Number(x.value[1]) > 0));
+    await prometheus.waitFor('sum by (pod) (increase(vllm:generation_tokens_total{pod="llama-0"}[1m]))', r =>
+      r.some(x => Number(x.value[1]) > 0),
+    );
     // Requests complete more slowly than tokens flow: wait until the time-to-first-token histogram has counted some too.
-    await prometheus.waitFor('sum by (pod) (increase(vllm:time_to_first_token_seconds_count{pod="llama-0"}[1m]))', r => r.some(x => Number(x.value[1]) > 0));
+    await prometheus.waitFor('sum by (pod) (increase(vllm:time_to_first_token_seconds_count{pod="llama-0"}[1m]))', r =>
+      r.some(x => Number(x.value[1]) > 0),
+    );
 
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromString(kubeconfigYaml([{ name: east.name, url: east.url }]));
@@ -139,7 +168,9 @@ describe('cost accounting against kube-sim and a real Prometheus', () => {
     // Only servers with token counters are listed: the training pods of the first test are not.
     expect(body.items.map(i => i.workload)).not.toContain('busy-0');
 
-    const workload = await request(app(prometheus.url)).get(`/costs/workloads/${east.name}/team-llm-serving/Pod/llama-0?window=1h`);
+    const workload = await request(app(prometheus.url)).get(
+      `/costs/workloads/${east.name}/team-llm-serving/Pod/llama-0?window=1h`,
+    );
     expect(workload.status).toBe(200);
     const cost = workload.body as WorkloadCostResponse;
     expect(cost.costToDateMicros).toBeGreaterThan(0);
@@ -151,7 +182,9 @@ describe('cost accounting against kube-sim and a real Prometheus', () => {
     expect(cost.inference!.timeToFirstTokenP95Seconds).toBeLessThan(10);
     expect(cost.inference!.costPerMillionTokensMicros).toBeGreaterThan(0);
 
-    const unknownWorkload = await request(app(prometheus.url)).get(`/costs/workloads/${east.name}/team-llm-serving/Pod/no-such-pod`);
+    const unknownWorkload = await request(app(prometheus.url)).get(
+      `/costs/workloads/${east.name}/team-llm-serving/Pod/no-such-pod`,
+    );
     expect(unknownWorkload.status).toBe(404);
     expect(unknownWorkload.body.error.message).toContain('check the cluster, namespace, kind and name');
 
@@ -161,7 +194,8 @@ describe('cost accounting against kube-sim and a real Prometheus', () => {
     const down = await request(app(url)).get('/costs/inference?window=1h');
     expect(down.status).toBe(200);
     expect(down.body).toMatchObject({ tokensKnown: false, items: [] });
-    const downWorkload = (await request(app(url)).get(`/costs/workloads/${east.name}/team-llm-serving/Pod/llama-0`)).body as WorkloadCostResponse;
+    const downWorkload = (await request(app(url)).get(`/costs/workloads/${east.name}/team-llm-serving/Pod/llama-0`))
+      .body as WorkloadCostResponse;
     expect(downWorkload.utilization).toBeNull();
     expect(downWorkload.costToDateMicros).toBeGreaterThan(0);
     await db.destroy();
@@ -173,19 +207,26 @@ describe('cost accounting against kube-sim and a real Prometheus', () => {
     h100Pod(east, {
       name: 'mistral-0',
       namespace: 'team-agents',
-      annotations: { 'kube-sim.io/keep-running': 'true', 'kube-sim.io/model-name': 'mistralai/Mistral-7B-Instruct-v0.3' },
+      annotations: {
+        'kube-sim.io/keep-running': 'true',
+        'kube-sim.io/model-name': 'mistralai/Mistral-7B-Instruct-v0.3',
+      },
       gpus: 1,
       image: 'vllm/vllm-openai',
     });
     // What Prometheus stores when a ServiceMonitor's target labels (the exporter's own pod) win: the workload's labels renamed.
     const relabelling = http.createServer(async (_req, res) => {
       const text = await (await fetch(east.metricsUrl)).text();
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(text.replace(/([{,])(pod|namespace)="/g, '$1exported_$2="'));
+      res
+        .writeHead(200, { 'content-type': 'text/plain; version=0.0.4' })
+        .end(text.replace(/([{,])(pod|namespace)="/g, '$1exported_$2="'));
     });
     await new Promise<void>(resolve => relabelling.listen(0, '127.0.0.1', resolve));
     const exported = await startPrometheus([`http://127.0.0.1:${(relabelling.address() as AddressInfo).port}/metrics`]);
     try {
-      await exported.waitFor('sum(increase(vllm:generation_tokens_total{exported_pod="mistral-0"}[1m]))', r => r.some(x => Number(x.value[1]) > 0));
+      await exported.waitFor('sum(increase(vllm:generation_tokens_total{exported_pod="mistral-0"}[1m]))', r =>
+        r.some(x => Number(x.value[1]) > 0),
+      );
       expect(await exported.query('count(vllm:generation_tokens_total{pod="mistral-0"})')).toEqual([]);
       const now = Date.now();
       const inference = new PrometheusInference(exported.url);
@@ -206,7 +247,12 @@ describe('cost accounting against kube-sim and a real Prometheus', () => {
   it("records the cluster's node GPU capacity and reports what pods do not hold as __idle__", async () => {
     sim ??= await startKubeSim({ fleet: demoFleet, speed: 1, generator: false });
     const east = sim.clusters[0];
-    h100Pod(east, { name: 'capacity-0', namespace: 'team-ml-research', annotations: { 'kube-sim.io/keep-running': 'true' }, gpus: 8 });
+    h100Pod(east, {
+      name: 'capacity-0',
+      namespace: 'team-ml-research',
+      annotations: { 'kube-sim.io/keep-running': 'true' },
+      gpus: 8,
+    });
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromString(kubeconfigYaml([{ name: east.name, url: east.url }]));
     const core = kubeConfig.makeApiClient(CoreV1Api);
@@ -225,7 +271,8 @@ describe('cost accounting against kube-sim and a real Prometheus', () => {
         Object.entries(n.status?.allocatable ?? {}).reduce((s, [resource, value]) => {
           const mig = /^nvidia\.com\/mig-(\d+)g\./.exec(resource);
           if (mig) return s + (Number(value) * Number(mig[1])) / 7;
-          if (resource === 'nvidia.com/gpu.shared') return s + Number(value) / Number(n.metadata?.labels?.['nvidia.com/gpu.replicas']);
+          if (resource === 'nvidia.com/gpu.shared')
+            return s + Number(value) / Number(n.metadata?.labels?.['nvidia.com/gpu.replicas']);
           return resource === 'nvidia.com/gpu' ? s + Number(value) : s;
         }, 0),
       0,

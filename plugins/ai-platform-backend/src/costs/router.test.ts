@@ -12,7 +12,7 @@ import { NodeCapacityLedger, type NodeSnapshot } from './NodeCapacity';
 import type { GpuInterval } from './intervals';
 import { PrometheusUtilization } from './PrometheusUtilization';
 import { PrometheusInference } from './PrometheusInference';
-import type { WorkloadRef, WorkloadSummary } from '@internal/plugin-ai-platform-common';
+import type { WorkloadRef, WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
 
 const H = 3_600_000;
 const now = Date.parse('2026-11-23T00:00:00Z');
@@ -47,13 +47,22 @@ async function app(options: {
   nodeLists?: Array<[number, NodeSnapshot[]]>;
 }) {
   const db = options.db ?? knexFactory({ client: 'better-sqlite3', connection: ':memory:', useNullAsDefault: true });
-  const ledger = await CostLedger.create(db, new PriceBook([{ match: 'NVIDIA-L4', microsPerHour: toMicros('0.80'), from: 0 }]));
-  await ledger.ingest([usage('ml-research', 'train-a', 10), usage('llm-serving', 'serve-b', 5), ...(options.more ?? [])], now);
+  const ledger = await CostLedger.create(
+    db,
+    new PriceBook([{ match: 'NVIDIA-L4', microsPerHour: toMicros('0.80'), from: 0 }]),
+  );
+  await ledger.ingest(
+    [usage('ml-research', 'train-a', 10), usage('llm-serving', 'serve-b', 5), ...(options.more ?? [])],
+    now,
+  );
   const capacity = new NodeCapacityLedger(db, ledger.prices);
   for (const [at, list] of options.nodeLists ?? []) await capacity.record('gpu-east', list, at);
   const permissions = mockServices.permissions.mock({
     authorize: async requests =>
-      requests.map(r => ({ result: r.permission.name === 'ai-platform.admin' && !options.admin ? AuthorizeResult.DENY : AuthorizeResult.ALLOW })),
+      requests.map(r => ({
+        result:
+          r.permission.name === 'ai-platform.admin' && !options.admin ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
+      })),
   });
   const router = createCostRouter({
     ledger,
@@ -64,7 +73,12 @@ async function app(options: {
     httpAuth: mockServices.httpAuth({ defaultCredentials: mockCredentials.user('user:default/alice') }),
     userInfo: mockServices.userInfo({ ownershipEntityRefs: ['user:default/alice', 'group:default/ml-research'] }),
     permissions,
-    budgets: new TeamBudgets(new Map([['ml-research', 20_000_000], ['llm-serving', 1_000_000]])),
+    budgets: new TeamBudgets(
+      new Map([
+        ['ml-research', 20_000_000],
+        ['llm-serving', 1_000_000],
+      ]),
+    ),
     now: () => now,
   });
   return express().use(express.json()).use(router).use(mockErrorHandler());
@@ -79,8 +93,12 @@ describe('cost routes', () => {
   it('shows a user only the costs of their own teams, exactly', async () => {
     const res = await request(await app({ admin: false })).get('/costs/showback?window=7d&aggregate=team');
     expect(res.status).toBe(200);
-    expect(res.body.rows).toEqual([{ day: '2026-11-21', key: 'ml-research', gpuHours: 20, costMicros: 16_000_000, cost: '16.00' }]);
-    const other = await request(await app({ admin: false })).get('/costs/showback?aggregate=namespace&filter.team=llm-serving');
+    expect(res.body.rows).toEqual([
+      { day: '2026-11-21', key: 'ml-research', gpuHours: 20, costMicros: 16_000_000, cost: '16.00' },
+    ]);
+    const other = await request(await app({ admin: false })).get(
+      '/costs/showback?aggregate=namespace&filter.team=llm-serving',
+    );
     expect(other.status).toBe(403);
     expect(other.body.error.message).toContain('one of your teams (ml-research)');
   });
@@ -88,16 +106,37 @@ describe('cost routes', () => {
   it('shows admins every team and exports CSV', async () => {
     const res = await request(await app({ admin: true })).get('/costs/showback?window=7d&aggregate=team&format=csv');
     expect(res.headers['content-type']).toContain('text/csv');
-    expect(res.text.trim().split('\n')).toEqual(['day,team,gpu_hours,cost_usd', '2026-11-21,"llm-serving",10.0000,8.000000', '2026-11-21,"ml-research",20.0000,16.000000']);
+    expect(res.text.trim().split('\n')).toEqual([
+      'day,team,gpu_hours,cost_usd',
+      '2026-11-21,"llm-serving",10.0000,8.000000',
+      '2026-11-21,"ml-research",20.0000,16.000000',
+    ]);
   });
 
   it('reports idle cost from utilization, and unknown (not zero) efficiency when Prometheus is down', async () => {
-    const up = new PrometheusUtilization('http://prometheus', (async () =>
-      new Response(JSON.stringify({ data: { result: [{ metric: { namespace: 'ml-research', pod: 'train-a' }, value: [0, '0.25'] }] } }))) as typeof fetch);
-    const res = await request(await app({ admin: true, utilization: up })).get('/costs/allocation?window=7d&aggregate=workload');
-    expect(res.body.data[0]['train-a']).toMatchObject({ gpuHours: 20, gpuCost: 16, gpuEfficiency: 0.25, idleCost: 12, totalCost: 16 });
+    const up = new PrometheusUtilization(
+      'http://prometheus',
+      (async () =>
+        new Response(
+          JSON.stringify({
+            data: { result: [{ metric: { namespace: 'ml-research', pod: 'train-a' }, value: [0, '0.25'] }] },
+          }),
+        )) as typeof fetch,
+    );
+    const res = await request(await app({ admin: true, utilization: up })).get(
+      '/costs/allocation?window=7d&aggregate=workload',
+    );
+    expect(res.body.data[0]['train-a']).toMatchObject({
+      gpuHours: 20,
+      gpuCost: 16,
+      gpuEfficiency: 0.25,
+      idleCost: 12,
+      totalCost: 16,
+    });
     const down = new PrometheusUtilization('http://127.0.0.1:1');
-    const res2 = await request(await app({ admin: true, utilization: down })).get('/costs/allocation?window=7d&aggregate=workload');
+    const res2 = await request(await app({ admin: true, utilization: down })).get(
+      '/costs/allocation?window=7d&aggregate=workload',
+    );
     expect(res2.body.utilizationKnown).toBe(false);
     expect(res2.body.data[0]['train-a']).toMatchObject({ gpuCost: 16, gpuEfficiency: null, idleCost: null });
   });
@@ -114,7 +153,14 @@ describe('cost routes', () => {
   it("reports spend against budget with a month-end forecast, for the caller's teams", async () => {
     const res = await request(await app({ admin: false })).get('/costs/budgets');
     expect(res.body.items).toEqual([
-      expect.objectContaining({ team: 'ml-research', month: '2026-11', budgetMicros: 20_000_000, source: 'config', spentMicros: 16_000_000, spentRatio: 0.8 }),
+      expect.objectContaining({
+        team: 'ml-research',
+        month: '2026-11',
+        budgetMicros: 20_000_000,
+        source: 'config',
+        spentMicros: 16_000_000,
+        spentRatio: 0.8,
+      }),
     ]);
     // 16.00 in the last 7 days -> 16/7 per day for the 8 days left in November.
     expect(res.body.items[0].forecastMicros).toBe(16_000_000 + Math.round((16_000_000 / 7) * 8));
@@ -126,11 +172,20 @@ describe('cost routes', () => {
     expect(res.status).toBe(200);
     expect(res.body.step).toBe('1h');
     expect(res.body.rows).toHaveLength(10); // train-a ran 10 hours from 2026-11-21T00:00
-    expect(res.body.rows[0]).toEqual({ day: '2026-11-21', hour: '2026-11-21T00:00:00Z', key: 'ml-research', gpuHours: 2, costMicros: 1_600_000, cost: '1.60' });
+    expect(res.body.rows[0]).toEqual({
+      day: '2026-11-21',
+      hour: '2026-11-21T00:00:00Z',
+      key: 'ml-research',
+      gpuHours: 2,
+      costMicros: 1_600_000,
+      cost: '1.60',
+    });
     expect(res.body.totalCostMicros).toBe(16_000_000);
     const long = await request(a).get('/costs/showback?window=30d&step=1h');
     expect(long.status).toBe(400);
-    expect(long.body.error.message).toBe('step=1h covers windows of at most 7 days and this one is 30.0 days; use step=1d or a shorter window');
+    expect(long.body.error.message).toBe(
+      'step=1h covers windows of at most 7 days and this one is 30.0 days; use step=1d or a shorter window',
+    );
     expect((await request(a).get('/costs/showback?step=2h')).body.error.message).toContain('use step=1h or step=1d');
     const old = await request(a).get('/costs/showback?window=2026-10-01T00:00:00Z,2026-10-03T00:00:00Z&step=1h');
     expect(old.status).toBe(400);
@@ -154,7 +209,9 @@ describe('cost routes', () => {
     }) as typeof fetch);
 
   it('reports tokens per second per dollar and the cost of a million tokens per inference service', async () => {
-    const res = await request(await app({ admin: true, inference: tokenPrometheus() })).get('/costs/inference?window=7d');
+    const res = await request(await app({ admin: true, inference: tokenPrometheus() })).get(
+      '/costs/inference?window=7d',
+    );
     expect(res.status).toBe(200);
     expect(res.body.tokensKnown).toBe(true);
     // serve-b: 2 L4 x 5 h at 0.80 = 8.00; 1.8 M tokens over the week.
@@ -176,21 +233,40 @@ describe('cost routes', () => {
   });
 
   it("keeps other teams' inference services from a user, and says tokens are unknown (not zero) without Prometheus", async () => {
-    const mine = await request(await app({ admin: false, inference: tokenPrometheus() })).get('/costs/inference?window=7d');
+    const mine = await request(await app({ admin: false, inference: tokenPrometheus() })).get(
+      '/costs/inference?window=7d',
+    );
     expect(mine.body).toMatchObject({ tokensKnown: true, items: [] });
-    const other = await request(await app({ admin: false, inference: tokenPrometheus() })).get('/costs/inference?window=7d&filter.team=llm-serving');
+    const other = await request(await app({ admin: false, inference: tokenPrometheus() })).get(
+      '/costs/inference?window=7d&filter.team=llm-serving',
+    );
     expect(other.status).toBe(403);
     expect(other.body.error.message).toBe('filter.team=llm-serving is not one of your teams (ml-research)');
-    const down = await request(await app({ admin: true, inference: new PrometheusInference('http://127.0.0.1:1') })).get('/costs/inference?window=7d');
+    const down = await request(
+      await app({ admin: true, inference: new PrometheusInference('http://127.0.0.1:1') }),
+    ).get('/costs/inference?window=7d');
     expect(down.body).toMatchObject({ tokensKnown: false, items: [] });
     const unconfigured = await request(await app({ admin: true })).get('/costs/inference?window=7d');
     expect(unconfigured.body.tokensKnown).toBe(false);
   });
 
   describe('one workload', () => {
-    const running: GpuInterval = { ...usage('ml-research', 'train-c', 0), count: 4, start: now - H / 2, end: undefined };
+    const running: GpuInterval = {
+      ...usage('ml-research', 'train-c', 0),
+      count: 4,
+      start: now - H / 2,
+      end: undefined,
+    };
     const summary = (name: string, state: WorkloadSummary['state'], expectedDurationSeconds?: number) =>
-      ({ cluster: 'gpu-east', namespace: 'ml-research', kind: 'JobSet', name, team: 'ml-research', state, expectedDurationSeconds }) as WorkloadSummary;
+      ({
+        cluster: 'gpu-east',
+        namespace: 'ml-research',
+        kind: 'JobSet',
+        name,
+        team: 'ml-research',
+        state,
+        expectedDurationSeconds,
+      } as WorkloadSummary);
     const known = new Map([
       ['train-c', summary('train-c', 'Running', 7200)],
       ['train-d', summary('train-d', 'Pending', 3600)],
@@ -198,7 +274,9 @@ describe('cost routes', () => {
     const lookupWorkload = async (ref: WorkloadRef) => known.get(ref.name);
 
     it('gives cost to date, the current rate and the cost at completion from the expected run time', async () => {
-      const res = await request(await app({ admin: false, more: [running], lookupWorkload })).get('/costs/workloads/gpu-east/ml-research/JobSet/train-c');
+      const res = await request(await app({ admin: false, more: [running], lookupWorkload })).get(
+        '/costs/workloads/gpu-east/ml-research/JobSet/train-c',
+      );
       expect(res.status).toBe(200);
       // 4 L4 at 0.80 for 30 min; 1.5 h of the expected 2 h left at 3.20/h.
       expect(res.body).toEqual({
@@ -214,9 +292,17 @@ describe('cost routes', () => {
     it('ends the projection at what a finished workload cost, and knows none for a workload without an expected run time', async () => {
       const a = await app({ admin: true, more: [running] });
       const done = await request(a).get('/costs/workloads/gpu-east/ml-research/Job/train-a');
-      expect(done.body).toMatchObject({ costToDateMicros: 16_000_000, ratePerHourMicros: 0, projectedMicros: 16_000_000 });
+      expect(done.body).toMatchObject({
+        costToDateMicros: 16_000_000,
+        ratePerHourMicros: 0,
+        projectedMicros: 16_000_000,
+      });
       const service = await request(a).get('/costs/workloads/gpu-east/ml-research/JobSet/train-c');
-      expect(service.body).toMatchObject({ costToDateMicros: 1_600_000, ratePerHourMicros: 3_200_000, projectedMicros: null });
+      expect(service.body).toMatchObject({
+        costToDateMicros: 1_600_000,
+        ratePerHourMicros: 3_200_000,
+        projectedMicros: null,
+      });
     });
 
     it('answers for a known workload that has not run yet, and 404 for one nobody knows', async () => {
@@ -231,19 +317,31 @@ describe('cost routes', () => {
     });
 
     it("refuses another team's workload", async () => {
-      const res = await request(await app({ admin: false })).get('/costs/workloads/gpu-east/llm-serving/Deployment/serve-b');
+      const res = await request(await app({ admin: false })).get(
+        '/costs/workloads/gpu-east/llm-serving/Deployment/serve-b',
+      );
       expect(res.status).toBe(403);
       expect(res.body.error.message).toContain('belong to team llm-serving; you may see those of ml-research');
     });
 
     it('adds token figures for inference services, unknown when Prometheus is down', async () => {
-      const served = await request(await app({ admin: true, inference: tokenPrometheus() })).get('/costs/workloads/gpu-east/llm-serving/Deployment/serve-b?window=7d');
+      const served = await request(await app({ admin: true, inference: tokenPrometheus() })).get(
+        '/costs/workloads/gpu-east/llm-serving/Deployment/serve-b?window=7d',
+      );
       expect(served.body.inference).toMatchObject({ costPerMillionTokensMicros: 4_444_444 });
       // serve-b ran 5 h of the window: its rate is over the time it ran.
       expect(served.body.inference.tokensPerSecond).toBeCloseTo(1_800_000 / (5 * 3600), 9);
-      const down = await request(await app({ admin: true, inference: new PrometheusInference('http://127.0.0.1:1') })).get('/costs/workloads/gpu-east/llm-serving/InferenceService/serve-b');
-      expect(down.body.inference).toEqual({ tokensPerSecond: null, timeToFirstTokenP95Seconds: null, costPerMillionTokensMicros: null });
-      const training = await request(await app({ admin: true, inference: tokenPrometheus() })).get('/costs/workloads/gpu-east/ml-research/Job/train-a');
+      const down = await request(
+        await app({ admin: true, inference: new PrometheusInference('http://127.0.0.1:1') }),
+      ).get('/costs/workloads/gpu-east/llm-serving/InferenceService/serve-b');
+      expect(down.body.inference).toEqual({
+        tokensPerSecond: null,
+        timeToFirstTokenP95Seconds: null,
+        costPerMillionTokensMicros: null,
+      });
+      const training = await request(await app({ admin: true, inference: tokenPrometheus() })).get(
+        '/costs/workloads/gpu-east/ml-research/Job/train-a',
+      );
       expect(training.body.inference).toBeUndefined();
     });
   });
@@ -252,7 +350,13 @@ describe('cost routes', () => {
 describe('fleet idle in allocation', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
   // Node n1 (4 L4) is listed from 3 days ago until now: 288 GPU-h, 230.40.
-  const n1: NodeSnapshot = { node: 'n1', nodeUid: 'uid-n1', gpuProduct: 'NVIDIA-L4', created: 0, devices: [{ resource: 'nvidia.com/gpu', count: 4, shareNum: 1, shareDen: 1 }] };
+  const n1: NodeSnapshot = {
+    node: 'n1',
+    nodeUid: 'uid-n1',
+    gpuProduct: 'NVIDIA-L4',
+    created: 0,
+    devices: [{ resource: 'nvidia.com/gpu', count: 4, shareNum: 1, shareDen: 1 }],
+  };
   const nodeLists: Array<[number, NodeSnapshot[]]> = [
     [now - 3 * 86_400_000, [n1]],
     [now, [n1]],
@@ -261,53 +365,87 @@ describe('fleet idle in allocation', () => {
   const vision = { ...usage('vision', 'detect', 7), count: 1 };
   const fleet = (db: Knex, admin: boolean) => app({ admin, db, nodeLists, more: [vision] });
 
-  it.each(databases.eachSupportedId())('lists unallocated capacity as __idle__ for the whole fleet only (%p)', async id => {
-    const a = await fleet(await databases.init(id), true);
-    const res = await request(a).get('/costs/allocation?window=7d&aggregate=team');
-    expect(res.status).toBe(200);
-    expect(res.body.data[0].__idle__).toEqual({
-      name: '__idle__',
-      gpuHours: 251,
-      gpuCost: 200.8,
-      gpuEfficiency: 0,
-      idleCost: 200.8,
-      totalCost: 200.8,
-      gpuCostMicros: 200_800_000,
-      totalCostMicros: 200_800_000,
-    });
-    expect(res.body.data[0]['ml-research']).toMatchObject({ gpuCostMicros: 16_000_000, totalCostMicros: 16_000_000 });
-    expect(res.body.shareIdle).toBe(false);
-    const filtered = await request(a).get('/costs/allocation?window=7d&aggregate=workload&filter.team=ml-research');
-    expect(Object.keys(filtered.body.data[0])).toEqual(['train-a']);
-  });
+  it.each(databases.eachSupportedId())(
+    'lists unallocated capacity as __idle__ for the whole fleet only (%p)',
+    async id => {
+      const a = await fleet(await databases.init(id), true);
+      const res = await request(a).get('/costs/allocation?window=7d&aggregate=team');
+      expect(res.status).toBe(200);
+      expect(res.body.data[0].__idle__).toEqual({
+        name: '__idle__',
+        gpuHours: 251,
+        gpuCost: 200.8,
+        gpuEfficiency: 0,
+        idleCost: 200.8,
+        totalCost: 200.8,
+        gpuCostMicros: 200_800_000,
+        totalCostMicros: 200_800_000,
+      });
+      expect(res.body.data[0]['ml-research']).toMatchObject({ gpuCostMicros: 16_000_000, totalCostMicros: 16_000_000 });
+      expect(res.body.shareIdle).toBe(false);
+      const filtered = await request(a).get('/costs/allocation?window=7d&aggregate=workload&filter.team=ml-research');
+      expect(Object.keys(filtered.body.data[0])).toEqual(['train-a']);
+    },
+  );
 
-  it.each(databases.eachSupportedId())('shares idle cost in proportion to GPU cost, summing exactly to the idle cost (%p)', async id => {
-    const a = await fleet(await databases.init(id), true);
-    const res = await request(a).get('/costs/allocation?window=7d&aggregate=team&shareIdle=true');
-    const data = res.body.data[0];
-    expect(res.body.shareIdle).toBe(true);
-    expect(data.__idle__).toBeUndefined();
-    // 200.80 × 16/29.6, × 8/29.6, × 5.6/29.6: floors 108_540_540, 54_270_270, 37_989_189; the micro-unit left goes to the largest remainder.
-    expect(Object.fromEntries(Object.values(data as Record<string, { name: string; sharedIdleCostMicros: number }>).map(e => [e.name, e.sharedIdleCostMicros]))).toEqual({
-      'ml-research': 108_540_541,
-      'llm-serving': 54_270_270,
-      vision: 37_989_189,
-    });
-    expect(data['ml-research']).toMatchObject({ gpuHours: 20, gpuCostMicros: 124_540_541, totalCostMicros: 124_540_541, totalCost: 124.540541, sharedIdleCost: 108.540541 });
-    const total = Object.values(data as Record<string, { totalCostMicros: number }>).reduce((s, e) => s + e.totalCostMicros, 0);
-    expect(total).toBe(16_000_000 + 8_000_000 + 5_600_000 + 200_800_000);
-    expect((await request(a).get('/costs/allocation?shareIdle=yes')).body.error.message).toBe('shareIdle "yes" is not valid; use shareIdle=true or shareIdle=false');
-  });
+  it.each(databases.eachSupportedId())(
+    'shares idle cost in proportion to GPU cost, summing exactly to the idle cost (%p)',
+    async id => {
+      const a = await fleet(await databases.init(id), true);
+      const res = await request(a).get('/costs/allocation?window=7d&aggregate=team&shareIdle=true');
+      const data = res.body.data[0];
+      expect(res.body.shareIdle).toBe(true);
+      expect(data.__idle__).toBeUndefined();
+      // 200.80 × 16/29.6, × 8/29.6, × 5.6/29.6: floors 108_540_540, 54_270_270, 37_989_189; the micro-unit left goes to the largest remainder.
+      expect(
+        Object.fromEntries(
+          Object.values(data as Record<string, { name: string; sharedIdleCostMicros: number }>).map(e => [
+            e.name,
+            e.sharedIdleCostMicros,
+          ]),
+        ),
+      ).toEqual({
+        'ml-research': 108_540_541,
+        'llm-serving': 54_270_270,
+        vision: 37_989_189,
+      });
+      expect(data['ml-research']).toMatchObject({
+        gpuHours: 20,
+        gpuCostMicros: 124_540_541,
+        totalCostMicros: 124_540_541,
+        totalCost: 124.540541,
+        sharedIdleCost: 108.540541,
+      });
+      const total = Object.values(data as Record<string, { totalCostMicros: number }>).reduce(
+        (s, e) => s + e.totalCostMicros,
+        0,
+      );
+      expect(total).toBe(16_000_000 + 8_000_000 + 5_600_000 + 200_800_000);
+      expect((await request(a).get('/costs/allocation?shareIdle=yes')).body.error.message).toBe(
+        'shareIdle "yes" is not valid; use shareIdle=true or shareIdle=false',
+      );
+    },
+  );
 
-  it.each(databases.eachSupportedId())('shows a team-scoped user no fleet idle, only their teams\' share of it (%p)', async id => {
-    const a = await fleet(await databases.init(id), false);
-    const plain = await request(a).get('/costs/allocation?window=7d&aggregate=team');
-    expect(Object.keys(plain.body.data[0])).toEqual(['ml-research']);
-    const shared = await request(a).get('/costs/allocation?window=7d&aggregate=team&shareIdle=true');
-    expect(Object.keys(shared.body.data[0])).toEqual(['ml-research']);
-    // The same share as in the admin's view of the whole fleet.
-    expect(shared.body.data[0]['ml-research']).toMatchObject({ sharedIdleCostMicros: 108_540_541, totalCostMicros: 124_540_541 });
-    const byWorkload = await request(a).get('/costs/allocation?window=7d&aggregate=workload&filter.team=ml-research&shareIdle=true');
-    expect(byWorkload.body.data[0]).toEqual({ 'train-a': expect.objectContaining({ sharedIdleCostMicros: 108_540_541 }) });
-  });
+  it.each(databases.eachSupportedId())(
+    "shows a team-scoped user no fleet idle, only their teams' share of it (%p)",
+    async id => {
+      const a = await fleet(await databases.init(id), false);
+      const plain = await request(a).get('/costs/allocation?window=7d&aggregate=team');
+      expect(Object.keys(plain.body.data[0])).toEqual(['ml-research']);
+      const shared = await request(a).get('/costs/allocation?window=7d&aggregate=team&shareIdle=true');
+      expect(Object.keys(shared.body.data[0])).toEqual(['ml-research']);
+      // The same share as in the admin's view of the whole fleet.
+      expect(shared.body.data[0]['ml-research']).toMatchObject({
+        sharedIdleCostMicros: 108_540_541,
+        totalCostMicros: 124_540_541,
+      });
+      const byWorkload = await request(a).get(
+        '/costs/allocation?window=7d&aggregate=workload&filter.team=ml-research&shareIdle=true',
+      );
+      expect(byWorkload.body.data[0]).toEqual({
+        'train-a': expect.objectContaining({ sharedIdleCostMicros: 108_540_541 }),
+      });
+    },
+  );
 });

@@ -13,7 +13,7 @@ import {
   type WorkloadCostResponse,
   type WorkloadRef,
   type WorkloadSummary,
-} from '@internal/plugin-ai-platform-common';
+} from '@ai-platform/backstage-plugin-ai-platform-common';
 import { Aggregation, aggregations, CostLedger, ShowbackRow, ShowbackStep } from './CostLedger';
 import { budgetStatus, type TeamBudgets } from './budgets';
 import { apportion, formatMicros, intervalCost } from './money';
@@ -53,12 +53,21 @@ const maxHourlyWindow = 7 * DAY;
 
 function parseStep(value: unknown, q: { from: number; to: number; now: number }, retentionMs: number): ShowbackStep {
   const step = value ?? '1d';
-  if (step !== '1h' && step !== '1d') throw new InputError(`step "${String(step)}" is not valid; use step=1h or step=1d`);
+  if (step !== '1h' && step !== '1d')
+    throw new InputError(`step "${String(step)}" is not valid; use step=1h or step=1d`);
   if (step === '1h' && q.to - q.from > maxHourlyWindow) {
-    throw new InputError(`step=1h covers windows of at most 7 days and this one is ${((q.to - q.from) / DAY).toFixed(1)} days; use step=1d or a shorter window`);
+    throw new InputError(
+      `step=1h covers windows of at most 7 days and this one is ${((q.to - q.from) / DAY).toFixed(
+        1,
+      )} days; use step=1d or a shorter window`,
+    );
   }
   if (step === '1h' && q.from < q.now - retentionMs) {
-    throw new InputError(`step=1h reaches back ${Math.round(retentionMs / DAY)} days (aiPlatform.costs.hourlyRetentionDays) and this window starts earlier; use step=1d for it`);
+    throw new InputError(
+      `step=1h reaches back ${Math.round(
+        retentionMs / DAY,
+      )} days (aiPlatform.costs.hourlyRetentionDays) and this window starts earlier; use step=1d for it`,
+    );
   }
   return step;
 }
@@ -73,7 +82,12 @@ const hourIso = (hour: string) => `${hour}:00:00Z`;
 
 function csv(rows: ShowbackRow[], aggregate: string, currency: string, step: ShowbackStep): string {
   const lines = [`${step === '1h' ? 'hour' : 'day'},${aggregate},gpu_hours,cost_${currency.toLowerCase()}`];
-  for (const r of rows) lines.push(`${r.hour ? hourIso(r.hour) : r.day},"${r.key.replace(/"/g, '""')}",${(r.gpuMs / 3_600_000).toFixed(4)},${formatMicros(r.costMicros, 6)}`);
+  for (const r of rows)
+    lines.push(
+      `${r.hour ? hourIso(r.hour) : r.day},"${r.key.replace(/"/g, '""')}",${(r.gpuMs / 3_600_000).toFixed(
+        4,
+      )},${formatMicros(r.costMicros, 6)}`,
+    );
   return `${lines.join('\n')}\n`;
 }
 
@@ -105,7 +119,10 @@ export function createCostRouter(options: {
   /** The teams whose costs the caller may see; undefined = all. */
   async function visibleTeams(req: Parameters<HttpAuthService['credentials']>[0]): Promise<Set<string> | undefined> {
     const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const [read, admin] = await permissions.authorize([{ permission: aiCostReadPermission }, { permission: aiPlatformAdminPermission }], { credentials });
+    const [read, admin] = await permissions.authorize(
+      [{ permission: aiCostReadPermission }, { permission: aiPlatformAdminPermission }],
+      { credentials },
+    );
     if (read.result !== AuthorizeResult.ALLOW) throw new NotAllowedError('You may not read AI platform costs');
     if (admin.result === AuthorizeResult.ALLOW || credentials.principal.type === 'service') return undefined;
     const info = await userInfo.getUserInfo(credentials as never);
@@ -127,7 +144,9 @@ export function createCostRouter(options: {
   /** A user who may not see every team's costs must name one of their teams when grouping by anything else. */
   function requireOwnTeam(teams: Set<string> | undefined, q: ReturnType<typeof query>) {
     if (teams && q.aggregate !== 'team' && !(q.filter.team && teams.has(q.filter.team))) {
-      throw new NotAllowedError(`Grouping by ${q.aggregate} needs filter.team set to one of your teams (${[...teams].join(', ') || 'none'})`);
+      throw new NotAllowedError(
+        `Grouping by ${q.aggregate} needs filter.team set to one of your teams (${[...teams].join(', ') || 'none'})`,
+      );
     }
   }
 
@@ -136,9 +155,14 @@ export function createCostRouter(options: {
     const step = parseStep(req.query.step, q, ledger.hourlyRetentionMs);
     const teams = await visibleTeams(req);
     requireOwnTeam(teams, q);
-    const result = (await ledger.showback({ ...q, step })).filter(r => !teams || q.aggregate !== 'team' || teams.has(r.key));
+    const result = (await ledger.showback({ ...q, step })).filter(
+      r => !teams || q.aggregate !== 'team' || teams.has(r.key),
+    );
     if (req.query.format === 'csv') {
-      res.type('text/csv').attachment(`showback-${q.aggregate}.csv`).send(csv(result, q.aggregate, ledger.prices.currency, step));
+      res
+        .type('text/csv')
+        .attachment(`showback-${q.aggregate}.csv`)
+        .send(csv(result, q.aggregate, ledger.prices.currency, step));
       return;
     }
     const body: ShowbackResponse = {
@@ -169,15 +193,23 @@ export function createCostRouter(options: {
     const pods = await ledger.podUsage(q);
     const fleetPods = shareIdle && !fleetView ? await ledger.podUsage({ ...q, filter: {} }) : pods;
     const idle: FleetIdle | undefined =
-      options.capacity && (fleetView || shareIdle) ? await options.capacity.idle(q, await ledger.intervalsWithin(q)) : undefined;
+      options.capacity && (fleetView || shareIdle)
+        ? await options.capacity.idle(q, await ledger.intervalsWithin(q))
+        : undefined;
     // Shares are apportioned per pod over the whole fleet, so a group's share is the same in every view.
     const shares = new Map<string, number>();
     if (shareIdle && idle) {
-      const split = apportion(idle.costMicros, fleetPods.map(p => p.costMicros));
+      const split = apportion(
+        idle.costMicros,
+        fleetPods.map(p => p.costMicros),
+      );
       fleetPods.forEach((p, i) => shares.set(`${p.podUid}|${p.resource}`, split[i]));
     }
     const util = await options.utilization?.byPod(q.from, Math.min(q.to, q.now));
-    const groups = new Map<string, { gpuMs: number; costMicros: number; sharedMicros: number; usedMs: number; knownMs: number }>();
+    const groups = new Map<
+      string,
+      { gpuMs: number; costMicros: number; sharedMicros: number; usedMs: number; knownMs: number }
+    >();
     for (const p of pods) {
       if (teams && q.aggregate === 'team' && !teams.has(p.key)) continue;
       const g = groups.get(p.key) ?? { gpuMs: 0, costMicros: 0, sharedMicros: 0, usedMs: 0, knownMs: 0 };
@@ -223,7 +255,13 @@ export function createCostRouter(options: {
         totalCostMicros: idle.costMicros,
       };
     }
-    const body: AllocationResponse = { code: 200, currency: ledger.prices.currency, utilizationKnown: util !== undefined, shareIdle: shared, data: [data] };
+    const body: AllocationResponse = {
+      code: 200,
+      currency: ledger.prices.currency,
+      utilizationKnown: util !== undefined,
+      shareIdle: shared,
+      data: [data],
+    };
     res.json(body);
   });
 
@@ -231,11 +269,15 @@ export function createCostRouter(options: {
     const q = query(req);
     const teams = await visibleTeams(req);
     if (teams && q.filter.team && !teams.has(q.filter.team)) {
-      throw new NotAllowedError(`filter.team=${q.filter.team} is not one of your teams (${[...teams].join(', ') || 'none'})`);
+      throw new NotAllowedError(
+        `filter.team=${q.filter.team} is not one of your teams (${[...teams].join(', ') || 'none'})`,
+      );
     }
     const end = Math.min(q.to, q.now);
     const tokens = await options.inference?.tokensByPod(q.from, end);
-    const pods = tokens ? (await ledger.podUsage(q)).filter(p => !teams || (p.team !== undefined && teams.has(p.team))) : [];
+    const pods = tokens
+      ? (await ledger.podUsage(q)).filter(p => !teams || (p.team !== undefined && teams.has(p.team)))
+      : [];
     const body: InferenceEfficiencyResponse = {
       currency: ledger.prices.currency,
       window: { from: new Date(q.from).toISOString(), to: new Date(end).toISOString() },
@@ -255,11 +297,17 @@ export function createCostRouter(options: {
       options.lookupWorkload?.({ cluster, namespace, kind, name }),
     ]);
     if (intervals.length === 0 && !summary) {
-      throw new NotFoundError(`No GPU usage is recorded for ${kind} ${namespace}/${name} in cluster ${cluster} and no such workload is known; check the cluster, namespace, kind and name`);
+      throw new NotFoundError(
+        `No GPU usage is recorded for ${kind} ${namespace}/${name} in cluster ${cluster} and no such workload is known; check the cluster, namespace, kind and name`,
+      );
     }
     const team = intervals.find(i => i.team)?.team ?? summary?.team;
     if (teams && !(team && teams.has(team))) {
-      throw new NotAllowedError(`The costs of ${kind} ${namespace}/${name} belong to ${team ? `team ${team}` : 'no team'}; you may see those of ${[...teams].join(', ') || 'no team'}`);
+      throw new NotAllowedError(
+        `The costs of ${kind} ${namespace}/${name} belong to ${
+          team ? `team ${team}` : 'no team'
+        }; you may see those of ${[...teams].join(', ') || 'no team'}`,
+      );
     }
     const body: WorkloadCostResponse = await workloadCost({
       ledger,
@@ -287,11 +335,15 @@ export function createCostRouter(options: {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
     const { gpus, hours, flavor, gpuProduct, shareNum = 1, shareDen = 1 } = req.body ?? {};
     if (typeof gpus !== 'number' || gpus <= 0 || typeof hours !== 'number' || hours <= 0) {
-      throw new InputError('Send {"gpus": <positive number>, "hours": <positive number>, "flavor" or "gpuProduct": <name>}');
+      throw new InputError(
+        'Send {"gpus": <positive number>, "hours": <positive number>, "flavor" or "gpuProduct": <name>}',
+      );
     }
     const t = now();
     const ms = Math.round(hours * 3_600_000);
-    const micros = ledger.prices.segments(flavor, gpuProduct, t, t + ms).reduce((s, seg) => s + intervalCost(seg.microsPerHour, gpus, seg.end - seg.start, shareNum, shareDen), 0);
+    const micros = ledger.prices
+      .segments(flavor, gpuProduct, t, t + ms)
+      .reduce((s, seg) => s + intervalCost(seg.microsPerHour, gpus, seg.end - seg.start, shareNum, shareDen), 0);
     res.json({ currency: ledger.prices.currency, costMicros: micros, cost: formatMicros(micros), priced: micros > 0 });
   });
 

@@ -1,4 +1,8 @@
-import type { WorkloadCostResponse, WorkloadRef, WorkloadSummary } from '@internal/plugin-ai-platform-common';
+import type {
+  WorkloadCostResponse,
+  WorkloadRef,
+  WorkloadSummary,
+} from '@ai-platform/backstage-plugin-ai-platform-common';
 import { usageWithin, type CostLedger } from './CostLedger';
 import type { GpuInterval } from './intervals';
 import { intervalCost } from './money';
@@ -27,7 +31,8 @@ export function projectedCost(options: {
   at: number;
 }): number | null {
   if (options.finished) return options.costToDateMicros;
-  if (!options.expectedDurationSeconds || options.startedAt === undefined || options.ratePerHourMicros === 0) return null;
+  if (!options.expectedDurationSeconds || options.startedAt === undefined || options.ratePerHourMicros === 0)
+    return null;
   const remainingMs = Math.max(0, options.startedAt + options.expectedDurationSeconds * 1000 - options.at);
   return options.costToDateMicros + intervalCost(options.ratePerHourMicros, 1, Math.round(remainingMs));
 }
@@ -67,7 +72,14 @@ export async function workloadCost(options: {
     costToDateMicros,
     gpuHoursToDate: gpuMs / 3_600_000,
     ratePerHourMicros,
-    projectedMicros: projectedCost({ costToDateMicros, ratePerHourMicros, startedAt, expectedDurationSeconds: summary?.expectedDurationSeconds, finished, at }),
+    projectedMicros: projectedCost({
+      costToDateMicros,
+      ratePerHourMicros,
+      startedAt,
+      expectedDurationSeconds: summary?.expectedDurationSeconds,
+      finished,
+      at,
+    }),
     utilization,
   };
 

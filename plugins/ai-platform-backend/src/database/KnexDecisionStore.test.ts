@@ -36,16 +36,37 @@ describe.each(databases.eachSupportedId())('KnexDecisionStore on %p', databaseId
 
   it('lists the most recent decision first and honours the filters and limit', async () => {
     const { store } = await storeFor(databaseId);
-    await store.record({ ...admitted, decision: 'Submitted', actor: 'user:default/alice', time: new Date('2026-11-23T09:59:00Z'), assignment: undefined, clusterQueue: undefined, reason: undefined, message: undefined });
+    await store.record({
+      ...admitted,
+      decision: 'Submitted',
+      actor: 'user:default/alice',
+      time: new Date('2026-11-23T09:59:00Z'),
+      assignment: undefined,
+      clusterQueue: undefined,
+      reason: undefined,
+      message: undefined,
+    });
     await store.record(admitted);
     await store.record({ ...admitted, decision: 'Preempted', time: new Date('2026-11-23T10:05:00Z') });
-    await store.record({ ...admitted, uid: 'uid-2', name: 'other', namespace: 'team-b', time: new Date('2026-11-23T11:00:00Z') });
+    await store.record({
+      ...admitted,
+      uid: 'uid-2',
+      name: 'other',
+      namespace: 'team-b',
+      time: new Date('2026-11-23T11:00:00Z'),
+    });
 
     const forWorkload = await store.list({ cluster: 'gpu-east', namespace: 'team-a', name: 'train-llm' });
     expect(forWorkload.map(d => d.decision)).toEqual(['Preempted', 'Admitted', 'Submitted']);
     expect(forWorkload[2]).toEqual({
-      cluster: 'gpu-east', namespace: 'team-a', kind: 'Job', name: 'train-llm', uid: 'uid-1',
-      decision: 'Submitted', actor: 'user:default/alice', time: new Date('2026-11-23T09:59:00Z'),
+      cluster: 'gpu-east',
+      namespace: 'team-a',
+      kind: 'Job',
+      name: 'train-llm',
+      uid: 'uid-1',
+      decision: 'Submitted',
+      actor: 'user:default/alice',
+      time: new Date('2026-11-23T09:59:00Z'),
     });
     expect((await store.list({ limit: 2 })).map(d => d.name)).toEqual(['other', 'train-llm']);
     expect(await store.list({ namespace: 'nowhere' })).toEqual([]);
@@ -64,7 +85,21 @@ describe.each(databases.eachSupportedId())('KnexDecisionStore on %p', databaseId
     const { knex } = await storeFor(databaseId);
     await migrateDecisionStore(knex);
     expect(await knex.schema.hasTable('ai_platform_decisions')).toBe(true);
-    for (const column of ['id', 'cluster', 'namespace', 'kind', 'name', 'uid', 'decision', 'cluster_queue', 'reason', 'message', 'assignment', 'actor', 'time']) {
+    for (const column of [
+      'id',
+      'cluster',
+      'namespace',
+      'kind',
+      'name',
+      'uid',
+      'decision',
+      'cluster_queue',
+      'reason',
+      'message',
+      'assignment',
+      'actor',
+      'time',
+    ]) {
       expect(await knex.schema.hasColumn('ai_platform_decisions', column)).toBe(true);
     }
   });

@@ -1,8 +1,5 @@
 import type { Knex } from 'knex';
-import {
-  resolvePackagePath,
-  type DatabaseService,
-} from '@backstage/backend-plugin-api';
+import { resolvePackagePath, type DatabaseService } from '@backstage/backend-plugin-api';
 import type { DecisionRecord, DecisionStore } from '../service/types';
 
 const TABLE = 'ai_platform_decisions';
@@ -28,10 +25,7 @@ interface DecisionRow {
 /** Applies this plugin's migrations (the decision log) to its database. */
 export async function migrateDecisionStore(knex: Knex): Promise<void> {
   await knex.migrate.latest({
-    directory: resolvePackagePath(
-      '@internal/plugin-ai-platform-backend',
-      'migrations',
-    ),
+    directory: resolvePackagePath('@ai-platform/backstage-plugin-ai-platform-backend', 'migrations'),
     // Its own table: the cost ledger keeps its migrations apart in the same database.
     tableName: 'ai_platform_knex_migrations',
   });
@@ -40,9 +34,7 @@ export async function migrateDecisionStore(knex: Knex): Promise<void> {
 /** The admission decision log, in the plugin's database. */
 export class KnexDecisionStore implements DecisionStore {
   /** Connects to the plugin database and brings its schema up to date. */
-  static async create(options: {
-    database: DatabaseService;
-  }): Promise<KnexDecisionStore> {
+  static async create(options: { database: DatabaseService }): Promise<KnexDecisionStore> {
     const knex = await options.database.getClient();
     if (!options.database.migrations?.skip) {
       await migrateDecisionStore(knex);
@@ -63,10 +55,7 @@ export class KnexDecisionStore implements DecisionStore {
       cluster_queue: decision.clusterQueue ?? null,
       reason: decision.reason ?? null,
       message: decision.message ?? null,
-      assignment:
-        decision.assignment === undefined
-          ? null
-          : JSON.stringify(decision.assignment),
+      assignment: decision.assignment === undefined ? null : JSON.stringify(decision.assignment),
       actor: decision.actor,
       time: decision.time,
     });

@@ -1,5 +1,5 @@
 import type { Attributes, Meter, ObservableCallback } from '@opentelemetry/api';
-import type { QueueListResponse, WorkloadSummary } from '@internal/plugin-ai-platform-common';
+import type { QueueListResponse, WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
 import type { WorkloadService } from '../service/types';
 import { WorkloadMetrics } from './WorkloadMetrics';
 import fleet from '../routes/__fixtures__/fleet.json';
@@ -60,14 +60,24 @@ describe('WorkloadMetrics', () => {
   it('counts each admission since start once, with its time to admission', async () => {
     const workloads: WorkloadSummary[] = [
       { ...pending, uid: 'old', admittedAt: '2026-11-23T08:59:00Z', state: 'Running' },
-      { ...pending, uid: 'new', createdAt: '2026-11-23T09:00:00Z', admittedAt: '2026-11-23T09:01:30Z', state: 'Admitted' },
+      {
+        ...pending,
+        uid: 'new',
+        createdAt: '2026-11-23T09:00:00Z',
+        admittedAt: '2026-11-23T09:01:30Z',
+        state: 'Admitted',
+      },
     ];
     const { meter, recorded } = recordingMeter();
     const metrics = new WorkloadMetrics(service(workloads), meter, startedAt);
     await metrics.poll();
     await metrics.poll();
-    expect(recorded['ai_platform.admissions']).toEqual([{ value: 1, attributes: { cluster: 'gpu-east', cluster_queue: 'cq-a' } }]);
-    expect(recorded['ai_platform.time_to_admission']).toEqual([{ value: 90, attributes: { cluster: 'gpu-east', cluster_queue: 'cq-a' } }]);
+    expect(recorded['ai_platform.admissions']).toEqual([
+      { value: 1, attributes: { cluster: 'gpu-east', cluster_queue: 'cq-a' } },
+    ]);
+    expect(recorded['ai_platform.time_to_admission']).toEqual([
+      { value: 90, attributes: { cluster: 'gpu-east', cluster_queue: 'cq-a' } },
+    ]);
   });
 
   it('counts a preemption once per Preempted condition', async () => {

@@ -1,5 +1,9 @@
 import { metrics, type Meter } from '@opentelemetry/api';
-import type { QueueListResponse, QueueResourceUsage, WorkloadSummary } from '@internal/plugin-ai-platform-common';
+import type {
+  QueueListResponse,
+  QueueResourceUsage,
+  WorkloadSummary,
+} from '@ai-platform/backstage-plugin-ai-platform-common';
 import type { WorkloadService } from '../service/types';
 
 /**
@@ -50,7 +54,12 @@ export class WorkloadMetrics {
         .addCallback(result => {
           for (const cq of this.queues.clusterQueues) {
             for (const r of cq.resources) {
-              result.observe(value(r), { cluster: cq.cluster, cluster_queue: cq.name, flavor: r.flavor, resource: r.resource });
+              result.observe(value(r), {
+                cluster: cq.cluster,
+                cluster_queue: cq.name,
+                flavor: r.flavor,
+                resource: r.resource,
+              });
             }
           }
         });
@@ -59,10 +68,7 @@ export class WorkloadMetrics {
 
   /** Reads queues and workloads once; counts admissions and preemptions not counted before. */
   async poll(): Promise<void> {
-    const [queues, workloads] = await Promise.all([
-      this.workloads.listQueues(),
-      this.workloads.listWorkloads(),
-    ]);
+    const [queues, workloads] = await Promise.all([this.workloads.listQueues(), this.workloads.listWorkloads()]);
     this.queues = queues;
     const current = new Set<string>();
     for (const w of workloads) {
@@ -93,6 +99,10 @@ export class WorkloadMetrics {
     current.add(key);
     if (this.counted.has(key)) return;
     this.counted.add(key);
-    this.preemptions.add(1, { cluster: w.cluster, cluster_queue: w.clusterQueue ?? 'unknown', reason: preempted.reason ?? 'unknown' });
+    this.preemptions.add(1, {
+      cluster: w.cluster,
+      cluster_queue: w.clusterQueue ?? 'unknown',
+      reason: preempted.reason ?? 'unknown',
+    });
   }
 }

@@ -6,10 +6,7 @@ import type {
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { NotAllowedError } from '@backstage/errors';
-import {
-  AuthorizeResult,
-  type ResourcePermission,
-} from '@backstage/plugin-permission-common';
+import { AuthorizeResult, type ResourcePermission } from '@backstage/plugin-permission-common';
 import {
   createConditionAuthorizer,
   type PermissionRule,
@@ -19,7 +16,7 @@ import {
   aiPlatformAdminPermission,
   aiWorkloadCreatePermission,
   type WorkloadSummary,
-} from '@internal/plugin-ai-platform-common';
+} from '@ai-platform/backstage-plugin-ai-platform-common';
 import { workloadRules } from './rules';
 
 /** Who is calling, as far as workload access goes. */
@@ -49,7 +46,11 @@ export const workloadRuleset: PermissionRuleset<WorkloadSummary> = {
   getRuleByName(name) {
     const rule = Object.values(workloadRules).find(r => r.name === name);
     if (!rule) {
-      throw new Error(`Unknown ai-platform workload permission rule ${name}; known: ${Object.values(workloadRules).map(r => r.name).join(', ')}`);
+      throw new Error(
+        `Unknown ai-platform workload permission rule ${name}; known: ${Object.values(workloadRules)
+          .map(r => r.name)
+          .join(', ')}`,
+      );
     }
     return rule as unknown as PermissionRule<WorkloadSummary, unknown, string>;
   },
@@ -78,23 +79,18 @@ export class WorkloadAccess {
     this.adminGroups = new Set((deps.adminGroups ?? []).map(g => g.toLocaleLowerCase('en-US')));
   }
 
-  async caller(
-    credentials: BackstageCredentials<BackstageUserPrincipal | BackstageServicePrincipal>,
-  ): Promise<Caller> {
+  async caller(credentials: BackstageCredentials<BackstageUserPrincipal | BackstageServicePrincipal>): Promise<Caller> {
     if (credentials.principal.type === 'service') {
       return { actor: credentials.principal.subject, teams: new Set(), unrestricted: true, isAdmin: false };
     }
     const { ownershipEntityRefs } = await this.deps.userInfo.getUserInfo(credentials);
     const refs = ownershipEntityRefs.map(r => r.toLocaleLowerCase('en-US'));
-    const teams = new Set(
-      refs.filter(r => r.startsWith('group:default/')).map(r => r.slice('group:default/'.length)),
-    );
+    const teams = new Set(refs.filter(r => r.startsWith('group:default/')).map(r => r.slice('group:default/'.length)));
     let isAdmin = false;
     if (refs.some(r => this.adminGroups.has(r))) {
-      const [decision] = await this.deps.permissions.authorize(
-        [{ permission: aiPlatformAdminPermission }],
-        { credentials },
-      );
+      const [decision] = await this.deps.permissions.authorize([{ permission: aiPlatformAdminPermission }], {
+        credentials,
+      });
       isAdmin = decision.result === AuthorizeResult.ALLOW;
     }
     return {
@@ -113,10 +109,7 @@ export class WorkloadAccess {
     credentials: BackstageCredentials<BackstageUserPrincipal | BackstageServicePrincipal>,
     permission: ResourcePermission,
   ): Promise<(workload: WorkloadSummary) => boolean> {
-    const [decision] = await this.deps.permissions.authorizeConditional(
-      [{ permission }],
-      { credentials },
-    );
+    const [decision] = await this.deps.permissions.authorizeConditional([{ permission }], { credentials });
     if (decision.result === AuthorizeResult.DENY) {
       throw new NotAllowedError(
         `You do not hold the permission ${permission.name}; ask a platform admin to grant it in the permission policy.`,
@@ -134,10 +127,9 @@ export class WorkloadAccess {
   async assertMayCreate(
     credentials: BackstageCredentials<BackstageUserPrincipal | BackstageServicePrincipal>,
   ): Promise<void> {
-    const [decision] = await this.deps.permissions.authorize(
-      [{ permission: aiWorkloadCreatePermission }],
-      { credentials },
-    );
+    const [decision] = await this.deps.permissions.authorize([{ permission: aiWorkloadCreatePermission }], {
+      credentials,
+    });
     if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError(
         `You do not hold the permission ${aiWorkloadCreatePermission.name}; ask a platform admin to grant it in the permission policy.`,

@@ -7,18 +7,17 @@ import {
   AI_WORKLOAD_RESOURCE_TYPE,
   type WorkloadRef,
   type WorkloadSummary,
-} from '@internal/plugin-ai-platform-common';
+} from '@ai-platform/backstage-plugin-ai-platform-common';
 import type { WorkloadFilter } from '../service/types';
 
 /** The group entity ref that owns a workload of this team. */
-export const teamGroupRef = (team: string) =>
-  `group:default/${team}`.toLocaleLowerCase('en-US');
+export const teamGroupRef = (team: string) => `group:default/${team}`.toLocaleLowerCase('en-US');
 
 /** Workload resources of the ai-platform plugin, for permission rules and policies. */
-export const workloadResourceRef = createPermissionResourceRef<
-  WorkloadSummary,
-  WorkloadFilter
->().with({ pluginId: 'ai-platform', resourceType: AI_WORKLOAD_RESOURCE_TYPE });
+export const workloadResourceRef = createPermissionResourceRef<WorkloadSummary, WorkloadFilter>().with({
+  pluginId: 'ai-platform',
+  resourceType: AI_WORKLOAD_RESOURCE_TYPE,
+});
 
 type ClaimsParams = { claims: string[] };
 
@@ -61,8 +60,7 @@ export type WorkloadOwnerRule = PermissionRule<
 /** Allows a workload when its team's group is one of the claims (the user's ownership refs). */
 export const isWorkloadOwner: WorkloadOwnerRule = {
   name: 'IS_WORKLOAD_OWNER',
-  description:
-    'Allow workloads whose team (ai-platform.io/team) is a group among the given claims',
+  description: 'Allow workloads whose team (ai-platform.io/team) is a group among the given claims',
   resourceType: AI_WORKLOAD_RESOURCE_TYPE,
   paramsSchema: claimsSchema,
   apply: (workload, { claims }) => {
@@ -85,17 +83,11 @@ export const isWorkloadOwner: WorkloadOwnerRule = {
 export const workloadRules: { isWorkloadOwner: WorkloadOwnerRule } = { isWorkloadOwner };
 
 /** Conditions for permission policies: `aiWorkloadConditions.isWorkloadOwner({ claims })`. */
-export const {
-  conditions: aiWorkloadConditions,
-  createConditionalDecision: createAiWorkloadConditionalDecision,
-} = createConditionExports<
-  typeof AI_WORKLOAD_RESOURCE_TYPE,
-  WorkloadSummary,
-  typeof workloadRules
->({
-  resourceRef: workloadResourceRef,
-  rules: workloadRules,
-});
+export const { conditions: aiWorkloadConditions, createConditionalDecision: createAiWorkloadConditionalDecision } =
+  createConditionExports<typeof AI_WORKLOAD_RESOURCE_TYPE, WorkloadSummary, typeof workloadRules>({
+    resourceRef: workloadResourceRef,
+    rules: workloadRules,
+  });
 
 /** The permission framework's resource ref of a workload: `cluster/namespace/kind/name`. */
 export const workloadResourceId = (ref: WorkloadRef) =>

@@ -1,11 +1,6 @@
 import express from 'express';
 import request from 'supertest';
-import {
-  mockCredentials,
-  mockErrorHandler,
-  mockServices,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
+import { mockCredentials, mockErrorHandler, mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import type {
   AuditorService,
   AuditorServiceCreateEventOptions,
@@ -21,7 +16,7 @@ import {
   type SubmitWorkloadRequest,
   type WorkloadRef,
   type WorkloadSummary,
-} from '@internal/plugin-ai-platform-common';
+} from '@ai-platform/backstage-plugin-ai-platform-common';
 import type { WorkloadChange, WorkloadFilter, WorkloadService } from '../service/types';
 import { KnexDecisionStore, migrateDecisionStore } from '../database';
 import { createRouter, type RouterOptions } from './router';
@@ -57,7 +52,13 @@ class FakeWorkloadService implements WorkloadService {
     return [{ name: 'gpu-east', mode: 'admit' as const, connected: true, leader: true, nodes: 4, flavors: [] }];
   }
   async plan(req: SubmitWorkloadRequest): Promise<PlanResponse> {
-    return { cluster: 'gpu-east', queue: req.queue, clusterQueue: 'cq-a', admissible: true, etasByCluster: { 'gpu-east': null } };
+    return {
+      cluster: 'gpu-east',
+      queue: req.queue,
+      clusterQueue: 'cq-a',
+      admissible: true,
+      etasByCluster: { 'gpu-east': null },
+    };
   }
   async submit(req: SubmitWorkloadRequest, actor: { userEntityRef: string }) {
     const metadata = req.manifest.metadata as { name: string; namespace: string };
@@ -80,7 +81,15 @@ class FakeWorkloadService implements WorkloadService {
     this.calls.push({ op: 'setSuspended', ref, suspended, actor: actor.userEntityRef });
   }
   async events(ref: WorkloadRef) {
-    return [{ type: 'Normal' as const, reason: 'Created', message: `created ${ref.name}`, time: '2026-11-23T09:00:00Z', count: 1 }];
+    return [
+      {
+        type: 'Normal' as const,
+        reason: 'Created',
+        message: `created ${ref.name}`,
+        time: '2026-11-23T09:00:00Z',
+        count: 1,
+      },
+    ];
   }
   subscribe(listener: (change: WorkloadChange) => void) {
     this.listeners.push(listener);
@@ -162,7 +171,9 @@ describe('createRouter', () => {
         const res = await request(app).get(path);
         expect({ path, status: res.status }).toEqual({ path, status: 401 });
       }
-      const post = await request(app).post('/workloads').send({ manifest: jobManifest('team-a', 'x', 'lq-a') });
+      const post = await request(app)
+        .post('/workloads')
+        .send({ manifest: jobManifest('team-a', 'x', 'lq-a') });
       expect(post.status).toBe(401);
     });
 
@@ -208,24 +219,48 @@ describe('createRouter', () => {
     it("answers 404 for another team's workload, its events and decisions", async () => {
       const { app } = await setup();
       for (const suffix of ['', '/events', '/decisions']) {
-        const res = await request(app).get(`/workloads/gpu-east/team-b/Job/train-b${suffix}`).set('Authorization', alice);
+        const res = await request(app)
+          .get(`/workloads/gpu-east/team-b/Job/train-b${suffix}`)
+          .set('Authorization', alice);
         expect({ suffix, status: res.status }).toEqual({ suffix, status: 404 });
         expect(res.body.error.message).toMatch(/No workload Job team-b\/train-b on cluster gpu-east/);
       }
       const own = await request(app).get('/workloads/gpu-east/team-a/Job/train-a').set('Authorization', alice);
       expect(own.status).toBe(200);
       expect(own.body.uid).toBe('uid-train-a');
-      const events = await request(app).get('/workloads/gpu-east/team-a/Job/train-a/events').set('Authorization', alice);
+      const events = await request(app)
+        .get('/workloads/gpu-east/team-a/Job/train-a/events')
+        .set('Authorization', alice);
       expect(events.body).toEqual([expect.objectContaining({ reason: 'Created', message: 'created train-a' })]);
     });
 
     it("lists a workload's decisions from the decision log, most recent first, of its kind only", async () => {
       const { app, decisions } = await setup();
-      const base = { cluster: 'gpu-east', namespace: 'team-a', name: 'train-a', uid: 'uid-train-a', actor: 'controller' };
+      const base = {
+        cluster: 'gpu-east',
+        namespace: 'team-a',
+        name: 'train-a',
+        uid: 'uid-train-a',
+        actor: 'controller',
+      };
       await decisions.record({ ...base, kind: 'Job', decision: 'Submitted', time: new Date('2026-11-23T09:00:00Z') });
-      await decisions.record({ ...base, kind: 'Job', decision: 'Admitted', clusterQueue: 'cq-a', time: new Date('2026-11-23T09:10:00Z') });
-      await decisions.record({ ...base, kind: 'RayJob', uid: 'other', decision: 'Admitted', time: new Date('2026-11-23T09:20:00Z') });
-      const res = await request(app).get('/workloads/gpu-east/team-a/Job/train-a/decisions').set('Authorization', alice);
+      await decisions.record({
+        ...base,
+        kind: 'Job',
+        decision: 'Admitted',
+        clusterQueue: 'cq-a',
+        time: new Date('2026-11-23T09:10:00Z'),
+      });
+      await decisions.record({
+        ...base,
+        kind: 'RayJob',
+        uid: 'other',
+        decision: 'Admitted',
+        time: new Date('2026-11-23T09:20:00Z'),
+      });
+      const res = await request(app)
+        .get('/workloads/gpu-east/team-a/Job/train-a/decisions')
+        .set('Authorization', alice);
       expect(res.status).toBe(200);
       expect(res.body.items.map((d: { decision: string }) => d.decision)).toEqual(['Admitted', 'Submitted']);
     });
@@ -234,7 +269,13 @@ describe('createRouter', () => {
       const { app } = await setup();
       const res = await request(app)
         .get('/workloads')
-        .set('Authorization', mockCredentials.service.header({ onBehalfOf: mockCredentials.service('plugin:catalog'), targetPluginId: 'ai-platform' }));
+        .set(
+          'Authorization',
+          mockCredentials.service.header({
+            onBehalfOf: mockCredentials.service('plugin:catalog'),
+            targetPluginId: 'ai-platform',
+          }),
+        );
       expect(res.body.total).toBe(4);
     });
 
@@ -252,7 +293,11 @@ describe('createRouter', () => {
       const res = await request(app).post('/workloads/gpu-east/team-a/Job/train-a/cancel').set('Authorization', alice);
       expect(res.status).toBe(204);
       expect(workloads.calls).toEqual([
-        { op: 'cancel', ref: { cluster: 'gpu-east', namespace: 'team-a', kind: 'Job', name: 'train-a' }, actor: 'user:default/alice' },
+        {
+          op: 'cancel',
+          ref: { cluster: 'gpu-east', namespace: 'team-a', kind: 'Job', name: 'train-a' },
+          actor: 'user:default/alice',
+        },
       ]);
       expect(auditEvents).toEqual([
         expect.objectContaining({
@@ -267,7 +312,9 @@ describe('createRouter', () => {
     it("cannot cancel, suspend or resume another team's workload", async () => {
       const { app, workloads } = await setup();
       for (const action of ['cancel', 'suspend', 'resume']) {
-        const res = await request(app).post(`/workloads/gpu-east/team-b/Job/train-b/${action}`).set('Authorization', alice);
+        const res = await request(app)
+          .post(`/workloads/gpu-east/team-b/Job/train-b/${action}`)
+          .set('Authorization', alice);
         expect({ action, status: res.status }).toEqual({ action, status: 404 });
       }
       expect(workloads.calls).toEqual([]);
@@ -280,7 +327,9 @@ describe('createRouter', () => {
         async authorizeConditional(requests, options) {
           return requests.map(r => {
             if (r.permission.name !== aiWorkloadUpdatePermission.name) return { result: AuthorizeResult.ALLOW };
-            const claims = (fleet.users as Record<string, string[]>)[(options.credentials.principal as { userEntityRef: string }).userEntityRef];
+            const claims = (fleet.users as Record<string, string[]>)[
+              (options.credentials.principal as { userEntityRef: string }).userEntityRef
+            ];
             return {
               result: AuthorizeResult.CONDITIONAL,
               pluginId: 'ai-platform',
@@ -293,20 +342,30 @@ describe('createRouter', () => {
       const { app, workloads } = await setup({ permissions, access: { teamScoped: false } });
       const read = await request(app).get('/workloads/gpu-east/team-b/Job/train-b').set('Authorization', alice);
       expect(read.status).toBe(200);
-      const cancel = await request(app).post('/workloads/gpu-east/team-b/Job/train-b/cancel').set('Authorization', alice);
+      const cancel = await request(app)
+        .post('/workloads/gpu-east/team-b/Job/train-b/cancel')
+        .set('Authorization', alice);
       expect(cancel.status).toBe(403);
       expect(cancel.body.error.message).toBe(
         'You may cancel only workloads of your teams: Job team-b/train-b on cluster gpu-east belongs to team team-b.',
       );
-      const suspendOwn = await request(app).post('/workloads/gpu-east/team-a/Job/train-a/suspend').set('Authorization', alice);
+      const suspendOwn = await request(app)
+        .post('/workloads/gpu-east/team-a/Job/train-a/suspend')
+        .set('Authorization', alice);
       expect(suspendOwn.status).toBe(204);
       expect(workloads.calls).toEqual([expect.objectContaining({ op: 'setSuspended', suspended: true })]);
     });
 
     it('suspends and resumes through setSuspended', async () => {
       const { app, workloads } = await setup();
-      await request(app).post('/workloads/gpu-east/team-a/PyTorchJob/finetune-a/suspend').set('Authorization', alice).expect(204);
-      await request(app).post('/workloads/gpu-east/team-a/PyTorchJob/finetune-a/resume').set('Authorization', alice).expect(204);
+      await request(app)
+        .post('/workloads/gpu-east/team-a/PyTorchJob/finetune-a/suspend')
+        .set('Authorization', alice)
+        .expect(204);
+      await request(app)
+        .post('/workloads/gpu-east/team-a/PyTorchJob/finetune-a/resume')
+        .set('Authorization', alice)
+        .expect(204);
       expect(workloads.calls.map(c => [c.op, c.suspended])).toEqual([
         ['setSuspended', true],
         ['setSuspended', false],
@@ -318,7 +377,9 @@ describe('createRouter', () => {
       const res = await request(app).post('/workloads/gpu-east/team-b/Job/train-b/cancel').set('Authorization', carol);
       expect(res.status).toBe(204);
       expect(workloads.calls[0]).toEqual(expect.objectContaining({ op: 'cancel', actor: 'user:default/carol' }));
-      expect(auditEvents[0]).toEqual(expect.objectContaining({ severityLevel: 'high', meta: expect.objectContaining({ asAdmin: true }) }));
+      expect(auditEvents[0]).toEqual(
+        expect.objectContaining({ severityLevel: 'high', meta: expect.objectContaining({ asAdmin: true }) }),
+      );
     });
 
     it('does not treat admin-group members as admins when the policy denies ai-platform.admin', async () => {
@@ -349,7 +410,11 @@ describe('createRouter', () => {
       expect(res.body.workload.name).toBe('new-job');
       expect(workloads.calls).toEqual([expect.objectContaining({ op: 'submit', actor: 'user:default/alice' })]);
       expect(auditEvents).toEqual([
-        expect.objectContaining({ eventId: 'workload-submit', outcome: 'success', meta: expect.objectContaining({ queue: 'lq-a', team: 'team-a' }) }),
+        expect.objectContaining({
+          eventId: 'workload-submit',
+          outcome: 'success',
+          meta: expect.objectContaining({ queue: 'lq-a', team: 'team-a' }),
+        }),
       ]);
     });
 
@@ -361,7 +426,11 @@ describe('createRouter', () => {
         submitted.push(req);
         return submit(req, actor);
       };
-      await request(app).post('/workloads').set('Authorization', alice).send({ manifest: jobManifest('team-a', 'labelled', 'lq-a') }).expect(201);
+      await request(app)
+        .post('/workloads')
+        .set('Authorization', alice)
+        .send({ manifest: jobManifest('team-a', 'labelled', 'lq-a') })
+        .expect(201);
       expect((submitted[0].manifest.metadata as { labels: Record<string, string> }).labels).toEqual({
         'kueue.x-k8s.io/queue-name': 'lq-a',
         'ai-platform.io/team': 'team-a',
@@ -370,7 +439,9 @@ describe('createRouter', () => {
       (manifest.metadata.labels as Record<string, string>)['ai-platform.io/team'] = 'team-b';
       const res = await request(app).post('/workloads').set('Authorization', alice).send({ manifest });
       expect(res.status).toBe(400);
-      expect(res.body.error.message).toMatch(/manifest\.metadata\.labels\["ai-platform\.io\/team"\]: it says team-b, but LocalQueue team-a\/lq-a belongs to team team-a/);
+      expect(res.body.error.message).toMatch(
+        /manifest\.metadata\.labels\["ai-platform\.io\/team"\]: it says team-b, but LocalQueue team-a\/lq-a belongs to team team-a/,
+      );
       expect(submitted).toHaveLength(1);
     });
 
@@ -404,19 +475,38 @@ describe('createRouter', () => {
 
     it('plans without submitting on POST /plan', async () => {
       const { app, workloads } = await setup();
-      const res = await request(app).post('/plan').set('Authorization', bob).send({ manifest: jobManifest('team-b', 'p', 'lq-b') });
+      const res = await request(app)
+        .post('/plan')
+        .set('Authorization', bob)
+        .send({ manifest: jobManifest('team-b', 'p', 'lq-b') });
       expect(res.status).toBe(200);
       expect(res.body.admissible).toBe(true);
       expect(workloads.calls).toEqual([]);
     });
 
     it.each([
-      ['a manifest that is not an object', { manifest: 'job.yaml' }, /Invalid request body: manifest: Expected object, received string/],
+      [
+        'a manifest that is not an object',
+        { manifest: 'job.yaml' },
+        /Invalid request body: manifest: Expected object, received string/,
+      ],
       ['no manifest', { queue: 'lq-a' }, /manifest: Required/],
-      ['a manifest without a namespace', { manifest: { kind: 'Job', metadata: { name: 'x' } }, queue: 'lq-a' }, /metadata\.namespace: set metadata\.namespace/],
+      [
+        'a manifest without a namespace',
+        { manifest: { kind: 'Job', metadata: { name: 'x' } }, queue: 'lq-a' },
+        /metadata\.namespace: set metadata\.namespace/,
+      ],
       ['no queue', { manifest: jobManifest('team-a', 'x') }, /queue: name the LocalQueue/],
-      ['a queue that does not exist', { manifest: jobManifest('team-a', 'x'), queue: 'nope' }, /queue: there is no LocalQueue nope in namespace team-a/],
-      ['dryRun that is not a boolean', { manifest: jobManifest('team-a', 'x', 'lq-a'), dryRun: 'yes' }, /dryRun: Expected boolean/],
+      [
+        'a queue that does not exist',
+        { manifest: jobManifest('team-a', 'x'), queue: 'nope' },
+        /queue: there is no LocalQueue nope in namespace team-a/,
+      ],
+      [
+        'dryRun that is not a boolean',
+        { manifest: jobManifest('team-a', 'x', 'lq-a'), dryRun: 'yes' },
+        /dryRun: Expected boolean/,
+      ],
     ])('answers 400 for %s, naming the field', async (_name, body, message) => {
       const { app, workloads } = await setup();
       const res = await request(app).post('/workloads').set('Authorization', alice).send(body);
@@ -429,11 +519,24 @@ describe('createRouter', () => {
   it('answers 503 for an unknown queue while a cluster is still loading, saying which', async () => {
     const { app, workloads } = await setup();
     workloads.listClusters = async () => [
-      { name: 'gpu-east', mode: 'admit' as const, connected: false, leader: false, nodes: 0, flavors: [], lastError: 'connect ECONNREFUSED' },
+      {
+        name: 'gpu-east',
+        mode: 'admit' as const,
+        connected: false,
+        leader: false,
+        nodes: 0,
+        flavors: [],
+        lastError: 'connect ECONNREFUSED',
+      },
     ];
-    const res = await request(app).post('/workloads').set('Authorization', alice).send({ manifest: jobManifest('team-a', 'x'), queue: 'nope' });
+    const res = await request(app)
+      .post('/workloads')
+      .set('Authorization', alice)
+      .send({ manifest: jobManifest('team-a', 'x'), queue: 'nope' });
     expect(res.status).toBe(503);
-    expect(res.body.error.message).toMatch(/no LocalQueue nope in namespace team-a yet, but cluster gpu-east is still loading \(connect ECONNREFUSED\); retry/);
+    expect(res.body.error.message).toMatch(
+      /no LocalQueue nope in namespace team-a yet, but cluster gpu-east is still loading \(connect ECONNREFUSED\); retry/,
+    );
     expect(workloads.calls).toEqual([]);
   });
 

@@ -25,7 +25,7 @@ import {
   type WorkloadListResponse,
   type WorkloadRef,
   type WorkloadSummary,
-} from '@internal/plugin-ai-platform-common';
+} from '@ai-platform/backstage-plugin-ai-platform-common';
 import type { DecisionStore, WorkloadService } from '../service/types';
 import { WorkloadAccess, type WorkloadAccessOptions } from '../permissions';
 import { parseInput } from './validation';
@@ -58,9 +58,7 @@ const listQuerySchema = z
   })
   .strict();
 
-const decisionsQuerySchema = z
-  .object({ limit: z.coerce.number().int().min(1).max(1000).optional() })
-  .strict();
+const decisionsQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(1000).optional() }).strict();
 
 const manifestMetadataSchema = z.object({
   kind: z.string({ required_error: 'the manifest needs a kind' }).min(1),
@@ -68,9 +66,11 @@ const manifestMetadataSchema = z.object({
     {
       name: z.string().min(1).optional(),
       generateName: z.string().min(1).optional(),
-      namespace: z.string({
-        required_error: 'set metadata.namespace to the namespace of the LocalQueue',
-      }).min(1),
+      namespace: z
+        .string({
+          required_error: 'set metadata.namespace to the namespace of the LocalQueue',
+        })
+        .min(1),
       labels: z.record(z.string()).optional(),
     },
     { required_error: 'the manifest needs metadata with a namespace' },
@@ -120,8 +120,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     kind: req.params.kind,
     name: req.params.name,
   });
-  const describe = (ref: WorkloadRef) =>
-    `${ref.kind} ${ref.namespace}/${ref.name} on cluster ${ref.cluster}`;
+  const describe = (ref: WorkloadRef) => `${ref.kind} ${ref.namespace}/${ref.name} on cluster ${ref.cluster}`;
 
   /** The workload if the caller may read it; otherwise NotFound, so others' workloads stay invisible. */
   async function readableWorkload(req: Request, credentials: Credentials) {
@@ -130,7 +129,9 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const workload = await workloads.getWorkload(ref);
     if (!workload || !mayRead(workload)) {
       throw new NotFoundError(
-        `No workload ${describe(ref)} that you may read; check the cluster, namespace, kind and name (GET /workloads lists yours).`,
+        `No workload ${describe(
+          ref,
+        )} that you may read; check the cluster, namespace, kind and name (GET /workloads lists yours).`,
       );
     }
     return workload;
@@ -185,11 +186,18 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       const mayUpdate = await access.workloadPredicate(credentials, aiWorkloadUpdatePermission);
       if (!mayUpdate(workload)) {
         throw new NotAllowedError(
-          `You may ${action} only workloads of your teams: ${describe(workload)} belongs to ${workload.team ? `team ${workload.team}` : 'no team'}.`,
+          `You may ${action} only workloads of your teams: ${describe(workload)} belongs to ${
+            workload.team ? `team ${workload.team}` : 'no team'
+          }.`,
         );
       }
       const caller = await access.caller(credentials);
-      const ref: WorkloadRef = { cluster: workload.cluster, namespace: workload.namespace, kind: workload.kind, name: workload.name };
+      const ref: WorkloadRef = {
+        cluster: workload.cluster,
+        namespace: workload.namespace,
+        kind: workload.kind,
+        name: workload.name,
+      };
       const asAdmin = caller.isAdmin && !caller.teams.has((workload.team ?? '').toLocaleLowerCase('en-US'));
       await audited(
         req,
@@ -220,14 +228,20 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       .filter(cq => request.cluster === undefined || cq.cluster === request.cluster)
       .flatMap(cq => cq.localQueues.filter(lq => lq.namespace === namespace && lq.name === name));
     if (matches.length === 0) {
-      const loading = (await workloads.listClusters()).filter(c => !c.connected && (request.cluster === undefined || c.name === request.cluster));
+      const loading = (await workloads.listClusters()).filter(
+        c => !c.connected && (request.cluster === undefined || c.name === request.cluster),
+      );
       if (loading.length > 0) {
         throw new ServiceUnavailableError(
-          `queue: no LocalQueue ${name} in namespace ${namespace} yet, but cluster ${loading.map(c => c.name).join(', ')} is still loading (${loading[0].lastError ?? 'connecting'}); retry in a few seconds.`,
+          `queue: no LocalQueue ${name} in namespace ${namespace} yet, but cluster ${loading
+            .map(c => c.name)
+            .join(', ')} is still loading (${loading[0].lastError ?? 'connecting'}); retry in a few seconds.`,
         );
       }
       throw new InputError(
-        `queue: there is no LocalQueue ${name} in namespace ${namespace}${request.cluster ? ` on cluster ${request.cluster}` : ''}; set metadata.namespace and queue to one that GET /queues lists.`,
+        `queue: there is no LocalQueue ${name} in namespace ${namespace}${
+          request.cluster ? ` on cluster ${request.cluster}` : ''
+        }; set metadata.namespace and queue to one that GET /queues lists.`,
       );
     }
     // A LocalQueue of that name may exist in several clusters; all must be the caller's team's.

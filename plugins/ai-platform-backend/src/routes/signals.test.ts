@@ -1,6 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import type { SignalPayload, SignalsService } from '@backstage/plugin-signals-node';
-import type { WorkloadState, WorkloadSummary } from '@internal/plugin-ai-platform-common';
+import type { WorkloadState, WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
 import type { WorkloadChange, WorkloadService } from '../service/types';
 import { publishWorkloadSignals, workloadSignalsChannel } from './signals';
 import fleet from './__fixtures__/fleet.json';

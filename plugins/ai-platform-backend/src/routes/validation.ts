@@ -2,11 +2,7 @@ import type { ZodType, ZodTypeDef } from 'zod';
 import { InputError } from '@backstage/errors';
 
 /** Parses input with a zod schema; on failure an InputError naming each bad field. */
-export function parseInput<T>(
-  schema: ZodType<T, ZodTypeDef, unknown>,
-  value: unknown,
-  where: string,
-): T {
+export function parseInput<T>(schema: ZodType<T, ZodTypeDef, unknown>, value: unknown, where: string): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const problems = result.error.issues.map(issue => {

@@ -15,12 +15,12 @@ import type {
   WorkloadQuery,
   WorkloadRef,
   WorkloadSummary,
-} from '@internal/plugin-ai-platform-common';
+} from '@ai-platform/backstage-plugin-ai-platform-common';
 
 /** The REST API's workload filters, shared with the frontend client. */
 export type WorkloadFilter = WorkloadQuery;
 
-export type { WorkloadEvent } from '@internal/plugin-ai-platform-common';
+export type { WorkloadEvent } from '@ai-platform/backstage-plugin-ai-platform-common';
 
 export interface WorkloadChange {
   type: 'upsert' | 'delete';
@@ -66,7 +66,13 @@ export interface DecisionRecord {
 export interface DecisionStore {
   record(decision: DecisionRecord): Promise<void>;
   /** Most recent first. */
-  list(filter: { cluster?: string; namespace?: string; name?: string; uid?: string; limit?: number }): Promise<DecisionRecord[]>;
+  list(filter: {
+    cluster?: string;
+    namespace?: string;
+    name?: string;
+    uid?: string;
+    limit?: number;
+  }): Promise<DecisionRecord[]>;
   /** The admission currently recorded for a workload uid, to never admit twice after a restart. */
   lastDecision(uid: string): Promise<DecisionRecord | undefined>;
 }

@@ -1,5 +1,5 @@
-import type { WorkloadObject } from '@internal/plugin-ai-platform-node';
-import type { Admission } from '@internal/plugin-ai-platform-scheduler';
+import type { WorkloadObject } from '@ai-platform/backstage-plugin-ai-platform-node';
+import type { Admission } from '@ai-platform/scheduler';
 
 /**
  * Set on a workload object in the same write that unsuspends it, and

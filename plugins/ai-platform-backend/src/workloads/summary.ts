@@ -1,6 +1,13 @@
-import { annotations, labels, type Reason, type WorkloadCondition, type WorkloadState, type WorkloadSummary } from '@internal/plugin-ai-platform-common';
-import type { WorkloadKindAdapter, WorkloadObject } from '@internal/plugin-ai-platform-node';
-import type { PendingWorkloadInfo, Workload, WorkloadState as EngineState } from '@internal/plugin-ai-platform-scheduler';
+import {
+  annotations,
+  labels,
+  type Reason,
+  type WorkloadCondition,
+  type WorkloadState,
+  type WorkloadSummary,
+} from '@ai-platform/backstage-plugin-ai-platform-common';
+import type { WorkloadKindAdapter, WorkloadObject } from '@ai-platform/backstage-plugin-ai-platform-node';
+import type { PendingWorkloadInfo, Workload, WorkloadState as EngineState } from '@ai-platform/scheduler';
 import { isHeld, readAdmission } from './admissionAnnotation';
 
 /** Used when neither annotation gives the expected run time. */
@@ -20,12 +27,18 @@ const units = (milli: number) => milli / 1000;
 function gpusOf(workload: Workload): number {
   let total = 0;
   for (const ps of workload.podSets) {
-    for (const [resource, milli] of Object.entries(ps.requests)) if (/gpu/i.test(resource)) total += ps.count * units(milli);
+    for (const [resource, milli] of Object.entries(ps.requests))
+      if (/gpu/i.test(resource)) total += ps.count * units(milli);
   }
   return total;
 }
 
-function stateOf(adapter: WorkloadKindAdapter, obj: WorkloadObject, engine: EngineState | undefined, admitted: boolean): WorkloadState {
+function stateOf(
+  adapter: WorkloadKindAdapter,
+  obj: WorkloadObject,
+  engine: EngineState | undefined,
+  admitted: boolean,
+): WorkloadState {
   const outcome = adapter.outcome(obj);
   if (outcome) return outcome;
   if (admitted) return adapter.podsReady(obj) ? 'Running' : 'Admitted';
@@ -60,7 +73,12 @@ export function finishedTime(obj: WorkloadObject): string | undefined {
   }
   const conditions = Array.isArray(status.conditions) ? (status.conditions as Array<Record<string, unknown>>) : [];
   const times = conditions
-    .filter(c => finishedConditions.has(String(c.type)) && String(c.status) === 'True' && typeof c.lastTransitionTime === 'string')
+    .filter(
+      c =>
+        finishedConditions.has(String(c.type)) &&
+        String(c.status) === 'True' &&
+        typeof c.lastTransitionTime === 'string',
+    )
     .map(c => Date.parse(String(c.lastTransitionTime)))
     .filter(t => !Number.isNaN(t));
   return times.length ? new Date(Math.max(...times)).toISOString() : undefined;
@@ -68,18 +86,35 @@ export function finishedTime(obj: WorkloadObject): string | undefined {
 
 /** The API's view of one workload object. */
 export function summarize(adapter: WorkloadKindAdapter, obj: WorkloadObject, ctx: SummaryContext): WorkloadSummary {
-  const admission = readAdmission(obj) ?? (ctx.engine?.status === 'admitted' ? { ...ctx.engine.admission!, admittedAt: ctx.engine.admittedAt ?? 0 } : undefined);
+  const admission =
+    readAdmission(obj) ??
+    (ctx.engine?.status === 'admitted'
+      ? { ...ctx.engine.admission!, admittedAt: ctx.engine.admittedAt ?? 0 }
+      : undefined);
   const state = stateOf(adapter, obj, ctx.engine, admission !== undefined);
   const created = String(obj.metadata.creationTimestamp ?? new Date(0).toISOString());
   const createdAt = new Date(created).toISOString();
   const conditions: WorkloadCondition[] = [{ type: 'Queued', status: true, time: createdAt }];
-  if (admission) conditions.push({ type: 'Admitted', status: true, reason: 'Admitted', message: `Admitted by ClusterQueue ${admission.clusterQueue}`, time: new Date(admission.admittedAt).toISOString() });
+  if (admission)
+    conditions.push({
+      type: 'Admitted',
+      status: true,
+      reason: 'Admitted',
+      message: `Admitted by ClusterQueue ${admission.clusterQueue}`,
+      time: new Date(admission.admittedAt).toISOString(),
+    });
   const finishedAt = state === 'Succeeded' || state === 'Failed' ? finishedTime(obj) : undefined;
-  if (state === 'Succeeded' || state === 'Failed') conditions.push({ type: 'Finished', status: true, reason: state, time: finishedAt ?? new Date().toISOString() });
+  if (state === 'Succeeded' || state === 'Failed')
+    conditions.push({ type: 'Finished', status: true, reason: state, time: finishedAt ?? new Date().toISOString() });
   let reason: Reason | undefined = ctx.pending?.reason ?? ctx.engine?.routeProblem;
   if (isHeld(obj)) reason = { code: 'QueueStopped', message: 'Suspended by a user; release it to queue it again' };
-  if (ctx.observedOnly && !admission && !reason) reason = { code: 'ObservedOnly', message: 'Kueue admits workloads in this cluster and has not admitted this one yet' };
-  const kubernetesId = obj.metadata.labels?.[labels.kubernetesId] ?? obj.metadata.annotations?.[annotations.kubernetesId];
+  if (ctx.observedOnly && !admission && !reason)
+    reason = {
+      code: 'ObservedOnly',
+      message: 'Kueue admits workloads in this cluster and has not admitted this one yet',
+    };
+  const kubernetesId =
+    obj.metadata.labels?.[labels.kubernetesId] ?? obj.metadata.annotations?.[annotations.kubernetesId];
   const expected = expectedDurationSeconds(obj);
   const workload = ctx.workload;
   return {
@@ -105,7 +140,12 @@ export function summarize(adapter: WorkloadKindAdapter, obj: WorkloadObject, ctx
       requests: Object.fromEntries(Object.entries(ps.requests).map(([r, v]) => [r, units(v)])),
     })),
     gpus: workload ? gpusOf(workload) : 0,
-    assignment: admission ? { clusterQueue: admission.clusterQueue, podSets: admission.podSets.map(p => ({ name: p.name, count: p.count, flavors: p.flavors })) } : undefined,
+    assignment: admission
+      ? {
+          clusterQueue: admission.clusterQueue,
+          podSets: admission.podSets.map(p => ({ name: p.name, count: p.count, flavors: p.flavors })),
+        }
+      : undefined,
     reason: admission ? undefined : reason,
     positionInClusterQueue: ctx.pending?.positionInClusterQueue,
     positionInLocalQueue: ctx.pending?.positionInLocalQueue,

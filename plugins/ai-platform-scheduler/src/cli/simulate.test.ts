@@ -10,12 +10,16 @@ const twoTeams = resolve(packageDir, '../../examples/scenarios/two-teams.yaml');
 function simulateCli(...args: string[]) {
   const env = { ...process.env };
   delete env.INIT_CWD;
-  const child = spawnSync(process.execPath, ['-r', '@backstage/cli/config/nodeTransform.cjs', 'src/cli/simulate.ts', ...args], {
-    cwd: packageDir,
-    env,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
+  const child = spawnSync(
+    process.execPath,
+    ['-r', '@backstage/cli/config/nodeTransform.cjs', 'src/cli/simulate.ts', ...args],
+    {
+      cwd: packageDir,
+      env,
+      encoding: 'utf8',
+      timeout: 60_000,
+    },
+  );
   return { status: child.status, stdout: child.stdout, stderr: child.stderr };
 }
 
@@ -33,7 +37,9 @@ describe('the simulate CLI', () => {
     const result = JSON.parse(stdout);
     expect(Object.keys(result)).toEqual(expect.arrayContaining(['events', 'workloads', 'summary']));
     expect(result.workloads['ml-research/too-big'].pendingReason.code).toBe('ExceedsQueueMaximum');
-    expect(result.events).toContainEqual(expect.objectContaining({ type: 'Admitted', workload: 'llm-serving/llama-70b', time: 60 }));
+    expect(result.events).toContainEqual(
+      expect.objectContaining({ type: 'Admitted', workload: 'llm-serving/llama-70b', time: 60 }),
+    );
   }, 60_000);
 
   it('exits non-zero naming the file, the object and the field of a broken scenario', () => {
@@ -56,15 +62,21 @@ describe('the simulate CLI', () => {
     const { status, stdout, stderr } = simulateCli(file);
     expect(status).toBe(1);
     expect(stdout).toBe('');
-    expect(stderr).toContain(`${file}: objects: ClusterQueue/team: spec.resourceGroups[0].flavors[0].resources[0].nominalQuota: is required`);
+    expect(stderr).toContain(
+      `${file}: objects: ClusterQueue/team: spec.resourceGroups[0].flavors[0].resources[0].nominalQuota: is required`,
+    );
   }, 60_000);
 
   it.each([
     ['a file that does not exist', ['missing.yaml'], 1, 'missing.yaml: cannot read'],
     ['no file', [], 2, 'usage: yarn simulate <scenario.yaml>'],
-  ])('exits non-zero for %s', (_, args, code, message) => {
-    const { status, stderr } = simulateCli(...args);
-    expect(status).toBe(code);
-    expect(stderr).toContain(message);
-  }, 60_000);
+  ])(
+    'exits non-zero for %s',
+    (_, args, code, message) => {
+      const { status, stderr } = simulateCli(...args);
+      expect(status).toBe(code);
+      expect(stderr).toContain(message);
+    },
+    60_000,
+  );
 });

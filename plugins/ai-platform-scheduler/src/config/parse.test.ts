@@ -1,5 +1,14 @@
 import { ConfigError, parseEngineOptions, parseQueueObjects } from './parse';
-import { clusterQueue, cohort, GPU, KueueObject, localQueue, priorityClass, resourceFlavor, topology } from '../testing/builders';
+import {
+  clusterQueue,
+  cohort,
+  GPU,
+  KueueObject,
+  localQueue,
+  priorityClass,
+  resourceFlavor,
+  topology,
+} from '../testing/builders';
 
 function problemsOf(objects: KueueObject[]): string[] {
   try {
@@ -25,7 +34,10 @@ describe('parseQueueObjects reads both API versions', () => {
   it('applies Kueue defaults and reads quantities as milli-units', () => {
     const config = parseQueueObjects([
       resourceFlavor('default'),
-      clusterQueue('q', { cohort: 'c', flavors: { default: { cpu: '500m', memory: '1Gi', [GPU]: { nominal: 4, borrowingLimit: 2, lendingLimit: 1 } } } }),
+      clusterQueue('q', {
+        cohort: 'c',
+        flavors: { default: { cpu: '500m', memory: '1Gi', [GPU]: { nominal: 4, borrowingLimit: 2, lendingLimit: 1 } } },
+      }),
       localQueue('lq', 'q', 'ns'),
       priorityClass('high', 1000),
       cohort('c', { parent: 'root', flavors: { default: { [GPU]: 2 } } }),
@@ -33,16 +45,28 @@ describe('parseQueueObjects reads both API versions', () => {
     const cq = config.clusterQueues.get('q')!;
     expect(cq.queueingStrategy).toBe('BestEffortFIFO');
     expect(cq.stopPolicy).toBe('None');
-    expect(cq.preemption).toEqual({ withinClusterQueue: 'Never', reclaimWithinCohort: 'Never', borrowWithinCohort: { policy: 'Never' } });
+    expect(cq.preemption).toEqual({
+      withinClusterQueue: 'Never',
+      reclaimWithinCohort: 'Never',
+      borrowWithinCohort: { policy: 'Never' },
+    });
     expect(cq.flavorFungibility).toEqual({ whenCanBorrow: 'Borrow', whenCanPreempt: 'TryNextFlavor' });
     expect(cq.resourceGroups[0].flavors[0].resources).toEqual({
       cpu: { nominal: 500 },
       memory: { nominal: 1024 ** 3 * 1000 },
       [GPU]: { nominal: 4000, borrowingLimit: 2000, lendingLimit: 1000 },
     });
-    expect(config.localQueues.get('ns/lq')).toEqual({ namespace: 'ns', name: 'lq', clusterQueue: 'q', stopPolicy: 'None' });
+    expect(config.localQueues.get('ns/lq')).toEqual({
+      namespace: 'ns',
+      name: 'lq',
+      clusterQueue: 'q',
+      stopPolicy: 'None',
+    });
     expect(config.priorityClasses.get('high')).toBe(1000);
-    expect(config.cohorts.get('c')).toMatchObject({ parent: 'root', resourceGroups: [{ flavors: [{ flavor: 'default', resources: { [GPU]: { nominal: 2000 } } }] }] });
+    expect(config.cohorts.get('c')).toMatchObject({
+      parent: 'root',
+      resourceGroups: [{ flavors: [{ flavor: 'default', resources: { [GPU]: { nominal: 2000 } } }] }],
+    });
   });
 
   it('ignores objects that are not queue configuration', () => {
@@ -56,7 +80,10 @@ describe('parseQueueObjects reads both API versions', () => {
 
 const withQuota = (q: KueueObject) => ({
   ...clusterQueue('team-a'),
-  spec: { namespaceSelector: {}, resourceGroups: [{ coveredResources: [GPU], flavors: [{ name: 'default', resources: [{ name: GPU, ...q }] }] }] },
+  spec: {
+    namespaceSelector: {},
+    resourceGroups: [{ coveredResources: [GPU], flavors: [{ name: 'default', resources: [{ name: GPU, ...q }] }] }],
+  },
 });
 const quotaField = 'ClusterQueue/team-a: spec.resourceGroups[0].flavors[0].resources[0]';
 
@@ -70,11 +97,22 @@ describe('parseQueueObjects rejects invalid objects, naming the object and the f
     ],
     [
       'lendingLimit above nominalQuota',
-      [resourceFlavor('default'), clusterQueue('team-a', { cohort: 'c', flavors: { default: { [GPU]: { nominal: 4, lendingLimit: 5 } } } })],
+      [
+        resourceFlavor('default'),
+        clusterQueue('team-a', { cohort: 'c', flavors: { default: { [GPU]: { nominal: 4, lendingLimit: 5 } } } }),
+      ],
       `${quotaField}.lendingLimit: must not exceed nominalQuota (4)`,
     ],
-    ['a bad quantity', [resourceFlavor('default'), withQuota({ nominalQuota: 'eight' })], `${quotaField}.nominalQuota: "eight" is not a Kubernetes quantity`],
-    ['a negative quantity', [resourceFlavor('default'), withQuota({ nominalQuota: '-1' })], `${quotaField}.nominalQuota: must not be negative`],
+    [
+      'a bad quantity',
+      [resourceFlavor('default'), withQuota({ nominalQuota: 'eight' })],
+      `${quotaField}.nominalQuota: "eight" is not a Kubernetes quantity`,
+    ],
+    [
+      'a negative quantity',
+      [resourceFlavor('default'), withQuota({ nominalQuota: '-1' })],
+      `${quotaField}.nominalQuota: must not be negative`,
+    ],
     [
       'a bad queueingStrategy',
       [resourceFlavor('default'), clusterQueue('team-a', { queueingStrategy: 'LIFO' })],
@@ -102,7 +140,10 @@ describe('parseQueueObjects rejects invalid objects, naming the object and the f
     ],
     [
       'borrowingLimit without a cohort',
-      [resourceFlavor('default'), clusterQueue('team-a', { flavors: { default: { [GPU]: { nominal: 4, borrowingLimit: 2 } } } })],
+      [
+        resourceFlavor('default'),
+        clusterQueue('team-a', { flavors: { default: { [GPU]: { nominal: 4, borrowingLimit: 2 } } } }),
+      ],
       `ClusterQueue/team-a: spec.resourceGroups[0].flavors[0].resources(${GPU}): borrowingLimit and lendingLimit need the ClusterQueue to be in a cohort`,
     ],
     [
@@ -118,22 +159,43 @@ describe('parseQueueObjects rejects invalid objects, naming the object and the f
     ['a Topology without levels', [topology('racks', [])], 'Topology/racks: spec.levels: must list at least one level'],
     [
       'a LocalQueue without clusterQueue',
-      [{ apiVersion: 'kueue.x-k8s.io/v1beta1', kind: 'LocalQueue', metadata: { name: 'lq', namespace: 'ns' }, spec: {} }],
+      [
+        {
+          apiVersion: 'kueue.x-k8s.io/v1beta1',
+          kind: 'LocalQueue',
+          metadata: { name: 'lq', namespace: 'ns' },
+          spec: {},
+        },
+      ],
       'LocalQueue/lq: spec.clusterQueue: is required',
     ],
     [
       'borrowWithinCohort without reclaimWithinCohort',
-      [resourceFlavor('default'), clusterQueue('team-a', { preemption: { borrowWithinCohort: { policy: 'LowerPriority' } } })],
+      [
+        resourceFlavor('default'),
+        clusterQueue('team-a', { preemption: { borrowWithinCohort: { policy: 'LowerPriority' } } }),
+      ],
       'ClusterQueue/team-a: spec.preemption.borrowWithinCohort.policy: needs reclaimWithinCohort to be LowerPriority or Any',
     ],
     [
       'a borrowWithinCohort policy other than Never or LowerPriority',
-      [resourceFlavor('default'), clusterQueue('team-a', { preemption: { reclaimWithinCohort: 'Any', borrowWithinCohort: { policy: 'Any' } } })],
+      [
+        resourceFlavor('default'),
+        clusterQueue('team-a', { preemption: { reclaimWithinCohort: 'Any', borrowWithinCohort: { policy: 'Any' } } }),
+      ],
       'ClusterQueue/team-a: spec.preemption.borrowWithinCohort.policy: must be one of Never, LowerPriority, got "Any"',
     ],
     [
       'a non-integer maxPriorityThreshold',
-      [resourceFlavor('default'), clusterQueue('team-a', { preemption: { reclaimWithinCohort: 'Any', borrowWithinCohort: { policy: 'LowerPriority', maxPriorityThreshold: 'high' } } })],
+      [
+        resourceFlavor('default'),
+        clusterQueue('team-a', {
+          preemption: {
+            reclaimWithinCohort: 'Any',
+            borrowWithinCohort: { policy: 'LowerPriority', maxPriorityThreshold: 'high' },
+          },
+        }),
+      ],
       'ClusterQueue/team-a: spec.preemption.borrowWithinCohort.maxPriorityThreshold: must be an integer priority, got "high"',
     ],
     [
@@ -144,7 +206,10 @@ describe('parseQueueObjects rejects invalid objects, naming the object and the f
           ...clusterQueue('team-a'),
           spec: {
             resourceGroups: [
-              { coveredResources: ['cpu'], flavors: [{ name: 'default', resources: [{ name: 'cpu', nominalQuota: 1 }] }] },
+              {
+                coveredResources: ['cpu'],
+                flavors: [{ name: 'default', resources: [{ name: 'cpu', nominalQuota: 1 }] }],
+              },
               { coveredResources: [GPU], flavors: [{ name: 'default', resources: [{ name: GPU, nominalQuota: 1 }] }] },
             ],
           },
@@ -152,7 +217,11 @@ describe('parseQueueObjects rejects invalid objects, naming the object and the f
       ],
       'ClusterQueue/team-a: spec.resourceGroups[1].flavors[0].name: flavor "default" is already listed',
     ],
-    ['a non-integer priority', [priorityClass('high', 1.5)], 'WorkloadPriorityClass/high: value: must be an integer priority, got 1.5'],
+    [
+      'a non-integer priority',
+      [priorityClass('high', 1.5)],
+      'WorkloadPriorityClass/high: value: must be an integer priority, got 1.5',
+    ],
     [
       'an unsupported API version',
       [{ ...resourceFlavor('default'), apiVersion: 'kueue.x-k8s.io/v1alpha9' }],
@@ -186,7 +255,13 @@ describe('parseEngineOptions reads the Kueue Configuration fields', () => {
   it('defaults to fair sharing off and waitForPodsReady off', () => {
     expect(parseEngineOptions(undefined)).toEqual({
       fairSharing: { enable: false, preemptionStrategies: ['LessThanOrEqualToFinalShare', 'LessThanInitialShare'] },
-      waitForPodsReady: { enable: false, timeout: 300_000, backoffBaseSeconds: 60, backoffMaxSeconds: 3600, backoffLimitCount: undefined },
+      waitForPodsReady: {
+        enable: false,
+        timeout: 300_000,
+        backoffBaseSeconds: 60,
+        backoffMaxSeconds: 3600,
+        backoffLimitCount: undefined,
+      },
     });
   });
 
@@ -200,8 +275,16 @@ describe('parseEngineOptions reads the Kueue Configuration fields', () => {
   });
 
   it.each<[string, KueueObject, string]>([
-    ['a bad duration', { waitForPodsReady: { timeout: 'soon' } }, 'config: waitForPodsReady.timeout: "soon" is not a duration'],
-    ['an unknown strategy', { fairSharing: { preemptionStrategies: ['Whatever'] } }, 'config: fairSharing.preemptionStrategies: "Whatever"'],
+    [
+      'a bad duration',
+      { waitForPodsReady: { timeout: 'soon' } },
+      'config: waitForPodsReady.timeout: "soon" is not a duration',
+    ],
+    [
+      'an unknown strategy',
+      { fairSharing: { preemptionStrategies: ['Whatever'] } },
+      'config: fairSharing.preemptionStrategies: "Whatever"',
+    ],
   ])('rejects %s', (_, config, expected) => {
     expect(() => parseEngineOptions(config)).toThrow(expected);
   });

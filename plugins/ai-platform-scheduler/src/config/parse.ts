@@ -1,4 +1,4 @@
-import { parseQuantity } from '@internal/plugin-ai-platform-common';
+import { parseQuantity } from '@ai-platform/backstage-plugin-ai-platform-common';
 import type {
   ClusterQueue,
   Cohort,
@@ -30,16 +30,17 @@ const supportedVersions = ['v1beta1', 'v1beta2', 'v1alpha1'];
 
 /** Collects problems while reading one object, prefixed with "Kind/name: field". */
 class Reader {
-  constructor(
-    private readonly where: string,
-    private readonly problems: string[],
-  ) {}
+  constructor(private readonly where: string, private readonly problems: string[]) {}
 
   problem(field: string, message: string) {
     this.problems.push(`${this.where}: ${field}: ${message}`);
   }
 
-  string(value: unknown, field: string, options: { optional?: boolean; oneOf?: readonly string[] } = {}): string | undefined {
+  string(
+    value: unknown,
+    field: string,
+    options: { optional?: boolean; oneOf?: readonly string[] } = {},
+  ): string | undefined {
     if (value === undefined || value === null) {
       if (!options.optional) this.problem(field, 'is required');
       return undefined;
@@ -107,7 +108,9 @@ class Reader {
 function parseTaints(r: Reader, value: unknown, field: string): Taint[] {
   return r.array(value, field).flatMap((t, i) => {
     const key = r.string(t?.key, `${field}[${i}].key`);
-    const effect = r.string(t?.effect, `${field}[${i}].effect`, { oneOf: ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] });
+    const effect = r.string(t?.effect, `${field}[${i}].effect`, {
+      oneOf: ['NoSchedule', 'PreferNoSchedule', 'NoExecute'],
+    });
     return key && effect ? [{ key, value: t.value, effect }] : [];
   });
 }
@@ -128,7 +131,9 @@ function parseSelector(r: Reader, value: unknown, field: string): LabelSelector 
   const v = value as Obj;
   const matchExpressions = r.array(v.matchExpressions, `${field}.matchExpressions`).map((e, i) => {
     r.string(e?.key, `${field}.matchExpressions[${i}].key`);
-    r.string(e?.operator, `${field}.matchExpressions[${i}].operator`, { oneOf: ['In', 'NotIn', 'Exists', 'DoesNotExist'] });
+    r.string(e?.operator, `${field}.matchExpressions[${i}].operator`, {
+      oneOf: ['In', 'NotIn', 'Exists', 'DoesNotExist'],
+    });
     return { key: e?.key, operator: e?.operator, values: e?.values ?? [] };
   });
   return { matchLabels: r.stringMap(v.matchLabels, `${field}.matchLabels`), matchExpressions };
@@ -142,13 +147,15 @@ function parseResourceGroups(r: Reader, value: unknown, field: string, requireNo
     const covered = r.array(g?.coveredResources, `${gField}.coveredResources`) as unknown as string[];
     if (covered.length === 0) r.problem(`${gField}.coveredResources`, 'must list at least one resource');
     for (const res of covered) {
-      if (seen.has(res)) r.problem(`${gField}.coveredResources`, `resource "${res}" is already covered by another resource group`);
+      if (seen.has(res))
+        r.problem(`${gField}.coveredResources`, `resource "${res}" is already covered by another resource group`);
       seen.add(res);
     }
     const flavors: FlavorQuotas[] = r.array(g?.flavors, `${gField}.flavors`).map((f, fi) => {
       const fField = `${gField}.flavors[${fi}]`;
       const flavor = r.string(f?.name, `${fField}.name`) ?? '';
-      if (flavor && seenFlavors.has(flavor)) r.problem(`${fField}.name`, `flavor "${flavor}" is already listed; a flavor may appear once per ClusterQueue`);
+      if (flavor && seenFlavors.has(flavor))
+        r.problem(`${fField}.name`, `flavor "${flavor}" is already listed; a flavor may appear once per ClusterQueue`);
       seenFlavors.add(flavor);
       const resources: FlavorQuotas['resources'] = {};
       const listed = r.array(f?.resources, `${fField}.resources`);
@@ -156,7 +163,8 @@ function parseResourceGroups(r: Reader, value: unknown, field: string, requireNo
         const rField = `${fField}.resources[${ri}]`;
         const name = r.string(res?.name, `${rField}.name`);
         if (!name) continue;
-        if (!covered.includes(name)) r.problem(`${rField}.name`, `"${name}" is not in coveredResources (${covered.join(', ')})`);
+        if (!covered.includes(name))
+          r.problem(`${rField}.name`, `"${name}" is not in coveredResources (${covered.join(', ')})`);
         if (requireNominal && res?.nominalQuota === undefined) r.problem(`${rField}.nominalQuota`, 'is required');
         const nominal = r.quantity(res?.nominalQuota ?? 0, `${rField}.nominalQuota`) ?? 0;
         const borrowingLimit = r.quantity(res?.borrowingLimit, `${rField}.borrowingLimit`);
@@ -167,7 +175,8 @@ function parseResourceGroups(r: Reader, value: unknown, field: string, requireNo
         resources[name] = { nominal, borrowingLimit, lendingLimit };
       }
       for (const res of covered) {
-        if (!resources[res]) r.problem(`${fField}.resources`, `must give a quota for every covered resource; "${res}" is missing`);
+        if (!resources[res])
+          r.problem(`${fField}.resources`, `must give a quota for every covered resource; "${res}" is missing`);
       }
       return { flavor, resources };
     });
@@ -234,19 +243,34 @@ export function parseQueueObjects(objects: unknown[]): QueueConfig {
         });
         break;
       case 'ClusterQueue': {
-        const cohort = r.string(spec.cohortName ?? spec.cohort, version === 'v1beta2' ? 'spec.cohortName' : 'spec.cohort', { optional: true });
+        const cohort = r.string(
+          spec.cohortName ?? spec.cohort,
+          version === 'v1beta2' ? 'spec.cohortName' : 'spec.cohort',
+          { optional: true },
+        );
         const p = spec.preemption ?? {};
         const policy = (v: unknown, field: string, fallback: PreemptionPolicy) =>
-          (r.string(v, field, { optional: true, oneOf: preemptionPolicies }) as PreemptionPolicy | undefined) ?? fallback;
+          (r.string(v, field, { optional: true, oneOf: preemptionPolicies }) as PreemptionPolicy | undefined) ??
+          fallback;
         const within = policy(p.withinClusterQueue, 'spec.preemption.withinClusterQueue', 'Never');
-        if (within === 'Any') r.problem('spec.preemption.withinClusterQueue', 'must be Never, LowerPriority or LowerOrNewerEqualPriority');
+        if (within === 'Any')
+          r.problem('spec.preemption.withinClusterQueue', 'must be Never, LowerPriority or LowerOrNewerEqualPriority');
         const bwc = p.borrowWithinCohort ?? {};
-        r.string(bwc.policy, 'spec.preemption.borrowWithinCohort.policy', { optional: true, oneOf: ['Never', 'LowerPriority'] });
+        r.string(bwc.policy, 'spec.preemption.borrowWithinCohort.policy', {
+          optional: true,
+          oneOf: ['Never', 'LowerPriority'],
+        });
         if (bwc.maxPriorityThreshold !== undefined && !Number.isInteger(bwc.maxPriorityThreshold)) {
-          r.problem('spec.preemption.borrowWithinCohort.maxPriorityThreshold', `must be an integer priority, got ${JSON.stringify(bwc.maxPriorityThreshold)}`);
+          r.problem(
+            'spec.preemption.borrowWithinCohort.maxPriorityThreshold',
+            `must be an integer priority, got ${JSON.stringify(bwc.maxPriorityThreshold)}`,
+          );
         }
         if ((p.reclaimWithinCohort ?? 'Never') === 'Never' && (bwc.policy ?? 'Never') !== 'Never') {
-          r.problem('spec.preemption.borrowWithinCohort.policy', 'needs reclaimWithinCohort to be LowerPriority or Any (Kueue rejects reclaimWithinCohort=Never with borrowWithinCohort)');
+          r.problem(
+            'spec.preemption.borrowWithinCohort.policy',
+            'needs reclaimWithinCohort to be LowerPriority or Any (Kueue rejects reclaimWithinCohort=Never with borrowWithinCohort)',
+          );
         }
         const fungibility = spec.flavorFungibility ?? {};
         const cq: ClusterQueue = {
@@ -254,8 +278,10 @@ export function parseQueueObjects(objects: unknown[]): QueueConfig {
           cohort,
           resourceGroups: parseResourceGroups(r, spec.resourceGroups, 'spec.resourceGroups', true),
           queueingStrategy:
-            (r.string(spec.queueingStrategy, 'spec.queueingStrategy', { optional: true, oneOf: ['StrictFIFO', 'BestEffortFIFO'] }) as ClusterQueue['queueingStrategy']) ??
-            'BestEffortFIFO',
+            (r.string(spec.queueingStrategy, 'spec.queueingStrategy', {
+              optional: true,
+              oneOf: ['StrictFIFO', 'BestEffortFIFO'],
+            }) as ClusterQueue['queueingStrategy']) ?? 'BestEffortFIFO',
           namespaceSelector: parseSelector(r, spec.namespaceSelector, 'spec.namespaceSelector'),
           preemption: {
             withinClusterQueue: within,
@@ -267,23 +293,30 @@ export function parseQueueObjects(objects: unknown[]): QueueConfig {
           },
           flavorFungibility: {
             whenCanBorrow:
-              (r.string(fungibility.whenCanBorrow, 'spec.flavorFungibility.whenCanBorrow', { optional: true, oneOf: ['Borrow', 'TryNextFlavor'] }) as
-                | 'Borrow'
-                | 'TryNextFlavor') ?? 'Borrow',
+              (r.string(fungibility.whenCanBorrow, 'spec.flavorFungibility.whenCanBorrow', {
+                optional: true,
+                oneOf: ['Borrow', 'TryNextFlavor'],
+              }) as 'Borrow' | 'TryNextFlavor') ?? 'Borrow',
             whenCanPreempt:
-              (r.string(fungibility.whenCanPreempt, 'spec.flavorFungibility.whenCanPreempt', { optional: true, oneOf: ['Preempt', 'TryNextFlavor'] }) as
-                | 'Preempt'
-                | 'TryNextFlavor') ?? 'TryNextFlavor',
+              (r.string(fungibility.whenCanPreempt, 'spec.flavorFungibility.whenCanPreempt', {
+                optional: true,
+                oneOf: ['Preempt', 'TryNextFlavor'],
+              }) as 'Preempt' | 'TryNextFlavor') ?? 'TryNextFlavor',
           },
           fairSharingWeight: weightOf(r, spec, 'spec'),
-          stopPolicy: (r.string(spec.stopPolicy, 'spec.stopPolicy', { optional: true, oneOf: stopPolicies }) as StopPolicy) ?? 'None',
+          stopPolicy:
+            (r.string(spec.stopPolicy, 'spec.stopPolicy', { optional: true, oneOf: stopPolicies }) as StopPolicy) ??
+            'None',
         };
         if (!cohort) {
           for (const [gi, g] of cq.resourceGroups.entries())
             for (const [fi, f] of g.flavors.entries())
               for (const [res, q] of Object.entries(f.resources))
                 if (q.borrowingLimit !== undefined || q.lendingLimit !== undefined)
-                  r.problem(`spec.resourceGroups[${gi}].flavors[${fi}].resources(${res})`, 'borrowingLimit and lendingLimit need the ClusterQueue to be in a cohort');
+                  r.problem(
+                    `spec.resourceGroups[${gi}].flavors[${fi}].resources(${res})`,
+                    'borrowingLimit and lendingLimit need the ClusterQueue to be in a cohort',
+                  );
         }
         config.clusterQueues.set(name!, cq);
         break;
@@ -306,7 +339,9 @@ export function parseQueueObjects(objects: unknown[]): QueueConfig {
             namespace,
             name: name!,
             clusterQueue,
-            stopPolicy: (r.string(spec.stopPolicy, 'spec.stopPolicy', { optional: true, oneOf: stopPolicies }) as StopPolicy) ?? 'None',
+            stopPolicy:
+              (r.string(spec.stopPolicy, 'spec.stopPolicy', { optional: true, oneOf: stopPolicies }) as StopPolicy) ??
+              'None',
           });
         }
         break;
@@ -320,7 +355,9 @@ export function parseQueueObjects(objects: unknown[]): QueueConfig {
         break;
       }
       case 'Topology': {
-        const levels = r.array(spec.levels, 'spec.levels').map((l, i) => r.string(l?.nodeLabel, `spec.levels[${i}].nodeLabel`) ?? '');
+        const levels = r
+          .array(spec.levels, 'spec.levels')
+          .map((l, i) => r.string(l?.nodeLabel, `spec.levels[${i}].nodeLabel`) ?? '');
         if (levels.length === 0) r.problem('spec.levels', 'must list at least one level');
         config.topologies.set(name!, { name: name!, levels });
         break;
@@ -339,14 +376,18 @@ function validateReferences(config: QueueConfig, problems: string[]) {
     for (const [gi, g] of cq.resourceGroups.entries()) {
       for (const [fi, f] of g.flavors.entries()) {
         if (f.flavor && !config.flavors.has(f.flavor)) {
-          problems.push(`ClusterQueue/${cq.name}: spec.resourceGroups[${gi}].flavors[${fi}].name: ResourceFlavor "${f.flavor}" does not exist`);
+          problems.push(
+            `ClusterQueue/${cq.name}: spec.resourceGroups[${gi}].flavors[${fi}].name: ResourceFlavor "${f.flavor}" does not exist`,
+          );
         }
       }
     }
   }
   for (const flavor of config.flavors.values()) {
     if (flavor.topologyName && !config.topologies.has(flavor.topologyName)) {
-      problems.push(`ResourceFlavor/${flavor.name}: spec.topologyName: Topology "${flavor.topologyName}" does not exist`);
+      problems.push(
+        `ResourceFlavor/${flavor.name}: spec.topologyName: Topology "${flavor.topologyName}" does not exist`,
+      );
     }
   }
   for (const cohort of config.cohorts.values()) {
@@ -382,7 +423,9 @@ export function parseEngineOptions(config: Obj | undefined): EngineOptions {
   const strategies = fs.preemptionStrategies ?? ['LessThanOrEqualToFinalShare', 'LessThanInitialShare'];
   for (const s of strategies) {
     if (s !== 'LessThanOrEqualToFinalShare' && s !== 'LessThanInitialShare') {
-      problems.push(`config: fairSharing.preemptionStrategies: "${s}" is not LessThanOrEqualToFinalShare or LessThanInitialShare`);
+      problems.push(
+        `config: fairSharing.preemptionStrategies: "${s}" is not LessThanOrEqualToFinalShare or LessThanInitialShare`,
+      );
     }
   }
   const options: EngineOptions = {

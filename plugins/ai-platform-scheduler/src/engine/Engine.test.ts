@@ -20,8 +20,16 @@ const flavor = resourceFlavor('default');
 describe('queueing strategy', () => {
   // 6 of 8 GPUs are busy until 100; "big" (4 GPUs) is first in line, "small" (2 GPUs) behind it.
   it.each([
-    ['BestEffortFIFO lets a smaller workload behind a blocked head go first', 'BestEffortFIFO', ['0 Admitted busy', '2 Admitted small', '100 Admitted big']],
-    ['StrictFIFO holds everything behind a head that does not fit', 'StrictFIFO', ['0 Admitted busy', '100 Admitted big', '100 Admitted small']],
+    [
+      'BestEffortFIFO lets a smaller workload behind a blocked head go first',
+      'BestEffortFIFO',
+      ['0 Admitted busy', '2 Admitted small', '100 Admitted big'],
+    ],
+    [
+      'StrictFIFO holds everything behind a head that does not fit',
+      'StrictFIFO',
+      ['0 Admitted busy', '100 Admitted big', '100 Admitted small'],
+    ],
   ])('%s', (_, queueingStrategy, expected) => {
     const result = run({
       objects: [flavor, ...queue('team', { queueingStrategy })],
@@ -63,12 +71,28 @@ describe('queue order', () => {
         workload('low-late', 'team', queued({ arrival: 4 })),
       ],
     });
-    expect(timeline(result)).toEqual(['0 Admitted busy', '100 Admitted high-early', '200 Admitted high-late', '300 Admitted low-early', '400 Admitted low-late']);
+    expect(timeline(result)).toEqual([
+      '0 Admitted busy',
+      '100 Admitted high-early',
+      '200 Admitted high-late',
+      '300 Admitted low-early',
+      '400 Admitted low-late',
+    ]);
   });
 
   it.each([
-    ['a WorkloadPriorityClass above the explicit priority', 'production', 50, ['100 Admitted classed', '200 Admitted explicit']],
-    ['an explicit priority above the class value', 'production', 150, ['100 Admitted explicit', '200 Admitted classed']],
+    [
+      'a WorkloadPriorityClass above the explicit priority',
+      'production',
+      50,
+      ['100 Admitted classed', '200 Admitted explicit'],
+    ],
+    [
+      'an explicit priority above the class value',
+      'production',
+      150,
+      ['100 Admitted explicit', '200 Admitted classed'],
+    ],
   ])('takes the priority from %s', (_, priorityClassName, explicit, expected) => {
     const result = run({
       objects,
@@ -89,7 +113,9 @@ describe('queue order', () => {
 });
 
 describe('waitForPodsReady', () => {
-  const config = (requeuingStrategy: KueueObject) => ({ waitForPodsReady: { enable: true, timeout: '60s', requeuingStrategy } });
+  const config = (requeuingStrategy: KueueObject) => ({
+    waitForPodsReady: { enable: true, timeout: '60s', requeuingStrategy },
+  });
 
   it('requeues with exponential backoff and deactivates after backoffLimitCount', () => {
     const result = run({
@@ -113,8 +139,18 @@ describe('waitForPodsReady', () => {
   });
 
   it.each([
-    ['caps the backoff at backoffMaxSeconds', { backoffBaseSeconds: 10, backoffMaxSeconds: 15, backoffLimitCount: 3 }, undefined, [0, 60, 70, 130, 145, 205, 220, 280]],
-    ['requeues until the scenario ends without backoffLimitCount', { backoffBaseSeconds: 1 }, 320, [0, 60, 61, 121, 123, 183, 187, 247, 255, 315]],
+    [
+      'caps the backoff at backoffMaxSeconds',
+      { backoffBaseSeconds: 10, backoffMaxSeconds: 15, backoffLimitCount: 3 },
+      undefined,
+      [0, 60, 70, 130, 145, 205, 220, 280],
+    ],
+    [
+      'requeues until the scenario ends without backoffLimitCount',
+      { backoffBaseSeconds: 1 },
+      320,
+      [0, 60, 61, 121, 123, 183, 187, 247, 255, 315],
+    ],
   ])('%s', (_, requeuingStrategy, until, times) => {
     const result = run({
       config: config(requeuingStrategy),
@@ -127,7 +163,11 @@ describe('waitForPodsReady', () => {
 
   it('refuses a scenario that would requeue a never-ready workload forever', () => {
     expect(() =>
-      run({ config: config({ backoffBaseSeconds: 1 }), objects: [flavor, ...queue('team')], workloads: [workload('stuck', 'team', { podsReadyAfter: 'never' })] }),
+      run({
+        config: config({ backoffBaseSeconds: 1 }),
+        objects: [flavor, ...queue('team')],
+        workloads: [workload('stuck', 'team', { podsReadyAfter: 'never' })],
+      }),
     ).toThrow(
       'test.yaml: workloads[0] (default/stuck).podsReadyAfter: "never" with waitForPodsReady and no backoff limit requeues the workload forever; set config.waitForPodsReady.requeuingStrategy.backoffLimitCount or the scenario\'s until (seconds)',
     );
@@ -160,23 +200,37 @@ describe('stopPolicy', () => {
   it.each(['Hold', 'HoldAndDrain'])('%s on the ClusterQueue admits nothing new and says QueueStopped', stopPolicy => {
     const result = run({ objects: objects(stopPolicy), workloads: [workload('w', 'team')] });
     expect(result.events).toEqual([]);
-    expect(workloadResult(result, 'w').pendingReason).toEqual({ code: 'QueueStopped', message: `ClusterQueue team is stopped (${stopPolicy})` });
+    expect(workloadResult(result, 'w').pendingReason).toEqual({
+      code: 'QueueStopped',
+      message: `ClusterQueue team is stopped (${stopPolicy})`,
+    });
   });
 
   it('Hold on a LocalQueue stops only that LocalQueue', () => {
     const result = run({
-      objects: [flavor, clusterQueue('team'), localQueue('held', 'team', 'default', { stopPolicy: 'Hold' }), localQueue('open', 'team')],
+      objects: [
+        flavor,
+        clusterQueue('team'),
+        localQueue('held', 'team', 'default', { stopPolicy: 'Hold' }),
+        localQueue('open', 'team'),
+      ],
       workloads: [workload('w-held', 'held'), workload('w-open', 'open')],
     });
     expect(timeline(result)).toEqual(['0 Admitted w-open']);
-    expect(workloadResult(result, 'w-held').pendingReason).toEqual({ code: 'QueueStopped', message: 'LocalQueue default/held is stopped (Hold)' });
+    expect(workloadResult(result, 'w-held').pendingReason).toEqual({
+      code: 'QueueStopped',
+      message: 'LocalQueue default/held is stopped (Hold)',
+    });
   });
 
   it.each([
     ['Hold keeps admitted workloads running', 'Hold', []],
     ['HoldAndDrain evicts admitted workloads', 'HoldAndDrain', [['Evicted', 'default/running', 'ClusterQueueStopped']]],
   ])('%s', (_, stopPolicy, expected) => {
-    const { engine, workloads } = engineFor({ objects: objects('None'), workloads: [workload('running', 'team'), workload('later', 'team', { arrival: 10 })] });
+    const { engine, workloads } = engineFor({
+      objects: objects('None'),
+      workloads: [workload('running', 'team'), workload('later', 'team', { arrival: 10 })],
+    });
     engine.submit(workloads.running);
     expect(engine.schedule(0).map(d => d.type)).toEqual(['Admitted']);
     engine.setConfig(parseQueueObjects(objects(stopPolicy)));
@@ -211,8 +265,20 @@ describe('pending reasons', () => {
   });
 
   it.each<[string, KueueObject[], KueueObject, string, string]>([
-    ['ExceedsQueueMaximum', [flavor, ...queue('team')], workload('w', 'team', { count: 9 }), 'ExceedsQueueMaximum', 'needs more than ClusterQueue team can ever provide'],
-    ['a missing LocalQueue', [flavor, ...queue('team')], workload('w', 'nope'), 'QueueNotFound', 'LocalQueue nope does not exist in namespace default'],
+    [
+      'ExceedsQueueMaximum',
+      [flavor, ...queue('team')],
+      workload('w', 'team', { count: 9 }),
+      'ExceedsQueueMaximum',
+      'needs more than ClusterQueue team can ever provide',
+    ],
+    [
+      'a missing LocalQueue',
+      [flavor, ...queue('team')],
+      workload('w', 'nope'),
+      'QueueNotFound',
+      'LocalQueue nope does not exist in namespace default',
+    ],
     [
       'a LocalQueue of a missing ClusterQueue',
       [flavor, localQueue('orphan', 'gone')],
@@ -230,13 +296,24 @@ describe('pending reasons', () => {
   ])('%s', (_, objects, w, code, message) => {
     const result = run({ objects, workloads: [w] });
     expect(result.events).toEqual([]);
-    expect(workloadResult(result, 'w').pendingReason).toMatchObject({ code, message: expect.stringContaining(message) });
+    expect(workloadResult(result, 'w').pendingReason).toMatchObject({
+      code,
+      message: expect.stringContaining(message),
+    });
   });
 
   it.each([
     ['matchLabels', { matchLabels: { team: 'ml' } }],
     ['matchExpressions In', { matchExpressions: [{ key: 'team', operator: 'In', values: ['ml', 'infra'] }] }],
-    ['matchExpressions NotIn', { matchExpressions: [{ key: 'team', operator: 'NotIn', values: ['sales'] }, { key: 'team', operator: 'Exists' }] }],
+    [
+      'matchExpressions NotIn',
+      {
+        matchExpressions: [
+          { key: 'team', operator: 'NotIn', values: ['sales'] },
+          { key: 'team', operator: 'Exists' },
+        ],
+      },
+    ],
   ])('namespaceSelector with %s admits only selected namespaces (NamespaceNotAllowed)', (_, namespaceSelector) => {
     const result = run({
       objects: [
@@ -247,7 +324,10 @@ describe('pending reasons', () => {
         localQueue('team', 'team', 'ml-research'),
         localQueue('team', 'team', 'sales'),
       ],
-      workloads: [workload('in', 'team', { namespace: 'ml-research' }), workload('out', 'team', { namespace: 'sales' })],
+      workloads: [
+        workload('in', 'team', { namespace: 'ml-research' }),
+        workload('out', 'team', { namespace: 'sales' }),
+      ],
     });
     expect(timeline(result)).toEqual(['0 Admitted ml-research/in']);
     expect(workloadResult(result, 'out', 'sales').pendingReason).toEqual({
@@ -260,7 +340,12 @@ describe('pending reasons', () => {
 describe('queue positions', () => {
   it('numbers pending workloads in admission order per ClusterQueue and per LocalQueue', () => {
     const { engine, workloads } = engineFor({
-      objects: [flavor, clusterQueue('team', { flavors: { default: { [GPU]: 4 } } }), localQueue('a', 'team'), localQueue('b', 'team')],
+      objects: [
+        flavor,
+        clusterQueue('team', { flavors: { default: { [GPU]: 4 } } }),
+        localQueue('a', 'team'),
+        localQueue('b', 'team'),
+      ],
       workloads: [
         workload('busy', 'a', { count: 4 }),
         workload('a-first', 'a', { arrival: 1, count: 4 }),
@@ -272,7 +357,9 @@ describe('queue positions', () => {
     engine.schedule(0);
     for (const name of ['a-first', 'b-urgent', 'a-second']) engine.submit(workloads[name]);
     engine.schedule(3);
-    const positions = Object.fromEntries(engine.pending().map(p => [p.workload, [p.positionInClusterQueue, p.positionInLocalQueue, p.reason.code]]));
+    const positions = Object.fromEntries(
+      engine.pending().map(p => [p.workload, [p.positionInClusterQueue, p.positionInLocalQueue, p.reason.code]]),
+    );
     expect(positions).toEqual({
       'default/b-urgent': [1, 1, 'QuotaExhausted'],
       'default/a-first': [2, 1, 'QuotaExhausted'],
@@ -284,7 +371,11 @@ describe('queue positions', () => {
     const { engine, workloads } = engineFor({
       config: { waitForPodsReady: { enable: true, timeout: '60s', requeuingStrategy: { backoffLimitCount: 0 } } },
       objects: [flavor, ...queue('team', { flavors: { default: { [GPU]: 4 } } })],
-      workloads: [workload('stuck', 'team', { count: 4 }), workload('busy', 'team', { count: 4, arrival: 1 }), workload('waiting', 'team', { count: 4, arrival: 2 })],
+      workloads: [
+        workload('stuck', 'team', { count: 4 }),
+        workload('busy', 'team', { count: 4, arrival: 1 }),
+        workload('waiting', 'team', { count: 4, arrival: 2 }),
+      ],
     });
     engine.submit(workloads.stuck);
     engine.schedule(0);
@@ -295,7 +386,9 @@ describe('queue positions', () => {
       ['Admitted', 'default/busy'],
     ]);
     engine.podsReady('default/busy');
-    const pending = Object.fromEntries(engine.pending().map(p => [p.workload, [p.positionInClusterQueue, p.positionInLocalQueue, p.reason.code]]));
+    const pending = Object.fromEntries(
+      engine.pending().map(p => [p.workload, [p.positionInClusterQueue, p.positionInLocalQueue, p.reason.code]]),
+    );
     expect(pending).toEqual({
       'default/stuck': [undefined, undefined, 'RequeueBackoff'],
       'default/waiting': [1, 1, 'QuotaExhausted'],
@@ -303,7 +396,10 @@ describe('queue positions', () => {
   });
 
   it('says a workload that fits is waiting for the ones ahead of it', () => {
-    const { engine, workloads } = engineFor({ objects: [flavor, ...queue('team')], workloads: [workload('first', 'team'), workload('second', 'team')] });
+    const { engine, workloads } = engineFor({
+      objects: [flavor, ...queue('team')],
+      workloads: [workload('first', 'team'), workload('second', 'team')],
+    });
     engine.submit(workloads.first);
     engine.submit(workloads.second);
     expect(engine.pending().map(p => [p.workload, p.positionInClusterQueue, p.reason.message])).toEqual([

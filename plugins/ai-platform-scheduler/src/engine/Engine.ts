@@ -1,4 +1,4 @@
-import type { Reason } from '@internal/plugin-ai-platform-common';
+import type { Reason } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { defaultEngineOptions } from '../config/parse';
 import type { ClusterQueue, EngineOptions, LabelSelector, QueueConfig } from '../config/types';
 import { assignFlavors, Assignment, AssignContext, assignPartially, Mode } from './assign';
@@ -75,10 +75,7 @@ class QueueState {
   readonly inadmissibleShapes = new Map<string, number>();
   readonly admitted = new Map<string, WorkloadState>();
 
-  constructor(
-    readonly spec: ClusterQueue,
-    readonly node: QuotaNode,
-  ) {
+  constructor(readonly spec: ClusterQueue, readonly node: QuotaNode) {
     this.active = new Heap(entryBefore);
     this.parked = new Heap(entryBefore);
     this.eligible = new Heap(entryBefore);
@@ -111,7 +108,6 @@ class QueueState {
     }
   }
 }
-
 
 function selects(selector: LabelSelector | undefined, labels: Record<string, string> | undefined): boolean {
   if (!selector) return false;
@@ -189,7 +185,9 @@ export class Engine {
   setConfig(config: QueueConfig) {
     this.config = config;
     const { clusterQueues } = buildQuotaTree(config);
-    this.queues = new Map([...config.clusterQueues.values()].map(cq => [cq.name, new QueueState(cq, clusterQueues.get(cq.name)!)]));
+    this.queues = new Map(
+      [...config.clusterQueues.values()].map(cq => [cq.name, new QueueState(cq, clusterQueues.get(cq.name)!)]),
+    );
     this.activeQueues.clear();
     for (const state of [...this.states.values()].sort((a, b) => (workloadBefore(a.workload, b.workload) ? -1 : 1))) {
       if (state.status === 'admitted') {
@@ -216,7 +214,14 @@ export class Engine {
   /** Adds a pending workload. */
   submit(workload: Workload): WorkloadState {
     if (this.states.has(workload.key)) throw new Error(`workload ${workload.key} is already known to the engine`);
-    const state: WorkloadState = { workload, status: 'pending', podsReady: false, requeueCount: 0, evictions: 0, token: 0 };
+    const state: WorkloadState = {
+      workload,
+      status: 'pending',
+      podsReady: false,
+      requeueCount: 0,
+      evictions: 0,
+      token: 0,
+    };
     this.states.set(workload.key, state);
     this.enqueue(state);
     return state;
@@ -262,7 +267,8 @@ export class Engine {
     for (const state of this.timed) {
       let t: number | undefined;
       if (state.status === 'pending' && state.requeueAt !== undefined) t = state.requeueAt;
-      else if (timeout.enable && state.status === 'admitted' && !state.podsReady) t = state.admittedAt! + timeout.timeout;
+      else if (timeout.enable && state.status === 'admitted' && !state.podsReady)
+        t = state.admittedAt! + timeout.timeout;
       else this.timed.delete(state);
       if (t !== undefined && (next === undefined || t < next)) next = t;
     }
@@ -288,7 +294,12 @@ export class Engine {
       if (state.status === 'pending' && state.requeueAt !== undefined && state.requeueAt <= now) {
         state.requeueAt = undefined;
         this.enqueue(state);
-      } else if (wfpr.enable && state.status === 'admitted' && !state.podsReady && state.admittedAt! + wfpr.timeout <= now) {
+      } else if (
+        wfpr.enable &&
+        state.status === 'admitted' &&
+        !state.podsReady &&
+        state.admittedAt! + wfpr.timeout <= now
+      ) {
         const clusterQueue = state.clusterQueue!;
         this.release(state);
         state.requeueCount++;
@@ -298,14 +309,35 @@ export class Engine {
         const message = `Pods were not ready within ${wfpr.timeout / 1000}s of admission`;
         if (deactivated) {
           state.status = 'inactive';
-          state.lastReason = { code: 'RequeueBackoff', message: `${message}; deactivated after ${state.requeueCount} attempts` };
-          decisions.push({ type: 'Evicted', workload: state.workload.key, clusterQueue, reason: 'PodsReadyTimeout', message, deactivated: true });
+          state.lastReason = {
+            code: 'RequeueBackoff',
+            message: `${message}; deactivated after ${state.requeueCount} attempts`,
+          };
+          decisions.push({
+            type: 'Evicted',
+            workload: state.workload.key,
+            clusterQueue,
+            reason: 'PodsReadyTimeout',
+            message,
+            deactivated: true,
+          });
         } else {
-          const backoff = Math.min(wfpr.backoffBaseSeconds * 2 ** (state.requeueCount - 1), wfpr.backoffMaxSeconds) * 1000;
+          const backoff =
+            Math.min(wfpr.backoffBaseSeconds * 2 ** (state.requeueCount - 1), wfpr.backoffMaxSeconds) * 1000;
           state.requeueAt = now + backoff;
           this.timed.add(state);
-          state.lastReason = { code: 'RequeueBackoff', message: `${message}; requeued after a ${backoff / 1000}s backoff` };
-          decisions.push({ type: 'Evicted', workload: state.workload.key, clusterQueue, reason: 'PodsReadyTimeout', message, requeueAt: state.requeueAt });
+          state.lastReason = {
+            code: 'RequeueBackoff',
+            message: `${message}; requeued after a ${backoff / 1000}s backoff`,
+          };
+          decisions.push({
+            type: 'Evicted',
+            workload: state.workload.key,
+            clusterQueue,
+            reason: 'PodsReadyTimeout',
+            message,
+            requeueAt: state.requeueAt,
+          });
         }
       }
     }
@@ -335,12 +367,18 @@ export class Engine {
     state.clusterQueue = undefined;
     const lq = this.config.localQueues.get(`${w.namespace}/${w.queue}`);
     if (!lq) {
-      state.routeProblem = { code: 'QueueNotFound', message: `LocalQueue ${w.queue} does not exist in namespace ${w.namespace}` };
+      state.routeProblem = {
+        code: 'QueueNotFound',
+        message: `LocalQueue ${w.queue} does not exist in namespace ${w.namespace}`,
+      };
       return;
     }
     const queue = this.queues.get(lq.clusterQueue);
     if (!queue) {
-      state.routeProblem = { code: 'QueueNotFound', message: `ClusterQueue ${lq.clusterQueue} (of LocalQueue ${w.namespace}/${w.queue}) does not exist` };
+      state.routeProblem = {
+        code: 'QueueNotFound',
+        message: `ClusterQueue ${lq.clusterQueue} (of LocalQueue ${w.namespace}/${w.queue}) does not exist`,
+      };
       return;
     }
     state.clusterQueue = queue.spec.name;
@@ -348,13 +386,18 @@ export class Engine {
       state.routeProblem = {
         code: 'NamespaceNotAllowed',
         message: `ClusterQueue ${queue.spec.name}'s namespaceSelector does not select namespace ${w.namespace}${
-          queue.spec.namespaceSelector ? '' : ' (it has no namespaceSelector; set namespaceSelector: {} to allow every namespace)'
+          queue.spec.namespaceSelector
+            ? ''
+            : ' (it has no namespaceSelector; set namespaceSelector: {} to allow every namespace)'
         }`,
       };
       return;
     }
     if (lq.stopPolicy !== 'None') {
-      state.routeProblem = { code: 'QueueStopped', message: `LocalQueue ${w.namespace}/${w.queue} is stopped (${lq.stopPolicy})` };
+      state.routeProblem = {
+        code: 'QueueStopped',
+        message: `LocalQueue ${w.namespace}/${w.queue} is stopped (${lq.stopPolicy})`,
+      };
       return;
     }
     if (state.requeueAt !== undefined) return; // waits for its backoff; runTimers queues it
@@ -409,7 +452,11 @@ export class Engine {
 
   private stillFits(n: Nomination): boolean {
     if (n.state.workload.podSets.some(ps => ps.topology)) {
-      const again = assignFlavors(this.context(n.queue), n.state.workload, n.assignment.podSets.map(p => p.count));
+      const again = assignFlavors(
+        this.context(n.queue),
+        n.state.workload,
+        n.assignment.podSets.map(p => p.count),
+      );
       if (again.mode !== Mode.Fit) return false;
       n.assignment = again;
       return true;
@@ -444,7 +491,13 @@ export class Engine {
     state.lastReason = undefined;
     this.charge(queue, state, 1);
     if (this.options.waitForPodsReady.enable) this.timed.add(state);
-    return { type: 'Admitted', workload: state.workload.key, clusterQueue: queue.spec.name, admission: state.admission, borrowing: assignment.borrowing };
+    return {
+      type: 'Admitted',
+      workload: state.workload.key,
+      clusterQueue: queue.spec.name,
+      admission: state.admission,
+      borrowing: assignment.borrowing,
+    };
   }
 
   /** Admitted workloads of the preemptor's cohort tree that could be victims. */
@@ -563,7 +616,10 @@ export class Engine {
             });
           }
           blockedRoots.add(root);
-          n.state.lastReason = { code: 'WaitingForPreemption', message: `Waiting for ${targets.length} preempted workload(s) to release quota` };
+          n.state.lastReason = {
+            code: 'WaitingForPreemption',
+            message: `Waiting for ${targets.length} preempted workload(s) to release quota`,
+          };
           n.queue.preemptor = entry(n.state);
           this.activeQueues.add(n.queue);
           progress = true;
@@ -636,19 +692,35 @@ export class Engine {
     if (queue.spec.stopPolicy !== 'None') {
       return { code: 'QueueStopped', message: `ClusterQueue ${queue.spec.name} is stopped (${queue.spec.stopPolicy})` };
     }
-    if (state.status === 'inactive' || state.requeueAt !== undefined) return state.lastReason ?? { code: 'RequeueBackoff', message: 'Waiting for requeue backoff' };
+    if (state.status === 'inactive' || state.requeueAt !== undefined)
+      return state.lastReason ?? { code: 'RequeueBackoff', message: 'Waiting for requeue backoff' };
     if (state.lastReason?.code === 'WaitingForPreemption') return state.lastReason;
     const assignment = assignFlavors(this.context(queue), state.workload);
     if (assignment.mode === Mode.Fit) {
       return ahead === 0
         ? { code: 'WaitingInQueue', message: `Fits; admitted in the next scheduling cycle` }
-        : { code: 'WaitingInQueue', message: `Fits now, but ${ahead} workload(s) are ahead of it in ClusterQueue ${queue.spec.name}` };
+        : {
+            code: 'WaitingInQueue',
+            message: `Fits now, but ${ahead} workload(s) are ahead of it in ClusterQueue ${queue.spec.name}`,
+          };
     }
     return assignment.reason!;
   }
 
   /** Quota and usage per ClusterQueue, per flavor/resource, in milli-units. */
-  usage(): Array<{ clusterQueue: string; cohort?: string; resources: Array<{ flavor: string; resource: string; nominal: number; borrowingLimit?: number; lendingLimit?: number; used: number; borrowed: number }> }> {
+  usage(): Array<{
+    clusterQueue: string;
+    cohort?: string;
+    resources: Array<{
+      flavor: string;
+      resource: string;
+      nominal: number;
+      borrowingLimit?: number;
+      lendingLimit?: number;
+      used: number;
+      borrowed: number;
+    }>;
+  }> {
     return [...this.queues.values()].map(q => ({
       clusterQueue: q.spec.name,
       cohort: q.spec.cohort,

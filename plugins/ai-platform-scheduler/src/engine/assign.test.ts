@@ -42,7 +42,11 @@ describe('flavor fungibility whenCanBorrow', () => {
       objects: [
         h100,
         a100,
-        ...queue('team', { cohort: 'gpus', flavors: { h100: { [GPU]: 2 }, a100: { [GPU]: 4 } }, flavorFungibility: { whenCanBorrow } }),
+        ...queue('team', {
+          cohort: 'gpus',
+          flavors: { h100: { [GPU]: 2 }, a100: { [GPU]: 4 } },
+          flavorFungibility: { whenCanBorrow },
+        }),
         clusterQueue('lender', { cohort: 'gpus', flavors: { h100: { [GPU]: 4 } } }),
       ],
       workloads: [workload('job', 'team', { count: 3 })],
@@ -55,7 +59,11 @@ describe('flavor fungibility whenCanBorrow', () => {
       objects: [
         h100,
         a100,
-        ...queue('team', { cohort: 'gpus', flavors: { h100: { [GPU]: 2 }, a100: { [GPU]: 1 } }, flavorFungibility: { whenCanBorrow: 'TryNextFlavor' } }),
+        ...queue('team', {
+          cohort: 'gpus',
+          flavors: { h100: { [GPU]: 2 }, a100: { [GPU]: 1 } },
+          flavorFungibility: { whenCanBorrow: 'TryNextFlavor' },
+        }),
         clusterQueue('lender', { cohort: 'gpus', flavors: { h100: { [GPU]: 4 } } }),
       ],
       workloads: [workload('job', 'team', { count: 3 })],
@@ -68,7 +76,12 @@ describe('flavor fungibility whenCanBorrow', () => {
 describe('flavor fungibility whenCanPreempt', () => {
   // The H100s are full with a low-priority job; the A100s are free.
   it.each([
-    ['Preempt', 'preempts on the first flavor', ['10 Preempted low by high (InClusterQueue)', '10 Admitted high'], 'h100'],
+    [
+      'Preempt',
+      'preempts on the first flavor',
+      ['10 Preempted low by high (InClusterQueue)', '10 Admitted high'],
+      'h100',
+    ],
     ['TryNextFlavor', 'moves on to the free flavor', ['10 Admitted high'], 'a100'],
   ])('%s %s', (whenCanPreempt, _, expectedTimeline, expectedFlavor) => {
     const result = run({
@@ -95,8 +108,22 @@ describe('flavor assignment per resource group', () => {
   it('assigns each resource group its own flavor', () => {
     const cq = clusterQueue('team');
     cq.spec.resourceGroups = [
-      { coveredResources: ['cpu', 'memory'], flavors: [{ name: 'cpu-nodes', resources: [{ name: 'cpu', nominalQuota: 64 }, { name: 'memory', nominalQuota: '256Gi' }] }] },
-      { coveredResources: [GPU], flavors: ['h100', 'a100'].map(name => ({ name, resources: [{ name: GPU, nominalQuota: 8 }] })) },
+      {
+        coveredResources: ['cpu', 'memory'],
+        flavors: [
+          {
+            name: 'cpu-nodes',
+            resources: [
+              { name: 'cpu', nominalQuota: 64 },
+              { name: 'memory', nominalQuota: '256Gi' },
+            ],
+          },
+        ],
+      },
+      {
+        coveredResources: [GPU],
+        flavors: ['h100', 'a100'].map(name => ({ name, resources: [{ name: GPU, nominalQuota: 8 }] })),
+      },
     ];
     const result = run({
       objects: [resourceFlavor('cpu-nodes'), h100, a100, cq, localQueue('team', 'team')],
@@ -114,33 +141,70 @@ describe('flavor assignment per resource group', () => {
 });
 
 describe('flavor assignment skips flavors the pods cannot run on', () => {
-  const spot = resourceFlavor('spot', { nodeLabels: { pool: 'spot' }, nodeTaints: [{ key: 'spot', value: 'true', effect: 'NoSchedule' }] });
+  const spot = resourceFlavor('spot', {
+    nodeLabels: { pool: 'spot' },
+    nodeTaints: [{ key: 'spot', value: 'true', effect: 'NoSchedule' }],
+  });
   const soft = resourceFlavor('soft', { nodeTaints: [{ key: 'maintenance', effect: 'PreferNoSchedule' }] });
-  const tolerant = resourceFlavor('tolerant', { nodeTaints: [{ key: 'spot', value: 'true', effect: 'NoSchedule' }], tolerations: [{ key: 'spot', operator: 'Exists' }] });
+  const tolerant = resourceFlavor('tolerant', {
+    nodeTaints: [{ key: 'spot', value: 'true', effect: 'NoSchedule' }],
+    tolerations: [{ key: 'spot', operator: 'Exists' }],
+  });
 
   it.each([
-    ['a nodeSelector matching a later flavor', [h100, a100], { nodeSelector: { 'nvidia.com/gpu.product': 'A100' } }, 'a100'],
+    [
+      'a nodeSelector matching a later flavor',
+      [h100, a100],
+      { nodeSelector: { 'nvidia.com/gpu.product': 'A100' } },
+      'a100',
+    ],
     ['a nodeSelector on a label the flavors do not set', [h100, a100], { nodeSelector: { zone: 'eu-1' } }, 'h100'],
-    ['a toleration for the taint', [spot], { tolerations: [{ key: 'spot', operator: 'Equal', value: 'true', effect: 'NoSchedule' }] }, 'spot'],
+    [
+      'a toleration for the taint',
+      [spot],
+      { tolerations: [{ key: 'spot', operator: 'Equal', value: 'true', effect: 'NoSchedule' }] },
+      'spot',
+    ],
     ['an Exists toleration without key', [spot], { tolerations: [{ operator: 'Exists' }] }, 'spot'],
     ['a PreferNoSchedule taint only', [soft], {}, 'soft'],
     ["the flavor's own toleration", [tolerant], {}, 'tolerant'],
   ])('admits with %s', (_, flavors, podSpec, expected) => {
     const result = run({
-      objects: [...flavors, ...queue('team', { flavors: Object.fromEntries(flavors.map(f => [f.metadata.name, { [GPU]: 8 }])) })],
+      objects: [
+        ...flavors,
+        ...queue('team', { flavors: Object.fromEntries(flavors.map(f => [f.metadata.name, { [GPU]: 8 }])) }),
+      ],
       workloads: [workload('job', 'team', podSpec)],
     });
     expect(admittedFlavors(result, 'job')).toEqual({ [GPU]: expected });
   });
 
   it.each([
-    ['a nodeSelector no flavor matches', [h100, a100], { nodeSelector: { 'nvidia.com/gpu.product': 'B200' } }, 'flavor h100 has nvidia.com/gpu.product=H100'],
+    [
+      'a nodeSelector no flavor matches',
+      [h100, a100],
+      { nodeSelector: { 'nvidia.com/gpu.product': 'B200' } },
+      'flavor h100 has nvidia.com/gpu.product=H100',
+    ],
     ['an untolerated taint', [spot], {}, 'flavor spot has the untolerated taint spot=true:NoSchedule'],
-    ['a toleration for another value', [spot], { tolerations: [{ key: 'spot', operator: 'Equal', value: 'false' }] }, 'untolerated taint spot=true:NoSchedule'],
-    ['a resource the ClusterQueue has no quota for', [h100], { requests: { 'amd.com/gpu': 1 } }, 'ClusterQueue team has no quota for amd.com/gpu'],
+    [
+      'a toleration for another value',
+      [spot],
+      { tolerations: [{ key: 'spot', operator: 'Equal', value: 'false' }] },
+      'untolerated taint spot=true:NoSchedule',
+    ],
+    [
+      'a resource the ClusterQueue has no quota for',
+      [h100],
+      { requests: { 'amd.com/gpu': 1 } },
+      'ClusterQueue team has no quota for amd.com/gpu',
+    ],
   ])('reports NoMatchingFlavor for %s', (_, flavors, podSpec, message) => {
     const result = run({
-      objects: [...flavors, ...queue('team', { flavors: Object.fromEntries(flavors.map(f => [f.metadata.name, { [GPU]: 8 }])) })],
+      objects: [
+        ...flavors,
+        ...queue('team', { flavors: Object.fromEntries(flavors.map(f => [f.metadata.name, { [GPU]: 8 }])) }),
+      ],
       workloads: [workload('job', 'team', podSpec)],
     });
     const job = workloadResult(result, 'job');
@@ -160,22 +224,37 @@ describe('gangs are admitted all or nothing', () => {
   ])('%s', (_, minCount, admittedAt, count) => {
     const result = run({
       objects,
-      workloads: [workload('running', 'team', { count: 4 }), workload('gang', 'team', { count: 6, minCount, arrival: 1 })],
+      workloads: [
+        workload('running', 'team', { count: 4 }),
+        workload('gang', 'team', { count: 6, minCount, arrival: 1 }),
+      ],
     });
     const admitted = result.events.filter(e => e.type === 'Admitted' && e.workload === 'default/gang');
-    expect(admitted).toEqual([expect.objectContaining({ time: admittedAt, assignment: { main: { count, flavors: { [GPU]: 'default' } } } })]);
+    expect(admitted).toEqual([
+      expect.objectContaining({ time: admittedAt, assignment: { main: { count, flavors: { [GPU]: 'default' } } } }),
+    ]);
   });
 
   it.each([
-    ['preempts for the whole gang rather than shrinking it when it may preempt', 'LowerPriority', ['0 Admitted low', '1 Preempted low by gang (InClusterQueue)', '1 Admitted gang'], 8],
+    [
+      'preempts for the whole gang rather than shrinking it when it may preempt',
+      'LowerPriority',
+      ['0 Admitted low', '1 Preempted low by gang (InClusterQueue)', '1 Admitted gang'],
+      8,
+    ],
     ['shrinks the gang when it may not preempt', 'Never', ['0 Admitted low', '1 Admitted gang'], 4],
   ])('%s', (_, withinClusterQueue, expected, count) => {
     const result = run({
       objects: [resourceFlavor('default'), ...queue('team', { preemption: { withinClusterQueue } })],
-      workloads: [workload('low', 'team', { count: 4, duration: 1000 }), workload('gang', 'team', { count: 8, minCount: 2, priority: 10, arrival: 1 })],
+      workloads: [
+        workload('low', 'team', { count: 4, duration: 1000 }),
+        workload('gang', 'team', { count: 8, minCount: 2, priority: 10, arrival: 1 }),
+      ],
     });
     expect(timeline(result).slice(0, expected.length)).toEqual(expected);
-    expect(result.events.find(e => e.type === 'Admitted' && e.workload === 'default/gang')!.assignment!.main.count).toBe(count);
+    expect(
+      result.events.find(e => e.type === 'Admitted' && e.workload === 'default/gang')!.assignment!.main.count,
+    ).toBe(count);
   });
 
   it('needs every pod set of the gang to fit', () => {
@@ -196,7 +275,10 @@ describe('gangs are admitted all or nothing', () => {
   });
 
   it('keeps a gang that can never fit out entirely, with ExceedsQueueMaximum', () => {
-    const result = run({ objects: [resourceFlavor('default'), clusterQueue('team'), localQueue('team', 'team')], workloads: [workload('gang', 'team', { count: 9 })] });
+    const result = run({
+      objects: [resourceFlavor('default'), clusterQueue('team'), localQueue('team', 'team')],
+      workloads: [workload('gang', 'team', { count: 9 })],
+    });
     expect(result.events).toEqual([]);
     expect(workloadResult(result, 'gang').pendingReason).toMatchObject({
       code: 'ExceedsQueueMaximum',

@@ -1,5 +1,5 @@
 import type { ClusterQueue, QueueConfig, ResourceFlavor, Toleration } from '../config/types';
-import { toUnits, type Reason } from '@internal/plugin-ai-platform-common';
+import { toUnits, type Reason } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { fr, FlavorResource, QuotaNode } from './quota';
 import type { NodeInventory } from './topology';
 import type { PodSet, PodSetAssignment, Workload } from './types';
@@ -33,7 +33,9 @@ function tolerates(tolerations: Toleration[], taint: { key: string; value?: stri
   return tolerations.some(
     t =>
       (t.effect === undefined || t.effect === '' || t.effect === taint.effect) &&
-      (t.operator === 'Exists' ? t.key === undefined || t.key === '' || t.key === taint.key : t.key === taint.key && (t.value ?? '') === (taint.value ?? '')),
+      (t.operator === 'Exists'
+        ? t.key === undefined || t.key === '' || t.key === taint.key
+        : t.key === taint.key && (t.value ?? '') === (taint.value ?? '')),
   );
 }
 
@@ -48,7 +50,9 @@ function incompatibility(flavor: ResourceFlavor, podSet: PodSet): string | undef
   const tolerations = [...(podSet.tolerations ?? []), ...flavor.tolerations];
   for (const taint of flavor.nodeTaints) {
     if (taint.effect !== 'PreferNoSchedule' && !tolerates(tolerations, taint)) {
-      return `flavor ${flavor.name} has the untolerated taint ${taint.key}${taint.value ? `=${taint.value}` : ''}:${taint.effect}`;
+      return `flavor ${flavor.name} has the untolerated taint ${taint.key}${taint.value ? `=${taint.value}` : ''}:${
+        taint.effect
+      }`;
     }
   }
   return undefined;
@@ -72,7 +76,11 @@ interface FlavorTry {
 }
 
 function describeShortfall(s: Shortfall[]) {
-  return s.map(x => `${x.resource} on flavor ${x.flavor}: requested ${toUnits(x.requested)}, available ${toUnits(x.available)}`).join('; ');
+  return s
+    .map(
+      x => `${x.resource} on flavor ${x.flavor}: requested ${toUnits(x.requested)}, available ${toUnits(x.available)}`,
+    )
+    .join('; ');
 }
 
 const groupCache = new WeakMap<PodSet, Map<ClusterQueue, { groups: Map<number, string[]>; uncovered: string[] }>>();
@@ -119,7 +127,13 @@ export function assignFlavors(ctx: AssignContext, workload: Workload, counts?: n
     podSets.push(assignment);
     const { groups, uncovered } = resourceGroupsOf(cq, podSet);
     for (const resource of uncovered) {
-      worse(() => ({ code: 'NoMatchingFlavor', message: `ClusterQueue ${cq.name} has no quota for ${resource} (pod set ${podSet.name})` }), Mode.NoFit);
+      worse(
+        () => ({
+          code: 'NoMatchingFlavor',
+          message: `ClusterQueue ${cq.name} has no quota for ${resource} (pod set ${podSet.name})`,
+        }),
+        Mode.NoFit,
+      );
     }
     for (const [gi, resources] of groups) {
       const tries: FlavorTry[] = [];
@@ -190,13 +204,20 @@ export function assignFlavors(ctx: AssignContext, workload: Workload, counts?: n
       if (chosen.mode === Mode.Fit) continue;
       const shortfall = tries.flatMap(t => t.shortfall);
       const reasonShortfall = () =>
-        shortfall.map(s => ({ flavor: s.flavor, resource: s.resource, requested: toUnits(s.requested), available: toUnits(s.available) }));
+        shortfall.map(s => ({
+          flavor: s.flavor,
+          resource: s.resource,
+          requested: toUnits(s.requested),
+          available: toUnits(s.available),
+        }));
       if (chosen.topologyFailed || (chosen.mode === Mode.NoFit && tries.every(t => t.topologyFailed))) {
         const level = podSet.topology?.required ?? podSet.topology?.preferred;
         worse(
           () => ({
             code: 'TopologyPlacementFailed',
-            message: `No ${level} domain of ${tries.map(t => t.flavor).join(', ')} has room for all ${count} pods of pod set ${podSet.name} together`,
+            message: `No ${level} domain of ${tries
+              .map(t => t.flavor)
+              .join(', ')} has room for all ${count} pods of pod set ${podSet.name} together`,
           }),
           Mode.NoFit,
         );
@@ -205,8 +226,12 @@ export function assignFlavors(ctx: AssignContext, workload: Workload, counts?: n
         worse(
           () => ({
             code: 'ExceedsQueueMaximum',
-            message: `Pod set ${podSet.name} needs more than ClusterQueue ${cq.name} can ever provide, even borrowing: ${over
-              .map(s => `${s.resource} on ${s.flavor}: requested ${toUnits(s.requested)}, at most ${toUnits(s.potential)}`)
+            message: `Pod set ${podSet.name} needs more than ClusterQueue ${
+              cq.name
+            } can ever provide, even borrowing: ${over
+              .map(
+                s => `${s.resource} on ${s.flavor}: requested ${toUnits(s.requested)}, at most ${toUnits(s.potential)}`,
+              )
               .join('; ')}`,
             shortfall: reasonShortfall(),
           }),
@@ -240,7 +265,9 @@ export function assignFlavors(ctx: AssignContext, workload: Workload, counts?: n
  * down to each pod set's minCount that fit (binary search, as Kueue does).
  */
 export function assignPartially(ctx: AssignContext, workload: Workload, full: Assignment): Assignment {
-  const slack = workload.podSets.map(ps => (ps.minCount !== undefined && ps.minCount < ps.count ? ps.count - ps.minCount : 0));
+  const slack = workload.podSets.map(ps =>
+    ps.minCount !== undefined && ps.minCount < ps.count ? ps.count - ps.minCount : 0,
+  );
   const total = slack.reduce((a, b) => a + b, 0);
   if (total === 0) return full;
   const countsFor = (k: number) => workload.podSets.map((ps, i) => ps.count - Math.ceil((slack[i] * k) / total));

@@ -1,4 +1,14 @@
-import { clusterQueue, GPU, KueueObject, queue, resourceFlavor, run, timeline, workload, WorkloadOptions } from '../testing/builders';
+import {
+  clusterQueue,
+  GPU,
+  KueueObject,
+  queue,
+  resourceFlavor,
+  run,
+  timeline,
+  workload,
+  WorkloadOptions,
+} from '../testing/builders';
 
 const flavor = resourceFlavor('default');
 
@@ -11,23 +21,34 @@ describe('preemption withinClusterQueue', () => {
     ['LowerOrNewerEqualPriority', 0, 10, true],
     ['LowerOrNewerEqualPriority', 10, 10, false],
     ['Never', 0, 10, false],
-  ])('%s: a victim of priority %d and a preemptor of %d: preempts=%s', (withinClusterQueue, victimPriority, preemptorPriority, preempts) => {
-    const result = run({
-      objects: [flavor, ...queue('team', { flavors: { default: { [GPU]: 4 } }, preemption: { withinClusterQueue } })],
-      workloads: [
-        workload('victim', 'team', { count: 4, priority: victimPriority, duration: 1000 }),
-        workload('preemptor', 'team', { count: 4, priority: preemptorPriority, arrival: 10 }),
-      ],
-    });
-    expect(timeline(result)).toEqual(
-      preempts
-        ? ['0 Admitted victim', '10 Preempted victim by preemptor (InClusterQueue)', '10 Admitted preemptor', '110 Admitted victim']
-        : ['0 Admitted victim', '1000 Admitted preemptor'],
-    );
-  });
+  ])(
+    '%s: a victim of priority %d and a preemptor of %d: preempts=%s',
+    (withinClusterQueue, victimPriority, preemptorPriority, preempts) => {
+      const result = run({
+        objects: [flavor, ...queue('team', { flavors: { default: { [GPU]: 4 } }, preemption: { withinClusterQueue } })],
+        workloads: [
+          workload('victim', 'team', { count: 4, priority: victimPriority, duration: 1000 }),
+          workload('preemptor', 'team', { count: 4, priority: preemptorPriority, arrival: 10 }),
+        ],
+      });
+      expect(timeline(result)).toEqual(
+        preempts
+          ? [
+              '0 Admitted victim',
+              '10 Preempted victim by preemptor (InClusterQueue)',
+              '10 Admitted preemptor',
+              '110 Admitted victim',
+            ]
+          : ['0 Admitted victim', '1000 Admitted preemptor'],
+      );
+    },
+  );
 
   it.each([
-    ['LowerOrNewerEqualPriority', ['0 Admitted blocker', '10 Admitted newer', '50 Preempted newer by older (InClusterQueue)', '50 Admitted older']],
+    [
+      'LowerOrNewerEqualPriority',
+      ['0 Admitted blocker', '10 Admitted newer', '50 Preempted newer by older (InClusterQueue)', '50 Admitted older'],
+    ],
     ['LowerPriority', ['0 Admitted blocker', '10 Admitted newer', '1000 Admitted older']],
   ])('%s and an equal-priority workload created after the preemptor', (withinClusterQueue, expected) => {
     // "older" is created at 1 but blocked by "blocker"; "newer" (created at 10) fits in the gap.
@@ -47,24 +68,57 @@ describe('preemption victim choice', () => {
   // The queue holds 4 GPUs; the preemptor (priority 100) arrives at 10.
   const scenario = (running: Array<[string, WorkloadOptions]>, preemptorGpus: number) =>
     run({
-      objects: [flavor, ...queue('team', { flavors: { default: { [GPU]: 4 } }, preemption: { withinClusterQueue: 'LowerPriority' } })],
+      objects: [
+        flavor,
+        ...queue('team', { flavors: { default: { [GPU]: 4 } }, preemption: { withinClusterQueue: 'LowerPriority' } }),
+      ],
       workloads: [
         ...running.map(([name, o]) => workload(name, 'team', { duration: 1000, ...o })),
         workload('preemptor', 'team', { count: preemptorGpus, priority: 100, arrival: 10 }),
       ],
     });
-  const victims = (result: ReturnType<typeof run>) => result.events.filter(e => e.type === 'Preempted').map(e => e.workload.replace('default/', ''));
+  const victims = (result: ReturnType<typeof run>) =>
+    result.events.filter(e => e.type === 'Preempted').map(e => e.workload.replace('default/', ''));
 
   it.each<[string, Array<[string, WorkloadOptions]>, number, string[]]>([
-    ['the lowest priority first', [['p1', { count: 2, priority: 1 }], ['p2', { count: 2, priority: 2, arrival: 1 }]], 2, ['p1']],
-    ['the most recently admitted among equal priorities', [['early', { count: 2 }], ['late', { count: 2, arrival: 1 }]], 2, ['late']],
+    [
+      'the lowest priority first',
+      [
+        ['p1', { count: 2, priority: 1 }],
+        ['p2', { count: 2, priority: 2, arrival: 1 }],
+      ],
+      2,
+      ['p1'],
+    ],
+    [
+      'the most recently admitted among equal priorities',
+      [
+        ['early', { count: 2 }],
+        ['late', { count: 2, arrival: 1 }],
+      ],
+      2,
+      ['late'],
+    ],
     [
       'the fewest: a victim that turns out unnecessary is spared',
-      [['small', { count: 1, priority: 0 }], ['large', { count: 2, priority: 1, arrival: 1 }], ['other', { count: 1, priority: 1 }]],
+      [
+        ['small', { count: 1, priority: 0 }],
+        ['large', { count: 2, priority: 1, arrival: 1 }],
+        ['other', { count: 1, priority: 1 }],
+      ],
       2,
       ['large'],
     ],
-    ['as many as needed', [['a', { count: 1 }], ['b', { count: 1, arrival: 1 }], ['c', { count: 2, arrival: 2 }]], 4, ['c', 'b', 'a']],
+    [
+      'as many as needed',
+      [
+        ['a', { count: 1 }],
+        ['b', { count: 1, arrival: 1 }],
+        ['c', { count: 2, arrival: 2 }],
+      ],
+      4,
+      ['c', 'b', 'a'],
+    ],
   ])('takes %s', (_, running, preemptorGpus, expected) => {
     expect(victims(scenario(running, preemptorGpus)).sort()).toEqual([...expected].sort());
   });
@@ -97,7 +151,8 @@ describe('preemption reclaimWithinCohort', () => {
     expect(result.workloads['default/big'].preemptions).toBe(reclaims ? 1 : 0);
     expect(timeline(result)).toEqual(
       reclaims
-        ? ['0 Admitted big', '10 Preempted big by mine (InCohortReclamation)', '10 Admitted mine', '110 Admitted big'] : ['0 Admitted big', '1000 Admitted mine'],
+        ? ['0 Admitted big', '10 Preempted big by mine (InCohortReclamation)', '10 Admitted mine', '110 Admitted big']
+        : ['0 Admitted big', '1000 Admitted mine'],
     );
   });
 
@@ -118,7 +173,12 @@ describe('preemption reclaimWithinCohort', () => {
         workload('mine', 'owner', { count: 2, priority: 10, arrival: 10 }),
       ],
     });
-    expect(timeline(result).slice(0, 4)).toEqual(['0 Admitted own-low', '1 Admitted big', '10 Preempted big by mine (InCohortReclamation)', '10 Admitted mine']);
+    expect(timeline(result).slice(0, 4)).toEqual([
+      '0 Admitted own-low',
+      '1 Admitted big',
+      '10 Preempted big by mine (InCohortReclamation)',
+      '10 Admitted mine',
+    ]);
   });
 
   it('does not reclaim when the preemptor would itself need to borrow', () => {
@@ -126,9 +186,16 @@ describe('preemption reclaimWithinCohort', () => {
       objects: [
         flavor,
         ...queue('borrower', { cohort: 'gpus', flavors: { default: { [GPU]: 4 } } }),
-        ...queue('owner', { cohort: 'gpus', flavors: { default: { [GPU]: 4 } }, preemption: { reclaimWithinCohort: 'Any' } }),
+        ...queue('owner', {
+          cohort: 'gpus',
+          flavors: { default: { [GPU]: 4 } },
+          preemption: { reclaimWithinCohort: 'Any' },
+        }),
       ],
-      workloads: [workload('big', 'borrower', { count: 6, duration: 1000 }), workload('mine', 'owner', { count: 5, priority: 10, arrival: 10 })],
+      workloads: [
+        workload('big', 'borrower', { count: 6, duration: 1000 }),
+        workload('mine', 'owner', { count: 5, priority: 10, arrival: 10 }),
+      ],
     });
     expect(timeline(result)).toEqual(['0 Admitted big', '1000 Admitted mine']);
   });
@@ -152,7 +219,10 @@ describe('preemption borrowWithinCohort', () => {
     });
   const reclaimAndBorrow = (maxPriorityThreshold?: number) => ({
     reclaimWithinCohort: 'Any',
-    borrowWithinCohort: { policy: 'LowerPriority', ...(maxPriorityThreshold !== undefined && { maxPriorityThreshold }) },
+    borrowWithinCohort: {
+      policy: 'LowerPriority',
+      ...(maxPriorityThreshold !== undefined && { maxPriorityThreshold }),
+    },
   });
 
   it.each<[string, KueueObject, number, boolean]>([
@@ -164,7 +234,12 @@ describe('preemption borrowWithinCohort', () => {
   ])('%s: preempts a borrowing victim of priority %d: %s', (_, preemption, lowPriority, preempts) => {
     expect(timeline(scenario(preemption, lowPriority)).slice(0, 4)).toEqual(
       preempts
-        ? ['0 Admitted own', '0 Admitted low', '10 Preempted low by job (InCohortReclaimWhileBorrowing)', '10 Admitted job']
+        ? [
+            '0 Admitted own',
+            '0 Admitted low',
+            '10 Preempted low by job (InCohortReclaimWhileBorrowing)',
+            '10 Admitted job',
+          ]
         : ['0 Admitted own', '0 Admitted low', '1000 Admitted job'],
     );
   });
@@ -208,7 +283,11 @@ describe('fair sharing preemption', () => {
       objects: [
         flavor,
         ...queue('a', { cohort: 'gpus', flavors: { default: { [GPU]: 0 } } }),
-        ...queue('b', { cohort: 'gpus', flavors: { default: { [GPU]: 0 } }, preemption: { reclaimWithinCohort: 'Any' } }),
+        ...queue('b', {
+          cohort: 'gpus',
+          flavors: { default: { [GPU]: 0 } },
+          preemption: { reclaimWithinCohort: 'Any' },
+        }),
         clusterQueue('lender', { cohort: 'gpus', flavors: { default: { [GPU]: 8 } } }),
       ],
       workloads: [workload('a1', 'a', { count: 6, duration: 1000 }), workload('b1', 'b', { count: 4, arrival: 10 })],
@@ -234,7 +313,11 @@ describe('fair sharing preemption', () => {
         flavor,
         ...queue('a', { cohort: 'gpus', flavors: { default: { [GPU]: 4 } } }),
         ...queue('b', { cohort: 'gpus', flavors: { default: { [GPU]: 4 } } }),
-        ...queue('owner', { cohort: 'gpus', flavors: { default: { [GPU]: 4 } }, preemption: { reclaimWithinCohort: 'Any' } }),
+        ...queue('owner', {
+          cohort: 'gpus',
+          flavors: { default: { [GPU]: 4 } },
+          preemption: { reclaimWithinCohort: 'Any' },
+        }),
       ],
       workloads: [
         workload('a-big', 'a', { count: 7, duration: 1000 }),

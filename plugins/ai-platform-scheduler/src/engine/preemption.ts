@@ -41,7 +41,10 @@ function allowedBy(policy: PreemptionPolicy, preemptor: Preemptor, c: Candidate)
     case 'LowerPriority':
       return c.priority < preemptor.priority;
     case 'LowerOrNewerEqualPriority':
-      return c.priority < preemptor.priority || (c.priority === preemptor.priority && c.creationTime > preemptor.creationTime);
+      return (
+        c.priority < preemptor.priority ||
+        (c.priority === preemptor.priority && c.creationTime > preemptor.creationTime)
+      );
     default:
       return false;
   }
@@ -85,7 +88,12 @@ function byPreference(p: Preemptor) {
  * Removes candidates in order until the preemptor fits, then adds back every
  * one it can do without (the fewest victims). Leaves usage as it found it.
  */
-function minimalSet(p: Preemptor, candidates: Candidate[], keys: Set<FlavorResource>, allowBorrowing: boolean): Candidate[] | undefined {
+function minimalSet(
+  p: Preemptor,
+  candidates: Candidate[],
+  keys: Set<FlavorResource>,
+  allowBorrowing: boolean,
+): Candidate[] | undefined {
   const removed: Candidate[] = [];
   let ok = false;
   for (const c of candidates) {
@@ -130,13 +138,18 @@ function classicalTargets(p: Preemptor, candidates: Candidate[], keys: Set<Flavo
         (bwc.maxPriorityThreshold === undefined || c.priority <= bwc.maxPriorityThreshold),
     );
     const set = minimalSet(p, [...cohort, ...sameQueue].sort(byPreference(p)), keys, true);
-    if (set) return set.map(c => ({ candidate: c, reason: c.node === p.node ? 'InClusterQueue' : 'InCohortReclaimWhileBorrowing' }));
+    if (set)
+      return set.map(c => ({
+        candidate: c,
+        reason: c.node === p.node ? 'InClusterQueue' : 'InCohortReclaimWhileBorrowing',
+      }));
   }
   const reclaim = withinOwnQuota(p) ? others.filter(c => allowedBy(policy.reclaimWithinCohort, p, c)) : [];
   if (reclaim.length > 0) {
     const all = [...reclaim, ...sameQueue].sort(byPreference(p));
     const set = minimalSet(p, all, keys, false);
-    if (set) return set.map(c => ({ candidate: c, reason: c.node === p.node ? 'InClusterQueue' : 'InCohortReclamation' }));
+    if (set)
+      return set.map(c => ({ candidate: c, reason: c.node === p.node ? 'InClusterQueue' : 'InCohortReclamation' }));
   }
   const set = minimalSet(p, sameQueue.sort(byPreference(p)), keys, true);
   return set?.map(c => ({ candidate: c, reason: 'InClusterQueue' as const }));
@@ -146,7 +159,12 @@ function classicalTargets(p: Preemptor, candidates: Candidate[], keys: Set<Flavo
  * Fair-sharing preemption: take from the ClusterQueue with the highest
  * dominant resource share while the strategy allows it, as Kueue does.
  */
-function fairTargets(p: Preemptor, candidates: Candidate[], keys: Set<FlavorResource>, config: FairSharingConfig): Target[] | undefined {
+function fairTargets(
+  p: Preemptor,
+  candidates: Candidate[],
+  keys: Set<FlavorResource>,
+  config: FairSharingConfig,
+): Target[] | undefined {
   const sameQueue = candidates.filter(c => c.node === p.node && allowedBy(p.preemption.withinClusterQueue, p, c));
   const others = candidates.filter(c => c.node !== p.node && p.preemption.reclaimWithinCohort !== 'Never');
   for (const strategy of config.preemptionStrategies) {
@@ -225,14 +243,22 @@ export function shortKeys(p: Preemptor): Set<FlavorResource> {
 export function mayPreempt(p: Preemptor, keys: Set<FlavorResource>, c: Candidate, fairSharing: boolean): boolean {
   if (c.key === p.key || !usesAny(c, keys)) return false;
   if (c.node === p.node) return allowedBy(p.preemption.withinClusterQueue, p, c);
-  return borrowingIn(c, keys) && (fairSharing || p.preemption.reclaimWithinCohort !== 'Never' || p.preemption.borrowWithinCohort.policy !== 'Never');
+  return (
+    borrowingIn(c, keys) &&
+    (fairSharing || p.preemption.reclaimWithinCohort !== 'Never' || p.preemption.borrowWithinCohort.policy !== 'Never')
+  );
 }
 
 /**
  * The workloads to evict so that the preemptor fits, or undefined when none
  * can make room. `candidates` are the admitted workloads that pass mayPreempt.
  */
-export function findTargets(p: Preemptor, keys: Set<FlavorResource>, candidates: Candidate[], fairSharing: FairSharingConfig): Target[] | undefined {
+export function findTargets(
+  p: Preemptor,
+  keys: Set<FlavorResource>,
+  candidates: Candidate[],
+  fairSharing: FairSharingConfig,
+): Target[] | undefined {
   if (keys.size === 0) return [];
   if (candidates.length === 0) return undefined;
   return fairSharing.enable ? fairTargets(p, candidates, keys, fairSharing) : classicalTargets(p, candidates, keys);

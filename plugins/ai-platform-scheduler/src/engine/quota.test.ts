@@ -1,4 +1,15 @@
-import { clusterQueue, cohort, GPU, Quota, queue, resourceFlavor, run, timeline, workload, workloadResult } from '../testing/builders';
+import {
+  clusterQueue,
+  cohort,
+  GPU,
+  Quota,
+  queue,
+  resourceFlavor,
+  run,
+  timeline,
+  workload,
+  workloadResult,
+} from '../testing/builders';
 
 const flavor = resourceFlavor('default');
 
@@ -6,7 +17,11 @@ describe('nominal quota', () => {
   it('admits what fits and holds the rest until quota is released', () => {
     const result = run({
       objects: [flavor, ...queue('team')],
-      workloads: [workload('first', 'team', { count: 6 }), workload('second', 'team', { count: 4, arrival: 1 }), workload('third', 'team', { count: 2, arrival: 2 })],
+      workloads: [
+        workload('first', 'team', { count: 6 }),
+        workload('second', 'team', { count: 4, arrival: 1 }),
+        workload('third', 'team', { count: 2, arrival: 2 }),
+      ],
     });
     expect(timeline(result)).toEqual(['0 Admitted first', '2 Admitted third', '100 Admitted second']);
   });
@@ -94,7 +109,11 @@ describe('hierarchical cohorts', () => {
         flavor,
         cohort('org', orgQuota === undefined ? {} : { flavors: { default: { [GPU]: orgQuota } } }),
         cohort('research', { parent: 'org' }),
-        ...queue('team', { cohort: 'research', apiVersion: 'kueue.x-k8s.io/v1beta2', flavors: { default: { [GPU]: 2 } } }),
+        ...queue('team', {
+          cohort: 'research',
+          apiVersion: 'kueue.x-k8s.io/v1beta2',
+          flavors: { default: { [GPU]: 2 } },
+        }),
         clusterQueue('ops', { cohort: 'org', flavors: { default: { [GPU]: 2 } } }),
       ],
       workloads: [workload('job', 'team', { count })],

@@ -31,11 +31,7 @@ export class QuotaNode {
   /** Bumped on the root whenever anything in its tree is charged or refunded. */
   version = 0;
 
-  constructor(
-    readonly name: string,
-    readonly isClusterQueue: boolean,
-    readonly fairSharingWeight: number,
-  ) {}
+  constructor(readonly name: string, readonly isClusterQueue: boolean, readonly fairSharingWeight: number) {}
 
   guaranteed(key: FlavorResource): number {
     const lend = this.quota.get(key)?.lendingLimit;
@@ -158,7 +154,10 @@ function computeSubtree(node: QuotaNode) {
 }
 
 /** Builds the quota tree: ClusterQueues under their cohorts, cohorts under their parents. */
-export function buildQuotaTree(config: QueueConfig): { clusterQueues: Map<string, QuotaNode>; cohorts: Map<string, QuotaNode> } {
+export function buildQuotaTree(config: QueueConfig): {
+  clusterQueues: Map<string, QuotaNode>;
+  cohorts: Map<string, QuotaNode>;
+} {
   const cohorts = new Map<string, QuotaNode>();
   const cohortNode = (name: string): QuotaNode => {
     let node = cohorts.get(name);

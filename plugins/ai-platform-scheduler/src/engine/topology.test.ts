@@ -1,4 +1,14 @@
-import { engineFor, GPU, KueueObject, queue, resourceFlavor, run, topology, workload, workloadResult } from '../testing/builders';
+import {
+  engineFor,
+  GPU,
+  KueueObject,
+  queue,
+  resourceFlavor,
+  run,
+  topology,
+  workload,
+  workloadResult,
+} from '../testing/builders';
 
 const RACK = 'cloud.provider.com/rack';
 const CLIQUE = 'nvidia.com/gpu.clique';
@@ -15,7 +25,11 @@ const nodes: KueueObject[] = [
       })),
     ),
   ),
-  { name: 'cpu-1', labels: { pool: 'cpu', [RACK]: 'r1', [CLIQUE]: 'none', [HOST]: 'cpu-1' }, allocatable: { [GPU]: 64, cpu: 64 } },
+  {
+    name: 'cpu-1',
+    labels: { pool: 'cpu', [RACK]: 'r1', [CLIQUE]: 'none', [HOST]: 'cpu-1' },
+    allocatable: { [GPU]: 64, cpu: 64 },
+  },
 ];
 
 const objects = [
@@ -31,14 +45,18 @@ function place(steps: Array<[count: number, request: Request]>) {
   const { engine, workloads } = engineFor({
     objects,
     nodes,
-    workloads: steps.map(([count, request], i) => workload(`w${i}`, 'team', { count, topology: request, arrival: i, duration: 10_000 })),
+    workloads: steps.map(([count, request], i) =>
+      workload(`w${i}`, 'team', { count, topology: request, arrival: i, duration: 10_000 }),
+    ),
   });
   return steps.map((_, i) => {
     engine.submit(workloads[`w${i}`]);
     const admitted = engine.schedule(i).find(d => d.type === 'Admitted');
     if (admitted?.type === 'Admitted') {
       const t = admitted.admission.podSets[0].topology!;
-      return `${t.level}=${t.domain} on ${Object.entries(t.nodes).map(([n, pods]) => `${n}:${pods}`).join(',')}`;
+      return `${t.level}=${t.domain} on ${Object.entries(t.nodes)
+        .map(([n, pods]) => `${n}:${pods}`)
+        .join(',')}`;
     }
     return engine.pending().find(p => p.workload === `default/w${i}`)!.reason.code;
   });
@@ -51,7 +69,11 @@ describe('topology-aware admission', () => {
     ['packs onto one node', [[3, { required: HOST }]], [`${HOST}=r1/r1-a/r1-a1 on r1-a1:3`]],
     ['refuses a gang larger than any clique', [[9, { required: CLIQUE }]], ['TopologyPlacementFailed']],
     ['widens a preferred level to the rack', [[9, { preferred: CLIQUE }]], [`${RACK}=r1 on r1-a1:4,r1-a2:4,r1-b1:1`]],
-    ['widens a preferred level to all nodes of the flavor', [[20, { preferred: RACK }]], ['*=* on r1-a1:4,r1-a2:4,r1-b1:4,r1-b2:4,r2-a1:4']],
+    [
+      'widens a preferred level to all nodes of the flavor',
+      [[20, { preferred: RACK }]],
+      ['*=* on r1-a1:4,r1-a2:4,r1-b1:4,r1-b2:4,r2-a1:4'],
+    ],
     [
       'picks the tightest domain that fits',
       [

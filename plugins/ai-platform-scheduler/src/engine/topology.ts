@@ -1,5 +1,5 @@
 import type { ResourceFlavor, Topology } from '../config/types';
-import { parseQuantity } from '@internal/plugin-ai-platform-common';
+import { parseQuantity } from '@ai-platform/backstage-plugin-ai-platform-common';
 
 export interface NodeSpec {
   name: string;
@@ -33,7 +33,9 @@ export class NodeInventory {
     this.nodes = nodes.map(n => ({
       name: n.name,
       labels: n.labels ?? {},
-      allocatable: new Map(Object.entries(n.allocatable ?? {}).map(([k, v]) => [k, typeof v === 'number' ? v : parseQuantity(v)])),
+      allocatable: new Map(
+        Object.entries(n.allocatable ?? {}).map(([k, v]) => [k, typeof v === 'number' ? v : parseQuantity(v)]),
+      ),
       used: new Map(),
     }));
   }
@@ -71,7 +73,13 @@ export class NodeInventory {
     for (let level = levelIndex; level >= lastLevel; level--) {
       const domains = new Map<string, NodeState[]>();
       for (const node of candidates) {
-        const id = level < 0 ? '*' : topology.levels.slice(0, level + 1).map(l => node.labels[l] ?? '').join('/');
+        const id =
+          level < 0
+            ? '*'
+            : topology.levels
+                .slice(0, level + 1)
+                .map(l => node.labels[l] ?? '')
+                .join('/');
         const list = domains.get(id) ?? [];
         list.push(node);
         domains.set(id, list);

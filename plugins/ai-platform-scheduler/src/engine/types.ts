@@ -1,4 +1,4 @@
-import type { EvictionReasonCode, Reason } from '@internal/plugin-ai-platform-common';
+import type { EvictionReasonCode, Reason } from '@ai-platform/backstage-plugin-ai-platform-common';
 import type { Toleration } from '../config/types';
 
 /** Requests are milli-units per pod (see config/quantity.ts). */
@@ -48,7 +48,10 @@ export type Decision =
       workload: string;
       clusterQueue: string;
       preemptor: string;
-      reason: Extract<EvictionReasonCode, 'InClusterQueue' | 'InCohortReclamation' | 'InCohortFairSharing' | 'InCohortReclaimWhileBorrowing'>;
+      reason: Extract<
+        EvictionReasonCode,
+        'InClusterQueue' | 'InCohortReclamation' | 'InCohortFairSharing' | 'InCohortReclaimWhileBorrowing'
+      >;
       message: string;
     }
   | {

@@ -4,14 +4,27 @@ import { chooseCluster } from './multicluster';
 
 const flavor = resourceFlavor('default');
 /** Expected run times in seconds, by workload name. */
-const expected: Record<string, number> = { running: 100, long: 300, short: 100, p1: 50, p2: 20, p3: 20, fits: 10, huge: 10, next: 60 };
+const expected: Record<string, number> = {
+  running: 100,
+  long: 300,
+  short: 100,
+  p1: 50,
+  p2: 20,
+  p3: 20,
+  fits: 10,
+  huge: 10,
+  next: 60,
+};
 const options = { expectedDuration: (key: string) => expected[key.split('/')[1]] * 1000 };
 
 /** A 4-GPU queue with "running" (4 GPUs, admitted at 0) and the given workloads pending. */
 function busyEngine(pending: Array<[string, number]>, gpus = 4) {
   const { engine, workloads } = engineFor({
     objects: [flavor, ...queue('team', { flavors: { default: { [GPU]: gpus } } })],
-    workloads: [workload('running', 'team', { count: 4 }), ...pending.map(([name, count], i) => workload(name, 'team', { count, arrival: i + 1 }))],
+    workloads: [
+      workload('running', 'team', { count: 4 }),
+      ...pending.map(([name, count], i) => workload(name, 'team', { count, arrival: i + 1 })),
+    ],
   });
   engine.submit(workloads.running);
   engine.schedule(0);
@@ -42,7 +55,11 @@ describe('estimateAdmissions', () => {
   it('gives "now" for what fits now and no ETA for what can never fit', () => {
     const { engine, workloads } = engineFor({
       objects: [flavor, ...queue('team', { flavors: { default: { [GPU]: 6 } } })],
-      workloads: [workload('running', 'team', { count: 4 }), workload('fits', 'team', { count: 2 }), workload('huge', 'team', { count: 9 })],
+      workloads: [
+        workload('running', 'team', { count: 4 }),
+        workload('fits', 'team', { count: 2 }),
+        workload('huge', 'team', { count: 9 }),
+      ],
     });
     engine.submit(workloads.running);
     engine.schedule(0);
@@ -64,13 +81,17 @@ describe('estimateAdmissions', () => {
 describe('chooseCluster', () => {
   /** A cluster whose 4 GPUs are taken by `runner` since 0. */
   function cluster(runner: string) {
-    const { engine, workloads } = engineFor({ objects: [flavor, ...queue('team', { flavors: { default: { [GPU]: 4 } } })], workloads: [workload(runner, 'team', { count: 4 })] });
+    const { engine, workloads } = engineFor({
+      objects: [flavor, ...queue('team', { flavors: { default: { [GPU]: 4 } } })],
+      workloads: [workload(runner, 'team', { count: 4 })],
+    });
     engine.submit(workloads[runner]);
     engine.schedule(0);
     return engine;
   }
   const noQueue = engineFor({ objects: [flavor, clusterQueue('team')] }).engine;
-  const next = engineFor({ objects: [flavor, ...queue('team')], workloads: [workload('next', 'team', { count: 4 })] }).workloads.next;
+  const next = engineFor({ objects: [flavor, ...queue('team')], workloads: [workload('next', 'team', { count: 4 })] })
+    .workloads.next;
 
   it('picks the cluster where the workload starts first and skips clusters without its queue', () => {
     const clusters = [
@@ -94,6 +115,9 @@ describe('chooseCluster', () => {
   });
 
   it('returns no cluster when none can run it', () => {
-    expect(chooseCluster(next, [{ name: 'no-queue', engine: noQueue }], 0, options)).toEqual({ cluster: undefined, etas: { 'no-queue': undefined } });
+    expect(chooseCluster(next, [{ name: 'no-queue', engine: noQueue }], 0, options)).toEqual({
+      cluster: undefined,
+      etas: { 'no-queue': undefined },
+    });
   });
 });

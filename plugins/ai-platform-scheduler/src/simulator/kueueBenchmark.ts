@@ -72,11 +72,19 @@ export function kueueScenarioDocument(config: KueueBenchmarkConfig) {
             namespaceSelector: {},
             preemption: { reclaimWithinCohort: 'Any', withinClusterQueue: 'LowerPriority' },
             resourceGroups: [
-              { coveredResources: ['cpu'], flavors: [{ name: 'rf', resources: [{ name: 'cpu', nominalQuota: 20, borrowingLimit: 100 }] }] },
+              {
+                coveredResources: ['cpu'],
+                flavors: [{ name: 'rf', resources: [{ name: 'cpu', nominalQuota: 20, borrowingLimit: 100 }] }],
+              },
             ],
           },
         },
-        { apiVersion: 'kueue.x-k8s.io/v1beta1', kind: 'LocalQueue', metadata: { name, namespace: name }, spec: { clusterQueue: name } },
+        {
+          apiVersion: 'kueue.x-k8s.io/v1beta1',
+          kind: 'LocalQueue',
+          metadata: { name, namespace: name },
+          spec: { clusterQueue: name },
+        },
       );
       for (const [set, cls] of config.classes.entries()) {
         for (let i = 0; i < cls.count; i++) {

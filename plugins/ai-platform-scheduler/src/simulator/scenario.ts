@@ -1,6 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, parseEngineOptions, parseQueueObjects } from '../config/parse';
-import { parseQuantity } from '@internal/plugin-ai-platform-common';
+import { parseQuantity } from '@ai-platform/backstage-plugin-ai-platform-common';
 import type { EngineOptions, QueueConfig } from '../config/types';
 import type { NodeSpec } from '../engine/topology';
 import type { PodSet, Workload } from '../engine/types';
@@ -56,9 +56,12 @@ function parsePodSets(raw: unknown, where: string, problems: string[]): PodSet[]
   return raw.map((ps: Obj, i) => {
     const field = `${where}.podSets[${i}]`;
     const count = ps?.count ?? 1;
-    if (!Number.isInteger(count) || count < 1) problems.push(`${field}.count: must be a positive integer, got ${JSON.stringify(ps?.count)}`);
+    if (!Number.isInteger(count) || count < 1)
+      problems.push(`${field}.count: must be a positive integer, got ${JSON.stringify(ps?.count)}`);
     if (ps?.minCount !== undefined && (!Number.isInteger(ps.minCount) || ps.minCount < 1 || ps.minCount > count)) {
-      problems.push(`${field}.minCount: must be an integer between 1 and count (${count}), got ${JSON.stringify(ps.minCount)}`);
+      problems.push(
+        `${field}.minCount: must be an integer between 1 and count (${count}), got ${JSON.stringify(ps.minCount)}`,
+      );
     }
     const requests: Record<string, number> = {};
     for (const [resource, q] of Object.entries((ps?.requests ?? {}) as Obj)) {
@@ -127,15 +130,18 @@ export function scenarioFromDocument(doc: Obj, file: string): Scenario {
     let priority = 0;
     if (w?.priorityClass !== undefined) {
       const value = config?.priorityClasses.get(w.priorityClass);
-      if (value === undefined) problems.push(`${where}.priorityClass: WorkloadPriorityClass "${w.priorityClass}" is not among the objects`);
+      if (value === undefined)
+        problems.push(`${where}.priorityClass: WorkloadPriorityClass "${w.priorityClass}" is not among the objects`);
       else priority = value;
     } else if (w?.priority !== undefined) {
-      if (!Number.isInteger(w.priority)) problems.push(`${where}.priority: must be an integer, got ${JSON.stringify(w.priority)}`);
+      if (!Number.isInteger(w.priority))
+        problems.push(`${where}.priority: must be an integer, got ${JSON.stringify(w.priority)}`);
       else priority = w.priority;
     }
     const arrival = seconds(w?.arrival, `${where}.arrival`, problems, 0)!;
     const duration = seconds(w?.duration, `${where}.duration`, problems) ?? 0;
-    const podsReadyAfter = w?.podsReadyAfter === 'never' ? undefined : seconds(w?.podsReadyAfter, `${where}.podsReadyAfter`, problems, 0);
+    const podsReadyAfter =
+      w?.podsReadyAfter === 'never' ? undefined : seconds(w?.podsReadyAfter, `${where}.podsReadyAfter`, problems, 0);
     return {
       workload: {
         key,
@@ -152,7 +158,8 @@ export function scenarioFromDocument(doc: Obj, file: string): Scenario {
       className: w?.class,
     };
   });
-  if (doc.nodes !== undefined && !Array.isArray(doc.nodes)) problems.push('nodes: must be a list of {name, labels, allocatable}');
+  if (doc.nodes !== undefined && !Array.isArray(doc.nodes))
+    problems.push('nodes: must be a list of {name, labels, allocatable}');
   for (const [i, n] of ((doc.nodes ?? []) as Obj[]).entries()) {
     if (typeof n?.name !== 'string') problems.push(`nodes[${i}].name: is required`);
     for (const [resource, q] of Object.entries((n?.allocatable ?? {}) as Obj)) {
@@ -173,5 +180,11 @@ export function scenarioFromDocument(doc: Obj, file: string): Scenario {
     );
   }
   if (problems.length > 0) throw new ScenarioError(file, problems);
-  return { config: config!, options: options!, nodes: doc.nodes, workloads, until: until === Infinity ? undefined : until };
+  return {
+    config: config!,
+    options: options!,
+    nodes: doc.nodes,
+    workloads,
+    until: until === Infinity ? undefined : until,
+  };
 }

@@ -34,7 +34,13 @@ function busyCohort(): ScenarioDoc {
       ),
     ],
     workloads: Array.from({ length: 120 }, (_, i) =>
-      workload(`w${i}`, teams[next(3)], { count: 1 + next(8), minCount: next(2) ? 1 : undefined, priority: next(3) * 100, arrival: next(600), duration: 30 + next(300) }),
+      workload(`w${i}`, teams[next(3)], {
+        count: 1 + next(8),
+        minCount: next(2) ? 1 : undefined,
+        priority: next(3) * 100,
+        arrival: next(600),
+        duration: 30 + next(300),
+      }),
     ),
   };
 }
@@ -59,8 +65,16 @@ describe('determinism', () => {
 describe('simulation summary', () => {
   it('reports makespan, counts and quota usage', () => {
     const result = run({
-      objects: [resourceFlavor('default'), ...queue('team', { flavors: { default: { [GPU]: 4 } } }), clusterQueue('idle')],
-      workloads: [workload('a', 'team', { count: 4, duration: 100 }), workload('b', 'team', { count: 2, duration: 100, arrival: 10 }), workload('never', 'team', { count: 5 })],
+      objects: [
+        resourceFlavor('default'),
+        ...queue('team', { flavors: { default: { [GPU]: 4 } } }),
+        clusterQueue('idle'),
+      ],
+      workloads: [
+        workload('a', 'team', { count: 4, duration: 100 }),
+        workload('b', 'team', { count: 2, duration: 100, arrival: 10 }),
+        workload('never', 'team', { count: 5 }),
+      ],
     });
     expect(result.summary).toMatchObject({
       makespan: 200,
@@ -68,7 +82,10 @@ describe('simulation summary', () => {
       finished: 2,
       neverAdmitted: 1,
       // team: 4 GPUs for 100s + 2 for 100s over 200s of 4 -> 75%; idle: 0 of 8.
-      clusterQueues: { team: { usagePercent: { [`default/${GPU}`]: 75 } }, idle: { usagePercent: { [`default/${GPU}`]: 0 } } },
+      clusterQueues: {
+        team: { usagePercent: { [`default/${GPU}`]: 75 } },
+        idle: { usagePercent: { [`default/${GPU}`]: 0 } },
+      },
       usage: { [GPU]: 25 },
       timeToAdmission: { byPriority: { 0: { count: 2, mean: 45, p95: 90 } } },
     });

@@ -1,4 +1,4 @@
-import type { Reason } from '@internal/plugin-ai-platform-common';
+import type { Reason } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { Engine, usageOf } from '../engine/Engine';
 import type { Admission } from '../engine/types';
 import type { Scenario } from './scenario';
@@ -43,7 +43,10 @@ export interface SimulationResult {
     neverAdmitted: number;
     /** Average used / nominal quota over the makespan, per resource, over all ClusterQueues (percent). */
     usage: Record<string, number>;
-    clusterQueues: Record<string, { nominal: Record<string, number>; averageUsed: Record<string, number>; usagePercent: Record<string, number> }>;
+    clusterQueues: Record<
+      string,
+      { nominal: Record<string, number>; averageUsed: Record<string, number>; usagePercent: Record<string, number> }
+    >;
     /** Seconds from arrival to first admission. */
     timeToAdmission: { byPriority: Record<string, Stats>; byClass?: Record<string, Stats> };
     /** Wall-clock milliseconds the simulation took. */
@@ -72,7 +75,10 @@ export interface SimulateOptions {
 }
 
 /** Runs a scenario to the end in virtual time and reports what happened. */
-export function simulate(scenario: Scenario, options: SimulateOptions = {}): SimulationResult & { cycleTimes?: number[] } {
+export function simulate(
+  scenario: Scenario,
+  options: SimulateOptions = {},
+): SimulationResult & { cycleTimes?: number[] } {
   const started = performance.now();
   const engine = new Engine(scenario.config, scenario.options, scenario.nodes);
   if (options.measureCycles) engine.cycleTimes = [];
@@ -94,7 +100,8 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Sim
     used.set(run.clusterQueue, perCq);
   };
 
-  for (const w of scenario.workloads) results[w.workload.key] = { arrival: w.arrival / 1000, preemptions: 0, evictions: 0 };
+  for (const w of scenario.workloads)
+    results[w.workload.key] = { arrival: w.arrival / 1000, preemptions: 0, evictions: 0 };
 
   const simulation = new Simulation(
     engine,
@@ -107,8 +114,19 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Sim
       if (d.type === 'Admitted') {
         result.admittedAt ??= time / 1000;
         result.timeToAdmission ??= (time - byKey.get(d.workload)!.arrival) / 1000;
-        running.set(d.workload, { since: time, clusterQueue: d.clusterQueue, usage: usageOf(byKey.get(d.workload)!.workload, d.admission) });
-        if (record) events.push({ time: time / 1000, type: 'Admitted', workload: d.workload, clusterQueue: d.clusterQueue, assignment: assignmentOf(d.admission) });
+        running.set(d.workload, {
+          since: time,
+          clusterQueue: d.clusterQueue,
+          usage: usageOf(byKey.get(d.workload)!.workload, d.admission),
+        });
+        if (record)
+          events.push({
+            time: time / 1000,
+            type: 'Admitted',
+            workload: d.workload,
+            clusterQueue: d.clusterQueue,
+            assignment: assignmentOf(d.admission),
+          });
       } else {
         stopRunning(d.workload, time);
         result.evictions++;
@@ -129,7 +147,13 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Sim
       stopRunning(key, time);
       results[key].finishedAt = time / 1000;
       makespan = Math.max(makespan, time);
-      if (record) events.push({ time: time / 1000, type: 'Finished', workload: key, clusterQueue: engine.get(key)?.clusterQueue });
+      if (record)
+        events.push({
+          time: time / 1000,
+          type: 'Finished',
+          workload: key,
+          clusterQueue: engine.get(key)?.clusterQueue,
+        });
     },
   );
   for (const w of scenario.workloads) simulation.arrive(w.arrival, w.workload);
@@ -161,7 +185,9 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Sim
     }
     clusterQueues[cq.name] = { nominal, averageUsed, usagePercent };
   }
-  const usage = Object.fromEntries([...totals].map(([r, t]) => [r, t.nominal > 0 ? round((100 * t.used) / t.nominal, 2) : 0]));
+  const usage = Object.fromEntries(
+    [...totals].map(([r, t]) => [r, t.nominal > 0 ? round((100 * t.used) / t.nominal, 2) : 0]),
+  );
 
   const byPriority = new Map<string, number[]>();
   const byClass = new Map<string, number[]>();
@@ -191,4 +217,3 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Sim
     cycleTimes: engine.cycleTimes,
   };
 }
-

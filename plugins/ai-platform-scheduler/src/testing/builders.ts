@@ -16,7 +16,10 @@ export const GPU = 'nvidia.com/gpu';
 const v1beta1 = 'kueue.x-k8s.io/v1beta1';
 
 /** A quota: a bare nominal quota, or nominal with limits. */
-export type Quota = number | string | { nominal?: number | string; borrowingLimit?: number | string; lendingLimit?: number | string };
+export type Quota =
+  | number
+  | string
+  | { nominal?: number | string; borrowingLimit?: number | string; lendingLimit?: number | string };
 /** flavor -> resource -> quota, in flavor order. */
 export type FlavorQuota = Record<string, Record<string, Quota>>;
 
@@ -77,8 +80,18 @@ export function clusterQueue(name: string, o: ClusterQueueOptions = {}): KueueOb
 }
 
 /** A LocalQueue pointing at a ClusterQueue. */
-export function localQueue(name: string, clusterQueueName: string, namespace = 'default', spec: KueueObject = {}): KueueObject {
-  return { apiVersion: v1beta1, kind: 'LocalQueue', metadata: { name, namespace }, spec: { clusterQueue: clusterQueueName, ...spec } };
+export function localQueue(
+  name: string,
+  clusterQueueName: string,
+  namespace = 'default',
+  spec: KueueObject = {},
+): KueueObject {
+  return {
+    apiVersion: v1beta1,
+    kind: 'LocalQueue',
+    metadata: { name, namespace },
+    spec: { clusterQueue: clusterQueueName, ...spec },
+  };
 }
 
 /** A ClusterQueue plus a LocalQueue of the same name in namespace "default". */
@@ -87,7 +100,10 @@ export function queue(name: string, o: ClusterQueueOptions = {}): KueueObject[] 
 }
 
 /** A Cohort (hierarchical cohorts), optionally with a parent and quota of its own. */
-export function cohort(name: string, o: { parent?: string; flavors?: FlavorQuota; fairSharingWeight?: number } = {}): KueueObject {
+export function cohort(
+  name: string,
+  o: { parent?: string; flavors?: FlavorQuota; fairSharingWeight?: number } = {},
+): KueueObject {
   const spec: KueueObject = {};
   if (o.parent) spec.parentName = o.parent;
   if (o.flavors) spec.resourceGroups = resourceGroups(o.flavors);
@@ -105,7 +121,12 @@ export function namespaceObject(name: string, labels: Record<string, string> = {
 
 /** A Topology with node label levels from the widest to the narrowest. */
 export function topology(name: string, levels: string[]): KueueObject {
-  return { apiVersion: 'kueue.x-k8s.io/v1alpha1', kind: 'Topology', metadata: { name }, spec: { levels: levels.map(nodeLabel => ({ nodeLabel })) } };
+  return {
+    apiVersion: 'kueue.x-k8s.io/v1alpha1',
+    kind: 'Topology',
+    metadata: { name },
+    spec: { levels: levels.map(nodeLabel => ({ nodeLabel })) },
+  };
 }
 
 export interface WorkloadOptions {
@@ -201,7 +222,11 @@ export function timeline(result: SimulationResult, types: string[] = ['Admitted'
 }
 
 /** The flavor per resource of the first pod set at the workload's last admission. */
-export function admittedFlavors(result: SimulationResult, name: string, namespace = 'default'): Record<string, string> | undefined {
+export function admittedFlavors(
+  result: SimulationResult,
+  name: string,
+  namespace = 'default',
+): Record<string, string> | undefined {
   const admitted = result.events.filter(e => e.type === 'Admitted' && e.workload === `${namespace}/${name}`);
   const last = admitted[admitted.length - 1];
   return last && Object.values(last.assignment ?? {})[0]?.flavors;

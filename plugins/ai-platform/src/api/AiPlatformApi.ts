@@ -18,7 +18,7 @@ import type {
   WorkloadQuery,
   WorkloadRef,
   WorkloadSummary,
-} from '@internal/plugin-ai-platform-common';
+} from '@ai-platform/backstage-plugin-ai-platform-common';
 
 /** Window and grouping of a cost query; window is "7d", "30d", "24h" or "<ISO start>,<ISO end>". */
 export interface CostQuery {

@@ -2,7 +2,12 @@ import { screen, waitFor } from '@testing-library/react';
 import { fleetApi, renderField } from './__testUtils__/renderField';
 import { CostEstimate } from './CostEstimate';
 
-const trainingOptions = { gpuProductFrom: 'gpuProduct', gpusFrom: ['nodes', 'gpusPerNode'], hoursFrom: 'expectedHours', queueFrom: 'queue' };
+const trainingOptions = {
+  gpuProductFrom: 'gpuProduct',
+  gpusFrom: ['nodes', 'gpusPerNode'],
+  hoursFrom: 'expectedHours',
+  queueFrom: 'queue',
+};
 
 describe('AiPlatformCostEstimate', () => {
   it('multiplies GPUs, expected hours and the price of the chosen flavor, and keeps the total as its value', async () => {
@@ -15,7 +20,12 @@ describe('AiPlatformCostEstimate', () => {
     // 16 GPUs × 4 h × 3.90 = 249.60
     expect(await screen.findByText('249.60 USD')).toBeInTheDocument();
     expect(screen.getByText('16 × NVIDIA-H100-80GB-HBM3 × 4 h at 3.90 USD per GPU-hour')).toBeInTheDocument();
-    expect(api.estimateCost).toHaveBeenCalledWith({ gpus: 16, hours: 4, gpuProduct: 'NVIDIA-H100-80GB-HBM3', flavor: 'h100' });
+    expect(api.estimateCost).toHaveBeenCalledWith({
+      gpus: 16,
+      hours: 4,
+      gpuProduct: 'NVIDIA-H100-80GB-HBM3',
+      flavor: 'h100',
+    });
     await waitFor(() => expect(onChange).toHaveBeenLastCalledWith('249.60 USD'));
   });
 
@@ -54,7 +64,11 @@ describe('AiPlatformCostEstimate', () => {
 
   it('says a CPU-only workload adds no GPU cost', async () => {
     const api = fleetApi();
-    await renderField<string>(CostEstimate, { api, uiOptions: { cpusFrom: ['executors', 'executorCores'] }, form: { executors: 4, executorCores: 4 } });
+    await renderField<string>(CostEstimate, {
+      api,
+      uiOptions: { cpusFrom: ['executors', 'executorCores'] },
+      form: { executors: 4, executorCores: 4 },
+    });
     expect(await screen.findByText(/Runs on CPUs only \(16 cores\)/)).toBeInTheDocument();
     expect(api.estimateCost).not.toHaveBeenCalled();
   });

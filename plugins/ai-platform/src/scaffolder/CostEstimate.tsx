@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
 import { makeFieldSchema } from '@backstage/plugin-scaffolder-react';
-import type { CostEstimateResponse } from '@internal/plugin-ai-platform-common';
+import type { CostEstimateResponse } from '@ai-platform/backstage-plugin-ai-platform-common';
 import FormHelperText from '@material-ui/core/FormHelperText';
 import Typography from '@material-ui/core/Typography';
 import { aiPlatformApiRef } from '../api/AiPlatformApi';
@@ -14,11 +14,23 @@ export const CostEstimateFieldSchema = makeFieldSchema({
   output: z => z.string(),
   uiOptions: z =>
     z.object({
-      gpuProductFrom: z.string().optional().describe('Form field with the GPU product (the AiPlatformFlavorPicker field)'),
-      gpusFrom: z.array(z.string()).optional().describe('Form fields whose product is the number of GPUs, e.g. [nodes, gpusPerNode]'),
-      hoursFrom: z.string().optional().describe('Form field with the expected run time in hours; without it the estimate is per hour'),
-      queueFrom: z.string().optional().describe("Form field with the LocalQueue, to price by its ResourceFlavor"),
-      cpusFrom: z.array(z.string()).optional().describe('Form fields whose product is the CPU cores of a CPU-only workload'),
+      gpuProductFrom: z
+        .string()
+        .optional()
+        .describe('Form field with the GPU product (the AiPlatformFlavorPicker field)'),
+      gpusFrom: z
+        .array(z.string())
+        .optional()
+        .describe('Form fields whose product is the number of GPUs, e.g. [nodes, gpusPerNode]'),
+      hoursFrom: z
+        .string()
+        .optional()
+        .describe('Form field with the expected run time in hours; without it the estimate is per hour'),
+      queueFrom: z.string().optional().describe('Form field with the LocalQueue, to price by its ResourceFlavor'),
+      cpusFrom: z
+        .array(z.string())
+        .optional()
+        .describe('Form fields whose product is the CPU cores of a CPU-only workload'),
     }),
 });
 
@@ -29,7 +41,14 @@ type Estimate =
   | { state: 'cpu-only'; message: string }
   | { state: 'loading' }
   | { state: 'error'; message: string }
-  | { state: 'done'; gpus: number; hours: number; perHour: boolean; gpuProduct: string; response: CostEstimateResponse };
+  | {
+      state: 'done';
+      gpus: number;
+      hours: number;
+      perHour: boolean;
+      gpuProduct: string;
+      response: CostEstimateResponse;
+    };
 
 function formatMoney(micros: number): string {
   return (micros / 1_000_000).toFixed(2);
@@ -57,7 +76,10 @@ export function CostEstimate(props: CostEstimateProps) {
   useEffect(() => {
     if (gpusFrom.length === 0) {
       const cores = options.cpusFrom?.length && !cpus.missing.length ? ` (${cpus.value} cores)` : '';
-      setEstimate({ state: 'cpu-only', message: `Runs on CPUs only${cores}: the platform charges GPU time, so no GPU cost applies.` });
+      setEstimate({
+        state: 'cpu-only',
+        message: `Runs on CPUs only${cores}: the platform charges GPU time, so no GPU cost applies.`,
+      });
       return undefined;
     }
     if (missing.length > 0) {
@@ -80,10 +102,18 @@ export function CostEstimate(props: CostEstimateProps) {
         }
         const response = await api.estimateCost({ gpus: gpus.value, hours, gpuProduct, flavor });
         if (!cancelled) {
-          setEstimate({ state: 'done', gpus: gpus.value, hours, perHour: !options.hoursFrom, gpuProduct: gpuProduct ?? 'GPU', response });
+          setEstimate({
+            state: 'done',
+            gpus: gpus.value,
+            hours,
+            perHour: !options.hoursFrom,
+            gpuProduct: gpuProduct ?? 'GPU',
+            response,
+          });
         }
       } catch (e) {
-        if (!cancelled) setEstimate({ state: 'error', message: `Could not estimate the cost: ${(e as Error).message}` });
+        if (!cancelled)
+          setEstimate({ state: 'error', message: `Could not estimate the cost: ${(e as Error).message}` });
       }
     }, 300);
     return () => {
@@ -106,7 +136,9 @@ export function CostEstimate(props: CostEstimateProps) {
   return (
     <PickerFieldset label={schema.title ?? 'Estimated cost'} description={schema.description}>
       {estimate.state === 'loading' && <Typography color="textSecondary">Estimating…</Typography>}
-      {(estimate.state === 'incomplete' || estimate.state === 'cpu-only') && <Typography>{estimate.message}</Typography>}
+      {(estimate.state === 'incomplete' || estimate.state === 'cpu-only') && (
+        <Typography>{estimate.message}</Typography>
+      )}
       {estimate.state === 'error' && <FormHelperText error>{estimate.message}</FormHelperText>}
       {estimate.state === 'done' && !estimate.response.priced && (
         <FormHelperText error>
@@ -121,8 +153,8 @@ export function CostEstimate(props: CostEstimateProps) {
           </Typography>
           <Typography variant="body2" color="textSecondary">
             {estimate.gpus} × {estimate.gpuProduct} × {estimate.hours} h at{' '}
-            {formatMoney(estimate.response.costMicros / estimate.gpus / estimate.hours)} {estimate.response.currency} per
-            GPU-hour
+            {formatMoney(estimate.response.costMicros / estimate.gpus / estimate.hours)} {estimate.response.currency}{' '}
+            per GPU-hour
           </Typography>
         </>
       )}

@@ -21,12 +21,23 @@ describe('AiPlatformFlavorPicker', () => {
       name: 'NVIDIA-H100-80GB-HBM3 · 48 of 96 GPUs free now · queue quota 48 · 3.90 USD per GPU-hour',
     });
     expect(h100).toBeChecked();
-    expect(screen.getByRole('radio', { name: 'NVIDIA-A10G · 0 of 16 GPUs free now · queue quota 8 · 1.10 USD per GPU-hour' })).toBeInTheDocument();
-    expect(screen.getByRole('radio', { name: 'NVIDIA-L4 · 6 of 8 GPUs free now · queue quota 8 · no price set' })).toBeInTheDocument();
+    expect(
+      screen.getByRole('radio', {
+        name: 'NVIDIA-A10G · 0 of 16 GPUs free now · queue quota 8 · 1.10 USD per GPU-hour',
+      }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('radio', { name: 'NVIDIA-L4 · 6 of 8 GPUs free now · queue quota 8 · no price set' }),
+    ).toBeInTheDocument();
     // The A100 flavor only has MIG quota, which a whole-GPU request cannot use.
     expect(screen.queryByRole('radio', { name: /A100/ })).not.toBeInTheDocument();
     // Priced by the ResourceFlavor name, so per-flavor contract prices apply.
-    expect(api.estimateCost).toHaveBeenCalledWith({ gpus: 1, hours: 1, gpuProduct: 'NVIDIA-H100-80GB-HBM3', flavor: 'h100' });
+    expect(api.estimateCost).toHaveBeenCalledWith({
+      gpus: 1,
+      hours: 1,
+      gpuProduct: 'NVIDIA-H100-80GB-HBM3',
+      flavor: 'h100',
+    });
   });
 
   it('returns the GPU product the user picks', async () => {
@@ -49,7 +60,9 @@ describe('AiPlatformFlavorPicker', () => {
       form: { queue: 'llm-serving' },
       value: 'NVIDIA-L4',
     });
-    expect(await screen.findByRole('radio', { name: /^NVIDIA-A10G · 0 of 16 GPUs free now · queue quota 16/ })).toBeInTheDocument();
+    expect(
+      await screen.findByRole('radio', { name: /^NVIDIA-A10G · 0 of 16 GPUs free now · queue quota 16/ }),
+    ).toBeInTheDocument();
     expect(screen.queryByRole('radio', { name: /H100|L4/ })).not.toBeInTheDocument();
     await waitFor(() => expect(onChange).toHaveBeenCalledWith(undefined));
   });
@@ -68,7 +81,9 @@ describe('AiPlatformFlavorPicker', () => {
       schema: { enum: ['NVIDIA-L4'] },
       form: { queue: 'llm-serving' },
     });
-    expect(await screen.findByText('Queue llm-serving has no quota for NVIDIA-L4. Choose another queue.')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Queue llm-serving has no quota for NVIDIA-L4. Choose another queue.'),
+    ).toBeInTheDocument();
   });
 
   it('rejects an empty choice', () => {

@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
 import { makeFieldSchema } from '@backstage/plugin-scaffolder-react';
-import type { CostEstimateResponse } from '@internal/plugin-ai-platform-common';
+import type { CostEstimateResponse } from '@ai-platform/backstage-plugin-ai-platform-common';
 import FormHelperText from '@material-ui/core/FormHelperText';
 import { aiPlatformApiRef, type AiPlatformApi } from '../api/AiPlatformApi';
 import { useLiveData } from '../hooks/useLiveData';
@@ -16,7 +16,10 @@ export const FlavorPickerFieldSchema = makeFieldSchema({
   uiOptions: z =>
     z.object({
       queueFrom: z.string().describe('Form field with the LocalQueue (the AiPlatformQueuePicker field)'),
-      namespaceFrom: z.string().optional().describe("Form field with the namespace, when LocalQueue names repeat across namespaces"),
+      namespaceFrom: z
+        .string()
+        .optional()
+        .describe('Form field with the namespace, when LocalQueue names repeat across namespaces'),
       resource: z.string().optional().describe('GPU resource the workload requests (default nvidia.com/gpu)'),
     }),
 });
@@ -31,12 +34,19 @@ export function pricePerGpuHour(price: CostEstimateResponse | undefined): string
 }
 
 /** The price of one GPU-hour of a flavor (flavor prices win over product prices on the backend). */
-export async function gpuHourPrice(api: AiPlatformApi, choice: FlavorChoice): Promise<CostEstimateResponse | undefined> {
-  return api.estimateCost({ gpus: 1, hours: 1, gpuProduct: choice.gpuProduct, flavor: choice.flavors[0] }).catch(() => undefined);
+export async function gpuHourPrice(
+  api: AiPlatformApi,
+  choice: FlavorChoice,
+): Promise<CostEstimateResponse | undefined> {
+  return api
+    .estimateCost({ gpus: 1, hours: 1, gpuProduct: choice.gpuProduct, flavor: choice.flavors[0] })
+    .catch(() => undefined);
 }
 
 function describe(choice: FlavorChoice, price: CostEstimateResponse | undefined): string {
-  return `${choice.gpuProduct} · ${choice.free} of ${choice.capacity} GPUs free now · queue quota ${choice.quota} · ${pricePerGpuHour(price)}`;
+  return `${choice.gpuProduct} · ${choice.free} of ${choice.capacity} GPUs free now · queue quota ${
+    choice.quota
+  } · ${pricePerGpuHour(price)}`;
 }
 
 /** Picks the GPU product among the flavors of the chosen queue, with free GPUs now and the price per GPU-hour. */
@@ -46,13 +56,20 @@ export function FlavorPicker(props: FlavorPickerProps) {
   const api = useApi(aiPlatformApiRef);
   const queue = stringField(formContext, options.queueFrom);
   const namespace = stringField(formContext, options.namespaceFrom);
-  const allowed = Array.isArray(schema.enum) ? schema.enum.filter((e): e is string => typeof e === 'string') : undefined;
+  const allowed = Array.isArray(schema.enum)
+    ? schema.enum.filter((e): e is string => typeof e === 'string')
+    : undefined;
   const allowedKey = allowed?.join(',');
 
   const data = useLiveData(async () => {
     if (!queue) return [];
     const [queues, clusters] = await Promise.all([api.listQueues(), api.listClusters()]);
-    const choices = flavorChoices(queues, clusters, { name: queue, namespace }, { resource: options.resource, allowed });
+    const choices = flavorChoices(
+      queues,
+      clusters,
+      { name: queue, namespace },
+      { resource: options.resource, allowed },
+    );
     const prices = await Promise.all(choices.map(choice => gpuHourPrice(api, choice)));
     return choices.map((choice, i) => ({ choice, price: prices[i] }));
     // eslint-disable-next-line react-hooks/exhaustive-deps

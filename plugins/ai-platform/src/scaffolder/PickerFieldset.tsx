@@ -8,7 +8,13 @@ import Radio from '@material-ui/core/Radio';
 import RadioGroup from '@material-ui/core/RadioGroup';
 
 /** The frame of an AI platform form field: legend, content, the schema's description. */
-export function PickerFieldset(props: { label: string; description?: string; required?: boolean; error?: boolean; children: ReactNode }) {
+export function PickerFieldset(props: {
+  label: string;
+  description?: string;
+  required?: boolean;
+  error?: boolean;
+  children: ReactNode;
+}) {
   return (
     <FormControl component="fieldset" margin="normal" required={props.required} error={props.error} aria-live="polite">
       <FormLabel component="legend">{props.label}</FormLabel>
@@ -27,7 +33,12 @@ export function ChoiceRadios(props: {
   choices: Array<{ value: string; label: string }>;
 }) {
   return (
-    <RadioGroup aria-label={props.label} name={props.name} value={props.value ?? ''} onChange={event => props.onChange(event.target.value)}>
+    <RadioGroup
+      aria-label={props.label}
+      name={props.name}
+      value={props.value ?? ''}
+      onChange={event => props.onChange(event.target.value)}
+    >
       {props.choices.map(choice => (
         <FormControlLabel key={choice.value} value={choice.value} control={<Radio />} label={choice.label} />
       ))}

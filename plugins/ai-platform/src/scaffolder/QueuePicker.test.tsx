@@ -13,7 +13,9 @@ describe('AiPlatformQueuePicker', () => {
       groups: ['group:default/ml-research'],
     });
     // 3 + 1 pending; free quota (24-16) + 8 on gpu-east and 24 + 8 on gpu-west; MIG and CPU quota not counted.
-    const radio = await screen.findByRole('radio', { name: 'ml-research (team-ml-research) · 4 pending · 48 GPUs of quota free' });
+    const radio = await screen.findByRole('radio', {
+      name: 'ml-research (team-ml-research) · 4 pending · 48 GPUs of quota free',
+    });
     expect(screen.queryByRole('radio', { name: /llm-serving/ })).not.toBeInTheDocument();
     // The only queue is chosen for the user.
     await waitFor(() => expect(radio).toBeChecked());
@@ -26,7 +28,9 @@ describe('AiPlatformQueuePicker', () => {
       uiOptions: { ownerFrom: 'owner' },
       groups: ['group:default/ml-research', 'group:default/llm-serving'],
     });
-    const serving = await screen.findByRole('radio', { name: /^llm-serving \(team-llm-serving\) · 7 pending · 0 GPUs of quota free$/ });
+    const serving = await screen.findByRole('radio', {
+      name: /^llm-serving \(team-llm-serving\) · 7 pending · 0 GPUs of quota free$/,
+    });
     expect(screen.getByRole('radio', { name: /^ml-research/ })).not.toBeChecked();
     await userEvent.click(serving);
     expect(onChange).toHaveBeenLastCalledWith('llm-serving');
@@ -46,7 +50,7 @@ describe('AiPlatformQueuePicker', () => {
     expect(onChange).toHaveBeenCalledWith(undefined);
   });
 
-  it("marks queues of teams the user is not in, says only admins may submit there, and does not choose one for them", async () => {
+  it('marks queues of teams the user is not in, says only admins may submit there, and does not choose one for them', async () => {
     const { onChange } = await renderField<string>(QueuePicker, {
       api: fleetApi(),
       uiOptions: { ownerFrom: 'owner' },
@@ -54,7 +58,11 @@ describe('AiPlatformQueuePicker', () => {
       groups: ['group:default/platform-team'],
     });
     const radio = await screen.findByRole('radio', { name: /^ml-research \(team-ml-research\) · .* · not your team$/ });
-    expect(screen.getByText(/belong to teams you are not a member of \(yours: platform-team\): only platform admins may submit/)).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        /belong to teams you are not a member of \(yours: platform-team\): only platform admins may submit/,
+      ),
+    ).toBeInTheDocument();
     expect(radio).not.toBeChecked();
     expect(onChange).not.toHaveBeenCalled();
   });
@@ -69,8 +77,12 @@ describe('AiPlatformQueuePicker', () => {
     expect(screen.queryByRole('radio')).not.toBeInTheDocument();
   });
 
-  it('asks for the owning team when none of the user\'s teams has a queue', async () => {
-    await renderField<string>(QueuePicker, { api: fleetApi(), uiOptions: { ownerFrom: 'owner' }, groups: ['group:default/guests'] });
+  it("asks for the owning team when none of the user's teams has a queue", async () => {
+    await renderField<string>(QueuePicker, {
+      api: fleetApi(),
+      uiOptions: { ownerFrom: 'owner' },
+      groups: ['group:default/guests'],
+    });
     expect(await screen.findByText(/No GPU queue serves team guests\. Choose the owning team/)).toBeInTheDocument();
     expect(screen.queryByRole('radio')).not.toBeInTheDocument();
   });

@@ -14,7 +14,10 @@ export const QueuePickerFieldSchema = makeFieldSchema({
   output: z => z.string(),
   uiOptions: z =>
     z.object({
-      namespaceFrom: z.string().optional().describe('Form field with the target namespace; only queues in it are offered'),
+      namespaceFrom: z
+        .string()
+        .optional()
+        .describe('Form field with the target namespace; only queues in it are offered'),
       ownerFrom: z.string().optional().describe("Form field with the owning group; its team's queues are offered"),
       resource: z.string().optional().describe('GPU resource whose free quota is shown (default nvidia.com/gpu)'),
     }),
@@ -61,8 +64,8 @@ export function QueuePicker(props: QueuePickerProps) {
         empty={
           <FormHelperText error>
             No GPU queue serves {data.value ? describeAudience(data.value.audience) : 'this team'}.{' '}
-            {owner || namespace ? 'Pick another owner or namespace' : 'Choose the owning team'}, or ask the platform team for a
-            LocalQueue there.
+            {owner || namespace ? 'Pick another owner or namespace' : 'Choose the owning team'}, or ask the platform
+            team for a LocalQueue there.
           </FormHelperText>
         }
       >
@@ -74,15 +77,17 @@ export function QueuePicker(props: QueuePickerProps) {
             onChange={onChange}
             choices={value.choices.map(choice => ({
               value: choice.name,
-              label: `${choice.name} (${choice.namespace}) · ${choice.pending} pending · ${choice.freeGpus} GPUs of quota free${choice.yours ? '' : ' · not your team'}`,
+              label: `${choice.name} (${choice.namespace}) · ${choice.pending} pending · ${
+                choice.freeGpus
+              } GPUs of quota free${choice.yours ? '' : ' · not your team'}`,
             }))}
           />
         )}
       </Loadable>
       {choices?.some(c => !c.yours) && (
         <FormHelperText>
-          Queues marked "not your team" belong to teams you are not a member of (yours: {data.value?.audience.memberOf.join(', ') || 'none'}):
-          only platform admins may submit to them.
+          Queues marked "not your team" belong to teams you are not a member of (yours:{' '}
+          {data.value?.audience.memberOf.join(', ') || 'none'}): only platform admins may submit to them.
         </FormHelperText>
       )}
     </PickerFieldset>
@@ -90,7 +95,9 @@ export function QueuePicker(props: QueuePickerProps) {
 }
 
 /** A queue is required to submit: say where to get one. */
-export const validateQueuePick = requireChoice('Choose a GPU queue: the workload waits in it until the queue admits it.');
+export const validateQueuePick = requireChoice(
+  'Choose a GPU queue: the workload waits in it until the queue admits it.',
+);
 
 /** The queue picker as one definition, for both frontend systems. */
 export const queuePickerField = {

@@ -44,26 +44,32 @@ describe('AI platform scaffolder fields', () => {
     const properties = propertiesOf(template);
     const uses = [...properties].filter(([, prop]) => String(prop['ui:field'] ?? '').startsWith('AiPlatform'));
 
-    it.each(uses)('field %s uses a field this plugin provides, with ui:options it knows naming fields that exist', (_name, prop) => {
-      const field = fields.find(f => f.name === prop['ui:field']);
-      expect(field).toBeDefined();
-      const known = Object.keys((field!.schema.schema.uiOptions as Schema | undefined)?.properties ?? {});
-      const options = (prop['ui:options'] ?? {}) as Record<string, unknown>;
-      expect(Object.keys(options).filter(key => !known.includes(key))).toEqual([]);
-      const dangling = Object.entries(options)
-        .filter(([key]) => key.endsWith('From'))
-        .flatMap(([key, value]) => [value].flat().map(referenced => `${key}: ${referenced}`))
-        .filter(ref => !properties.has(ref.split(': ')[1]));
-      expect(dangling).toEqual([]);
-    });
+    it.each(uses)(
+      'field %s uses a field this plugin provides, with ui:options it knows naming fields that exist',
+      (_name, prop) => {
+        const field = fields.find(f => f.name === prop['ui:field']);
+        expect(field).toBeDefined();
+        const known = Object.keys((field!.schema.schema.uiOptions as Schema | undefined)?.properties ?? {});
+        const options = (prop['ui:options'] ?? {}) as Record<string, unknown>;
+        expect(Object.keys(options).filter(key => !known.includes(key))).toEqual([]);
+        const dangling = Object.entries(options)
+          .filter(([key]) => key.endsWith('From'))
+          .flatMap(([key, value]) => [value].flat().map(referenced => `${key}: ${referenced}`))
+          .filter(ref => !properties.has(ref.split(': ')[1]));
+        expect(dangling).toEqual([]);
+      },
+    );
   });
 
   it('uses the flavor picker only on fields that accept the GPU products it returns', () => {
     const enums = templates.flatMap(({ template }) =>
-      [...propertiesOf(template).values()].filter(prop => prop['ui:field'] === flavorPickerField.name).map(prop => prop.enum),
+      [...propertiesOf(template).values()]
+        .filter(prop => prop['ui:field'] === flavorPickerField.name)
+        .map(prop => prop.enum),
     );
     expect(enums.length).toBeGreaterThan(0);
-    for (const values of enums) expect(values).toEqual(expect.arrayContaining(['NVIDIA-H100-80GB-HBM3', 'NVIDIA-A10G']));
+    for (const values of enums)
+      expect(values).toEqual(expect.arrayContaining(['NVIDIA-H100-80GB-HBM3', 'NVIDIA-A10G']));
   });
 
   it('registers all three fields in the new frontend system, under the names the templates use', async () => {

@@ -1,4 +1,8 @@
-import type { ClusterQueueSummary, ClusterSummary, QueueListResponse } from '@internal/plugin-ai-platform-common';
+import type {
+  ClusterQueueSummary,
+  ClusterSummary,
+  QueueListResponse,
+} from '@ai-platform/backstage-plugin-ai-platform-common';
 
 /** The GPU resource the pickers count unless a field's ui:options name another. */
 export const defaultGpuResource = 'nvidia.com/gpu';
@@ -29,7 +33,10 @@ export interface QueueAudience {
 
 /** "group:default/ml-research" or "ml-research" -> "ml-research". */
 export function teamOf(entityRef: string): string {
-  return entityRef.split('/').pop()!.replace(/^group:/, '');
+  return entityRef
+    .split('/')
+    .pop()!
+    .replace(/^group:/, '');
 }
 
 function servesAudience(lq: { namespace: string; team?: string }, audience: QueueAudience): boolean {
@@ -38,20 +45,30 @@ function servesAudience(lq: { namespace: string; team?: string }, audience: Queu
 }
 
 function freeQuota(cq: ClusterQueueSummary, resource: string): number {
-  return cq.resources
-    .filter(r => r.resource === resource)
-    .reduce((sum, r) => sum + Math.max(0, r.nominal - r.used), 0);
+  return cq.resources.filter(r => r.resource === resource).reduce((sum, r) => sum + Math.max(0, r.nominal - r.used), 0);
 }
 
 /** The LocalQueues the audience may use, merged across clusters, by name. */
-export function queueChoices(queues: QueueListResponse, audience: QueueAudience, resource = defaultGpuResource): QueueChoice[] {
+export function queueChoices(
+  queues: QueueListResponse,
+  audience: QueueAudience,
+  resource = defaultGpuResource,
+): QueueChoice[] {
   const byKey = new Map<string, QueueChoice>();
   for (const cq of queues.clusterQueues) {
     for (const lq of cq.localQueues) {
       if (!servesAudience(lq, audience)) continue;
       const key = `${lq.namespace}/${lq.name}`;
       const yours = lq.team !== undefined && audience.memberOf.includes(lq.team);
-      const choice = byKey.get(key) ?? { name: lq.name, namespace: lq.namespace, team: lq.team, clusterQueues: [], pending: 0, freeGpus: 0, yours };
+      const choice = byKey.get(key) ?? {
+        name: lq.name,
+        namespace: lq.namespace,
+        team: lq.team,
+        clusterQueues: [],
+        pending: 0,
+        freeGpus: 0,
+        yours,
+      };
       choice.clusterQueues.push(cq);
       choice.pending += cq.pending;
       choice.freeGpus += freeQuota(cq, resource);
@@ -96,7 +113,13 @@ export function flavorChoices(
       const flavor = cluster?.flavors.find(f => f.name === usage.flavor);
       if (!flavor?.gpuProduct) continue;
       if (options.allowed && !options.allowed.includes(flavor.gpuProduct)) continue;
-      const choice = byProduct.get(flavor.gpuProduct) ?? { gpuProduct: flavor.gpuProduct, flavors: [], capacity: 0, free: 0, quota: 0 };
+      const choice = byProduct.get(flavor.gpuProduct) ?? {
+        gpuProduct: flavor.gpuProduct,
+        flavors: [],
+        capacity: 0,
+        free: 0,
+        quota: 0,
+      };
       if (!choice.flavors.includes(flavor.name)) choice.flavors.push(flavor.name);
       const capacity = flavor.capacity[resource] ?? 0;
       choice.capacity += capacity;
@@ -106,5 +129,7 @@ export function flavorChoices(
     }
   }
   const order = options.allowed ?? [];
-  return [...byProduct.values()].sort((a, b) => order.indexOf(a.gpuProduct) - order.indexOf(b.gpuProduct) || a.gpuProduct.localeCompare(b.gpuProduct));
+  return [...byProduct.values()].sort(
+    (a, b) => order.indexOf(a.gpuProduct) - order.indexOf(b.gpuProduct) || a.gpuProduct.localeCompare(b.gpuProduct),
+  );
 }

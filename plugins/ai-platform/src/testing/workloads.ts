@@ -1,4 +1,4 @@
-import type { WorkloadSummary } from '@internal/plugin-ai-platform-common';
+import type { WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
 
 /** A pending workload as the backend reports it, for tests. */
 export function pendingWorkload(i: number, overrides: Partial<WorkloadSummary> = {}): WorkloadSummary {
@@ -20,9 +20,13 @@ export function pendingWorkload(i: number, overrides: Partial<WorkloadSummary> =
     gpus: 8,
     positionInClusterQueue: i + 1,
     positionInLocalQueue: i + 1,
-    reason: i % 2
-      ? { code: 'QuotaExhausted', message: `Waiting for quota: nvidia.com/gpu on flavor h100: requested 8, available ${i % 8}` }
-      : { code: 'WaitingInQueue', message: 'Fits now, but workloads are ahead of it' },
+    reason:
+      i % 2
+        ? {
+            code: 'QuotaExhausted',
+            message: `Waiting for quota: nvidia.com/gpu on flavor h100: requested 8, available ${i % 8}`,
+          }
+        : { code: 'WaitingInQueue', message: 'Fits now, but workloads are ahead of it' },
     conditions: [],
     ...overrides,
   };

@@ -1,5 +1,9 @@
 import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
-import type { ClusterSummary, QueueListResponse, WorkloadSummary } from '@internal/plugin-ai-platform-common';
+import type {
+  ClusterSummary,
+  QueueListResponse,
+  WorkloadSummary,
+} from '@ai-platform/backstage-plugin-ai-platform-common';
 import fixture from '../__fixtures__/platform.json';
 import type { MappingContext } from './owner';
 import { clusterEntities, queueEntities } from './platformEntities';
@@ -56,7 +60,10 @@ describe('entity mapping', () => {
   });
 
   it('describes a training job the way the Kubernetes plugin and the workload card read it', () => {
-    const [component] = byWorkload(workloadEntities(workloads, context()), 'gpu-east/team-vision/PyTorchJob/train-resnet');
+    const [component] = byWorkload(
+      workloadEntities(workloads, context()),
+      'gpu-east/team-vision/PyTorchJob/train-resnet',
+    );
     expect(component).toMatchObject({
       kind: 'Component',
       metadata: {
@@ -128,7 +135,9 @@ describe('entity mapping', () => {
     const entities = workloadEntities([...workloads, older], context({ componentsElsewhere: new Set() }));
     const named = entities.filter(e => stringifyEntityRef(e) === run.entityRef);
     expect(named).toHaveLength(1);
-    expect(named[0].metadata.annotations?.['ai-platform.io/workload']).toBe('gpu-east/team-vision/Job/eval-resnet-run-7');
+    expect(named[0].metadata.annotations?.['ai-platform.io/workload']).toBe(
+      'gpu-east/team-vision/Job/eval-resnet-run-7',
+    );
     expect(named[0].spec?.type).toBe(run.entityType);
     // Provided elsewhere (a registered catalog-info.yaml): only a run of it.
     const elsewhere = workloadEntities(workloads, context({ componentsElsewhere: new Set([run.entityRef!]) }));
@@ -148,7 +157,10 @@ describe('entity mapping', () => {
   });
 
   it('gives an inference service an API entity that its component provides', () => {
-    const entities = byWorkload(workloadEntities(workloads, context()), 'gpu-east/team-nlp/InferenceService/llama-chat');
+    const entities = byWorkload(
+      workloadEntities(workloads, context()),
+      'gpu-east/team-nlp/InferenceService/llama-chat',
+    );
     const component = entities.find(e => e.kind === 'Component')!;
     const api = entities.find(e => e.kind === 'API')!;
     expect(component.spec?.providesApis).toEqual([stringifyEntityRef(api)]);
@@ -159,8 +171,10 @@ describe('entity mapping', () => {
       'ai-platform.io/model-server-url': 'http://llama-chat.team-nlp.svc.cluster.local',
       'ai-platform.io/models': 'llama-chat',
     });
-    const [grpc] = byWorkload(workloadEntities(workloads, context()), 'gpu-east/team-nlp/InferenceService/embedder-grpc')
-      .filter(e => e.kind === 'API');
+    const [grpc] = byWorkload(
+      workloadEntities(workloads, context()),
+      'gpu-east/team-nlp/InferenceService/embedder-grpc',
+    ).filter(e => e.kind === 'API');
     expect(grpc.spec?.type).toBe('grpc');
   });
 

@@ -4,7 +4,7 @@ import {
   resourceEntityTypes,
   type ClusterSummary,
   type QueueListResponse,
-} from '@internal/plugin-ai-platform-common';
+} from '@ai-platform/backstage-plugin-ai-platform-common';
 import { ownerFor, type MappingContext } from './owner';
 import { locationFor, moduleAnnotations, platformEntityNames, resourceRef } from './refs';
 
@@ -146,7 +146,11 @@ export function clusterEntities(clusters: ClusterSummary[], context: MappingCont
         { type: resourceEntityTypes.cluster, owner: context.platformOwner },
         {
           title: cluster.name,
-          description: `Kubernetes cluster ${cluster.name} (${cluster.mode === 'admit' ? 'the AI platform admits workloads' : 'Kueue admits workloads; the AI platform observes'})`,
+          description: `Kubernetes cluster ${cluster.name} (${
+            cluster.mode === 'admit'
+              ? 'the AI platform admits workloads'
+              : 'Kueue admits workloads; the AI platform observes'
+          })`,
         },
       ),
     );

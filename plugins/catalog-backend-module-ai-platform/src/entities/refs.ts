@@ -3,13 +3,11 @@ import { entityNameFor } from './names';
 /** Entity names of the platform objects; one place, so references and entities agree. */
 export const platformEntityNames = {
   cluster: (cluster: string) => entityNameFor(cluster),
-  localQueue: (cluster: string, namespace: string, queue: string) =>
-    entityNameFor('lq', cluster, namespace, queue),
+  localQueue: (cluster: string, namespace: string, queue: string) => entityNameFor('lq', cluster, namespace, queue),
   clusterQueue: (cluster: string, name: string) => entityNameFor('cq', cluster, name),
   cohort: (cluster: string, name: string) => entityNameFor('cohort', cluster, name),
   gpuPool: (cluster: string, gpuProduct: string) => entityNameFor('pool', cluster, gpuProduct),
-  workload: (cluster: string, namespace: string, name: string) =>
-    entityNameFor(cluster, namespace, name),
+  workload: (cluster: string, namespace: string, name: string) => entityNameFor(cluster, namespace, name),
 };
 
 /** `resource:default/<name>` */

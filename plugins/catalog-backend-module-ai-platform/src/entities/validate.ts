@@ -42,7 +42,9 @@ export async function validateEntity(entity: Entity, source: string): Promise<En
     return enforced;
   } catch (error) {
     throw new InputError(
-      `The AI platform ${source} maps to an invalid ${entity.kind} "${entity.metadata.name}": ${(error as Error).message}`,
+      `The AI platform ${source} maps to an invalid ${entity.kind} "${entity.metadata.name}": ${
+        (error as Error).message
+      }`,
     );
   }
 }

@@ -1,14 +1,8 @@
 import { parseEntityRef, type Entity } from '@backstage/catalog-model';
-import { annotations, type WorkloadSummary } from '@internal/plugin-ai-platform-common';
+import { annotations, type WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { entityNameFor } from './names';
 import { ownerFor, type MappingContext } from './owner';
-import {
-  locationFor,
-  moduleAnnotations,
-  platformEntityNames,
-  resourceRef,
-  runbookEntityRef,
-} from './refs';
+import { locationFor, moduleAnnotations, platformEntityNames, resourceRef, runbookEntityRef } from './refs';
 
 const finishedStates = new Set(['Succeeded', 'Failed', 'Cancelled']);
 
@@ -77,7 +71,9 @@ function apiDefinition(workload: WorkloadSummary, type: 'openai' | 'grpc', url: 
     'openapi: 3.0.3',
     'info:',
     `  title: ${workload.name} model server`,
-    `  description: OpenAI-compatible API of the model server ${workloadKey(workload)}, serving model "${workload.name}".`,
+    `  description: OpenAI-compatible API of the model server ${workloadKey(workload)}, serving model "${
+      workload.name
+    }".`,
     '  version: v1',
     'servers:',
     `  - url: ${url}`,
@@ -190,9 +186,8 @@ export function workloadEntities(workloads: WorkloadSummary[], context: MappingC
   return [
     ...named,
     ...catalogued.flatMap(w => {
-      const name = seen.get(baseName(w))! > 1
-        ? entityNameFor(w.cluster, w.namespace, w.name, w.kind.toLowerCase())
-        : baseName(w);
+      const name =
+        seen.get(baseName(w))! > 1 ? entityNameFor(w.cluster, w.namespace, w.name, w.kind.toLowerCase()) : baseName(w);
       return componentFor(w, name, context);
     }),
   ];

@@ -1,7 +1,11 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import type { EntityProviderConnection, EntityProviderMutation } from '@backstage/plugin-catalog-node';
-import type { ClusterSummary, QueueListResponse, WorkloadSummary } from '@internal/plugin-ai-platform-common';
+import type {
+  ClusterSummary,
+  QueueListResponse,
+  WorkloadSummary,
+} from '@ai-platform/backstage-plugin-ai-platform-common';
 import fixture from '../__fixtures__/platform.json';
 import { readAiPlatformProviderConfig } from '../config';
 import type { AiPlatformSource } from '../source/types';
@@ -75,10 +79,12 @@ describe('AiPlatformEntityProvider', () => {
     expect(stats).toMatchObject({ kind: 'delta', applied: 2, removed: 1 });
     const delta = mutations[1];
     if (delta.type !== 'delta') throw new Error('expected a delta mutation');
-    expect(refsOf(delta.added)).toEqual([
-      'component:default/gpu-east--team-vision--train-vit',
-      'component:default/gpu-east--team-vision--train-resnet--pytorchjob',
-    ].sort());
+    expect(refsOf(delta.added)).toEqual(
+      [
+        'component:default/gpu-east--team-vision--train-vit',
+        'component:default/gpu-east--team-vision--train-resnet--pytorchjob',
+      ].sort(),
+    );
     expect(delta.removed).toEqual([
       { entityRef: 'component:default/gpu-east--team-vision--scratch', locationKey: 'ai-platform:gpu-east' },
     ]);

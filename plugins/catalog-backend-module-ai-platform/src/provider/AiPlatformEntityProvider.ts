@@ -1,15 +1,11 @@
 import type { LoggerService, SchedulerServiceTaskRunner } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
-import type {
-  DeferredEntity,
-  EntityProvider,
-  EntityProviderConnection,
-} from '@backstage/plugin-catalog-node';
+import type { DeferredEntity, EntityProvider, EntityProviderConnection } from '@backstage/plugin-catalog-node';
 import { createHash } from 'node:crypto';
 import type { AiPlatformProviderConfig } from '../config';
 import type { MappingContext } from '../entities/owner';
 import { clusterEntities, queueEntities } from '../entities/platformEntities';
-import { labels, type WorkloadSummary } from '@internal/plugin-ai-platform-common';
+import { labels, type WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { validateEntity } from '../entities/validate';
 import { workloadEntities } from '../entities/workloadEntities';
 import type { AiPlatformSource } from '../source/types';
@@ -184,7 +180,11 @@ export class AiPlatformEntityProvider implements EntityProvider {
     try {
       return { ...this.context, componentsElsewhere: await this.deps.componentsElsewhere(refs) };
     } catch (error) {
-      this.deps.logger.warn(`could not ask the catalog which components exist (${(error as Error).message}); workloads naming a component are taken for its runs this time`);
+      this.deps.logger.warn(
+        `could not ask the catalog which components exist (${
+          (error as Error).message
+        }); workloads naming a component are taken for its runs this time`,
+      );
       return this.context;
     }
   }
@@ -209,7 +209,9 @@ export class AiPlatformEntityProvider implements EntityProvider {
 
   private connected(): EntityProviderConnection {
     if (!this.connection) {
-      throw new Error('The ai-platform entity provider is not connected to the catalog yet; the catalog calls connect() on startup');
+      throw new Error(
+        'The ai-platform entity provider is not connected to the catalog yet; the catalog calls connect() on startup',
+      );
     }
     return this.connection;
   }
@@ -228,7 +230,9 @@ export class AiPlatformEntityProvider implements EntityProvider {
         );
       }
     } catch (error) {
-      this.deps.logger.error(`ai-platform ${kind} mutation failed, the catalog keeps the previous entities: ${(error as Error).message}`);
+      this.deps.logger.error(
+        `ai-platform ${kind} mutation failed, the catalog keeps the previous entities: ${(error as Error).message}`,
+      );
     }
   }
 

@@ -1,5 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import type { WorkloadSummary } from '@internal/plugin-ai-platform-common';
+import type { WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
 import fixture from '../__fixtures__/platform.json';
 import { FakeAiPlatformBackend } from '../testing/FakeAiPlatformBackend';
 import { HttpAiPlatformSource } from './HttpAiPlatformSource';

@@ -5,16 +5,14 @@ import type {
   QueueListResponse,
   WorkloadListResponse,
   WorkloadSummary,
-} from '@internal/plugin-ai-platform-common';
+} from '@ai-platform/backstage-plugin-ai-platform-common';
 import type { AiPlatformSource } from './types';
 
 const pluginId = 'ai-platform';
 
 /** Reads the ai-platform backend's REST API with a service token, found through discovery. */
 export class HttpAiPlatformSource implements AiPlatformSource {
-  constructor(
-    private readonly deps: { discovery: DiscoveryService; auth: AuthService },
-  ) {}
+  constructor(private readonly deps: { discovery: DiscoveryService; auth: AuthService }) {}
 
   async listWorkloads(): Promise<WorkloadSummary[]> {
     const body = await this.get<WorkloadListResponse>('/workloads');

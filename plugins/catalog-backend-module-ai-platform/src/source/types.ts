@@ -2,7 +2,7 @@ import type {
   ClusterSummary,
   QueueListResponse,
   WorkloadSummary,
-} from '@internal/plugin-ai-platform-common';
+} from '@ai-platform/backstage-plugin-ai-platform-common';
 
 /** What the entity provider reads from the AI platform backend. */
 export interface AiPlatformSource {

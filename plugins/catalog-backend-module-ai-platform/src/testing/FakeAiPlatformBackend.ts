@@ -3,7 +3,7 @@ import type {
   QueueListResponse,
   WorkloadListResponse,
   WorkloadSummary,
-} from '@internal/plugin-ai-platform-common';
+} from '@ai-platform/backstage-plugin-ai-platform-common';
 import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -35,7 +35,10 @@ export class FakeAiPlatformBackend {
       }
       let body: unknown;
       if (req.method === 'GET' && path === '/api/ai-platform/workloads') {
-        body = { items: this.workloads, total: this.reportedTotal ?? this.workloads.length } satisfies WorkloadListResponse;
+        body = {
+          items: this.workloads,
+          total: this.reportedTotal ?? this.workloads.length,
+        } satisfies WorkloadListResponse;
       } else if (req.method === 'GET' && path === '/api/ai-platform/queues') {
         body = this.queues;
       } else if (req.method === 'GET' && path === '/api/ai-platform/clusters') {

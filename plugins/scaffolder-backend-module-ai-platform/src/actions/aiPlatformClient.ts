@@ -7,7 +7,7 @@ import type {
   WorkloadListResponse,
   WorkloadRef,
   WorkloadSummary,
-} from '@internal/plugin-ai-platform-common';
+} from '@ai-platform/backstage-plugin-ai-platform-common';
 
 /** The ai-platform backend's REST API, called on behalf of the user who runs the template. */
 export class AiPlatformClient {
@@ -57,7 +57,9 @@ export class AiPlatformClient {
       });
     } catch (error) {
       throw new Error(
-        `Could not reach the ai-platform backend at ${baseUrl}: ${(error as Error).message}. Check that the ai-platform backend plugin is installed and running.`,
+        `Could not reach the ai-platform backend at ${baseUrl}: ${
+          (error as Error).message
+        }. Check that the ai-platform backend plugin is installed and running.`,
       );
     }
     if (!response.ok) {
@@ -65,7 +67,9 @@ export class AiPlatformClient {
       const detail = error.body?.error?.message ?? error.message;
       if (response.status === 409) throw new ConflictError(detail);
       if (response.status === 404) throw new NotFoundError(detail);
-      throw new Error(`The ai-platform backend refused ${init.method ?? 'GET'} ${route} (HTTP ${response.status}): ${detail}`);
+      throw new Error(
+        `The ai-platform backend refused ${init.method ?? 'GET'} ${route} (HTTP ${response.status}): ${detail}`,
+      );
     }
     return (await response.json()) as T;
   }

@@ -1,6 +1,6 @@
 import { createServer, IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { PlanResponse, WorkloadSummary } from '@internal/plugin-ai-platform-common';
+import type { PlanResponse, WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
 
 /** One request the fake backend received. */
 export interface ReceivedRequest {

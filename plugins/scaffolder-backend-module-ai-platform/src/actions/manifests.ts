@@ -38,14 +38,18 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function toManifest(value: unknown, position: string): KubernetesManifest {
   if (!isRecord(value)) {
-    throw new InputError(`${position} is not a Kubernetes object; give a mapping with apiVersion, kind and metadata.name.`);
+    throw new InputError(
+      `${position} is not a Kubernetes object; give a mapping with apiVersion, kind and metadata.name.`,
+    );
   }
   const metadata = value.metadata;
   if (typeof value.apiVersion !== 'string' || typeof value.kind !== 'string') {
     throw new InputError(`${position} has no apiVersion or kind; every manifest needs both.`);
   }
   if (!isRecord(metadata) || typeof metadata.name !== 'string' || metadata.name === '') {
-    throw new InputError(`${position} (${value.kind}) has no metadata.name; the platform identifies workloads by name.`);
+    throw new InputError(
+      `${position} (${value.kind}) has no metadata.name; the platform identifies workloads by name.`,
+    );
   }
   return value as KubernetesManifest;
 }
@@ -80,7 +84,9 @@ export function workloadManifests(manifests: KubernetesManifest[]): KubernetesMa
   if (workloads.length === 0) {
     const kinds = manifests.map(m => m.kind).join(', ') || 'none';
     throw new InputError(
-      `None of the manifests is a workload the platform queues (got: ${kinds}); include one of ${[...queuedWorkloadKinds].join(', ')}.`,
+      `None of the manifests is a workload the platform queues (got: ${kinds}); include one of ${[
+        ...queuedWorkloadKinds,
+      ].join(', ')}.`,
     );
   }
   return workloads;
@@ -102,14 +108,18 @@ export async function loadManifests(
 ): Promise<KubernetesManifest[]> {
   if (input.manifests !== undefined) return readManifests(input.manifests);
   if (!input.manifestsDir) {
-    throw new InputError('Give the workload either as manifests (YAML or objects) or as manifestsDir (a directory of the workspace).');
+    throw new InputError(
+      'Give the workload either as manifests (YAML or objects) or as manifestsDir (a directory of the workspace).',
+    );
   }
   const dir = resolveSafeChildPath(workspacePath, input.manifestsDir);
   let files: string[];
   try {
     files = (await readdir(dir)).filter(f => /\.ya?ml$/.test(f)).sort();
   } catch {
-    throw new InputError(`manifestsDir ${input.manifestsDir} is not a directory of the workspace; did fetch:template render it?`);
+    throw new InputError(
+      `manifestsDir ${input.manifestsDir} is not a directory of the workspace; did fetch:template render it?`,
+    );
   }
   const texts = await Promise.all(files.map(f => readFile(join(dir, f), 'utf8')));
   return readManifests(texts.join('\n---\n'));

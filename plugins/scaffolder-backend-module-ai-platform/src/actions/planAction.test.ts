@@ -118,7 +118,9 @@ describe('ai-platform:workload:plan', () => {
     await action.handler(ctx as any);
     expect(backend.requests.map(r => r.body.manifest.metadata.name)).toEqual(['llama-ft']);
     await expect(
-      action.handler(createMockActionContext({ input: { manifestsDir: '../outside' }, workspacePath: workspace.path }) as any),
+      action.handler(
+        createMockActionContext({ input: { manifestsDir: '../outside' }, workspacePath: workspace.path }) as any,
+      ),
     ).rejects.toThrow(/outside|not allowed/i);
   });
 

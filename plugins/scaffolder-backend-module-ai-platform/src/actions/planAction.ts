@@ -1,7 +1,7 @@
 import type { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { runbookPath, type PlanResponse, type ReasonCode } from '@internal/plugin-ai-platform-common';
+import { runbookPath, type PlanResponse, type ReasonCode } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { AiPlatformClient } from './aiPlatformClient';
 import { workloadActionExample, workloadInput } from './workloadInput';
 import { describeManifest, KubernetesManifest, loadManifests, workloadManifests } from './manifests';
@@ -13,15 +13,23 @@ const blockingReasons: Partial<Record<ReasonCode, (manifest: KubernetesManifest,
       .map(s => `${s.requested} ${s.resource} of flavor ${s.flavor} requested, at most ${s.available} possible`)
       .join('; ');
     return (
-      `${describeManifest(manifest)} asks for more than ClusterQueue ${plan.clusterQueue ?? '(unknown)'} can ever provide, even when borrowing from its cohort` +
-      `${short ? ` (${short})` : ''}. Lower the number of replicas or GPUs per pod, or choose a queue with a larger quota.`
+      `${describeManifest(manifest)} asks for more than ClusterQueue ${
+        plan.clusterQueue ?? '(unknown)'
+      } can ever provide, even when borrowing from its cohort` +
+      `${
+        short ? ` (${short})` : ''
+      }. Lower the number of replicas or GPUs per pod, or choose a queue with a larger quota.`
     );
   },
   QueueNotFound: (manifest, plan) =>
     `${describeManifest(manifest)} names queue ${plan.queue ?? '(none)'}, which does not exist` +
-    `${manifest.metadata.namespace ? ` in namespace ${manifest.metadata.namespace}` : ''}. Choose one of your team's queues in the queue picker.`,
+    `${
+      manifest.metadata.namespace ? ` in namespace ${manifest.metadata.namespace}` : ''
+    }. Choose one of your team's queues in the queue picker.`,
   NamespaceNotAllowed: (manifest, plan) =>
-    `Namespace ${manifest.metadata.namespace ?? '(default)'} may not use ClusterQueue ${plan.clusterQueue ?? '(unknown)'} (its namespaceSelector does not select it). ` +
+    `Namespace ${manifest.metadata.namespace ?? '(default)'} may not use ClusterQueue ${
+      plan.clusterQueue ?? '(unknown)'
+    } (its namespaceSelector does not select it). ` +
     `Deploy into one of your team's namespaces, or pick a queue that serves this namespace.`,
 };
 
@@ -47,7 +55,9 @@ export function createPlanWorkloadAction(deps: { discovery: DiscoveryService; au
               code: z.string(),
               message: z.string(),
               shortfall: z
-                .array(z.object({ flavor: z.string(), resource: z.string(), requested: z.number(), available: z.number() }))
+                .array(
+                  z.object({ flavor: z.string(), resource: z.string(), requested: z.number(), available: z.number() }),
+                )
                 .optional(),
             })
             .optional(),
@@ -78,19 +88,28 @@ export function createPlanWorkloadAction(deps: { discovery: DiscoveryService; au
           throw new InputError(`${blocking(manifest, plan)} (reason ${code}; runbook: ${runbookPath(code)})`);
         }
         ctx.logger.info(
-          `${describeManifest(manifest)}: ${plan.admissible ? 'admissible' : 'would wait'} in ClusterQueue ${plan.clusterQueue ?? '?'}` +
-            `${plan.reason ? ` (${plan.reason.code}: ${plan.reason.message})` : ''}${plan.eta ? `, expected start ${plan.eta}` : ''}`,
+          `${describeManifest(manifest)}: ${plan.admissible ? 'admissible' : 'would wait'} in ClusterQueue ${
+            plan.clusterQueue ?? '?'
+          }` +
+            `${plan.reason ? ` (${plan.reason.code}: ${plan.reason.message})` : ''}${
+              plan.eta ? `, expected start ${plan.eta}` : ''
+            }`,
         );
         plans.push({ manifest, plan });
       }
       // The workload that starts last decides when the whole set runs.
-      const latest = plans.reduce((a, b) => ((b.plan.estimatedWaitSeconds ?? 0) > (a.plan.estimatedWaitSeconds ?? 0) ? b : a));
+      const latest = plans.reduce((a, b) =>
+        (b.plan.estimatedWaitSeconds ?? 0) > (a.plan.estimatedWaitSeconds ?? 0) ? b : a,
+      );
       const first = plans[0].plan;
       ctx.output('cluster', first.cluster);
       ctx.output('queue', first.queue);
       ctx.output('clusterQueue', first.clusterQueue);
       ctx.output('flavors', first.flavors);
-      ctx.output('admissible', plans.every(p => p.plan.admissible));
+      ctx.output(
+        'admissible',
+        plans.every(p => p.plan.admissible),
+      );
       ctx.output('reason', plans.find(p => p.plan.reason)?.plan.reason);
       ctx.output('eta', latest.plan.eta);
       ctx.output('estimatedWaitSeconds', latest.plan.estimatedWaitSeconds);

@@ -65,7 +65,10 @@ describe('ai-platform:workload:submit', () => {
     const retry = createMockActionContext({ input: { manifests: training } });
     await action.handler(retry as any);
     expect(backend.requests.at(-1)?.url).toBe('/workloads?namespace=team-nlp');
-    expect(retry.output).toHaveBeenCalledWith('workload', expect.objectContaining({ cluster: 'gpu-east', name: 'llama-ft' }));
+    expect(retry.output).toHaveBeenCalledWith(
+      'workload',
+      expect.objectContaining({ cluster: 'gpu-east', name: 'llama-ft' }),
+    );
   });
 
   it('on a retry answered with the existing workload, outputs it as not created', async () => {
@@ -80,10 +83,12 @@ describe('ai-platform:workload:submit', () => {
   it('passes on a 409 that is not a name clash with the backend message', async () => {
     backend.failWith = { status: 409, message: 'no cluster can run this workload: no flavor offers nvidia.com/gpu' };
     const ctx = createMockActionContext({ input: { manifests: training, cluster: 'gpu-east' } });
-    await expect(action.handler(ctx as any)).rejects.toThrow('no cluster can run this workload: no flavor offers nvidia.com/gpu');
-    await expect(
-      action.handler(createMockActionContext({ input: { manifests: training } }) as any),
-    ).rejects.toThrow('no cluster can run this workload');
+    await expect(action.handler(ctx as any)).rejects.toThrow(
+      'no cluster can run this workload: no flavor offers nvidia.com/gpu',
+    );
+    await expect(action.handler(createMockActionContext({ input: { manifests: training } }) as any)).rejects.toThrow(
+      'no cluster can run this workload',
+    );
   });
 
   it('creates nothing in a dry run and reports where the workload would go', async () => {
@@ -92,7 +97,12 @@ describe('ai-platform:workload:submit', () => {
     await action.handler(ctx as any);
     expect(backend.requests.map(r => `${r.method} ${r.url}`)).toEqual(['POST /plan']);
     expect(backend.workloads.size).toBe(0);
-    expect(ctx.output).toHaveBeenCalledWith('workload', { cluster: 'gpu-west', namespace: 'team-nlp', kind: 'JobSet', name: 'llama-ft' });
+    expect(ctx.output).toHaveBeenCalledWith('workload', {
+      cluster: 'gpu-west',
+      namespace: 'team-nlp',
+      kind: 'JobSet',
+      name: 'llama-ft',
+    });
   });
 
   it('fails with the backend message when submission is refused', async () => {

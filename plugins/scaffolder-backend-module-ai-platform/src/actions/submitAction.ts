@@ -1,7 +1,7 @@
 import type { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import type { WorkloadSummary } from '@internal/plugin-ai-platform-common';
+import type { WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { AiPlatformClient } from './aiPlatformClient';
 import { workloadActionExample, workloadInput } from './workloadInput';
 import { describeManifest, KubernetesManifest, loadManifests, workloadManifests } from './manifests';
@@ -55,12 +55,13 @@ export function createSubmitWorkloadAction(deps: { discovery: DiscoveryService; 
     description:
       'Submits each workload manifest to the AI platform (created suspended, admitted by the platform when quota allows). Running it again with the same names returns the existing workloads.',
     supportsDryRun: true,
-    examples: [workloadActionExample('ai-platform:workload:submit', 'Submit the rendered manifests to the chosen queue')],
+    examples: [
+      workloadActionExample('ai-platform:workload:submit', 'Submit the rendered manifests to the chosen queue'),
+    ],
     schema: {
       input: workloadInput,
       output: {
-        workload: z =>
-          z.object({ cluster: z.string(), namespace: z.string(), kind: z.string(), name: z.string() }),
+        workload: z => z.object({ cluster: z.string(), namespace: z.string(), kind: z.string(), name: z.string() }),
         entityRef: z => z.string().optional(),
         created: z => z.boolean(),
         workloads: z =>
@@ -113,14 +114,24 @@ export function createSubmitWorkloadAction(deps: { discovery: DiscoveryService; 
           },
         });
         ctx.logger.info(
-          `${describeManifest(manifest)} ${result.created ? 'submitted' : 'already submitted'} to cluster ${result.cluster} (${result.state})`,
+          `${describeManifest(manifest)} ${result.created ? 'submitted' : 'already submitted'} to cluster ${
+            result.cluster
+          } (${result.state})`,
         );
         results.push(result);
       }
       const first = results[0];
-      ctx.output('workload', { cluster: first.cluster, namespace: first.namespace, kind: first.kind, name: first.name });
+      ctx.output('workload', {
+        cluster: first.cluster,
+        namespace: first.namespace,
+        kind: first.kind,
+        name: first.name,
+      });
       ctx.output('entityRef', results.find(r => r.entityRef)?.entityRef);
-      ctx.output('created', results.some(r => r.created));
+      ctx.output(
+        'created',
+        results.some(r => r.created),
+      );
       ctx.output('workloads', results);
     },
   });

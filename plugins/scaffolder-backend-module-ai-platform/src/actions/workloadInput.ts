@@ -27,7 +27,9 @@ export const workloadInput: {
     z
       .string()
       .optional()
-      .describe('Alternative to manifests: a directory of the workspace whose .yaml files hold them, e.g. ./manifests after fetch:template.'),
+      .describe(
+        'Alternative to manifests: a directory of the workspace whose .yaml files hold them, e.g. ./manifests after fetch:template.',
+      ),
   cluster: (z: ScaffolderZod) =>
     z.string().optional().describe('Target cluster; omitted: the one where the workload would start first.'),
   queue: (z: ScaffolderZod) =>

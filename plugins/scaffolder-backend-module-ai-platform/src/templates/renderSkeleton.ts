@@ -56,7 +56,10 @@ function parse(source: string): Node[] {
         const node: Node = { type: 'for', item: rest[0], list: rest[2], body: [] };
         target.push(node);
         stack.push({ nodes: node.body, node });
-      } else if ((keyword === 'endif' && top.node?.type === 'if') || (keyword === 'endfor' && top.node?.type === 'for')) {
+      } else if (
+        (keyword === 'endif' && top.node?.type === 'if') ||
+        (keyword === 'endfor' && top.node?.type === 'for')
+      ) {
         stack.pop();
       } else {
         throw new Error(`unsupported or unbalanced tag "${token}"`);

@@ -1,6 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { templateEntityV1beta3Validator } from '@backstage/plugin-scaffolder-common';
-import { labels, workloadEntityTypes } from '@internal/plugin-ai-platform-common';
+import { labels, workloadEntityTypes } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
@@ -89,42 +89,45 @@ describe('software templates', () => {
       }
     });
 
-    it.each(variants.map((v, i) => [i, v] as const))('renders variant %i: valid YAML with the queue, team and entity labels', (_, values) => {
-      const passed = Object.keys(fetchStep.input!.values as object).sort();
-      expect(Object.keys(values).sort()).toEqual(passed);
+    it.each(variants.map((v, i) => [i, v] as const))(
+      'renders variant %i: valid YAML with the queue, team and entity labels',
+      (_, values) => {
+        const passed = Object.keys(fetchStep.input!.values as object).sort();
+        expect(Object.keys(values).sort()).toEqual(passed);
 
-      const files = renderSkeleton(join(dir, fetchStep.input!.url as string), values);
-      for (const [path, content] of files) {
-        expect({ path, leftover: /\$\{\{|\{%/.test(content) }).toEqual({ path, leftover: false });
-      }
+        const files = renderSkeleton(join(dir, fetchStep.input!.url as string), values);
+        for (const [path, content] of files) {
+          expect({ path, leftover: /\$\{\{|\{%/.test(content) }).toEqual({ path, leftover: false });
+        }
 
-      const manifestFiles = [...files.keys()].filter(p => p.startsWith('manifests/'));
-      expect(manifestFiles.length).toBeGreaterThan(0);
-      const manifests = readManifests(manifestFiles.map(p => files.get(p)).join('\n---\n'));
-      expect(workloadManifests(manifests).length).toBeGreaterThan(0);
-      for (const m of manifests) {
-        const where = `${m.kind} ${m.metadata.name}`;
-        expect({ where, labels: m.metadata.labels }).toEqual({
-          where,
-          labels: expect.objectContaining({
-            [labels.queueName]: values.queue,
-            [labels.team]: values.team,
-            [labels.kubernetesId]: values.name,
-          }),
+        const manifestFiles = [...files.keys()].filter(p => p.startsWith('manifests/'));
+        expect(manifestFiles.length).toBeGreaterThan(0);
+        const manifests = readManifests(manifestFiles.map(p => files.get(p)).join('\n---\n'));
+        expect(workloadManifests(manifests).length).toBeGreaterThan(0);
+        for (const m of manifests) {
+          const where = `${m.kind} ${m.metadata.name}`;
+          expect({ where, labels: m.metadata.labels }).toEqual({
+            where,
+            labels: expect.objectContaining({
+              [labels.queueName]: values.queue,
+              [labels.team]: values.team,
+              [labels.kubernetesId]: values.name,
+            }),
+          });
+          expect(m.metadata.namespace).toBe(values.namespace);
+        }
+
+        const entities = parseAllDocuments(files.get('catalog-info.yaml')!).map(d => d.toJS());
+        const component = entities.find(e => e.kind === 'Component');
+        expect(component.spec.type).toBe(template.spec.type);
+        expect(component.spec.owner).toBe(values.owner);
+        expect(component.metadata.annotations).toMatchObject({
+          'backstage.io/kubernetes-id': values.name,
+          'backstage.io/techdocs-ref': 'dir:.',
         });
-        expect(m.metadata.namespace).toBe(values.namespace);
-      }
-
-      const entities = parseAllDocuments(files.get('catalog-info.yaml')!).map(d => d.toJS());
-      const component = entities.find(e => e.kind === 'Component');
-      expect(component.spec.type).toBe(template.spec.type);
-      expect(component.spec.owner).toBe(values.owner);
-      expect(component.metadata.annotations).toMatchObject({
-        'backstage.io/kubernetes-id': values.name,
-        'backstage.io/techdocs-ref': 'dir:.',
-      });
-      expect(parse(files.get('mkdocs.yml')!).nav).toEqual([{ Home: 'index.md' }]);
-      expect(files.get('docs/index.md')).toMatch(new RegExp(`^# ${values.name}\\n`));
-    });
+        expect(parse(files.get('mkdocs.yml')!).nav).toEqual([{ Home: 'index.md' }]);
+        expect(files.get('docs/index.md')).toMatch(new RegExp(`^# ${values.name}\\n`));
+      },
+    );
   });
 });

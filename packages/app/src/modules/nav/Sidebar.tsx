@@ -38,19 +38,13 @@ export const SidebarContent = NavContentBlueprint.make({
             {nav.take('page:scaffolder')}
             {nav.take('page:ai-platform')}
             <SidebarDivider />
-            <SidebarScrollWrapper>
-              {nav.rest({ sortBy: 'title' })}
-            </SidebarScrollWrapper>
+            <SidebarScrollWrapper>{nav.rest({ sortBy: 'title' })}</SidebarScrollWrapper>
           </SidebarGroup>
           <SidebarSpace />
           <SidebarDivider />
           <NotificationsSidebarItem />
           <SidebarDivider />
-          <SidebarGroup
-            label="Settings"
-            icon={<UserSettingsSignInAvatar />}
-            to="/settings"
-          >
+          <SidebarGroup label="Settings" icon={<UserSettingsSignInAvatar />} to="/settings">
             {nav.take('page:app-visualizer')}
             {nav.take('page:user-settings')}
           </SidebarGroup>

@@ -7,7 +7,9 @@ import { ownerReference, setCondition, simAnnotationsOf } from './pods';
 /** pod-template-hash as the Deployment controller writes it: ten characters from the template. */
 export function templateHash(template: unknown): string {
   const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
-  const digest = createHash('sha1').update(JSON.stringify(template ?? {})).digest();
+  const digest = createHash('sha1')
+    .update(JSON.stringify(template ?? {}))
+    .digest();
   return [...digest.subarray(0, 10)].map(b => alphabet[b % alphabet.length]).join('');
 }
 
@@ -68,15 +70,35 @@ export class DeploymentController extends Controller {
     let conditions = setCondition(
       deployment.status?.conditions,
       available >= Math.min(1, replicas)
-        ? { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' }
-        : { type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.' },
+        ? {
+            type: 'Available',
+            status: 'True',
+            reason: 'MinimumReplicasAvailable',
+            message: 'Deployment has minimum availability.',
+          }
+        : {
+            type: 'Available',
+            status: 'False',
+            reason: 'MinimumReplicasUnavailable',
+            message: 'Deployment does not have minimum availability.',
+          },
       now,
     );
     conditions = setCondition(
       conditions,
       available >= replicas
-        ? { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${rsName}" has successfully progressed.` }
-        : { type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated', message: `ReplicaSet "${rsName}" is progressing.` },
+        ? {
+            type: 'Progressing',
+            status: 'True',
+            reason: 'NewReplicaSetAvailable',
+            message: `ReplicaSet "${rsName}" has successfully progressed.`,
+          }
+        : {
+            type: 'Progressing',
+            status: 'True',
+            reason: 'ReplicaSetUpdated',
+            message: `ReplicaSet "${rsName}" is progressing.`,
+          },
       now,
     );
     this.writeStatus(deployment, {

@@ -14,7 +14,10 @@ describe('operator-managed workloads', () => {
       metadata: { name: 'bert', namespace: ns, annotations: run },
       spec: {
         runPolicy: { suspend: true },
-        pytorchReplicaSpecs: { Master: { replicas: 1, template: h100Template(8) }, Worker: { replicas: 2, template: h100Template(8) } },
+        pytorchReplicaSpecs: {
+          Master: { replicas: 1, template: h100Template(8) },
+          Worker: { replicas: 2, template: h100Template(8) },
+        },
       },
     });
     await cluster.advance(10);
@@ -23,7 +26,12 @@ describe('operator-managed workloads', () => {
     expect(job.status.conditions).toContainEqual(expect.objectContaining({ type: 'Suspended', status: 'True' }));
     cluster.update({ ...job, spec: { ...job.spec, runPolicy: { suspend: false } } });
     await cluster.advance(10);
-    expect(cluster.pods().map(p => p.metadata.name).sort()).toEqual(['bert-master-0', 'bert-worker-0', 'bert-worker-1']);
+    expect(
+      cluster
+        .pods()
+        .map(p => p.metadata.name)
+        .sort(),
+    ).toEqual(['bert-master-0', 'bert-worker-0', 'bert-worker-1']);
     job = cluster.get('kubeflow.org/v1', 'PyTorchJob', 'bert')!;
     expect(job.status.conditions).toContainEqual(expect.objectContaining({ type: 'Running', status: 'True' }));
     expect(job.status.replicaStatuses.Worker).toMatchObject({ active: 2 });
@@ -49,7 +57,9 @@ describe('operator-managed workloads', () => {
     expect(pods.map(p => p.metadata.name).sort()).toEqual(['ft-node-0-0', 'ft-node-0-1']);
     expect(pods.every(p => p.status.phase === 'Running' && /h100/.test(p.spec.nodeName))).toBe(true);
     await cluster.advance(110);
-    expect(cluster.get('trainer.kubeflow.org/v1alpha1', 'TrainJob', 'ft')!.status.conditions).toContainEqual(expect.objectContaining({ type: 'Complete', status: 'True' }));
+    expect(cluster.get('trainer.kubeflow.org/v1alpha1', 'TrainJob', 'ft')!.status.conditions).toContainEqual(
+      expect.objectContaining({ type: 'Complete', status: 'True' }),
+    );
   });
 
   it('RayJob: head and workers; the job ends with the head and removes the workers', async () => {
@@ -60,16 +70,28 @@ describe('operator-managed workloads', () => {
       metadata: { name: 'tune', namespace: ns, annotations: run },
       spec: {
         rayClusterSpec: {
-          headGroupSpec: { template: { spec: { containers: [{ name: 'ray-head', image: 'rayproject/ray', resources: { requests: { cpu: '2' } } }] } } },
+          headGroupSpec: {
+            template: {
+              spec: {
+                containers: [{ name: 'ray-head', image: 'rayproject/ray', resources: { requests: { cpu: '2' } } }],
+              },
+            },
+          },
           workerGroupSpecs: [{ groupName: 'gpu', replicas: 2, template: h100Template(4) }],
         },
       },
     });
     await cluster.advance(10);
     expect(cluster.pods()).toHaveLength(3);
-    expect(cluster.get('ray.io/v1', 'RayJob', 'tune')!.status).toMatchObject({ jobDeploymentStatus: 'Running', jobStatus: 'RUNNING' });
+    expect(cluster.get('ray.io/v1', 'RayJob', 'tune')!.status).toMatchObject({
+      jobDeploymentStatus: 'Running',
+      jobStatus: 'RUNNING',
+    });
     await cluster.advance(110);
-    expect(cluster.get('ray.io/v1', 'RayJob', 'tune')!.status).toMatchObject({ jobDeploymentStatus: 'Complete', jobStatus: 'SUCCEEDED' });
+    expect(cluster.get('ray.io/v1', 'RayJob', 'tune')!.status).toMatchObject({
+      jobDeploymentStatus: 'Complete',
+      jobStatus: 'SUCCEEDED',
+    });
     expect(cluster.pods().filter(p => p.status.phase === 'Running')).toHaveLength(0);
   });
 
@@ -79,14 +101,25 @@ describe('operator-managed workloads', () => {
       apiVersion: 'sparkoperator.k8s.io/v1beta2',
       kind: 'SparkApplication',
       metadata: { name: 'etl', namespace: 'team-data-eng', annotations: run },
-      spec: { type: 'Scala', mode: 'cluster', driver: { cores: 1, memory: '2g' }, executor: { instances: 3, cores: 2, memory: '4g' } },
+      spec: {
+        type: 'Scala',
+        mode: 'cluster',
+        driver: { cores: 1, memory: '2g' },
+        executor: { instances: 3, cores: 2, memory: '4g' },
+      },
     });
     await cluster.advance(10);
     const pods = cluster.pods('team-data-eng');
     expect(pods.map(p => p.metadata.name).sort()).toEqual(['etl-driver', 'etl-exec-1', 'etl-exec-2', 'etl-exec-3']);
-    expect(cluster.get('sparkoperator.k8s.io/v1beta2', 'SparkApplication', 'etl', 'team-data-eng')!.status.applicationState.state).toBe('RUNNING');
+    expect(
+      cluster.get('sparkoperator.k8s.io/v1beta2', 'SparkApplication', 'etl', 'team-data-eng')!.status.applicationState
+        .state,
+    ).toBe('RUNNING');
     await cluster.advance(110);
-    expect(cluster.get('sparkoperator.k8s.io/v1beta2', 'SparkApplication', 'etl', 'team-data-eng')!.status.applicationState.state).toBe('COMPLETED');
+    expect(
+      cluster.get('sparkoperator.k8s.io/v1beta2', 'SparkApplication', 'etl', 'team-data-eng')!.status.applicationState
+        .state,
+    ).toBe('COMPLETED');
   });
 
   it('LeaderWorkerSet: replicas groups of size pods that keep running', async () => {
@@ -111,10 +144,21 @@ describe('operator-managed workloads', () => {
       apiVersion: 'apps/v1',
       kind: 'StatefulSet',
       metadata: { name: 'notebook', namespace: ns },
-      spec: { replicas: 3, serviceName: 'notebook', template: { spec: { containers: [{ name: 'jupyter', image: 'jupyter', resources: { requests: { cpu: '1' } } }] } } },
+      spec: {
+        replicas: 3,
+        serviceName: 'notebook',
+        template: {
+          spec: { containers: [{ name: 'jupyter', image: 'jupyter', resources: { requests: { cpu: '1' } } }] },
+        },
+      },
     });
     await cluster.advance(10);
-    expect(cluster.pods().map(p => p.metadata.name).sort()).toEqual(['notebook-0', 'notebook-1', 'notebook-2']);
+    expect(
+      cluster
+        .pods()
+        .map(p => p.metadata.name)
+        .sort(),
+    ).toEqual(['notebook-0', 'notebook-1', 'notebook-2']);
     const sts = cluster.get('apps/v1', 'StatefulSet', 'notebook')!;
     expect(sts.status).toMatchObject({ replicas: 3, readyReplicas: 3 });
     cluster.update({ ...sts, spec: { ...sts.spec, replicas: 1 } });

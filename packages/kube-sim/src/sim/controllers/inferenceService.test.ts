@@ -17,7 +17,10 @@ describe('InferenceService controller', () => {
           model: {
             modelFormat: { name: 'huggingface' },
             storageUri: 'hf://meta-llama/Llama-3.1-8B-Instruct',
-            resources: { requests: { cpu: '4', memory: '32Gi', 'nvidia.com/gpu': '1' }, limits: { 'nvidia.com/gpu': '1' } },
+            resources: {
+              requests: { cpu: '4', memory: '32Gi', 'nvidia.com/gpu': '1' },
+              limits: { 'nvidia.com/gpu': '1' },
+            },
           },
         },
       },
@@ -26,7 +29,9 @@ describe('InferenceService controller', () => {
     let isvc = cluster.get('serving.kserve.io/v1beta1', 'InferenceService', 'llama', 'team-llm-serving')!;
     expect(isvc.status.conditions).toContainEqual(expect.objectContaining({ type: 'Ready', status: 'False' }));
     const deployment = cluster.get('apps/v1', 'Deployment', 'llama-predictor', 'team-llm-serving')!;
-    expect(deployment.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'InferenceService', name: 'llama' })]);
+    expect(deployment.metadata.ownerReferences).toEqual([
+      expect.objectContaining({ kind: 'InferenceService', name: 'llama' }),
+    ]);
     expect(deployment.spec.template.spec.containers[0].resources.requests['nvidia.com/gpu']).toBe('1');
 
     await cluster.advance(10);
@@ -35,10 +40,20 @@ describe('InferenceService controller', () => {
     expect(isvc.status.conditions).toContainEqual(expect.objectContaining({ type: 'Ready', status: 'True' }));
     const pods = cluster.pods('team-llm-serving');
     expect(pods).toHaveLength(2);
-    expect(pods.every(p => p.status.phase === 'Running' && p.metadata.annotations!['kube-sim.io/model-name'] === 'meta-llama/Llama-3.1-8B-Instruct')).toBe(true);
+    expect(
+      pods.every(
+        p =>
+          p.status.phase === 'Running' &&
+          p.metadata.annotations!['kube-sim.io/model-name'] === 'meta-llama/Llama-3.1-8B-Instruct',
+      ),
+    ).toBe(true);
     expect(pods.every(p => p.metadata.labels!['serving.kserve.io/inferenceservice'] === 'llama')).toBe(true);
 
-    cluster.store.delete(cluster.store.typeFor('serving.kserve.io/v1beta1', 'InferenceService'), 'team-llm-serving', 'llama');
+    cluster.store.delete(
+      cluster.store.typeFor('serving.kserve.io/v1beta1', 'InferenceService'),
+      'team-llm-serving',
+      'llama',
+    );
     await cluster.settle();
     expect(cluster.pods('team-llm-serving')).toHaveLength(0);
   });

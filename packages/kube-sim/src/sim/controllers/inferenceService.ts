@@ -7,7 +7,9 @@ import { ownerReference, setCondition, simAnnotationsOf } from './pods';
 /** The model an InferenceService serves, for vLLM's `model_name`. */
 export function servedModelName(isvc: KubeObject): string {
   const model = isvc.spec?.predictor?.model ?? {};
-  const fromArgs = (model.args as string[] | undefined)?.find(a => a.startsWith('--model_name=') || a.startsWith('--served-model-name='));
+  const fromArgs = (model.args as string[] | undefined)?.find(
+    a => a.startsWith('--model_name=') || a.startsWith('--served-model-name='),
+  );
   if (fromArgs) return fromArgs.split('=')[1];
   return (
     isvc.metadata.annotations?.[simAnnotations.model] ??
@@ -80,15 +82,28 @@ export class InferenceServiceController extends Controller {
     let conditions = isvc.status?.conditions ?? [];
     const readyCondition = ready
       ? { status: 'True' as const }
-      : { status: 'False' as const, reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.' };
+      : {
+          status: 'False' as const,
+          reason: 'MinimumReplicasUnavailable',
+          message: 'Deployment does not have minimum availability.',
+        };
     for (const type of ['PredictorReady', 'IngressReady', 'Ready']) {
-      conditions = setCondition(conditions, type === 'IngressReady' ? { type, status: 'True' } : { type, ...readyCondition }, now);
+      conditions = setCondition(
+        conditions,
+        type === 'IngressReady' ? { type, status: 'True' } : { type, ...readyCondition },
+        now,
+      );
     }
     this.writeStatus(isvc, {
       observedGeneration: isvc.metadata.generation,
       url,
       address: { url: `http://${deploymentName}.${namespace}.svc.cluster.local` },
-      components: { predictor: { url: `http://${deploymentName}.${namespace}.svc.cluster.local`, latestCreatedRevision: deploymentName } },
+      components: {
+        predictor: {
+          url: `http://${deploymentName}.${namespace}.svc.cluster.local`,
+          latestCreatedRevision: deploymentName,
+        },
+      },
       modelStatus: {
         states: { activeModelState: ready ? 'Loaded' : 'Pending', targetModelState: 'Loaded' },
         transitionStatus: ready ? 'UpToDate' : 'InProgress',

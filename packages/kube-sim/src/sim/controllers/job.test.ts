@@ -20,11 +20,21 @@ describe('Job controller', () => {
     const created = cluster.get('batch/v1', 'Job', 'train')!;
     for (const pod of pods) {
       expect(pod.metadata.name).toMatch(/^train-[a-z0-9]{5}$/);
-      expect(pod.metadata.labels).toMatchObject({ 'job-name': 'train', 'batch.kubernetes.io/job-name': 'train', 'controller-uid': created.metadata.uid });
-      expect(pod.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'Job', name: 'train', uid: created.metadata.uid, controller: true })]);
+      expect(pod.metadata.labels).toMatchObject({
+        'job-name': 'train',
+        'batch.kubernetes.io/job-name': 'train',
+        'controller-uid': created.metadata.uid,
+      });
+      expect(pod.metadata.ownerReferences).toEqual([
+        expect.objectContaining({ kind: 'Job', name: 'train', uid: created.metadata.uid, controller: true }),
+      ]);
       expect(pod.status.phase).toBe('Running');
     }
-    expect(cluster.get('batch/v1', 'Job', 'train')!.status).toMatchObject({ active: 2, ready: 2, startTime: expect.any(String) });
+    expect(cluster.get('batch/v1', 'Job', 'train')!.status).toMatchObject({
+      active: 2,
+      ready: 2,
+      startTime: expect.any(String),
+    });
     await cluster.advance(310);
     const done = cluster.get('batch/v1', 'Job', 'train')!;
     expect(done.status).toMatchObject({ active: 0, succeeded: 2, completionTime: expect.any(String) });
@@ -43,21 +53,30 @@ describe('Job controller', () => {
     expect(cluster.pods()).toHaveLength(0);
     current = cluster.get('batch/v1', 'Job', 'gang')!;
     expect(current.status.active).toBe(0);
-    expect(current.status.conditions).toContainEqual(expect.objectContaining({ type: 'Suspended', status: 'True', reason: 'JobSuspended' }));
+    expect(current.status.conditions).toContainEqual(
+      expect.objectContaining({ type: 'Suspended', status: 'True', reason: 'JobSuspended' }),
+    );
 
     // An admission controller picks a flavor while the Job is suspended, then resumes it.
     const template = structuredClone(current.spec.template);
-    template.spec.nodeSelector = { 'nvidia.com/gpu.product': 'NVIDIA-H100-80GB-HBM3', 'topology.kubernetes.io/zone': 'us-east-1b' };
+    template.spec.nodeSelector = {
+      'nvidia.com/gpu.product': 'NVIDIA-H100-80GB-HBM3',
+      'topology.kubernetes.io/zone': 'us-east-1b',
+    };
     cluster.update({ ...current, spec: { ...current.spec, suspend: false, template } });
     await cluster.advance(10);
     const pods = cluster.pods();
     expect(pods).toHaveLength(2);
     for (const pod of pods) {
       expect(pod.spec.nodeSelector['topology.kubernetes.io/zone']).toBe('us-east-1b');
-      expect(cluster.get('v1', 'Node', pod.spec.nodeName, undefined)!.metadata.labels!['topology.kubernetes.io/zone']).toBe('us-east-1b');
+      expect(
+        cluster.get('v1', 'Node', pod.spec.nodeName, undefined)!.metadata.labels!['topology.kubernetes.io/zone'],
+      ).toBe('us-east-1b');
     }
     current = cluster.get('batch/v1', 'Job', 'gang')!;
-    expect(current.status.conditions).toContainEqual(expect.objectContaining({ type: 'Suspended', status: 'False', reason: 'JobResumed' }));
+    expect(current.status.conditions).toContainEqual(
+      expect.objectContaining({ type: 'Suspended', status: 'False', reason: 'JobResumed' }),
+    );
     expect(current.status.active).toBe(2);
   });
 
@@ -70,18 +89,29 @@ describe('Job controller', () => {
 
   it('replaces failed pods until the backoff limit, then fails the Job', async () => {
     cluster = demoCluster();
-    cluster.create({ ...job('flaky', { backoffLimit: 1 }), spec: { backoffLimit: 1, template: h100Template(1, { 'kube-sim.io/duration-seconds': '20', 'kube-sim.io/fail': 'true' }) } });
+    cluster.create({
+      ...job('flaky', { backoffLimit: 1 }),
+      spec: {
+        backoffLimit: 1,
+        template: h100Template(1, { 'kube-sim.io/duration-seconds': '20', 'kube-sim.io/fail': 'true' }),
+      },
+    });
     await cluster.advance(200);
     const failed = cluster.get('batch/v1', 'Job', 'flaky')!;
     expect(failed.status.failed).toBe(2);
-    expect(failed.status.conditions).toContainEqual(expect.objectContaining({ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded' }));
+    expect(failed.status.conditions).toContainEqual(
+      expect.objectContaining({ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded' }),
+    );
   });
 
   it('names Indexed pods with their completion index', async () => {
     cluster = demoCluster();
     cluster.create(job('indexed', { completionMode: 'Indexed', parallelism: 3, completions: 3 }));
     await cluster.settle();
-    const indexes = cluster.pods().map(p => p.metadata.annotations!['batch.kubernetes.io/job-completion-index']).sort();
+    const indexes = cluster
+      .pods()
+      .map(p => p.metadata.annotations!['batch.kubernetes.io/job-completion-index'])
+      .sort();
     expect(indexes).toEqual(['0', '1', '2']);
     expect(cluster.pods().every(p => /^indexed-[0-2]-[a-z0-9]{5}$/.test(p.metadata.name!))).toBe(true);
   });

@@ -1,7 +1,16 @@
 import { KubeObject } from '../../store/types';
 import { isoTime } from '../clock';
 import { Controller } from './controller';
-import { Condition, countPods, deleteActive, hasCondition, isActive, podFromTemplate, randomSuffix, setCondition } from './pods';
+import {
+  Condition,
+  countPods,
+  deleteActive,
+  hasCondition,
+  isActive,
+  podFromTemplate,
+  randomSuffix,
+  setCondition,
+} from './pods';
 
 /** batch/v1 Job: parallelism, completions, backoffLimit, Indexed completion and suspend. */
 export class JobController extends Controller {
@@ -22,14 +31,30 @@ export class JobController extends Controller {
 
     if (job.spec?.suspend) {
       deleteActive(this.store, pods);
-      conditions = setCondition(conditions, { type: 'Suspended', status: 'True', reason: 'JobSuspended', message: 'Job suspended' }, now);
+      conditions = setCondition(
+        conditions,
+        { type: 'Suspended', status: 'True', reason: 'JobSuspended', message: 'Job suspended' },
+        now,
+      );
       if (counts.active > 0) this.ctx.events.record(job, 'Normal', 'Suspended', 'Job suspended', 'job-controller');
-      this.writeStatus(job, { ...status, conditions, active: 0, ready: 0, succeeded: counts.succeeded, failed: counts.failed, terminating: 0 });
+      this.writeStatus(job, {
+        ...status,
+        conditions,
+        active: 0,
+        ready: 0,
+        succeeded: counts.succeeded,
+        failed: counts.failed,
+        terminating: 0,
+      });
       return;
     }
 
     if (hasCondition(conditions, 'Suspended')) {
-      conditions = setCondition(conditions, { type: 'Suspended', status: 'False', reason: 'JobResumed', message: 'Job resumed' }, now);
+      conditions = setCondition(
+        conditions,
+        { type: 'Suspended', status: 'False', reason: 'JobResumed', message: 'Job resumed' },
+        now,
+      );
       status.startTime = now; // Kubernetes restarts the clock of a resumed Job
       this.ctx.events.record(job, 'Normal', 'Resumed', 'Job resumed', 'job-controller');
     }
@@ -41,17 +66,74 @@ export class JobController extends Controller {
 
     if (counts.failed > backoffLimit) {
       deleteActive(this.store, pods);
-      conditions = setCondition(conditions, { type: 'FailureTarget', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' }, now);
-      conditions = setCondition(conditions, { type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' }, now);
-      this.ctx.events.record(job, 'Warning', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit', 'job-controller');
-      this.writeStatus(job, { ...status, conditions, active: 0, ready: 0, succeeded: counts.succeeded, failed: counts.failed });
+      conditions = setCondition(
+        conditions,
+        {
+          type: 'FailureTarget',
+          status: 'True',
+          reason: 'BackoffLimitExceeded',
+          message: 'Job has reached the specified backoff limit',
+        },
+        now,
+      );
+      conditions = setCondition(
+        conditions,
+        {
+          type: 'Failed',
+          status: 'True',
+          reason: 'BackoffLimitExceeded',
+          message: 'Job has reached the specified backoff limit',
+        },
+        now,
+      );
+      this.ctx.events.record(
+        job,
+        'Warning',
+        'BackoffLimitExceeded',
+        'Job has reached the specified backoff limit',
+        'job-controller',
+      );
+      this.writeStatus(job, {
+        ...status,
+        conditions,
+        active: 0,
+        ready: 0,
+        succeeded: counts.succeeded,
+        failed: counts.failed,
+      });
       return;
     }
     if (counts.succeeded >= completions) {
-      conditions = setCondition(conditions, { type: 'SuccessCriteriaMet', status: 'True', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' }, now);
-      conditions = setCondition(conditions, { type: 'Complete', status: 'True', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' }, now);
+      conditions = setCondition(
+        conditions,
+        {
+          type: 'SuccessCriteriaMet',
+          status: 'True',
+          reason: 'CompletionsReached',
+          message: 'Reached expected number of succeeded pods',
+        },
+        now,
+      );
+      conditions = setCondition(
+        conditions,
+        {
+          type: 'Complete',
+          status: 'True',
+          reason: 'CompletionsReached',
+          message: 'Reached expected number of succeeded pods',
+        },
+        now,
+      );
       this.ctx.events.record(job, 'Normal', 'Completed', 'Job completed', 'job-controller');
-      this.writeStatus(job, { ...status, conditions, active: 0, ready: 0, succeeded: counts.succeeded, failed: counts.failed, completionTime: now });
+      this.writeStatus(job, {
+        ...status,
+        conditions,
+        active: 0,
+        ready: 0,
+        succeeded: counts.succeeded,
+        failed: counts.failed,
+        completionTime: now,
+      });
       return;
     }
 

@@ -13,7 +13,10 @@ const labelKeys = {
 interface ReplicatedJob {
   name: string;
   replicas?: number;
-  template: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: Record<string, any> };
+  template: {
+    metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+    spec?: Record<string, any>;
+  };
 }
 
 /** jobset.x-k8s.io/v1alpha2 JobSet: one child Job per replicated job replica; suspend propagates both ways. */
@@ -29,7 +32,8 @@ export class JobSetController extends Controller {
     const replicatedJobs: ReplicatedJob[] = jobSet.spec?.replicatedJobs ?? [];
     const jobs = this.ctx.children.of(jobSet.metadata.uid, 'Job');
     const byName = new Map(jobs.map(j => [j.metadata.name!, j]));
-    const finished = hasCondition(jobSet.status?.conditions, 'Completed') || hasCondition(jobSet.status?.conditions, 'Failed');
+    const finished =
+      hasCondition(jobSet.status?.conditions, 'Completed') || hasCondition(jobSet.status?.conditions, 'Failed');
 
     if (!finished) {
       for (const rj of replicatedJobs) {
@@ -111,21 +115,54 @@ export class JobSetController extends Controller {
     const failedJob = current.find(j => hasCondition(j.status?.conditions, 'Failed'));
 
     let conditions = jobSet.status?.conditions ?? [];
-    const status: Record<string, unknown> = { ...jobSet.status, replicatedJobsStatus, restarts: jobSet.status?.restarts ?? 0 };
+    const status: Record<string, unknown> = {
+      ...jobSet.status,
+      replicatedJobsStatus,
+      restarts: jobSet.status?.restarts ?? 0,
+    };
     if (!finished && failedJob) {
-      conditions = setCondition(conditions, { type: 'Failed', status: 'True', reason: 'FailedJobs', message: `jobset failed due to job ${failedJob.metadata.name} failing` }, now);
+      conditions = setCondition(
+        conditions,
+        {
+          type: 'Failed',
+          status: 'True',
+          reason: 'FailedJobs',
+          message: `jobset failed due to job ${failedJob.metadata.name} failing`,
+        },
+        now,
+      );
       status.terminalState = 'Failed';
       // The other jobs of a failed gang are stopped, as JobSet's failure policy does.
       for (const j of current) {
-        if (j !== failedJob && !hasCondition(j.status?.conditions, 'Complete') && !hasCondition(j.status?.conditions, 'Failed')) {
+        if (
+          j !== failedJob &&
+          !hasCondition(j.status?.conditions, 'Complete') &&
+          !hasCondition(j.status?.conditions, 'Failed')
+        ) {
           this.store.delete(jobType, j.metadata.namespace, j.metadata.name!);
         }
       }
-      this.ctx.events.record(jobSet, 'Warning', 'FailedJobs', `jobset failed due to job ${failedJob.metadata.name} failing`, 'jobset-controller');
+      this.ctx.events.record(
+        jobSet,
+        'Warning',
+        'FailedJobs',
+        `jobset failed due to job ${failedJob.metadata.name} failing`,
+        'jobset-controller',
+      );
     } else if (!finished && expected > 0 && succeeded >= expected) {
-      conditions = setCondition(conditions, { type: 'Completed', status: 'True', reason: 'AllJobsCompleted', message: 'jobset completed successfully' }, now);
+      conditions = setCondition(
+        conditions,
+        { type: 'Completed', status: 'True', reason: 'AllJobsCompleted', message: 'jobset completed successfully' },
+        now,
+      );
       status.terminalState = 'Completed';
-      this.ctx.events.record(jobSet, 'Normal', 'AllJobsCompleted', 'jobset completed successfully', 'jobset-controller');
+      this.ctx.events.record(
+        jobSet,
+        'Normal',
+        'AllJobsCompleted',
+        'jobset completed successfully',
+        'jobset-controller',
+      );
     }
     if (!finished) {
       conditions = setCondition(

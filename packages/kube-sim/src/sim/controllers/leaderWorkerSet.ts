@@ -35,7 +35,10 @@ export class LeaderWorkerSetController extends Controller {
             'leaderworkerset.sigs.k8s.io/worker-index': String(w),
             'leaderworkerset.sigs.k8s.io/group-key': `${name}-${g}`,
           },
-          annotations: { 'leaderworkerset.sigs.k8s.io/size': String(size), ...(w > 0 ? { 'leaderworkerset.sigs.k8s.io/leader-name': `${name}-${g}` } : {}) },
+          annotations: {
+            'leaderworkerset.sigs.k8s.io/size': String(size),
+            ...(w > 0 ? { 'leaderworkerset.sigs.k8s.io/leader-name': `${name}-${g}` } : {}),
+          },
           keepRunning: true,
         });
         this.store.create(podType, pod);
@@ -53,7 +56,12 @@ export class LeaderWorkerSetController extends Controller {
       lws.status?.conditions,
       available
         ? { type: 'Available', status: 'True', reason: 'AllGroupsReady', message: 'All replicas are ready' }
-        : { type: 'Available', status: 'False', reason: 'GroupsNotReady', message: `${readyGroups}/${replicas} groups ready (${counts.ready} pods ready)` },
+        : {
+            type: 'Available',
+            status: 'False',
+            reason: 'GroupsNotReady',
+            message: `${readyGroups}/${replicas} groups ready (${counts.ready} pods ready)`,
+          },
       now,
     );
     this.writeStatus(lws, {

@@ -86,7 +86,9 @@ export interface PodCounts {
 export const isActive = (pod: KubeObject) => pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed';
 export const isReady = (pod: KubeObject) =>
   pod.status?.phase === 'Running' &&
-  (pod.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True');
+  (pod.status?.conditions ?? []).some(
+    (c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True',
+  );
 
 export function countPods(pods: KubeObject[]): PodCounts {
   const counts = { active: 0, ready: 0, succeeded: 0, failed: 0 };
@@ -150,7 +152,8 @@ export function setCondition(
     ...next,
     lastTransitionTime: old && old.status === next.status ? old.lastTransitionTime : now,
   };
-  if (old && old.status === merged.status && old.reason === merged.reason && old.message === merged.message) return list;
+  if (old && old.status === merged.status && old.reason === merged.reason && old.message === merged.message)
+    return list;
   if (i >= 0) list[i] = merged;
   else list.push(merged);
   return list;

@@ -45,35 +45,106 @@ export class PyTorchJobController extends Controller {
     const { phase, pods, failedPod } = reconcileGang(this.ctx, job, members, { suspended, finished });
     if (finished) return;
 
-    let conditions = setCondition(conditionsIn, { type: 'Created', status: 'True', reason: 'PyTorchJobCreated', message: `PyTorchJob ${name} is created.` }, now);
+    let conditions = setCondition(
+      conditionsIn,
+      { type: 'Created', status: 'True', reason: 'PyTorchJobCreated', message: `PyTorchJob ${name} is created.` },
+      now,
+    );
     const status: Record<string, unknown> = { ...job.status };
     if (phase === 'Suspended') {
-      conditions = setCondition(conditions, { type: 'Running', status: 'False', reason: 'PyTorchJobSuspended', message: `PyTorchJob ${name} is suspended.` }, now);
-      conditions = setCondition(conditions, { type: 'Suspended', status: 'True', reason: 'PyTorchJobSuspended', message: `PyTorchJob ${name} is suspended.` }, now);
+      conditions = setCondition(
+        conditions,
+        {
+          type: 'Running',
+          status: 'False',
+          reason: 'PyTorchJobSuspended',
+          message: `PyTorchJob ${name} is suspended.`,
+        },
+        now,
+      );
+      conditions = setCondition(
+        conditions,
+        {
+          type: 'Suspended',
+          status: 'True',
+          reason: 'PyTorchJobSuspended',
+          message: `PyTorchJob ${name} is suspended.`,
+        },
+        now,
+      );
       delete status.startTime;
     } else {
       if (hasCondition(conditions, 'Suspended')) {
-        conditions = setCondition(conditions, { type: 'Suspended', status: 'False', reason: 'PyTorchJobResumed', message: `PyTorchJob ${name} is resumed.` }, now);
+        conditions = setCondition(
+          conditions,
+          {
+            type: 'Suspended',
+            status: 'False',
+            reason: 'PyTorchJobResumed',
+            message: `PyTorchJob ${name} is resumed.`,
+          },
+          now,
+        );
       }
       status.startTime ??= now;
       if (phase === 'Running') {
-        conditions = setCondition(conditions, { type: 'Running', status: 'True', reason: 'PyTorchJobRunning', message: `PyTorchJob ${name} is running.` }, now);
+        conditions = setCondition(
+          conditions,
+          { type: 'Running', status: 'True', reason: 'PyTorchJobRunning', message: `PyTorchJob ${name} is running.` },
+          now,
+        );
       } else if (phase === 'Succeeded') {
-        conditions = setCondition(conditions, { type: 'Running', status: 'False', reason: 'PyTorchJobSucceeded', message: `PyTorchJob ${name} is successfully completed.` }, now);
-        conditions = setCondition(conditions, { type: 'Succeeded', status: 'True', reason: 'PyTorchJobSucceeded', message: `PyTorchJob ${name} is successfully completed.` }, now);
+        conditions = setCondition(
+          conditions,
+          {
+            type: 'Running',
+            status: 'False',
+            reason: 'PyTorchJobSucceeded',
+            message: `PyTorchJob ${name} is successfully completed.`,
+          },
+          now,
+        );
+        conditions = setCondition(
+          conditions,
+          {
+            type: 'Succeeded',
+            status: 'True',
+            reason: 'PyTorchJobSucceeded',
+            message: `PyTorchJob ${name} is successfully completed.`,
+          },
+          now,
+        );
         status.completionTime = now;
       } else if (phase === 'Failed') {
         const message = `PyTorchJob ${name} is failed because ${failedPod?.metadata.name} replica(s) failed.`;
-        conditions = setCondition(conditions, { type: 'Running', status: 'False', reason: 'PyTorchJobFailed', message }, now);
-        conditions = setCondition(conditions, { type: 'Failed', status: 'True', reason: 'PyTorchJobFailed', message }, now);
+        conditions = setCondition(
+          conditions,
+          { type: 'Running', status: 'False', reason: 'PyTorchJobFailed', message },
+          now,
+        );
+        conditions = setCondition(
+          conditions,
+          { type: 'Failed', status: 'True', reason: 'PyTorchJobFailed', message },
+          now,
+        );
         status.completionTime = now;
         this.ctx.events.record(job, 'Warning', 'PyTorchJobFailed', message, 'pytorchjob-controller');
       }
     }
     const replicaStatuses = Object.fromEntries(
       Object.keys(specs).map(replicaType => {
-        const c = countPods(pods.filter(p => p.metadata.labels?.['training.kubeflow.org/replica-type'] === replicaType.toLowerCase()));
-        return [replicaType, { active: c.active, succeeded: c.succeeded, failed: c.failed, selector: `training.kubeflow.org/job-name=${name},training.kubeflow.org/replica-type=${replicaType.toLowerCase()}` }];
+        const c = countPods(
+          pods.filter(p => p.metadata.labels?.['training.kubeflow.org/replica-type'] === replicaType.toLowerCase()),
+        );
+        return [
+          replicaType,
+          {
+            active: c.active,
+            succeeded: c.succeeded,
+            failed: c.failed,
+            selector: `training.kubeflow.org/job-name=${name},training.kubeflow.org/replica-type=${replicaType.toLowerCase()}`,
+          },
+        ];
       }),
     );
     this.writeStatus(job, { ...status, conditions, replicaStatuses });

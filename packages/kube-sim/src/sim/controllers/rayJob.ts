@@ -37,14 +37,24 @@ export class RayJobController extends Controller {
           }),
       },
     ];
-    for (const group of (clusterSpec.workerGroupSpecs ?? []) as Array<{ groupName: string; replicas?: number; minReplicas?: number; template?: PodTemplate }>) {
+    for (const group of (clusterSpec.workerGroupSpecs ?? []) as Array<{
+      groupName: string;
+      replicas?: number;
+      minReplicas?: number;
+      template?: PodTemplate;
+    }>) {
       const replicas = group.replicas ?? group.minReplicas ?? 1;
       for (let i = 0; i < replicas; i++) {
         const podName = `${clusterName}-${group.groupName}-worker-${i}`;
         members.push({
           name: podName,
           decides: false,
-          build: () => podFromTemplate(job, group.template, { name: podName, labels: rayLabels('worker', group.groupName), keepRunning: true }),
+          build: () =>
+            podFromTemplate(job, group.template, {
+              name: podName,
+              labels: rayLabels('worker', group.groupName),
+              keepRunning: true,
+            }),
         });
       }
     }
@@ -52,23 +62,46 @@ export class RayJobController extends Controller {
     const finished = deployment === 'Complete' || deployment === 'Failed';
     const { phase } = reconcileGang(this.ctx, job, members, { suspended: Boolean(job.spec?.suspend), finished });
     if (finished) return;
-    const status: Record<string, unknown> = { ...job.status, rayClusterName: clusterName, jobId: job.status?.jobId ?? `${name}-${job.metadata.uid?.slice(0, 8)}` };
+    const status: Record<string, unknown> = {
+      ...job.status,
+      rayClusterName: clusterName,
+      jobId: job.status?.jobId ?? `${name}-${job.metadata.uid?.slice(0, 8)}`,
+    };
     switch (phase) {
       case 'Suspended':
         Object.assign(status, { jobDeploymentStatus: 'Suspended', jobStatus: '' });
         delete status.startTime;
         break;
       case 'Pending':
-        Object.assign(status, { jobDeploymentStatus: 'Initializing', jobStatus: 'PENDING', startTime: job.status?.startTime ?? now });
+        Object.assign(status, {
+          jobDeploymentStatus: 'Initializing',
+          jobStatus: 'PENDING',
+          startTime: job.status?.startTime ?? now,
+        });
         break;
       case 'Running':
-        Object.assign(status, { jobDeploymentStatus: 'Running', jobStatus: 'RUNNING', startTime: job.status?.startTime ?? now });
+        Object.assign(status, {
+          jobDeploymentStatus: 'Running',
+          jobStatus: 'RUNNING',
+          startTime: job.status?.startTime ?? now,
+        });
         break;
       case 'Succeeded':
-        Object.assign(status, { jobDeploymentStatus: 'Complete', jobStatus: 'SUCCEEDED', endTime: now, message: 'Job finished successfully.' });
+        Object.assign(status, {
+          jobDeploymentStatus: 'Complete',
+          jobStatus: 'SUCCEEDED',
+          endTime: now,
+          message: 'Job finished successfully.',
+        });
         break;
       default:
-        Object.assign(status, { jobDeploymentStatus: 'Failed', jobStatus: 'FAILED', endTime: now, reason: 'AppFailed', message: 'Job entrypoint command failed.' });
+        Object.assign(status, {
+          jobDeploymentStatus: 'Failed',
+          jobStatus: 'FAILED',
+          endTime: now,
+          reason: 'AppFailed',
+          message: 'Job entrypoint command failed.',
+        });
     }
     this.writeStatus(job, status);
   }

@@ -11,9 +11,11 @@ export class ReplicaSetController extends Controller {
     const podType = this.store.typeFor('v1', 'Pod');
     const replicas: number = rs.spec?.replicas ?? 1;
     const all = this.ctx.children.of(rs.metadata.uid, 'Pod');
-    for (const pod of all.filter(p => !isActive(p))) this.store.delete(podType, pod.metadata.namespace, pod.metadata.name!);
+    for (const pod of all.filter(p => !isActive(p)))
+      this.store.delete(podType, pod.metadata.namespace, pod.metadata.name!);
     const pods = all.filter(isActive);
-    for (const extra of pods.slice(replicas)) this.store.delete(podType, extra.metadata.namespace, extra.metadata.name!);
+    for (const extra of pods.slice(replicas))
+      this.store.delete(podType, extra.metadata.namespace, extra.metadata.name!);
     const hash = rs.metadata.labels?.['pod-template-hash'];
     for (let i = pods.length; i < replicas; i++) {
       const pod = podFromTemplate(rs, rs.spec?.template, {

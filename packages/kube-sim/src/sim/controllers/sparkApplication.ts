@@ -63,7 +63,11 @@ export class SparkApplicationController extends Controller {
       {
         name: `${name}-driver`,
         decides: true,
-        build: () => podFromTemplate(app, this.podTemplate(app, 'driver', driver), { name: `${name}-driver`, labels: labels('driver') }),
+        build: () =>
+          podFromTemplate(app, this.podTemplate(app, 'driver', driver), {
+            name: `${name}-driver`,
+            labels: labels('driver'),
+          }),
       },
       ...Array.from({ length: executor.instances ?? 1 }, (_, i) => ({
         name: `${name}-exec-${i + 1}`,
@@ -89,14 +93,22 @@ export class SparkApplicationController extends Controller {
       lastSubmissionAttemptTime: app.status?.lastSubmissionAttemptTime ?? now,
       driverInfo: { podName: `${name}-driver`, webUIPort: 4040, webUIServiceName: `${name}-ui-svc` },
       executorState: Object.fromEntries(
-        pods.filter(p => p.metadata.labels?.['spark-role'] === 'executor').map(p => [
-          p.metadata.name,
-          executorStates[p.status?.phase as string] ?? 'PENDING',
-        ]),
+        pods
+          .filter(p => p.metadata.labels?.['spark-role'] === 'executor')
+          .map(p => [p.metadata.name, executorStates[p.status?.phase as string] ?? 'PENDING']),
       ),
     };
-    const stateByPhase = { Suspended: 'SUSPENDED', Pending: 'SUBMITTED', Running: 'RUNNING', Succeeded: 'COMPLETED', Failed: 'FAILED' } as const;
-    status.applicationState = { state: driverPod?.status?.phase === 'Running' && phase === 'Pending' ? 'RUNNING' : stateByPhase[phase], ...(phase === 'Failed' ? { errorMessage: 'driver container failed with ExitCode: 1, Reason: Error' } : {}) };
+    const stateByPhase = {
+      Suspended: 'SUSPENDED',
+      Pending: 'SUBMITTED',
+      Running: 'RUNNING',
+      Succeeded: 'COMPLETED',
+      Failed: 'FAILED',
+    } as const;
+    status.applicationState = {
+      state: driverPod?.status?.phase === 'Running' && phase === 'Pending' ? 'RUNNING' : stateByPhase[phase],
+      ...(phase === 'Failed' ? { errorMessage: 'driver container failed with ExitCode: 1, Reason: Error' } : {}),
+    };
     if (phase === 'Succeeded' || phase === 'Failed') status.terminationTime = now;
     this.writeStatus(app, status);
   }

@@ -69,19 +69,43 @@ export class TrainJobController extends Controller {
     }));
     const conditionsIn = job.status?.conditions ?? [];
     const finished = hasCondition(conditionsIn, 'Complete') || hasCondition(conditionsIn, 'Failed');
-    const { phase, failedPod } = reconcileGang(this.ctx, job, members, { suspended: Boolean(job.spec?.suspend), finished });
+    const { phase, failedPod } = reconcileGang(this.ctx, job, members, {
+      suspended: Boolean(job.spec?.suspend),
+      finished,
+    });
     if (finished) return;
     let conditions = conditionsIn;
     if (phase === 'Suspended') {
-      conditions = setCondition(conditions, { type: 'Suspended', status: 'True', reason: 'Suspended', message: 'TrainJob is suspended' }, now);
+      conditions = setCondition(
+        conditions,
+        { type: 'Suspended', status: 'True', reason: 'Suspended', message: 'TrainJob is suspended' },
+        now,
+      );
     } else {
       if (hasCondition(conditions, 'Suspended')) {
-        conditions = setCondition(conditions, { type: 'Suspended', status: 'False', reason: 'Resumed', message: 'TrainJob is resumed' }, now);
+        conditions = setCondition(
+          conditions,
+          { type: 'Suspended', status: 'False', reason: 'Resumed', message: 'TrainJob is resumed' },
+          now,
+        );
       }
       if (phase === 'Succeeded') {
-        conditions = setCondition(conditions, { type: 'Complete', status: 'True', reason: 'JobsCompleted', message: 'TrainJob is completed' }, now);
+        conditions = setCondition(
+          conditions,
+          { type: 'Complete', status: 'True', reason: 'JobsCompleted', message: 'TrainJob is completed' },
+          now,
+        );
       } else if (phase === 'Failed') {
-        conditions = setCondition(conditions, { type: 'Failed', status: 'True', reason: 'JobsFailed', message: `TrainJob failed: pod ${failedPod?.metadata.name} failed` }, now);
+        conditions = setCondition(
+          conditions,
+          {
+            type: 'Failed',
+            status: 'True',
+            reason: 'JobsFailed',
+            message: `TrainJob failed: pod ${failedPod?.metadata.name} failed`,
+          },
+          now,
+        );
       }
     }
     this.writeStatus(job, {

@@ -2,12 +2,22 @@ import { readFileSync } from 'node:fs';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { KubeConfig } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
-import { kubeconfigYaml, MemoryStore, startApiServer, type ApiServer, type FleetSpec, type KubeObject } from '@internal/kube-sim';
+import {
+  kubeconfigYaml,
+  MemoryStore,
+  startApiServer,
+  type ApiServer,
+  type FleetSpec,
+  type KubeObject,
+} from '@ai-platform/kube-sim';
 import type { DecisionRecord, DecisionStore } from '../../service/types';
 
 /** Reads a multi-document YAML fixture next to the tests. */
 export function fixture(name: string): KubeObject[] {
-  const text = readFileSync(resolvePackagePath('@internal/plugin-ai-platform-backend', 'src/controller/__fixtures__', name), 'utf8');
+  const text = readFileSync(
+    resolvePackagePath('@ai-platform/backstage-plugin-ai-platform-backend', 'src/controller/__fixtures__', name),
+    'utf8',
+  );
   return parseAllDocuments(text).map(d => d.toJS() as KubeObject);
 }
 
@@ -20,7 +30,16 @@ export function twoH100NodeFleet(namespaces: Array<{ name: string; team: string 
     clusters: [
       {
         name: 'gpu',
-        nodePools: [{ name: 'h100', count: 2, cpu: '96', memory: '1Ti', zones: ['z1'], gpu: { product: 'NVIDIA-H100-80GB-HBM3', count: 8, memoryMiB: 81920 } }],
+        nodePools: [
+          {
+            name: 'h100',
+            count: 2,
+            cpu: '96',
+            memory: '1Ti',
+            zones: ['z1'],
+            gpu: { product: 'NVIDIA-H100-80GB-HBM3', count: 8, memoryMiB: 81920 },
+          },
+        ],
       },
     ],
     namespaces,
@@ -73,7 +92,13 @@ export class MemoryDecisionStore implements DecisionStore {
 
   async list(filter: { cluster?: string; namespace?: string; name?: string; uid?: string; limit?: number }) {
     return this.records
-      .filter(r => (!filter.cluster || r.cluster === filter.cluster) && (!filter.namespace || r.namespace === filter.namespace) && (!filter.name || r.name === filter.name) && (!filter.uid || r.uid === filter.uid))
+      .filter(
+        r =>
+          (!filter.cluster || r.cluster === filter.cluster) &&
+          (!filter.namespace || r.namespace === filter.namespace) &&
+          (!filter.name || r.name === filter.name) &&
+          (!filter.uid || r.uid === filter.uid),
+      )
       .reverse()
       .slice(0, filter.limit ?? Infinity);
   }

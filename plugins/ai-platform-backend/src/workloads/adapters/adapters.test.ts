@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { WorkloadObject } from '@internal/plugin-ai-platform-node';
-import type { Admission, ResourceFlavor } from '@internal/plugin-ai-platform-scheduler';
+import type { WorkloadObject } from '@ai-platform/backstage-plugin-ai-platform-node';
+import type { Admission, ResourceFlavor } from '@ai-platform/scheduler';
 import { parseAllDocuments } from 'yaml';
 import { builtinWorkloadKinds, savedReplicasAnnotation } from '.';
 
-const manifests = parseAllDocuments(readFileSync(join(__dirname, '__fixtures__', 'kinds.yaml'), 'utf8')).map(d => d.toJS() as WorkloadObject);
+const manifests = parseAllDocuments(readFileSync(join(__dirname, '__fixtures__', 'kinds.yaml'), 'utf8')).map(
+  d => d.toJS() as WorkloadObject,
+);
 const manifest = (kind: string) => structuredClone(manifests.find(m => m.kind === kind)!);
 const adapterFor = (kind: string) => builtinWorkloadKinds.find(a => a.kind === kind)!;
 
@@ -54,7 +56,10 @@ describe('workload kind adapters', () => {
     expect(suspended.metadata.annotations?.[savedReplicasAnnotation] !== undefined).toBe(scaled);
     // Suspending by scaling keeps the pod sets the workload asks for.
     expect(adapter.toWorkload(suspended, context).podSets.map(p => p.count)).toEqual(before.podSets.map(p => p.count));
-    const admission: Admission = { clusterQueue: 'cq', podSets: before.podSets.map(p => ({ name: p.name, count: p.count, flavors: { 'nvidia.com/gpu': 'h100' } })) };
+    const admission: Admission = {
+      clusterQueue: 'cq',
+      podSets: before.podSets.map(p => ({ name: p.name, count: p.count, flavors: { 'nvidia.com/gpu': 'h100' } })),
+    };
     const admitted = adapter.admitPatch(suspended, admission, flavors);
     expect(adapter.isSuspended(admitted)).toBe(false);
     expect(admitted.spec).toEqual(expect.anything());
@@ -74,7 +79,11 @@ describe('workload kind adapters', () => {
     const isvc = adapterFor('InferenceService');
     const suspended = isvc.suspendPatch(manifest('InferenceService'));
     expect(suspended.spec).toMatchObject({ predictor: { minReplicas: 0, maxReplicas: 0 } });
-    const admitted = isvc.admitPatch(suspended, { clusterQueue: 'cq', podSets: [{ name: 'predictor', count: 2, flavors: {} }] }, flavors);
+    const admitted = isvc.admitPatch(
+      suspended,
+      { clusterQueue: 'cq', podSets: [{ name: 'predictor', count: 2, flavors: {} }] },
+      flavors,
+    );
     expect(admitted.spec).toMatchObject({ predictor: { minReplicas: 2, maxReplicas: 4 } });
   });
 
@@ -100,16 +109,32 @@ describe('workload kind adapters', () => {
     job.metadata.annotations = { 'kueue.x-k8s.io/job-min-parallelism': '2' };
     const adapter = adapterFor('Job');
     expect(adapter.toWorkload(job, context).podSets[0]).toMatchObject({ count: 4, minCount: 2 });
-    const admitted = adapter.admitPatch(adapter.suspendPatch(job), { clusterQueue: 'cq', podSets: [{ name: 'main', count: 3, flavors: { 'nvidia.com/gpu': 'h100' } }] }, flavors);
-    expect(admitted.spec).toMatchObject({ parallelism: 3, suspend: false });
-    expect(() => adapterFor('JobSet').admitPatch(manifest('JobSet'), { clusterQueue: 'cq', podSets: [{ name: 'driver', count: 1, flavors: {} }, { name: 'workers', count: 4, flavors: {} }] }, flavors)).toThrow(
-      'JobSet cannot run pod set workers with 4 of 8 pods',
+    const admitted = adapter.admitPatch(
+      adapter.suspendPatch(job),
+      { clusterQueue: 'cq', podSets: [{ name: 'main', count: 3, flavors: { 'nvidia.com/gpu': 'h100' } }] },
+      flavors,
     );
+    expect(admitted.spec).toMatchObject({ parallelism: 3, suspend: false });
+    expect(() =>
+      adapterFor('JobSet').admitPatch(
+        manifest('JobSet'),
+        {
+          clusterQueue: 'cq',
+          podSets: [
+            { name: 'driver', count: 1, flavors: {} },
+            { name: 'workers', count: 4, flavors: {} },
+          ],
+        },
+        flavors,
+      ),
+    ).toThrow('JobSet cannot run pod set workers with 4 of 8 pods');
   });
 
   it('names the missing part of a malformed manifest', () => {
     const broken = manifest('Job');
     delete broken.spec!.template;
-    expect(() => adapterFor('Job').toWorkload(broken, context)).toThrow('pod set main has no pod template (spec.template.spec)');
+    expect(() => adapterFor('Job').toWorkload(broken, context)).toThrow(
+      'pod set main has no pod template (spec.template.spec)',
+    );
   });
 });

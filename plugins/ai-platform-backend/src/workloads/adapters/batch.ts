@@ -1,4 +1,4 @@
-import type { WorkloadObject } from '@internal/plugin-ai-platform-node';
+import type { WorkloadObject } from '@ai-platform/backstage-plugin-ai-platform-node';
 import { at, conditionOutcome, defineAdapter, fieldSuspension } from './defineAdapter';
 import type { PodSpecLike, PodSlot } from './podSets';
 
@@ -39,7 +39,9 @@ export const jobAdapter = defineAdapter({
   slots: jobSlots,
   suspension: fieldSuspension('spec', 'suspend'),
   outcome: obj => conditionOutcome(obj, 'Complete'),
-  podsReady: obj => (at<number>(obj, 'status', 'ready') ?? 0) + (at<number>(obj, 'status', 'succeeded') ?? 0) >= (at<number>(obj, 'spec', 'parallelism') ?? 1),
+  podsReady: obj =>
+    (at<number>(obj, 'status', 'ready') ?? 0) + (at<number>(obj, 'status', 'succeeded') ?? 0) >=
+    (at<number>(obj, 'spec', 'parallelism') ?? 1),
 });
 
 interface ReplicatedJob {
@@ -62,7 +64,8 @@ export const jobSetAdapter = defineAdapter({
   suspension: fieldSuspension('spec', 'suspend'),
   outcome: obj => conditionOutcome(obj, 'Completed'),
   podsReady: obj => {
-    const statuses = at<Array<{ name: string; ready?: number; succeeded?: number }>>(obj, 'status', 'replicatedJobsStatus') ?? [];
+    const statuses =
+      at<Array<{ name: string; ready?: number; succeeded?: number }>>(obj, 'status', 'replicatedJobsStatus') ?? [];
     return replicatedJobs(obj).every(rj => {
       const s = statuses.find(x => x.name === rj.name);
       return (s?.ready ?? 0) + (s?.succeeded ?? 0) >= (rj.replicas ?? 1);

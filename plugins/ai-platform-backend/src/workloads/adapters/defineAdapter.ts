@@ -1,5 +1,9 @@
-import { labels, type WorkloadEntityType } from '@internal/plugin-ai-platform-common';
-import type { WorkloadKindAdapter, WorkloadObject, WorkloadOutcome } from '@internal/plugin-ai-platform-node';
+import { labels, type WorkloadEntityType } from '@ai-platform/backstage-plugin-ai-platform-common';
+import type {
+  WorkloadKindAdapter,
+  WorkloadObject,
+  WorkloadOutcome,
+} from '@ai-platform/backstage-plugin-ai-platform-node';
 import { pinToFlavors, PodSlot, toPodSet } from './podSets';
 
 type Json = Record<string, unknown>;
@@ -190,10 +194,14 @@ export function defineAdapter(def: KindDefinition): WorkloadKindAdapter {
       saveOriginals(next, slots);
       for (const slot of slots) {
         const assigned = admission.podSets.find(p => p.name === slot.name);
-        if (!assigned) throw new Error(`admission of ${def.kind} ${obj.metadata.namespace}/${obj.metadata.name} has no pod set ${slot.name}`);
+        if (!assigned)
+          throw new Error(
+            `admission of ${def.kind} ${obj.metadata.namespace}/${obj.metadata.name} has no pod set ${slot.name}`,
+          );
         pinToFlavors(slot, Object.values(assigned.flavors), flavors);
         if (assigned.count < slot.count) {
-          if (!slot.resize) throw new Error(`${def.kind} cannot run pod set ${slot.name} with ${assigned.count} of ${slot.count} pods`);
+          if (!slot.resize)
+            throw new Error(`${def.kind} cannot run pod set ${slot.name} with ${assigned.count} of ${slot.count} pods`);
           slot.resize(assigned.count);
         }
       }

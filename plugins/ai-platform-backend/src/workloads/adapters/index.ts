@@ -1,4 +1,4 @@
-import type { WorkloadKindAdapter } from '@internal/plugin-ai-platform-node';
+import type { WorkloadKindAdapter } from '@ai-platform/backstage-plugin-ai-platform-node';
 import { workflowAdapter } from './argo';
 import { jobAdapter, jobSetAdapter } from './batch';
 import { pyTorchJobAdapter, trainJobAdapter } from './kubeflow';

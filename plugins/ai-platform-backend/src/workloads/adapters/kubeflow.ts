@@ -1,4 +1,4 @@
-import type { WorkloadObject } from '@internal/plugin-ai-platform-node';
+import type { WorkloadObject } from '@ai-platform/backstage-plugin-ai-platform-node';
 import { at, conditionOutcome, conditionTrue, defineAdapter, fieldSuspension } from './defineAdapter';
 import type { PodSpecLike, PodSlot } from './podSets';
 
@@ -42,7 +42,11 @@ interface PodSpecOverride {
  * the runtime's "node" job.
  */
 function trainSlots(obj: WorkloadObject, forWrite?: boolean): PodSlot[] {
-  const trainer = at<{ numNodes?: number; resourcesPerNode?: { requests?: Record<string, unknown>; limits?: Record<string, unknown> } }>(obj, 'spec', 'trainer') ?? {};
+  const trainer =
+    at<{
+      numNodes?: number;
+      resourcesPerNode?: { requests?: Record<string, unknown>; limits?: Record<string, unknown> };
+    }>(obj, 'spec', 'trainer') ?? {};
   const overrides = at<PodSpecOverride[]>(obj, 'spec', 'podSpecOverrides') ?? [];
   let target = overrides.find(o => o.targetJobs?.some(t => t.name === 'node'));
   if (!target) {
@@ -52,7 +56,14 @@ function trainSlots(obj: WorkloadObject, forWrite?: boolean): PodSlot[] {
       (obj.spec ??= {}).podSpecOverrides = overrides;
     }
   }
-  return [{ name: 'node', count: trainer.numNodes ?? 1, spec: { containers: [{ resources: trainer.resourcesPerNode }] }, target }];
+  return [
+    {
+      name: 'node',
+      count: trainer.numNodes ?? 1,
+      spec: { containers: [{ resources: trainer.resourcesPerNode }] },
+      target,
+    },
+  ];
 }
 
 /** trainer.kubeflow.org/v1alpha1 TrainJob. */

@@ -1,4 +1,4 @@
-import { parseQuantity, type PodSet, type ResourceFlavor, type Toleration } from '@internal/plugin-ai-platform-scheduler';
+import { parseQuantity, type PodSet, type ResourceFlavor, type Toleration } from '@ai-platform/scheduler';
 
 /** The parts of a pod spec the controller reads and writes. */
 export interface PodSpecLike {
@@ -33,7 +33,8 @@ export interface PodSlot {
 function containerRequests(c: ContainerLike): Record<string, number> {
   const out: Record<string, number> = {};
   // As in Kubernetes, a limit without a request is the request.
-  for (const [name, value] of Object.entries({ ...c.resources?.limits, ...c.resources?.requests })) out[name] = parseQuantity(value);
+  for (const [name, value] of Object.entries({ ...c.resources?.limits, ...c.resources?.requests }))
+    out[name] = parseQuantity(value);
   return out;
 }
 
@@ -68,8 +69,10 @@ export function pinToFlavors(slot: PodSlot, flavorNames: string[], flavors: Map<
   const target = slot.target ?? slot.spec;
   for (const name of new Set(flavorNames)) {
     const flavor = flavors.get(name);
-    if (!flavor) throw new Error(`ResourceFlavor ${name} assigned to pod set ${slot.name} is not in the queue configuration`);
-    if (Object.keys(flavor.nodeLabels).length > 0) target.nodeSelector = { ...target.nodeSelector, ...flavor.nodeLabels };
+    if (!flavor)
+      throw new Error(`ResourceFlavor ${name} assigned to pod set ${slot.name} is not in the queue configuration`);
+    if (Object.keys(flavor.nodeLabels).length > 0)
+      target.nodeSelector = { ...target.nodeSelector, ...flavor.nodeLabels };
     for (const t of flavor.tolerations) {
       const existing = target.tolerations ?? [];
       if (!existing.some(e => JSON.stringify(e) === JSON.stringify(t))) target.tolerations = [...existing, t];

@@ -1,4 +1,4 @@
-import type { WorkloadObject } from '@internal/plugin-ai-platform-node';
+import type { WorkloadObject } from '@ai-platform/backstage-plugin-ai-platform-node';
 import { at, defineAdapter, fieldSuspension } from './defineAdapter';
 import type { PodSpecLike, PodSlot } from './podSets';
 
@@ -11,7 +11,11 @@ interface WorkerGroup {
 }
 
 function raySlots(obj: WorkloadObject): PodSlot[] {
-  const cluster = at<{ headGroupSpec?: { template?: { spec?: PodSpecLike } }; workerGroupSpecs?: WorkerGroup[] }>(obj, 'spec', 'rayClusterSpec');
+  const cluster = at<{ headGroupSpec?: { template?: { spec?: PodSpecLike } }; workerGroupSpecs?: WorkerGroup[] }>(
+    obj,
+    'spec',
+    'rayClusterSpec',
+  );
   const head = cluster?.headGroupSpec?.template?.spec;
   if (!head) throw new Error('spec.rayClusterSpec.headGroupSpec.template.spec is missing');
   const slots: PodSlot[] = [{ name: 'head', count: 1, spec: head }];

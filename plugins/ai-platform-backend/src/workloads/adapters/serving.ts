@@ -1,4 +1,4 @@
-import type { WorkloadObject } from '@internal/plugin-ai-platform-node';
+import type { WorkloadObject } from '@ai-platform/backstage-plugin-ai-platform-node';
 import { at, conditionTrue, defineAdapter, replicas, scaleSuspension } from './defineAdapter';
 import type { PodSpecLike, PodSlot } from './podSets';
 
@@ -8,7 +8,8 @@ function templateSlot(obj: WorkloadObject): PodSlot[] {
   return [{ name: 'main', count: replicas(obj, ['spec', 'replicas'], 1), spec }];
 }
 
-const readyReplicas = (obj: WorkloadObject) => (at<number>(obj, 'status', 'readyReplicas') ?? 0) >= replicas(obj, ['spec', 'replicas'], 1);
+const readyReplicas = (obj: WorkloadObject) =>
+  (at<number>(obj, 'status', 'readyReplicas') ?? 0) >= replicas(obj, ['spec', 'replicas'], 1);
 
 /** apps/v1 kinds run through the platform only when labelled with a queue; suspended by scaling to 0. */
 function appsAdapter(kind: string, plural: string) {
@@ -36,7 +37,11 @@ export const leaderWorkerSetAdapter = defineAdapter({
   entityType: 'inference-service',
   slots: obj => {
     const groups = replicas(obj, ['spec', 'replicas'], 1);
-    const lwt = at<{ size?: number; leaderTemplate?: { spec?: PodSpecLike }; workerTemplate?: { spec?: PodSpecLike } }>(obj, 'spec', 'leaderWorkerTemplate');
+    const lwt = at<{ size?: number; leaderTemplate?: { spec?: PodSpecLike }; workerTemplate?: { spec?: PodSpecLike } }>(
+      obj,
+      'spec',
+      'leaderWorkerTemplate',
+    );
     const worker = lwt?.workerTemplate?.spec;
     if (!worker) throw new Error('spec.leaderWorkerTemplate.workerTemplate.spec is missing');
     const size = lwt?.size ?? 1;
@@ -66,7 +71,14 @@ export const inferenceServiceAdapter = defineAdapter({
     const predictor = at<Predictor>(obj, 'spec', 'predictor');
     if (!predictor) throw new Error('spec.predictor is missing');
     const containers = [...(predictor.containers ?? []), ...(predictor.model ? [predictor.model] : [])];
-    return [{ name: 'predictor', count: Math.max(1, replicas(obj, ['spec', 'predictor', 'minReplicas'], 1)), spec: { ...predictor, containers }, target: predictor }];
+    return [
+      {
+        name: 'predictor',
+        count: Math.max(1, replicas(obj, ['spec', 'predictor', 'minReplicas'], 1)),
+        spec: { ...predictor, containers },
+        target: predictor,
+      },
+    ];
   },
   suspension: scaleSuspension([
     { path: ['spec', 'predictor', 'minReplicas'], default: 1 },

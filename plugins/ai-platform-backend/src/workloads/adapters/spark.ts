@@ -1,4 +1,4 @@
-import type { WorkloadObject } from '@internal/plugin-ai-platform-node';
+import type { WorkloadObject } from '@ai-platform/backstage-plugin-ai-platform-node';
 import { at, defineAdapter, fieldSuspension } from './defineAdapter';
 import type { PodSlot } from './podSets';
 

@@ -18,7 +18,9 @@ export function AiPlatformPage() {
   return (
     <Container>
       <HeaderPage title="AI Platform" />
-      <Text variant="body-medium">GPU capacity, queues, waiting workloads and GPU cost across every cluster, updated live.</Text>
+      <Text variant="body-medium">
+        GPU capacity, queues, waiting workloads and GPU cost across every cluster, updated live.
+      </Text>
       <Tabs>
         <TabList>
           <Tab id="fleet">Fleet</Tab>
@@ -29,18 +31,34 @@ export function AiPlatformPage() {
         </TabList>
         <TabPanel id="fleet">
           <Flex direction="column" gap="3">
-            <Loadable data={clusters} isEmpty={v => v.length === 0} empty={<Text>No clusters are configured. Add one under kubernetes.clusterLocatorMethods.</Text>}>
+            <Loadable
+              data={clusters}
+              isEmpty={v => v.length === 0}
+              empty={<Text>No clusters are configured. Add one under kubernetes.clusterLocatorMethods.</Text>}
+            >
               {v => <FleetHeatmap clusters={v} />}
             </Loadable>
           </Flex>
         </TabPanel>
         <TabPanel id="queues">
-          <Loadable data={queues} isEmpty={v => v.clusterQueues.length === 0} empty={<Text>No ClusterQueues yet. Apply Kueue ResourceFlavors and ClusterQueues, or set aiPlatform.queues.</Text>}>
+          <Loadable
+            data={queues}
+            isEmpty={v => v.clusterQueues.length === 0}
+            empty={
+              <Text>
+                No ClusterQueues yet. Apply Kueue ResourceFlavors and ClusterQueues, or set aiPlatform.queues.
+              </Text>
+            }
+          >
             {v => <QueueDashboard queues={v} />}
           </Loadable>
         </TabPanel>
         <TabPanel id="pending">
-          <Loadable data={pending} isEmpty={v => v.length === 0} empty={<Text>Nothing is waiting: every queued workload has been admitted.</Text>}>
+          <Loadable
+            data={pending}
+            isEmpty={v => v.length === 0}
+            empty={<Text>Nothing is waiting: every queued workload has been admitted.</Text>}
+          >
             {v => <PendingExplorer workloads={v} />}
           </Loadable>
         </TabPanel>

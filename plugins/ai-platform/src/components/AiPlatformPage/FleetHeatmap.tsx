@@ -1,6 +1,6 @@
 import { Fragment } from 'react';
 import { Text } from '@backstage/ui';
-import type { ClusterSummary } from '@internal/plugin-ai-platform-common';
+import type { ClusterSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
 
 interface Cell {
   allocated: number;
@@ -21,8 +21,12 @@ export function FleetHeatmap({ clusters }: { clusters: ClusterSummary[] }) {
   for (const c of clusters) {
     for (const f of c.flavors) {
       const product = f.gpuProduct ?? f.name;
-      const capacity = Object.entries(f.capacity).filter(([r]) => r.startsWith('nvidia.com/')).reduce((s, [, v]) => s + v, 0);
-      const allocated = Object.entries(f.allocated).filter(([r]) => r.startsWith('nvidia.com/')).reduce((s, [, v]) => s + v, 0);
+      const capacity = Object.entries(f.capacity)
+        .filter(([r]) => r.startsWith('nvidia.com/'))
+        .reduce((s, [, v]) => s + v, 0);
+      const allocated = Object.entries(f.allocated)
+        .filter(([r]) => r.startsWith('nvidia.com/'))
+        .reduce((s, [, v]) => s + v, 0);
       if (capacity === 0) continue;
       products.add(product);
       const key = `${c.name}|${product}`;
@@ -35,7 +39,11 @@ export function FleetHeatmap({ clusters }: { clusters: ClusterSummary[] }) {
   const columns = [...products].sort();
   if (columns.length === 0) return <Text>No GPU nodes reported by any cluster.</Text>;
   return (
-    <div role="table" aria-label="GPU capacity by cluster and GPU type" style={{ display: 'grid', gridTemplateColumns: `160px repeat(${columns.length}, minmax(120px, 1fr))`, gap: 4 }}>
+    <div
+      role="table"
+      aria-label="GPU capacity by cluster and GPU type"
+      style={{ display: 'grid', gridTemplateColumns: `160px repeat(${columns.length}, minmax(120px, 1fr))`, gap: 4 }}
+    >
       <div role="columnheader" />
       {columns.map(p => (
         <div key={p} role="columnheader" style={{ fontWeight: 600, fontSize: '0.85em', padding: 4 }}>
@@ -55,7 +63,12 @@ export function FleetHeatmap({ clusters }: { clusters: ClusterSummary[] }) {
                 key={p}
                 role="cell"
                 title={cell ? `${cell.allocated} of ${cell.capacity} GPUs allocated` : 'none'}
-                style={{ background: shade(cell), padding: 8, borderRadius: 4, color: cell && cell.allocated / cell.capacity > 0.5 ? '#fff' : 'inherit' }}
+                style={{
+                  background: shade(cell),
+                  padding: 8,
+                  borderRadius: 4,
+                  color: cell && cell.allocated / cell.capacity > 0.5 ? '#fff' : 'inherit',
+                }}
               >
                 {cell ? `${cell.allocated} / ${cell.capacity} allocated · ${cell.capacity - cell.allocated} free` : '—'}
               </div>

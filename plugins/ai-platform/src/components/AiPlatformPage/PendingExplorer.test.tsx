@@ -34,14 +34,19 @@ describe('PendingExplorer', () => {
     await userEvent.type(screen.getByRole('searchbox'), 'train-13');
     expect(screen.getByText('1 of 50 pending')).toBeInTheDocument();
     const link = screen.getByRole('link', { name: 'Runbook for QuotaExhausted' });
-    expect(link.getAttribute('href')).toContain('/docs/default/component/ai-platform-backstage-plugins/runbooks/QuotaExhausted/');
+    expect(link.getAttribute('href')).toContain(
+      '/docs/default/component/ai-platform-backstage-plugins/runbooks/QuotaExhausted/',
+    );
   });
 
   it('sorts by GPUs when the column header is clicked', async () => {
     const mixed = [pendingWorkload(0, { gpus: 2, name: 'small' }), pendingWorkload(1, { gpus: 64, name: 'huge' })];
     await renderInTestApp(<PendingExplorer workloads={mixed} />);
     await userEvent.click(screen.getByRole('button', { name: 'GPUs' }));
-    const cells = screen.getAllByRole('row').slice(1).map(r => r.textContent);
+    const cells = screen
+      .getAllByRole('row')
+      .slice(1)
+      .map(r => r.textContent);
     expect(cells[0]).toContain('huge');
   });
 });

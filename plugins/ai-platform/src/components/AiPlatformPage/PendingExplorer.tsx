@@ -1,7 +1,7 @@
 import { useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { Flex, SearchField, Text } from '@backstage/ui';
-import type { WorkloadSummary } from '@internal/plugin-ai-platform-common';
+import type { WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { ReasonText } from '../common/ReasonText';
 import { StateTag } from '../common/StateTag';
 import { relativeTime } from '../common/format';
@@ -39,13 +39,20 @@ export function PendingExplorer({ workloads }: { workloads: WorkloadSummary[] })
   const [reason, setReason] = useState('');
   const [sort, setSort] = useState<SortKey>('position');
   const clusters = useMemo(() => [...new Set(workloads.map(w => w.cluster))].sort(), [workloads]);
-  const reasons = useMemo(() => [...new Set(workloads.map(w => w.reason?.code).filter(Boolean) as string[])].sort(), [workloads]);
+  const reasons = useMemo(
+    () => [...new Set(workloads.map(w => w.reason?.code).filter(Boolean) as string[])].sort(),
+    [workloads],
+  );
   const rows = useMemo(() => {
     const needle = search.trim().toLowerCase();
     return workloads
       .filter(w => !cluster || w.cluster === cluster)
       .filter(w => !reason || w.reason?.code === reason)
-      .filter(w => !needle || [w.name, w.namespace, w.team, w.queue, w.clusterQueue].some(v => v?.toLowerCase().includes(needle)))
+      .filter(
+        w =>
+          !needle ||
+          [w.name, w.namespace, w.team, w.queue, w.clusterQueue].some(v => v?.toLowerCase().includes(needle)),
+      )
       .sort((a, b) => compare[sort](a, b) || compare.name(a, b));
   }, [workloads, search, cluster, reason, sort]);
   const scroller = useRef<HTMLDivElement>(null);
@@ -84,9 +91,18 @@ export function PendingExplorer({ workloads }: { workloads: WorkloadSummary[] })
       <div role="table" aria-label="Pending workloads" aria-rowcount={rows.length + 1}>
         <div role="row" style={{ display: 'flex', fontWeight: 600, borderBottom: '1px solid #8884' }}>
           {columns.map(c => (
-            <div key={c.label} role="columnheader" style={{ width: c.width, padding: 6 }} aria-sort={c.key === sort ? 'ascending' : undefined}>
+            <div
+              key={c.label}
+              role="columnheader"
+              style={{ width: c.width, padding: 6 }}
+              aria-sort={c.key === sort ? 'ascending' : undefined}
+            >
               {c.key ? (
-                <button type="button" onClick={() => setSort(c.key!)} style={{ all: 'unset', cursor: 'pointer', textDecoration: c.key === sort ? 'underline' : 'none' }}>
+                <button
+                  type="button"
+                  onClick={() => setSort(c.key!)}
+                  style={{ all: 'unset', cursor: 'pointer', textDecoration: c.key === sort ? 'underline' : 'none' }}
+                >
                   {c.label}
                 </button>
               ) : (
@@ -104,9 +120,22 @@ export function PendingExplorer({ workloads }: { workloads: WorkloadSummary[] })
                   key={`${w.cluster}/${w.namespace}/${w.kind}/${w.name}`}
                   role="row"
                   aria-rowindex={item.index + 2}
-                  style={{ display: 'flex', position: 'absolute', top: item.start, height: rowHeight, width: '100%', alignItems: 'center', borderBottom: '1px solid #8882', fontSize: '0.9em' }}
+                  style={{
+                    display: 'flex',
+                    position: 'absolute',
+                    top: item.start,
+                    height: rowHeight,
+                    width: '100%',
+                    alignItems: 'center',
+                    borderBottom: '1px solid #8882',
+                    fontSize: '0.9em',
+                  }}
                 >
-                  <div role="cell" style={{ width: columns[0].width, padding: 6, overflow: 'hidden', textOverflow: 'ellipsis' }} title={`${w.cluster}/${w.namespace}/${w.name}`}>
+                  <div
+                    role="cell"
+                    style={{ width: columns[0].width, padding: 6, overflow: 'hidden', textOverflow: 'ellipsis' }}
+                    title={`${w.cluster}/${w.namespace}/${w.name}`}
+                  >
                     {w.namespace}/{w.name}
                   </div>
                   <div role="cell" style={{ width: columns[1].width, padding: 6 }}>
@@ -115,11 +144,22 @@ export function PendingExplorer({ workloads }: { workloads: WorkloadSummary[] })
                   <div role="cell" style={{ width: columns[2].width, padding: 6 }}>
                     <StateTag state={w.state} />
                   </div>
-                  <div role="cell" style={{ width: columns[3].width, padding: 6 }}>{w.gpus}</div>
-                  <div role="cell" style={{ width: columns[4].width, padding: 6 }}>{w.priority}</div>
-                  <div role="cell" style={{ width: columns[5].width, padding: 6 }}>{w.positionInClusterQueue ?? '—'}</div>
-                  <div role="cell" style={{ width: columns[6].width, padding: 6 }}>{relativeTime(w.eta)}</div>
-                  <div role="cell" style={{ width: columns[7].width, padding: 6, overflow: 'hidden', maxHeight: rowHeight }}>
+                  <div role="cell" style={{ width: columns[3].width, padding: 6 }}>
+                    {w.gpus}
+                  </div>
+                  <div role="cell" style={{ width: columns[4].width, padding: 6 }}>
+                    {w.priority}
+                  </div>
+                  <div role="cell" style={{ width: columns[5].width, padding: 6 }}>
+                    {w.positionInClusterQueue ?? '—'}
+                  </div>
+                  <div role="cell" style={{ width: columns[6].width, padding: 6 }}>
+                    {relativeTime(w.eta)}
+                  </div>
+                  <div
+                    role="cell"
+                    style={{ width: columns[7].width, padding: 6, overflow: 'hidden', maxHeight: rowHeight }}
+                  >
                     <ReasonText reason={w.reason} />
                   </div>
                 </div>

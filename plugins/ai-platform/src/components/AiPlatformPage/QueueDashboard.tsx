@@ -1,6 +1,6 @@
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { Card, CardBody, CardHeader, Flex, Text } from '@backstage/ui';
-import type { ClusterQueueSummary, QueueListResponse } from '@internal/plugin-ai-platform-common';
+import type { ClusterQueueSummary, QueueListResponse } from '@ai-platform/backstage-plugin-ai-platform-common';
 
 const isGpu = (resource: string) => resource.startsWith('nvidia.com/') || resource.includes('gpu');
 
@@ -51,8 +51,8 @@ export function QueueDashboard({ queues }: { queues: QueueListResponse }) {
                 <CardHeader>
                   <Text variant="title-x-small">{q.name}</Text>
                   <Text variant="body-small">
-                    {q.pending} pending · {q.admitted} admitted · fair share {Number.isFinite(q.fairShare) ? q.fairShare.toFixed(0) : '∞'} ·{' '}
-                    {q.queueingStrategy}
+                    {q.pending} pending · {q.admitted} admitted · fair share{' '}
+                    {Number.isFinite(q.fairShare) ? q.fairShare.toFixed(0) : '∞'} · {q.queueingStrategy}
                     {q.stopPolicy !== 'None' ? ` · stopped (${q.stopPolicy})` : ''}
                   </Text>
                 </CardHeader>

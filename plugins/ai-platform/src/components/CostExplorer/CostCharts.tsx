@@ -1,15 +1,45 @@
-import { Area, AreaChart, Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  Area,
+  AreaChart,
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import { formatAmount } from '../common/format';
 
 /** Tableau 10: distinguishable for most colour-vision deficiencies and readable on light and dark backgrounds. */
-export const seriesColors = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
+export const seriesColors = [
+  '#4e79a7',
+  '#f28e2b',
+  '#e15759',
+  '#76b7b2',
+  '#59a14f',
+  '#edc948',
+  '#b07aa1',
+  '#ff9da7',
+  '#9c755f',
+  '#bab0ac',
+];
 
 // Theme variables keep axes and tooltips legible in light and dark themes.
 const tick = { fill: 'var(--bui-fg-secondary, #666)', fontSize: 12 };
-const tooltipStyle = { background: 'var(--bui-bg-neutral-1, #fff)', border: '1px solid var(--bui-border-1, #ccc)', color: 'var(--bui-fg-primary, #000)' };
+const tooltipStyle = {
+  background: 'var(--bui-bg-neutral-1, #fff)',
+  border: '1px solid var(--bui-border-1, #ccc)',
+  color: 'var(--bui-fg-primary, #000)',
+};
 
 /** Cost per day, stacked by group. */
-export function DailyCostChart(props: { points: Array<Record<string, number | string>>; keys: string[]; currency: string }) {
+export function DailyCostChart(props: {
+  points: Array<Record<string, number | string>>;
+  keys: string[];
+  currency: string;
+}) {
   const money = (v: number) => formatAmount(v, props.currency, { compact: true });
   return (
     <figure aria-label="Cost per day by group" style={{ margin: 0 }}>

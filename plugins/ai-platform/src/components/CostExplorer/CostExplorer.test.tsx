@@ -45,7 +45,10 @@ describe('CostExplorer', () => {
     const api = mockApi();
     await renderExplorer(api);
     const table = await screen.findByRole('grid', { name: 'Cost by Team' });
-    const rows = within(table).getAllByRole('row').slice(1).map(r => Array.from((r as HTMLTableRowElement).cells, c => c.textContent));
+    const rows = within(table)
+      .getAllByRole('row')
+      .slice(1)
+      .map(r => Array.from((r as HTMLTableRowElement).cells, c => c.textContent));
     expect(rows).toEqual([
       ['ml-research', '120', '$480.00', '75 %', '$120.00'],
       ['llm-serving', '96', '$192.00', '50 %', '$96.00'],
@@ -73,10 +76,14 @@ describe('CostExplorer', () => {
     await renderExplorer(api);
     await screen.findByRole('grid', { name: 'Cost by Team' });
     await userEvent.click(screen.getByRole('radio', { name: '7 days' }));
-    await waitFor(() => expect(api.showback).toHaveBeenCalledWith({ window: '7d', aggregate: 'team', team: undefined }));
+    await waitFor(() =>
+      expect(api.showback).toHaveBeenCalledWith({ window: '7d', aggregate: 'team', team: undefined }),
+    );
     await userEvent.click(screen.getByRole('button', { name: /Group by/ }));
     await userEvent.click(await screen.findByRole('option', { name: 'Namespace' }));
-    await waitFor(() => expect(api.showback).toHaveBeenCalledWith({ window: '7d', aggregate: 'namespace', team: undefined }));
+    await waitFor(() =>
+      expect(api.showback).toHaveBeenCalledWith({ window: '7d', aggregate: 'namespace', team: undefined }),
+    );
   });
 
   it('downloads the CSV as showback-<aggregate>-<window>.csv', async () => {
@@ -85,9 +92,11 @@ describe('CostExplorer', () => {
     const revokeObjectURL = jest.fn();
     Object.assign(URL, { createObjectURL, revokeObjectURL });
     const clicked: HTMLAnchorElement[] = [];
-    const click = jest.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function record(this: HTMLAnchorElement) {
-      clicked.push(this);
-    });
+    const click = jest
+      .spyOn(HTMLAnchorElement.prototype, 'click')
+      .mockImplementation(function record(this: HTMLAnchorElement) {
+        clicked.push(this);
+      });
     await renderExplorer(api);
     await screen.findByRole('grid', { name: 'Cost by Team' });
     await userEvent.click(screen.getByRole('button', { name: /Download CSV/ }));
@@ -106,16 +115,20 @@ describe('CostExplorer', () => {
     const api = mockApi();
     Object.assign(URL, { createObjectURL: () => 'blob:x', revokeObjectURL: () => {} });
     const names: string[] = [];
-    const click = jest.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function record(this: HTMLAnchorElement) {
-      names.push(this.download);
-    });
+    const click = jest
+      .spyOn(HTMLAnchorElement.prototype, 'click')
+      .mockImplementation(function record(this: HTMLAnchorElement) {
+        names.push(this.download);
+      });
     await renderExplorer(api);
     await screen.findByRole('grid', { name: 'Cost by Team' });
     await userEvent.click(screen.getByRole('radio', { name: '90 days' }));
     await userEvent.click(screen.getByRole('button', { name: /Group by/ }));
     await userEvent.click(await screen.findByRole('option', { name: 'GPU product' }));
     await userEvent.type(screen.getByRole('textbox', { name: /Team/ }), 'ml-research{Enter}');
-    await waitFor(() => expect(api.showback).toHaveBeenCalledWith({ window: '90d', aggregate: 'gpu_product', team: 'ml-research' }));
+    await waitFor(() =>
+      expect(api.showback).toHaveBeenCalledWith({ window: '90d', aggregate: 'gpu_product', team: 'ml-research' }),
+    );
     await userEvent.click(screen.getByRole('button', { name: /Download CSV/ }));
     await waitFor(() => expect(names).toEqual(['showback-gpu_product-90d.csv']));
     expect(api.showbackCsv).toHaveBeenCalledWith({ window: '90d', aggregate: 'gpu_product', team: 'ml-research' });
@@ -141,7 +154,9 @@ describe('CostExplorer', () => {
   });
 
   it('shows the backend error with a retry', async () => {
-    await renderExplorer(mockApi({ showback: async () => Promise.reject(new Error('Grouping by namespace needs filter.team set')) }));
+    await renderExplorer(
+      mockApi({ showback: async () => Promise.reject(new Error('Grouping by namespace needs filter.team set')) }),
+    );
     expect(await screen.findByText(/Grouping by namespace needs filter.team set/)).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Retry' })).toBeInTheDocument();
   });

@@ -1,17 +1,52 @@
 import { useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
-import { Alert, Button, Card, CardBody, CardHeader, Cell, Column, Flex, Row, Select, TableBody, TableHeader, TableRoot, Text, TextField } from '@backstage/ui';
-import type { AllocationResponse, CostAggregation, ShowbackResponse } from '@internal/plugin-ai-platform-common';
+import {
+  Alert,
+  Button,
+  Card,
+  CardBody,
+  CardHeader,
+  Cell,
+  Column,
+  Flex,
+  Row,
+  Select,
+  TableBody,
+  TableHeader,
+  TableRoot,
+  Text,
+  TextField,
+} from '@backstage/ui';
+import type {
+  AllocationResponse,
+  CostAggregation,
+  ShowbackResponse,
+} from '@ai-platform/backstage-plugin-ai-platform-common';
 import { aiPlatformApiRef, type CostQuery } from '../../api/AiPlatformApi';
 import { useLiveData } from '../../hooks/useLiveData';
 import { Loadable } from '../common/Loadable';
 import { formatGpuHours, formatMicros, formatShare } from '../common/format';
 import { DailyCostChart, FlavorCostChart } from './CostCharts';
-import { dailyCost, efficiencyNoteOf, groupTotals, seriesKeys, settle, type GroupTotal, type Settled } from './costData';
+import {
+  dailyCost,
+  efficiencyNoteOf,
+  groupTotals,
+  seriesKeys,
+  settle,
+  type GroupTotal,
+  type Settled,
+} from './costData';
 import { WindowPicker, type CostWindow } from './WindowPicker';
 
 /** What the explorer can group by (workload is too fine for a stacked chart; the team card lists workloads). */
-export const explorerGroupings = ['team', 'namespace', 'queue', 'flavor', 'cluster', 'gpu_product'] as const satisfies readonly CostAggregation[];
+export const explorerGroupings = [
+  'team',
+  'namespace',
+  'queue',
+  'flavor',
+  'cluster',
+  'gpu_product',
+] as const satisfies readonly CostAggregation[];
 type ExplorerGrouping = (typeof explorerGroupings)[number];
 
 const groupingLabels: Record<ExplorerGrouping, string> = {
@@ -43,7 +78,17 @@ export function downloadText(text: string, fileName: string, type = 'text/csv') 
   setTimeout(() => URL.revokeObjectURL(url), 0);
 }
 
-function CostTable({ totals, grouping, currency, efficiencyNote }: { totals: GroupTotal[]; grouping: string; currency: string; efficiencyNote?: string }) {
+function CostTable({
+  totals,
+  grouping,
+  currency,
+  efficiencyNote,
+}: {
+  totals: GroupTotal[];
+  grouping: string;
+  currency: string;
+  efficiencyNote?: string;
+}) {
   return (
     <Flex direction="column" gap="2">
       <TableRoot aria-label={`Cost by ${grouping}`}>
@@ -81,7 +126,8 @@ function ExplorerBody({ data }: { data: ExplorerData }) {
   return (
     <Flex direction="column" gap="4">
       <Text variant="body-medium" aria-label="Total cost">
-        Total {formatMicros(showback.totalCostMicros, showback.currency)} from {showback.window.from.slice(0, 10)} to {showback.window.to.slice(0, 10)}
+        Total {formatMicros(showback.totalCostMicros, showback.currency)} from {showback.window.from.slice(0, 10)} to{' '}
+        {showback.window.to.slice(0, 10)}
       </Text>
       <Flex gap="4" style={{ flexWrap: 'wrap' }}>
         <Card style={{ flex: 2, minWidth: 420 }}>
@@ -97,11 +143,20 @@ function ExplorerBody({ data }: { data: ExplorerData }) {
             <Text variant="title-x-small">Cost by flavor</Text>
           </CardHeader>
           <CardBody>
-            {flavorTotals.length ? <FlavorCostChart flavors={flavorTotals} currency={flavors.currency} /> : <Text>No flavor costs.</Text>}
+            {flavorTotals.length ? (
+              <FlavorCostChart flavors={flavorTotals} currency={flavors.currency} />
+            ) : (
+              <Text>No flavor costs.</Text>
+            )}
           </CardBody>
         </Card>
       </Flex>
-      <CostTable totals={totals} grouping={grouping} currency={showback.currency} efficiencyNote={efficiencyNoteOf(allocation)} />
+      <CostTable
+        totals={totals}
+        grouping={grouping}
+        currency={showback.currency}
+        efficiencyNote={efficiencyNoteOf(allocation)}
+      />
     </Flex>
   );
 }
@@ -154,7 +209,12 @@ export function CostExplorer() {
           onBlur={() => setTeam(teamDraft.trim())}
           onKeyDown={e => e.key === 'Enter' && setTeam(teamDraft.trim())}
         />
-        <Button variant="secondary" onPress={downloadCsv} isDisabled={download.busy} aria-label={`Download CSV of cost by ${groupingLabels[grouping].toLowerCase()} over ${window}`}>
+        <Button
+          variant="secondary"
+          onPress={downloadCsv}
+          isDisabled={download.busy}
+          aria-label={`Download CSV of cost by ${groupingLabels[grouping].toLowerCase()} over ${window}`}
+        >
           {download.busy ? 'Downloading…' : 'Download CSV'}
         </Button>
         {data.refreshing && (
@@ -164,11 +224,21 @@ export function CostExplorer() {
         )}
       </Flex>
       {download.error && <Alert status="danger" title={download.error} />}
-      {data.error && data.value && <Alert status="danger" title={`Showing earlier figures; the latest could not be loaded: ${data.error.message}`} />}
+      {data.error && data.value && (
+        <Alert
+          status="danger"
+          title={`Showing earlier figures; the latest could not be loaded: ${data.error.message}`}
+        />
+      )}
       <Loadable
         data={data}
         isEmpty={v => v.showback.rows.length === 0}
-        empty={<Text>No GPU cost recorded in the last {window}{team ? ` for team ${team}` : ''}: nothing ran on priced GPUs in this window.</Text>}
+        empty={
+          <Text>
+            No GPU cost recorded in the last {window}
+            {team ? ` for team ${team}` : ''}: nothing ran on priced GPUs in this window.
+          </Text>
+        }
       >
         {v => <ExplorerBody data={v} />}
       </Loadable>

@@ -27,7 +27,13 @@ describe('cost data', () => {
   });
 
   it('folds the cheapest groups into "other" beyond the series limit', () => {
-    const rows = Array.from({ length: 12 }, (_, i) => ({ day: '2026-11-20', key: `ns-${i}`, gpuHours: 1, costMicros: (i + 1) * 1_000_000, cost: '' }));
+    const rows = Array.from({ length: 12 }, (_, i) => ({
+      day: '2026-11-20',
+      key: `ns-${i}`,
+      gpuHours: 1,
+      costMicros: (i + 1) * 1_000_000,
+      cost: '',
+    }));
     const showback = { ...teamShowback, rows };
     const keys = seriesKeys(groupTotals(showback));
     expect(keys).toHaveLength(maxSeries);

@@ -1,4 +1,4 @@
-import type { AllocationResponse, ShowbackResponse } from '@internal/plugin-ai-platform-common';
+import type { AllocationResponse, ShowbackResponse } from '@ai-platform/backstage-plugin-ai-platform-common';
 
 /** One group's totals over the window, with efficiency from allocation when Prometheus knew it. */
 export interface GroupTotal {
@@ -32,7 +32,8 @@ export function groupTotals(showback: ShowbackResponse, allocation?: AllocationR
         key,
         ...t,
         gpuEfficiency: entry?.gpuEfficiency ?? null,
-        idleCostMicros: entry?.idleCost === null || entry?.idleCost === undefined ? null : Math.round(entry.idleCost * 1_000_000),
+        idleCostMicros:
+          entry?.idleCost === null || entry?.idleCost === undefined ? null : Math.round(entry.idleCost * 1_000_000),
       };
     })
     .sort((a, b) => b.costMicros - a.costMicros || a.key.localeCompare(b.key));
@@ -48,7 +49,10 @@ export function seriesKeys(totals: GroupTotal[]): string[] {
 export function dailyCost(showback: ShowbackResponse, keys: string[]): Array<Record<string, number | string>> {
   const shown = new Set(keys);
   const days = new Map<string, Record<string, number | string>>();
-  const empty = (day: string): Record<string, number | string> => ({ day, ...Object.fromEntries(keys.map(k => [k, 0])) });
+  const empty = (day: string): Record<string, number | string> => ({
+    day,
+    ...Object.fromEntries(keys.map(k => [k, 0])),
+  });
   // Days without GPU use are zero, not gaps the chart would interpolate across.
   const last = Date.parse(showback.window.to);
   for (let t = Date.parse(showback.window.from.slice(0, 10)); t < last; t += 86_400_000) {
@@ -77,6 +81,7 @@ export function settle<T>(request: Promise<T>): Promise<Settled<T>> {
 /** Why efficiency and idle cost are missing, or undefined when allocation has them. */
 export function efficiencyNoteOf(allocation: Settled<AllocationResponse>): string | undefined {
   if ('error' in allocation) return `GPU efficiency is unavailable: ${allocation.error.message}`;
-  if (!allocation.value.utilizationKnown) return 'GPU efficiency is unknown: the backend has no DCGM utilization from Prometheus for this window.';
+  if (!allocation.value.utilizationKnown)
+    return 'GPU efficiency is unknown: the backend has no DCGM utilization from Prometheus for this window.';
   return undefined;
 }

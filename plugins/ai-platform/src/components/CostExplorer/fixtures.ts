@@ -1,4 +1,4 @@
-import type { AllocationResponse, ShowbackResponse } from '@internal/plugin-ai-platform-common';
+import type { AllocationResponse, ShowbackResponse } from '@ai-platform/backstage-plugin-ai-platform-common';
 
 /** Three days of team showback as GET /costs/showback returns it (test data). */
 export const teamShowback: ShowbackResponse = {
@@ -33,8 +33,22 @@ export const teamAllocation: AllocationResponse = {
   utilizationKnown: true,
   data: [
     {
-      'ml-research': { name: 'ml-research', gpuHours: 120, gpuCost: 480, gpuEfficiency: 0.75, idleCost: 120, totalCost: 480 },
-      'llm-serving': { name: 'llm-serving', gpuHours: 96, gpuCost: 192, gpuEfficiency: 0.5, idleCost: 96, totalCost: 192 },
+      'ml-research': {
+        name: 'ml-research',
+        gpuHours: 120,
+        gpuCost: 480,
+        gpuEfficiency: 0.75,
+        idleCost: 120,
+        totalCost: 480,
+      },
+      'llm-serving': {
+        name: 'llm-serving',
+        gpuHours: 96,
+        gpuCost: 192,
+        gpuEfficiency: 0.5,
+        idleCost: 96,
+        totalCost: 192,
+      },
     },
   ],
 };

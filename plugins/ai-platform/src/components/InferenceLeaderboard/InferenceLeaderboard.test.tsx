@@ -12,7 +12,11 @@ const render = (inferenceEfficiency: AiPlatformApi['inferenceEfficiency']) =>
     </TestApiProvider>,
   );
 
-const cellsOf = (table: HTMLElement) => within(table).getAllByRole('row').slice(1).map(r => Array.from((r as HTMLTableRowElement).cells, c => c.textContent));
+const cellsOf = (table: HTMLElement) =>
+  within(table)
+    .getAllByRole('row')
+    .slice(1)
+    .map(r => Array.from((r as HTMLTableRowElement).cells, c => c.textContent));
 
 describe('InferenceLeaderboard', () => {
   it('ranks services by tokens per second per dollar, with cost per million tokens, tokens, GPU-hours and team', async () => {
@@ -21,7 +25,16 @@ describe('InferenceLeaderboard', () => {
     const table = await screen.findByRole('grid', { name: 'Inference services by tokens per second per dollar' });
     expect(cellsOf(table)).toEqual([
       ['1', 'chat/mistral-7b (gpu-west)', 'chat', '281.9', '$0.84', '800M generated · 1B prompt', '336', '$672.00'],
-      ['2', 'llm-serving/llama-70b (gpu-west)', 'llm-serving', '62.5', '$4.48', '1.2B generated · 3.4B prompt', '1,344', '$5,376.00'],
+      [
+        '2',
+        'llm-serving/llama-70b (gpu-west)',
+        'llm-serving',
+        '62.5',
+        '$4.48',
+        '1.2B generated · 3.4B prompt',
+        '1,344',
+        '$5,376.00',
+      ],
       ['3', 'search/embedder (gpu-east)', '—', '—', '—', '0 generated · 900M prompt', '168', '$336.00'],
     ]);
     expect(load).toHaveBeenCalledWith({ window: '7d', team: undefined });
@@ -36,7 +49,11 @@ describe('InferenceLeaderboard', () => {
   });
 
   it('says the ranking is not available when the backend has no inference route (404)', async () => {
-    await render(async () => Promise.reject(Object.assign(new Error('Request failed with 404 Not Found'), { name: 'ResponseError', statusCode: 404 })));
+    await render(async () =>
+      Promise.reject(
+        Object.assign(new Error('Request failed with 404 Not Found'), { name: 'ResponseError', statusCode: 404 }),
+      ),
+    );
     expect(await screen.findByText(/no \/costs\/inference route yet/)).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Retry' })).not.toBeInTheDocument();
   });
@@ -47,7 +64,9 @@ describe('InferenceLeaderboard', () => {
   });
 
   it('shows other backend errors with a retry', async () => {
-    await render(async () => Promise.reject(Object.assign(new Error('filter.team=x is not one of your teams'), { statusCode: 403 })));
+    await render(async () =>
+      Promise.reject(Object.assign(new Error('filter.team=x is not one of your teams'), { statusCode: 403 })),
+    );
     expect(await screen.findByText(/filter.team=x is not one of your teams/)).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Retry' })).toBeInTheDocument();
   });

@@ -1,7 +1,10 @@
 import { useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
 import { Alert, Cell, Column, Flex, Row, TableBody, TableHeader, TableRoot, Text } from '@backstage/ui';
-import type { InferenceEfficiency, InferenceEfficiencyResponse } from '@internal/plugin-ai-platform-common';
+import type {
+  InferenceEfficiency,
+  InferenceEfficiencyResponse,
+} from '@ai-platform/backstage-plugin-ai-platform-common';
 import { aiPlatformApiRef } from '../../api/AiPlatformApi';
 import { useLiveData } from '../../hooks/useLiveData';
 import { Loadable } from '../common/Loadable';
@@ -45,8 +48,14 @@ function Leaderboard({ response }: { response: InferenceEfficiencyResponse }) {
               {s.namespace}/{s.workload} <Text variant="body-small">({s.cluster})</Text>
             </Cell>
             <Cell>{s.team ?? '—'}</Cell>
-            <Cell>{s.tokensPerSecondPerDollar === null ? '—' : s.tokensPerSecondPerDollar.toLocaleString('en-US', { maximumFractionDigits: 1 })}</Cell>
-            <Cell>{s.costPerMillionTokensMicros === null ? '—' : formatMicros(s.costPerMillionTokensMicros, currency)}</Cell>
+            <Cell>
+              {s.tokensPerSecondPerDollar === null
+                ? '—'
+                : s.tokensPerSecondPerDollar.toLocaleString('en-US', { maximumFractionDigits: 1 })}
+            </Cell>
+            <Cell>
+              {s.costPerMillionTokensMicros === null ? '—' : formatMicros(s.costPerMillionTokensMicros, currency)}
+            </Cell>
             <Cell>
               {formatCount(s.generationTokens)} generated · {formatCount(s.promptTokens)} prompt
             </Cell>
@@ -78,12 +87,19 @@ export function InferenceLeaderboard({ team }: { team?: string }) {
     <Flex direction="column" gap="3">
       <Flex gap="3" align="center" style={{ flexWrap: 'wrap' }}>
         <WindowPicker value={window} onChange={setWindow} />
-        <Text variant="body-small">Generated tokens per second, per dollar per hour the service's GPUs cost: higher is better.</Text>
+        <Text variant="body-small">
+          Generated tokens per second, per dollar per hour the service's GPUs cost: higher is better.
+        </Text>
       </Flex>
       <Loadable data={data} empty={null}>
         {v => {
           if (!v.available) {
-            return <Alert status="info" title="Inference efficiency is not available: this AI platform backend has no /costs/inference route yet. Update the ai-platform backend to rank inference services." />;
+            return (
+              <Alert
+                status="info"
+                title="Inference efficiency is not available: this AI platform backend has no /costs/inference route yet. Update the ai-platform backend to rank inference services."
+              />
+            );
           }
           if (!v.response.tokensKnown) {
             return (

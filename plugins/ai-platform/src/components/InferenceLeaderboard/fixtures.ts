@@ -1,4 +1,4 @@
-import type { InferenceEfficiencyResponse } from '@internal/plugin-ai-platform-common';
+import type { InferenceEfficiencyResponse } from '@ai-platform/backstage-plugin-ai-platform-common';
 
 /** GET /costs/inference over a week with token counts from Prometheus (test data). */
 export const inferenceResponse: InferenceEfficiencyResponse = {

@@ -1,5 +1,5 @@
 import { Flex, Text } from '@backstage/ui';
-import type { ClusterQueueSummary } from '@internal/plugin-ai-platform-common';
+import type { ClusterQueueSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { cohortTotals, type CohortNode } from './cohortPlacement';
 import { formatQuantity, resourceLabel, UsageBar } from './UsageBar';
 
@@ -7,8 +7,7 @@ import { formatQuantity, resourceLabel, UsageBar } from './UsageBar';
 export const isGpu = (resource: string) => /gpu|mig-/i.test(resource);
 
 /** Resources with quota or use; a flavor listed with 0 nominal and nothing used says nothing. */
-const meaningful = (r: { nominal: number; used: number }) =>
-  r.nominal > 0 || r.used > 0;
+const meaningful = (r: { nominal: number; used: number }) => r.nominal > 0 || r.used > 0;
 
 /** Fair sharing's weighted dominant resource share; the API sends null for an infinite share. */
 export function formatFairShare(share: number | null): string {
@@ -16,16 +15,8 @@ export function formatFairShare(share: number | null): string {
 }
 
 /** One ClusterQueue in the tree: its counts, fair share and per-flavor usage (all resources for the selected one, GPUs for the others). */
-export function ClusterQueueUsage({
-  queue,
-  selected,
-}: {
-  queue: ClusterQueueSummary;
-  selected: boolean;
-}) {
-  const resources = queue.resources.filter(
-    r => meaningful(r) && (selected || isGpu(r.resource)),
-  );
+export function ClusterQueueUsage({ queue, selected }: { queue: ClusterQueueSummary; selected: boolean }) {
+  const resources = queue.resources.filter(r => meaningful(r) && (selected || isGpu(r.resource)));
   return (
     <Flex
       direction="column"
@@ -42,20 +33,14 @@ export function ClusterQueueUsage({
         {selected ? ' (this queue)' : ''}
       </Text>
       <Text variant="body-small">
-        {queue.pending} pending · {queue.admitted} admitted · fair share{' '}
-        {formatFairShare(queue.fairShare)} · {queue.queueingStrategy}
+        {queue.pending} pending · {queue.admitted} admitted · fair share {formatFairShare(queue.fairShare)} ·{' '}
+        {queue.queueingStrategy}
         {queue.stopPolicy !== 'None' ? ` · stopped (${queue.stopPolicy})` : ''}
       </Text>
       {resources.length === 0 ? (
         <Text variant="body-small">No {selected ? '' : 'GPU '}quota.</Text>
       ) : (
-        resources.map(r => (
-          <UsageBar
-            key={`${r.flavor}/${r.resource}`}
-            usage={r}
-            queue={queue.name}
-          />
-        ))
+        resources.map(r => <UsageBar key={`${r.flavor}/${r.resource}`} usage={r} queue={queue.name} />)
       )}
     </Flex>
   );
@@ -71,23 +56,17 @@ function CohortPool({ node }: { node: CohortNode }) {
       {totals
         .map(
           t =>
-            `${t.flavor} ${resourceLabel(t.resource)} ${formatQuantity(
+            `${t.flavor} ${resourceLabel(t.resource)} ${formatQuantity(t.resource, t.used)} of ${formatQuantity(
               t.resource,
-              t.used,
-            )} of ${formatQuantity(t.resource, t.nominal)} in use`,
+              t.nominal,
+            )} in use`,
         )
         .join(' · ')}
     </Text>
   );
 }
 
-function CohortBranch({
-  node,
-  selected,
-}: {
-  node: CohortNode;
-  selected: string;
-}) {
+function CohortBranch({ node, selected }: { node: CohortNode; selected: string }) {
   return (
     <li
       role="treeitem"
@@ -109,12 +88,7 @@ function CohortBranch({
         }}
       >
         {node.clusterQueues.map(q => (
-          <li
-            key={q.name}
-            role="treeitem"
-            aria-selected={q.name === selected}
-            style={{ listStyle: 'none' }}
-          >
+          <li key={q.name} role="treeitem" aria-selected={q.name === selected} style={{ listStyle: 'none' }}>
             <ClusterQueueUsage queue={q} selected={q.name === selected} />
           </li>
         ))}
@@ -127,13 +101,7 @@ function CohortBranch({
 }
 
 /** The cohort tree (cohort → child cohorts and ClusterQueues) with usage bars; `selected` is highlighted. */
-export function CohortTree({
-  root,
-  selected,
-}: {
-  root: CohortNode;
-  selected: string;
-}) {
+export function CohortTree({ root, selected }: { root: CohortNode; selected: string }) {
   return (
     <ul role="tree" aria-label="Cohort tree" style={{ padding: 0, margin: 0 }}>
       <CohortBranch node={root} selected={selected} />

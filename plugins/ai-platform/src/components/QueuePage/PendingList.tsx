@@ -1,25 +1,13 @@
-import {
-  Cell,
-  CellText,
-  Column,
-  Row,
-  TableBody,
-  TableHeader,
-  TableRoot,
-  Text,
-} from '@backstage/ui';
-import type { WorkloadSummary } from '@internal/plugin-ai-platform-common';
+import { Cell, CellText, Column, Row, TableBody, TableHeader, TableRoot, Text } from '@backstage/ui';
+import type { WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { ReasonText } from '../common/ReasonText';
 import { relativeTime } from '../common/format';
 
 /** Pending workloads in admission order: position 1 is next; workloads without a position go last. */
-export function inAdmissionOrder(
-  workloads: WorkloadSummary[],
-): WorkloadSummary[] {
+export function inAdmissionOrder(workloads: WorkloadSummary[]): WorkloadSummary[] {
   return [...workloads].sort(
     (a, b) =>
-      (a.positionInClusterQueue ?? Infinity) -
-        (b.positionInClusterQueue ?? Infinity) ||
+      (a.positionInClusterQueue ?? Infinity) - (b.positionInClusterQueue ?? Infinity) ||
       `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`),
   );
 }
@@ -43,23 +31,14 @@ export function PendingList(props: {
   const hidden = Math.max(0, total - workloads.length);
   const hiddenNote = hidden > 0 && (
     <Text variant="body-small">
-      {hidden} more {hidden === 1 ? 'workload waits' : 'workloads wait'} in this
-      ClusterQueue that you may not see: the platform shows you the workloads of
-      your teams only.
+      {hidden} more {hidden === 1 ? 'workload waits' : 'workloads wait'} in this ClusterQueue that you may not see: the
+      platform shows you the workloads of your teams only.
     </Text>
   );
   const mine = (w: WorkloadSummary) =>
-    !!localQueue &&
-    w.namespace === localQueue.namespace &&
-    w.queue === localQueue.name;
+    !!localQueue && w.namespace === localQueue.namespace && w.queue === localQueue.name;
   if (workloads.length === 0)
-    return (
-      hiddenNote || (
-        <Text variant="body-small">
-          Nothing is waiting in this ClusterQueue.
-        </Text>
-      )
-    );
+    return hiddenNote || <Text variant="body-small">Nothing is waiting in this ClusterQueue.</Text>;
   return (
     <>
       <TableRoot aria-label="Pending workloads in admission order">
@@ -84,30 +63,15 @@ export function PendingList(props: {
         </TableHeader>
         <TableBody>
           {workloads.slice(0, shown).map(w => (
-            <Row
-              key={`${w.namespace}/${w.kind}/${w.name}`}
-              id={`${w.namespace}/${w.kind}/${w.name}`}
-            >
+            <Row key={`${w.namespace}/${w.kind}/${w.name}`} id={`${w.namespace}/${w.kind}/${w.name}`}>
               <CellText
-                title={
-                  w.positionInClusterQueue
-                    ? `#${w.positionInClusterQueue}`
-                    : '—'
-                }
+                title={w.positionInClusterQueue ? `#${w.positionInClusterQueue}` : '—'}
                 description={
-                  mine(w) && w.positionInLocalQueue
-                    ? `#${w.positionInLocalQueue} in ${localQueue!.name}`
-                    : undefined
+                  mine(w) && w.positionInLocalQueue ? `#${w.positionInLocalQueue} in ${localQueue!.name}` : undefined
                 }
               />
-              <CellText
-                title={`${w.namespace}/${w.name}`}
-                description={w.team ? `team ${w.team}` : undefined}
-              />
-              <CellText
-                title={`${w.namespace}/${w.queue ?? '—'}`}
-                description={mine(w) ? 'this queue' : undefined}
-              />
+              <CellText title={`${w.namespace}/${w.name}`} description={w.team ? `team ${w.team}` : undefined} />
+              <CellText title={`${w.namespace}/${w.queue ?? '—'}`} description={mine(w) ? 'this queue' : undefined} />
               <CellText title={String(w.gpus)} />
               <CellText title={String(w.priority)} />
               <Cell>
@@ -117,9 +81,7 @@ export function PendingList(props: {
               </Cell>
               <CellText
                 title={w.eta ? relativeTime(w.eta) : 'unknown'}
-                description={
-                  w.eta ? new Date(w.eta).toLocaleString() : undefined
-                }
+                description={w.eta ? new Date(w.eta).toLocaleString() : undefined}
               />
             </Row>
           ))}
@@ -128,8 +90,7 @@ export function PendingList(props: {
       {hiddenNote}
       {workloads.length > shown && (
         <Text variant="body-small">
-          Showing the first {shown} of {workloads.length} pending workloads; the
-          AI Platform page lists them all.
+          Showing the first {shown} of {workloads.length} pending workloads; the AI Platform page lists them all.
         </Text>
       )}
     </>

@@ -20,10 +20,7 @@ const clusterQueueEntity = queueEntity({
   'ai-platform.io/cluster-queue': 'research',
 });
 
-function renderPage(
-  api: Partial<AiPlatformApi>,
-  entity: Entity = clusterQueueEntity,
-) {
+function renderPage(api: Partial<AiPlatformApi>, entity: Entity = clusterQueueEntity) {
   return renderInTestApp(
     <TestApiProvider apis={[[aiPlatformApiRef, api]]}>
       <EntityProvider entity={entity}>
@@ -49,15 +46,9 @@ describe('QueuePage', () => {
     const training = within(org).getByRole('treeitem', {
       name: 'Cohort training',
     });
-    expect(
-      within(org).getByRole('treeitem', { name: 'Cohort inference' }),
-    ).toHaveTextContent('ClusterQueue serving');
-    expect(
-      within(training).getByText('ClusterQueue research (this queue)'),
-    ).toBeInTheDocument();
-    expect(
-      within(training).getByText('ClusterQueue vision'),
-    ).toBeInTheDocument();
+    expect(within(org).getByRole('treeitem', { name: 'Cohort inference' })).toHaveTextContent('ClusterQueue serving');
+    expect(within(training).getByText('ClusterQueue research (this queue)')).toBeInTheDocument();
+    expect(within(training).getByText('ClusterQueue vision')).toBeInTheDocument();
     // The queue without cohort and the other cluster's research queue are not part of this tree.
     expect(within(tree).queryByText(/sandbox/)).not.toBeInTheDocument();
     expect(within(tree).getAllByText(/ClusterQueue research/)).toHaveLength(1);
@@ -69,27 +60,17 @@ describe('QueuePage', () => {
       'aria-valuetext',
       '20 used of 16 nominal · 4 borrowed · lending limit 4 · borrowing limit 8',
     );
-    expect(
-      screen.getByRole('meter', { name: 'research h100 memory usage' }),
-    ).toHaveAttribute(
+    expect(screen.getByRole('meter', { name: 'research h100 memory usage' })).toHaveAttribute(
       'aria-valuetext',
       '1024 GiB used of 2048 GiB nominal · 0 GiB borrowed',
     );
-    expect(
-      screen.getByRole('meter', { name: 'vision h100 gpu usage' }),
-    ).toHaveAttribute(
+    expect(screen.getByRole('meter', { name: 'vision h100 gpu usage' })).toHaveAttribute(
       'aria-valuetext',
       '2 used of 8 nominal · 0 borrowed · lending limit 6',
     );
-    expect(
-      screen.getByText(/3 pending · 5 admitted · fair share 412 · StrictFIFO/),
-    ).toBeInTheDocument();
+    expect(screen.getByText(/3 pending · 5 admitted · fair share 412 · StrictFIFO/)).toBeInTheDocument();
     expect(screen.getByText(/fair share 120/)).toBeInTheDocument();
-    expect(
-      screen.getByText(
-        'Pooled: h100 gpu 22 of 24 in use · l40s gpu 12 of 12 in use',
-      ),
-    ).toBeInTheDocument();
+    expect(screen.getByText('Pooled: h100 gpu 22 of 24 in use · l40s gpu 12 of 12 in use')).toBeInTheDocument();
   });
 
   it('lists the ClusterQueue’s pending workloads in admission order with reasons, runbooks and ETAs', async () => {
@@ -103,24 +84,18 @@ describe('QueuePage', () => {
       name: 'Pending workloads in admission order',
     });
     const rows = within(table).getAllByRole('row').slice(1);
-    expect(rows.map(r => within(r).getByRole('rowheader').textContent)).toEqual(
-      [
-        'ml-research/vit-sweepteam ml-research',
-        'ml-research/moe-pretrainteam ml-research',
-        'llm-serving/llama-finetuneteam llm-serving',
-      ],
-    );
+    expect(rows.map(r => within(r).getByRole('rowheader').textContent)).toEqual([
+      'ml-research/vit-sweepteam ml-research',
+      'ml-research/moe-pretrainteam ml-research',
+      'llm-serving/llama-finetuneteam llm-serving',
+    ]);
     expect(rows[0]).toHaveTextContent('#1');
     expect(rows[0]).toHaveTextContent('requested 8, available 2');
-    expect(
-      within(rows[0]).getByRole('link', { name: 'Runbook for QuotaExhausted' }),
-    ).toHaveAttribute(
+    expect(within(rows[0]).getByRole('link', { name: 'Runbook for QuotaExhausted' })).toHaveAttribute(
       'href',
       '/docs/default/component/ai-platform-backstage-plugins/runbooks/QuotaExhausted/',
     );
-    expect(rows[0]).toHaveTextContent(
-      new Date('2026-11-23T13:30:00Z').toLocaleString(),
-    );
+    expect(rows[0]).toHaveTextContent(new Date('2026-11-23T13:30:00Z').toLocaleString());
     expect(rows[1]).toHaveTextContent('No NVLink domain can hold 16 GPUs');
     expect(rows[2]).toHaveTextContent('#3');
     expect(rows[2]).toHaveTextContent('unknown');
@@ -138,9 +113,7 @@ describe('QueuePage', () => {
       }),
     );
     expect(
-      await screen.findByText(
-        'LocalQueue ml-research/research → ClusterQueue research on gpu-west',
-      ),
+      await screen.findByText('LocalQueue ml-research/research → ClusterQueue research on gpu-west'),
     ).toBeInTheDocument();
     expect(screen.getByText('#2 in research')).toBeInTheDocument();
     expect(screen.getAllByText('this queue')).toHaveLength(2);
@@ -156,12 +129,8 @@ describe('QueuePage', () => {
     );
     expect(await screen.findByText(/In no cohort/)).toBeInTheDocument();
     expect(screen.queryByRole('tree')).not.toBeInTheDocument();
-    expect(
-      screen.getByRole('meter', { name: 'sandbox l4 gpu usage' }),
-    ).toBeInTheDocument();
-    expect(
-      screen.getByText('Nothing is waiting in this ClusterQueue.'),
-    ).toBeInTheDocument();
+    expect(screen.getByRole('meter', { name: 'sandbox l4 gpu usage' })).toBeInTheDocument();
+    expect(screen.getByText('Nothing is waiting in this ClusterQueue.')).toBeInTheDocument();
   });
 
   it('says how many waiting workloads the user may not see instead of claiming nothing waits', async () => {
@@ -173,13 +142,9 @@ describe('QueuePage', () => {
       }),
     });
     expect(
-      await screen.findByText(
-        /2 more workloads wait in this ClusterQueue that you may not see/,
-      ),
+      await screen.findByText(/2 more workloads wait in this ClusterQueue that you may not see/),
     ).toBeInTheDocument();
-    expect(
-      screen.queryByText('Nothing is waiting in this ClusterQueue.'),
-    ).not.toBeInTheDocument();
+    expect(screen.queryByText('Nothing is waiting in this ClusterQueue.')).not.toBeInTheDocument();
   });
 
   it('leaves out flavors without quota or use', async () => {
@@ -204,19 +169,12 @@ describe('QueuePage', () => {
         name: 'vision a100-mig mig-1g.10gb usage',
       }),
     ).toBeInTheDocument();
-    expect(
-      screen.queryByRole('meter', { name: 'vision b200 gpu usage' }),
-    ).not.toBeInTheDocument();
+    expect(screen.queryByRole('meter', { name: 'vision b200 gpu usage' })).not.toBeInTheDocument();
   });
 
   it('says what is wrong when the entity or the queue cannot be resolved, and shows backend errors', async () => {
-    await renderPage(
-      api,
-      queueEntity({ 'ai-platform.io/cluster': 'gpu-west' }),
-    );
-    expect(
-      screen.getByText(/has no ai-platform.io\/cluster-queue annotation/),
-    ).toBeInTheDocument();
+    await renderPage(api, queueEntity({ 'ai-platform.io/cluster': 'gpu-west' }));
+    expect(screen.getByText(/has no ai-platform.io\/cluster-queue annotation/)).toBeInTheDocument();
   });
 
   it('warns when the backend does not know the ClusterQueue', async () => {
@@ -227,11 +185,7 @@ describe('QueuePage', () => {
         'ai-platform.io/cluster-queue': 'gone',
       }),
     );
-    expect(
-      await screen.findByText(
-        /does not know ClusterQueue gone on cluster gpu-west/,
-      ),
-    ).toBeInTheDocument();
+    expect(await screen.findByText(/does not know ClusterQueue gone on cluster gpu-west/)).toBeInTheDocument();
   });
 
   it('shows a backend failure with a retry', async () => {

@@ -19,11 +19,7 @@ function QueueView({ target }: { target: QueueEntityTarget }) {
     ]);
     return {
       placement: placeClusterQueue(queues, cluster, clusterQueue),
-      pending: inAdmissionOrder(
-        pending.items.filter(
-          w => w.cluster === cluster && w.clusterQueue === clusterQueue,
-        ),
-      ),
+      pending: inAdmissionOrder(pending.items.filter(w => w.cluster === cluster && w.clusterQueue === clusterQueue)),
     };
   }, [api, cluster, clusterQueue]);
 
@@ -41,9 +37,7 @@ function QueueView({ target }: { target: QueueEntityTarget }) {
               <CardHeader>
                 <Flex direction="column" gap="1">
                   <Text variant="title-small">
-                    {localQueue
-                      ? `LocalQueue ${localQueue.namespace}/${localQueue.name} → `
-                      : ''}
+                    {localQueue ? `LocalQueue ${localQueue.namespace}/${localQueue.name} → ` : ''}
                     ClusterQueue {clusterQueue} on {cluster}
                   </Text>
                   <Text variant="body-small">
@@ -67,11 +61,7 @@ function QueueView({ target }: { target: QueueEntityTarget }) {
                 <Text variant="title-small">Pending ({pending.length})</Text>
               </CardHeader>
               <CardBody>
-                <PendingList
-                  workloads={pending}
-                  total={placement.clusterQueue.pending}
-                  localQueue={localQueue}
-                />
+                <PendingList workloads={pending} total={placement.clusterQueue.pending} localQueue={localQueue} />
               </CardBody>
             </Card>
           </Flex>

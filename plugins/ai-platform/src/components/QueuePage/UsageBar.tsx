@@ -1,16 +1,14 @@
 import { Flex, Text } from '@backstage/ui';
-import type { QueueResourceUsage } from '@internal/plugin-ai-platform-common';
+import type { QueueResourceUsage } from '@ai-platform/backstage-plugin-ai-platform-common';
 
 /** A quantity in the unit people read it in: memory in GiB, GPUs and cores as counts. */
 export function formatQuantity(resource: string, value: number): string {
-  if (resource === 'memory' || resource.endsWith('storage'))
-    return `${Math.round(value / 2 ** 30)} GiB`;
+  if (resource === 'memory' || resource.endsWith('storage')) return `${Math.round(value / 2 ** 30)} GiB`;
   return Number.isInteger(value) ? String(value) : value.toFixed(1);
 }
 
 /** Short resource name: "gpu" for "nvidia.com/gpu". */
-export const resourceLabel = (resource: string) =>
-  resource.replace(/^.*\//, '');
+export const resourceLabel = (resource: string) => resource.replace(/^.*\//, '');
 
 const colors = {
   used: '#1565c0',
@@ -24,22 +22,8 @@ const colors = {
  * beyond it, free quota, and where the lending limit starts (the part of the
  * nominal quota it never lends). The numbers are written out too.
  */
-export function UsageBar({
-  usage,
-  queue,
-}: {
-  usage: QueueResourceUsage;
-  queue: string;
-}) {
-  const {
-    nominal,
-    used,
-    borrowed,
-    lendingLimit,
-    borrowingLimit,
-    resource,
-    flavor,
-  } = usage;
+export function UsageBar({ usage, queue }: { usage: QueueResourceUsage; queue: string }) {
+  const { nominal, used, borrowed, lendingLimit, borrowingLimit, resource, flavor } = usage;
   const inNominal = Math.min(used, nominal);
   const scale = Math.max(nominal + borrowed, used, 1);
   const pct = (v: number) => `${(100 * Math.max(0, v)) / scale}%`;
@@ -48,9 +32,7 @@ export function UsageBar({
     `${q(used)} used of ${q(nominal)} nominal`,
     `${q(borrowed)} borrowed`,
     lendingLimit !== undefined ? `lending limit ${q(lendingLimit)}` : undefined,
-    borrowingLimit !== undefined
-      ? `borrowing limit ${q(borrowingLimit)}`
-      : undefined,
+    borrowingLimit !== undefined ? `borrowing limit ${q(borrowingLimit)}` : undefined,
   ]
     .filter(Boolean)
     .join(' · ');
@@ -83,15 +65,10 @@ export function UsageBar({
           style={{ width: pct(inNominal), background: colors.used }}
           title={`In use within nominal: ${q(inNominal)}`}
         />
-        <div
-          style={{ width: pct(borrowed), background: colors.borrowed }}
-          title={`Borrowed: ${q(borrowed)}`}
-        />
+        <div style={{ width: pct(borrowed), background: colors.borrowed }} title={`Borrowed: ${q(borrowed)}`} />
         {lendingLimit !== undefined && lendingLimit < nominal && (
           <div
-            title={`Never lent: ${q(nominal - lendingLimit)} (lending limit ${q(
-              lendingLimit,
-            )})`}
+            title={`Never lent: ${q(nominal - lendingLimit)} (lending limit ${q(lendingLimit)})`}
             style={{
               position: 'absolute',
               left: pct(nominal - lendingLimit),

@@ -1,9 +1,5 @@
-import type { QueueListResponse } from '@internal/plugin-ai-platform-common';
-import {
-  cohortTotals,
-  placeClusterQueue,
-  type CohortNode,
-} from './cohortPlacement';
+import type { QueueListResponse } from '@ai-platform/backstage-plugin-ai-platform-common';
+import { cohortTotals, placeClusterQueue, type CohortNode } from './cohortPlacement';
 import { queueFixture } from './fixtures';
 
 const shape = (node: CohortNode): unknown => ({
@@ -92,12 +88,8 @@ describe('placeClusterQueue', () => {
   });
 
   it('places a ClusterQueue without cohort alone, and an unknown one nowhere', () => {
-    expect(placeClusterQueue(queueFixture, 'gpu-west', 'sandbox')?.kind).toBe(
-      'standalone',
-    );
-    expect(
-      placeClusterQueue(queueFixture, 'gpu-west', 'missing'),
-    ).toBeUndefined();
+    expect(placeClusterQueue(queueFixture, 'gpu-west', 'sandbox')?.kind).toBe('standalone');
+    expect(placeClusterQueue(queueFixture, 'gpu-west', 'missing')).toBeUndefined();
   });
 
   it('sums what a cohort pools over its ClusterQueues and child cohorts', () => {

@@ -1,7 +1,4 @@
-import type {
-  ClusterQueueSummary,
-  QueueListResponse,
-} from '@internal/plugin-ai-platform-common';
+import type { ClusterQueueSummary, QueueListResponse } from '@ai-platform/backstage-plugin-ai-platform-common';
 
 /** One cohort with the cohorts under it (hierarchical cohorts, via `parent`) and its member ClusterQueues. */
 export interface CohortNode {
@@ -15,8 +12,7 @@ export type QueuePlacement =
   | { kind: 'cohort'; root: CohortNode; clusterQueue: ClusterQueueSummary }
   | { kind: 'standalone'; clusterQueue: ClusterQueueSummary };
 
-const byName = (a: { name: string }, b: { name: string }) =>
-  a.name.localeCompare(b.name);
+const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
 
 /**
  * The cohort tree around one ClusterQueue of one cluster, from its top-level
@@ -35,21 +31,14 @@ export function placeClusterQueue(
   if (!clusterQueue.cohort) return { kind: 'standalone', clusterQueue };
 
   const parents = new Map<string, string | undefined>();
-  for (const cohort of queues.cohorts)
-    if (cohort.cluster === cluster) parents.set(cohort.name, cohort.parent);
-  for (const q of clusterQueues)
-    if (q.cohort && !parents.has(q.cohort)) parents.set(q.cohort, undefined);
-  for (const parent of [...parents.values()])
-    if (parent && !parents.has(parent)) parents.set(parent, undefined);
+  for (const cohort of queues.cohorts) if (cohort.cluster === cluster) parents.set(cohort.name, cohort.parent);
+  for (const q of clusterQueues) if (q.cohort && !parents.has(q.cohort)) parents.set(q.cohort, undefined);
+  for (const parent of [...parents.values()]) if (parent && !parents.has(parent)) parents.set(parent, undefined);
 
   // Walk up to the top-level cohort; a cycle (invalid in Kueue) stops at the first repeat.
   let rootName = clusterQueue.cohort;
   const seen = new Set([rootName]);
-  for (
-    let parent = parents.get(rootName);
-    parent && !seen.has(parent);
-    parent = parents.get(parent)
-  ) {
+  for (let parent = parents.get(rootName); parent && !seen.has(parent); parent = parents.get(parent)) {
     seen.add(parent);
     rootName = parent;
   }
@@ -63,23 +52,15 @@ export function placeClusterQueue(
     return {
       name: cohort,
       children: children.sort(byName),
-      clusterQueues: clusterQueues
-        .filter(q => q.cohort === cohort)
-        .sort(byName),
+      clusterQueues: clusterQueues.filter(q => q.cohort === cohort).sort(byName),
     };
   };
   return { kind: 'cohort', root: build(rootName), clusterQueue };
 }
 
 /** Quota a cohort pools: nominal and used per flavor and resource, summed over its ClusterQueues and child cohorts. */
-export function cohortTotals(
-  node: CohortNode,
-  include: (resource: string) => boolean = () => true,
-) {
-  const totals = new Map<
-    string,
-    { flavor: string; resource: string; nominal: number; used: number }
-  >();
+export function cohortTotals(node: CohortNode, include: (resource: string) => boolean = () => true) {
+  const totals = new Map<string, { flavor: string; resource: string; nominal: number; used: number }>();
   const add = (n: CohortNode) => {
     for (const q of n.clusterQueues) {
       for (const r of q.resources.filter(x => include(x.resource))) {
@@ -98,7 +79,5 @@ export function cohortTotals(
     n.children.forEach(add);
   };
   add(node);
-  return [...totals.values()].sort((a, b) =>
-    `${a.flavor}/${a.resource}`.localeCompare(`${b.flavor}/${b.resource}`),
-  );
+  return [...totals.values()].sort((a, b) => `${a.flavor}/${a.resource}`.localeCompare(`${b.flavor}/${b.resource}`));
 }

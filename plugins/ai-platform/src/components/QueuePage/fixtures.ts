@@ -2,7 +2,7 @@ import type {
   ClusterQueueSummary,
   QueueListResponse,
   WorkloadSummary,
-} from '@internal/plugin-ai-platform-common';
+} from '@ai-platform/backstage-plugin-ai-platform-common';
 import { pendingWorkload } from '../../testing/workloads';
 
 const GiB = 2 ** 30;
@@ -52,9 +52,7 @@ export const queueFixture: QueueListResponse = {
       fairShare: 412,
       pending: 3,
       admitted: 5,
-      localQueues: [
-        { namespace: 'ml-research', name: 'research', team: 'ml-research' },
-      ],
+      localQueues: [{ namespace: 'ml-research', name: 'research', team: 'ml-research' }],
       resources: [
         {
           flavor: 'h100',
@@ -134,8 +132,7 @@ export const researchPending: WorkloadSummary[] = [
     positionInLocalQueue: 3,
     reason: {
       code: 'WaitingInQueue',
-      message:
-        'Fits now, but 2 workloads are ahead of it in a StrictFIFO queue',
+      message: 'Fits now, but 2 workloads are ahead of it in a StrictFIFO queue',
     },
   }),
   pendingWorkload(1, {
@@ -146,8 +143,7 @@ export const researchPending: WorkloadSummary[] = [
     eta: '2026-11-23T13:30:00Z',
     reason: {
       code: 'QuotaExhausted',
-      message:
-        'Waiting for quota: nvidia.com/gpu on flavor h100: requested 8, available 2',
+      message: 'Waiting for quota: nvidia.com/gpu on flavor h100: requested 8, available 2',
     },
   }),
   pendingWorkload(2, {

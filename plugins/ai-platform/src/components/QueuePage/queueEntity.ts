@@ -1,5 +1,5 @@
 import type { Entity } from '@backstage/catalog-model';
-import { annotations } from '@internal/plugin-ai-platform-common';
+import { annotations } from '@ai-platform/backstage-plugin-ai-platform-common';
 
 /**
  * Annotations the catalog module writes on queue Resources in addition to the
@@ -19,9 +19,7 @@ export interface QueueEntityTarget {
 }
 
 /** Reads the ClusterQueue (and LocalQueue, if any) a gpu-queue entity names; an error sentence when it names none. */
-export function queueEntityTarget(
-  entity: Entity,
-): QueueEntityTarget | { error: string } {
+export function queueEntityTarget(entity: Entity): QueueEntityTarget | { error: string } {
   const a = entity.metadata.annotations ?? {};
   const cluster = a[annotations.cluster];
   const clusterQueue = a[queueAnnotations.clusterQueue];
@@ -37,8 +35,6 @@ export function queueEntityTarget(
   return {
     cluster,
     clusterQueue,
-    ...(lqName && lqNamespace
-      ? { localQueue: { namespace: lqNamespace, name: lqName } }
-      : {}),
+    ...(lqName && lqNamespace ? { localQueue: { namespace: lqNamespace, name: lqName } } : {}),
   };
 }

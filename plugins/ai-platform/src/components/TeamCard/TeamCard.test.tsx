@@ -24,21 +24,30 @@ const renderCard = (api: Partial<AiPlatformApi>) =>
     </TestApiProvider>,
   );
 
-const items = (list: HTMLElement) => within(list).getAllByRole('listitem').map(li => li.textContent);
+const items = (list: HTMLElement) =>
+  within(list)
+    .getAllByRole('listitem')
+    .map(li => li.textContent);
 
 describe('TeamCard', () => {
   it('shows spend against budget with the month-end forecast and warns before it is exceeded', async () => {
     await renderCard(mockApi());
     const meter = await screen.findByRole('meter', { name: 'Budget 2026-11' });
     expect(meter).toHaveAttribute('aria-valuenow', '6000000000');
-    expect(meter).toHaveAttribute('aria-valuetext', 'Spent $6,000.00 of $10,000.00 (60 %); month-end forecast $11,500.00 (115 %)');
+    expect(meter).toHaveAttribute(
+      'aria-valuetext',
+      'Spent $6,000.00 of $10,000.00 (60 %); month-end forecast $11,500.00 (115 %)',
+    );
     expect(screen.getByText(/exceed its budget by \$1,500.00/)).toBeInTheDocument();
   });
 
   it('shows the team’s GPU quota per flavor: nominal, in use, borrowed and lent', async () => {
     await renderCard(mockApi());
     const table = await screen.findByRole('grid', { name: 'GPU quota per flavor' });
-    const rows = within(table).getAllByRole('row').slice(1).map(r => Array.from((r as HTMLTableRowElement).cells, c => c.textContent));
+    const rows = within(table)
+      .getAllByRole('row')
+      .slice(1)
+      .map(r => Array.from((r as HTMLTableRowElement).cells, c => c.textContent));
     expect(rows).toEqual([
       ['research-a100 (gpu-east)', 'a100 gpu', '8', '2', '0', '—'],
       ['research (gpu-west)', 'h100 gpu', '16', '10', '0', '4'],
@@ -62,7 +71,9 @@ describe('TeamCard', () => {
       'train-llama: $200.00 (90 % efficient)',
     ]);
     // (500·0.9 + 200·0.7 + 80·0.05) / 780 GPU-hours.
-    expect(screen.getByRole('region', { name: 'GPU efficiency' })).toHaveTextContent('76 % of allocated GPU time used in the last 30 days');
+    expect(screen.getByRole('region', { name: 'GPU efficiency' })).toHaveTextContent(
+      '76 % of allocated GPU time used in the last 30 days',
+    );
     expect(api.showback).toHaveBeenCalledWith({ window: '30d', aggregate: 'workload', team: 'ml-research' });
     expect(api.allocation).toHaveBeenCalledWith({ window: '30d', aggregate: 'workload', team: 'ml-research' });
   });
@@ -75,7 +86,12 @@ describe('TeamCard', () => {
   });
 
   it('says when the team has no budget and no queues', async () => {
-    await renderCard(mockApi({ budgets: async () => ({ currency: 'USD', items: [] }), listQueues: async () => ({ clusterQueues: [], cohorts: [] }) }));
+    await renderCard(
+      mockApi({
+        budgets: async () => ({ currency: 'USD', items: [] }),
+        listQueues: async () => ({ clusterQueues: [], cohorts: [] }),
+      }),
+    );
     expect(await screen.findByText(/No GPU budget is set for ml-research/)).toBeInTheDocument();
     expect(await screen.findByText(/No LocalQueue is labelled with team ml-research/)).toBeInTheDocument();
   });

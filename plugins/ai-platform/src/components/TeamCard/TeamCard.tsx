@@ -1,8 +1,24 @@
 import type { ReactNode } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { Card, CardBody, CardHeader, Cell, Column, Flex, Row, TableBody, TableHeader, TableRoot, Text } from '@backstage/ui';
-import type { AllocationEntry, AllocationResponse, ShowbackResponse } from '@internal/plugin-ai-platform-common';
+import {
+  Card,
+  CardBody,
+  CardHeader,
+  Cell,
+  Column,
+  Flex,
+  Row,
+  TableBody,
+  TableHeader,
+  TableRoot,
+  Text,
+} from '@backstage/ui';
+import type {
+  AllocationEntry,
+  AllocationResponse,
+  ShowbackResponse,
+} from '@ai-platform/backstage-plugin-ai-platform-common';
 import { aiPlatformApiRef } from '../../api/AiPlatformApi';
 import { useLiveData } from '../../hooks/useLiveData';
 import { Loadable } from '../common/Loadable';
@@ -95,7 +111,10 @@ function Workloads({ figures }: { figures: WorkloadFigures }) {
   const { showback, allocation } = figures;
   const currency = showback.currency;
   const byCost = groupTotals(showback).slice(0, topCount);
-  const entries = 'value' in allocation && allocation.value.utilizationKnown ? Object.values(Object.assign({}, ...allocation.value.data) as Record<string, AllocationEntry>) : undefined;
+  const entries =
+    'value' in allocation && allocation.value.utilizationKnown
+      ? Object.values(Object.assign({}, ...allocation.value.data) as Record<string, AllocationEntry>)
+      : undefined;
   const efficiency = entries ? weightedEfficiency(entries) : null;
   const byIdle = (entries ?? [])
     .filter(e => e.idleCost !== null)
@@ -106,14 +125,20 @@ function Workloads({ figures }: { figures: WorkloadFigures }) {
     <>
       <Section title="GPU efficiency">
         <Text variant="body-medium">
-          {efficiency === null ? efficiencyNote ?? 'No GPU utilization was recorded for this team’s workloads.' : `${formatShare(efficiency)} of allocated GPU time used in the last ${windowLabel}`}
+          {efficiency === null
+            ? efficiencyNote ?? 'No GPU utilization was recorded for this team’s workloads.'
+            : `${formatShare(efficiency)} of allocated GPU time used in the last ${windowLabel}`}
         </Text>
       </Section>
       <Section title={`Top workloads by cost (last ${windowLabel})`}>
         {byCost.length ? (
           <TopList
             label="Top workloads by cost"
-            rows={byCost.map(t => ({ key: t.key, value: formatMicros(t.costMicros, currency), detail: `${formatGpuHours(t.gpuHours)} GPU-hours` }))}
+            rows={byCost.map(t => ({
+              key: t.key,
+              value: formatMicros(t.costMicros, currency),
+              detail: `${formatGpuHours(t.gpuHours)} GPU-hours`,
+            }))}
           />
         ) : (
           <Text variant="body-small">No GPU cost recorded in the last {windowLabel}.</Text>
@@ -141,13 +166,13 @@ export function TeamCard() {
   const team = entity.metadata.name;
   const api = useApi(aiPlatformApiRef);
   const quota = useLiveData(() => api.listQueues().then(q => teamQuota(q, team)), [api, team]);
-  const budget = useLiveData(() => api.budgets().then(b => ({ currency: b.currency, status: b.items.find(i => i.team === team) })), [api, team]);
+  const budget = useLiveData(
+    () => api.budgets().then(b => ({ currency: b.currency, status: b.items.find(i => i.team === team) })),
+    [api, team],
+  );
   const workloads = useLiveData<WorkloadFigures>(async () => {
     const query = { window: workloadWindow, aggregate: 'workload' as const, team };
-    const [showback, allocation] = await Promise.all([
-      api.showback(query),
-      settle(api.allocation(query)),
-    ]);
+    const [showback, allocation] = await Promise.all([api.showback(query), settle(api.allocation(query))]);
     return { showback, allocation };
   }, [api, team]);
 
@@ -159,12 +184,28 @@ export function TeamCard() {
       <CardBody>
         <Flex direction="column" gap="4">
           <Section title="Budget this month">
-            <Loadable data={budget} isEmpty={v => !v.status} empty={<Text variant="body-small">No GPU budget is set for {team}. Set one under aiPlatform.budgets in app-config.</Text>}>
+            <Loadable
+              data={budget}
+              isEmpty={v => !v.status}
+              empty={
+                <Text variant="body-small">
+                  No GPU budget is set for {team}. Set one under aiPlatform.budgets in app-config.
+                </Text>
+              }
+            >
               {v => v.status && <BudgetBar budget={v.status} currency={v.currency} />}
             </Loadable>
           </Section>
           <Section title="GPU quota">
-            <Loadable data={quota} isEmpty={v => v.length === 0} empty={<Text variant="body-small">No LocalQueue is labelled with team {team}, so no ClusterQueue quota is the team’s.</Text>}>
+            <Loadable
+              data={quota}
+              isEmpty={v => v.length === 0}
+              empty={
+                <Text variant="body-small">
+                  No LocalQueue is labelled with team {team}, so no ClusterQueue quota is the team’s.
+                </Text>
+              }
+            >
               {v => <QuotaTable rows={v} />}
             </Loadable>
           </Section>

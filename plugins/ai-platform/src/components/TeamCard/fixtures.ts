@@ -1,4 +1,9 @@
-import type { AllocationResponse, BudgetsResponse, QueueListResponse, ShowbackResponse } from '@internal/plugin-ai-platform-common';
+import type {
+  AllocationResponse,
+  BudgetsResponse,
+  QueueListResponse,
+  ShowbackResponse,
+} from '@ai-platform/backstage-plugin-ai-platform-common';
 
 /** The Group entity of team ml-research. */
 export const teamEntity = {
@@ -60,12 +65,34 @@ export const queues: QueueListResponse = {
 export const budgets: BudgetsResponse = {
   currency: 'USD',
   items: [
-    { team: 'ml-research', month: '2026-11', budgetMicros: 10_000_000_000, spentMicros: 6_000_000_000, forecastMicros: 11_500_000_000, spentRatio: 0.6, forecastRatio: 1.15 },
-    { team: 'llm-serving', month: '2026-11', budgetMicros: 5_000_000_000, spentMicros: 1_000_000_000, forecastMicros: 2_000_000_000, spentRatio: 0.2, forecastRatio: 0.4 },
+    {
+      team: 'ml-research',
+      month: '2026-11',
+      budgetMicros: 10_000_000_000,
+      spentMicros: 6_000_000_000,
+      forecastMicros: 11_500_000_000,
+      spentRatio: 0.6,
+      forecastRatio: 1.15,
+    },
+    {
+      team: 'llm-serving',
+      month: '2026-11',
+      budgetMicros: 5_000_000_000,
+      spentMicros: 1_000_000_000,
+      forecastMicros: 2_000_000_000,
+      spentRatio: 0.2,
+      forecastRatio: 0.4,
+    },
   ],
 };
 
-const day = (d: string, key: string, gpuHours: number, dollars: number) => ({ day: d, key, gpuHours, costMicros: dollars * 1_000_000, cost: dollars.toFixed(2) });
+const day = (d: string, key: string, gpuHours: number, dollars: number) => ({
+  day: d,
+  key,
+  gpuHours,
+  costMicros: dollars * 1_000_000,
+  cost: dollars.toFixed(2),
+});
 
 /** Six workloads of ml-research over 30 days, by workload. */
 export const workloadShowback: ShowbackResponse = {
@@ -91,10 +118,38 @@ export const workloadAllocation: AllocationResponse = {
   utilizationKnown: true,
   data: [
     {
-      'train-llama': { name: 'train-llama', gpuHours: 500, gpuCost: 2000, gpuEfficiency: 0.9, idleCost: 200, totalCost: 2000 },
-      'finetune-a': { name: 'finetune-a', gpuHours: 200, gpuCost: 800, gpuEfficiency: 0.7, idleCost: 240, totalCost: 800 },
-      'notebook-jo': { name: 'notebook-jo', gpuHours: 80, gpuCost: 320, gpuEfficiency: 0.05, idleCost: 304, totalCost: 320 },
-      'eval-nightly': { name: 'eval-nightly', gpuHours: 100, gpuCost: 400, gpuEfficiency: null, idleCost: null, totalCost: 400 },
+      'train-llama': {
+        name: 'train-llama',
+        gpuHours: 500,
+        gpuCost: 2000,
+        gpuEfficiency: 0.9,
+        idleCost: 200,
+        totalCost: 2000,
+      },
+      'finetune-a': {
+        name: 'finetune-a',
+        gpuHours: 200,
+        gpuCost: 800,
+        gpuEfficiency: 0.7,
+        idleCost: 240,
+        totalCost: 800,
+      },
+      'notebook-jo': {
+        name: 'notebook-jo',
+        gpuHours: 80,
+        gpuCost: 320,
+        gpuEfficiency: 0.05,
+        idleCost: 304,
+        totalCost: 320,
+      },
+      'eval-nightly': {
+        name: 'eval-nightly',
+        gpuHours: 100,
+        gpuCost: 400,
+        gpuEfficiency: null,
+        idleCost: null,
+        totalCost: 400,
+      },
     },
   ],
 };

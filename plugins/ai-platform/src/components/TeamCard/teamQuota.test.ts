@@ -28,7 +28,10 @@ describe('teamQuota', () => {
       localQueues: [{ namespace: team, name, team }],
       resources: [{ flavor: 'h100', resource: 'nvidia.com/gpu', nominal: 8, used: 0, borrowed: 0, lendingLimit }],
     });
-    const borrower = { ...queues.clusterQueues[1], resources: [{ flavor: 'h100', resource: 'nvidia.com/gpu', nominal: 0, used: 6, borrowed: 6 }] };
+    const borrower = {
+      ...queues.clusterQueues[1],
+      resources: [{ flavor: 'h100', resource: 'nvidia.com/gpu', nominal: 0, used: 6, borrowed: 6 }],
+    };
     const cohort = { cohorts: [], clusterQueues: [lender('a', 'team-a'), lender('b', 'team-b', 4), borrower] };
     // a may lend 8, b only 4: 6 borrowed GPUs split 4 : 2.
     expect(teamQuota(cohort, 'team-a')[0].lent).toBe(4);

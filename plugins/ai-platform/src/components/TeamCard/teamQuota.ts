@@ -1,4 +1,4 @@
-import type { ClusterQueueSummary, QueueListResponse } from '@internal/plugin-ai-platform-common';
+import type { ClusterQueueSummary, QueueListResponse } from '@ai-platform/backstage-plugin-ai-platform-common';
 
 /** One flavor/resource of a ClusterQueue a team submits to. */
 export interface TeamQuotaRow {
@@ -18,7 +18,8 @@ export interface TeamQuotaRow {
   lent: number;
 }
 
-const isAccelerator = (resource: string) => resource.startsWith('nvidia.com/') || resource.startsWith('amd.com/') || resource.includes('gpu');
+const isAccelerator = (resource: string) =>
+  resource.startsWith('nvidia.com/') || resource.startsWith('amd.com/') || resource.includes('gpu');
 
 /** Idle nominal quota a ClusterQueue may lend: unused, and within its lending limit. */
 function lendable(usage: ClusterQueueSummary['resources'][number]): number {
@@ -28,7 +29,8 @@ function lendable(usage: ClusterQueueSummary['resources'][number]): number {
 
 /** The ClusterQueues a team's LocalQueues point at, one row per GPU flavor and resource, with what each lends to its cohort. */
 export function teamQuota(queues: QueueListResponse, team: string): TeamQuotaRow[] {
-  const cohortKey = (q: ClusterQueueSummary, flavor: string, resource: string) => `${q.cluster}/${q.cohort}/${flavor}/${resource}`;
+  const cohortKey = (q: ClusterQueueSummary, flavor: string, resource: string) =>
+    `${q.cluster}/${q.cohort}/${flavor}/${resource}`;
   const borrowedIn = new Map<string, number>();
   const lendableIn = new Map<string, number>();
   for (const q of queues.clusterQueues) {
@@ -62,5 +64,10 @@ export function teamQuota(queues: QueueListResponse, team: string): TeamQuotaRow
       });
     }
   }
-  return rows.sort((a, b) => a.cluster.localeCompare(b.cluster) || a.clusterQueue.localeCompare(b.clusterQueue) || a.flavor.localeCompare(b.flavor));
+  return rows.sort(
+    (a, b) =>
+      a.cluster.localeCompare(b.cluster) ||
+      a.clusterQueue.localeCompare(b.clusterQueue) ||
+      a.flavor.localeCompare(b.flavor),
+  );
 }

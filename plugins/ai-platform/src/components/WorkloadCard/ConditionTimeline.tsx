@@ -1,8 +1,5 @@
 import { Text } from '@backstage/ui';
-import type {
-  WorkloadCondition,
-  WorkloadSummary,
-} from '@internal/plugin-ai-platform-common';
+import type { WorkloadCondition, WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { relativeTime } from '../common/format';
 
 const labels: Record<WorkloadCondition['type'], string> = {
@@ -45,22 +42,18 @@ export function timelineOf(workload: WorkloadSummary): TimelineEntry[] {
     },
   ];
   for (const [i, c] of workload.conditions.entries()) {
-    const detail =
-      [c.reason, c.message].filter(Boolean).join(': ') || undefined;
+    const detail = [c.reason, c.message].filter(Boolean).join(': ') || undefined;
     let tone: TimelineEntry['tone'] = c.status ? 'normal' : 'muted';
     if (c.status && warn.has(c.type)) tone = 'warning';
     entries.push({
       key: `${c.type}-${i}`,
-      label: c.status
-        ? labels[c.type]
-        : negative[c.type] ?? `${labels[c.type]} (cleared)`,
+      label: c.status ? labels[c.type] : negative[c.type] ?? `${labels[c.type]} (cleared)`,
       time: c.time,
       detail,
       tone,
     });
   }
-  const has = (type: WorkloadCondition['type']) =>
-    workload.conditions.some(c => c.type === type && c.status);
+  const has = (type: WorkloadCondition['type']) => workload.conditions.some(c => c.type === type && c.status);
   if (workload.admittedAt && !has('Admitted'))
     entries.push({
       key: 'admittedAt',
@@ -95,10 +88,7 @@ export function ConditionTimeline({ workload }: { workload: WorkloadSummary }) {
       }}
     >
       {entries.map(e => (
-        <li
-          key={e.key}
-          style={{ position: 'relative', padding: '0 0 8px 14px' }}
-        >
+        <li key={e.key} style={{ position: 'relative', padding: '0 0 8px 14px' }}>
           <span
             aria-hidden
             style={{
@@ -113,12 +103,7 @@ export function ConditionTimeline({ workload }: { workload: WorkloadSummary }) {
           />
           <Text as="div" variant="body-small" weight="bold">
             {e.label}{' '}
-            <Text
-              as="span"
-              variant="body-small"
-              color="secondary"
-              weight="regular"
-            >
+            <Text as="span" variant="body-small" color="secondary" weight="regular">
               <time dateTime={e.time} title={new Date(e.time).toLocaleString()}>
                 {relativeTime(e.time)}
               </time>

@@ -2,10 +2,7 @@ import { useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import { Alert, Button, Flex } from '@backstage/ui';
-import {
-  aiWorkloadUpdatePermission,
-  type WorkloadSummary,
-} from '@internal/plugin-ai-platform-common';
+import { aiWorkloadUpdatePermission, type WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { aiPlatformApiRef } from '../../api/AiPlatformApi';
 
 const finishedStates = ['Succeeded', 'Failed', 'Cancelled'];
@@ -26,9 +23,7 @@ export function WorkloadActions({ workload }: { workload: WorkloadSummary }) {
     setBusy(true);
     setError(undefined);
     action()
-      .catch((e: Error) =>
-        setError(`Could not ${what} ${workload.name}: ${e.message}`),
-      )
+      .catch((e: Error) => setError(`Could not ${what} ${workload.name}: ${e.message}`))
       .finally(() => setBusy(false));
   };
   return (

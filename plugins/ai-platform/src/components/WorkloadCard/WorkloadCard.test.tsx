@@ -4,7 +4,7 @@ import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { ResponseError } from '@backstage/errors';
-import type { WorkloadSummary } from '@internal/plugin-ai-platform-common';
+import type { WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { aiPlatformApiRef, type AiPlatformApi } from '../../api/AiPlatformApi';
 import { pendingWorkload } from '../../testing/workloads';
 import { WorkloadCard, WorkloadContent, workloadRefOf } from './WorkloadCard';
@@ -36,11 +36,7 @@ const entity = {
   },
 };
 
-function failedResponse(
-  status: number,
-  statusText: string,
-  message: string,
-): Promise<ResponseError> {
+function failedResponse(status: number, statusText: string, message: string): Promise<ResponseError> {
   return ResponseError.fromResponse({
     ok: false,
     status,
@@ -57,10 +53,7 @@ function failedResponse(
   });
 }
 
-function fakeApi(
-  workload: WorkloadSummary,
-  overrides: Partial<AiPlatformApi> = {},
-): Partial<AiPlatformApi> {
+function fakeApi(workload: WorkloadSummary, overrides: Partial<AiPlatformApi> = {}): Partial<AiPlatformApi> {
   return {
     getWorkload: jest.fn(async () => workload),
     workloadCost: jest.fn(async () => runningCost),
@@ -69,11 +62,7 @@ function fakeApi(
   };
 }
 
-function render(
-  api: Partial<AiPlatformApi>,
-  allowed: boolean,
-  view: 'card' | 'tab' = 'card',
-) {
+function render(api: Partial<AiPlatformApi>, allowed: boolean, view: 'card' | 'tab' = 'card') {
   return renderInTestApp(
     <TestApiProvider
       apis={[
@@ -88,9 +77,7 @@ function render(
         ],
       ]}
     >
-      <EntityProvider entity={entity}>
-        {view === 'card' ? <WorkloadCard /> : <WorkloadContent />}
-      </EntityProvider>
+      <EntityProvider entity={entity}>{view === 'card' ? <WorkloadCard /> : <WorkloadContent />}</EntityProvider>
     </TestApiProvider>,
   );
 }
@@ -122,35 +109,23 @@ describe('WorkloadCard', () => {
       kind: 'JobSet',
       name: 'train-1',
     });
-    expect(
-      await screen.findByText(/requested 8, available 1/),
-    ).toBeInTheDocument();
-    expect(
-      screen.getByRole('link', { name: 'Runbook for QuotaExhausted' }),
-    ).toHaveAttribute(
+    expect(await screen.findByText(/requested 8, available 1/)).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Runbook for QuotaExhausted' })).toHaveAttribute(
       'href',
       '/docs/default/component/ai-platform-backstage-plugins/runbooks/QuotaExhausted/',
     );
-    expect(
-      screen.getByText('3 in research, 2 in research'),
-    ).toBeInTheDocument();
+    expect(screen.getByText('3 in research, 2 in research')).toBeInTheDocument();
     expect(screen.getByText(/in 20 min/)).toBeInTheDocument();
     expect(screen.getByText('not admitted yet')).toBeInTheDocument();
-    expect(
-      await screen.findByRole('button', { name: 'Cancel' }),
-    ).toBeInTheDocument();
+    expect(await screen.findByRole('button', { name: 'Cancel' })).toBeInTheDocument();
   });
 
   it('hides actions from users who may not change the workload', async () => {
     await render(fakeApi(pendingWorkload(2)), false);
     expect(await screen.findByText('Pending')).toBeInTheDocument();
     expect(await screen.findByText(/Cost to date/)).toBeInTheDocument();
-    expect(
-      screen.queryByRole('button', { name: 'Cancel' }),
-    ).not.toBeInTheDocument();
-    expect(
-      screen.queryByRole('button', { name: 'Suspend' }),
-    ).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Cancel' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Suspend' })).not.toBeInTheDocument();
   });
 
   it('shows the error with a retry when the backend fails', async () => {
@@ -191,7 +166,9 @@ describe('WorkloadCard', () => {
       true,
     );
     expect(
-      await screen.findByText(/JobSet ml-research\/train-1 is no longer on cluster gpu-west: it finished and was cleaned up, or it was deleted/),
+      await screen.findByText(
+        /JobSet ml-research\/train-1 is no longer on cluster gpu-west: it finished and was cleaned up, or it was deleted/,
+      ),
     ).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Retry' })).not.toBeInTheDocument();
   });
@@ -199,58 +176,41 @@ describe('WorkloadCard', () => {
   it('shows where an admitted workload runs and its cost to date and projected', async () => {
     await render(fakeApi(runningWorkload), true);
     const assignment = await screen.findByRole('list', { name: 'Assignment' });
-    expect(assignment).toHaveTextContent(
-      'cluster gpu-west, ClusterQueue research',
-    );
+    expect(assignment).toHaveTextContent('cluster gpu-west, ClusterQueue research');
     expect(assignment).toHaveTextContent(
       'workers: 4 pods, 32 GPUs · gpu on h100, cpu on h100 · nodes gpu-node-1, gpu-node-2',
     );
     expect(assignment).toHaveTextContent('launcher: 1 pods · cpu on cpu-pool');
-    expect(
-      await screen.findByText('$187.25 (74.9 GPU-hours), now $80.00 per hour'),
-    ).toBeInTheDocument();
+    expect(await screen.findByText('$187.25 (74.9 GPU-hours), now $80.00 per hour')).toBeInTheDocument();
     expect(screen.getByText('$412.50 at completion')).toBeInTheDocument();
     // The card stays compact: no timeline, chart or events.
-    expect(
-      screen.queryByRole('list', { name: 'Condition timeline' }),
-    ).not.toBeInTheDocument();
-    expect(
-      screen.queryByRole('img', { name: /GPU utilization/ }),
-    ).not.toBeInTheDocument();
+    expect(screen.queryByRole('list', { name: 'Condition timeline' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('img', { name: /GPU utilization/ })).not.toBeInTheDocument();
   });
 
   it('says clearly that cost is not available when the cost route answers 404', async () => {
     await render(
       fakeApi(runningWorkload, {
-        workloadCost: async () =>
-          Promise.reject(
-            await failedResponse(404, 'Not Found', 'no such route'),
-          ),
+        workloadCost: async () => Promise.reject(await failedResponse(404, 'Not Found', 'no such route')),
       }),
       true,
     );
     expect(
-      await screen.findByText(
-        /Cost not available: the AI platform has no cost record for this workload/,
-      ),
+      await screen.findByText(/Cost not available: the AI platform has no cost record for this workload/),
     ).toBeInTheDocument();
     expect(screen.queryByText(/Cost to date/)).not.toBeInTheDocument();
   });
 
   it('passes on why the backend refuses the cost', async () => {
-    const refusal =
-      'The costs of JobSet ml-research/train-1 belong to team ml-research; you may see those of vision';
+    const refusal = 'The costs of JobSet ml-research/train-1 belong to team ml-research; you may see those of vision';
     await render(
       fakeApi(runningWorkload, {
-        workloadCost: async () =>
-          Promise.reject(await failedResponse(403, 'Forbidden', refusal)),
+        workloadCost: async () => Promise.reject(await failedResponse(403, 'Forbidden', refusal)),
       }),
       true,
     );
     expect(
-      await screen.findByText(
-        `Cost not available: you may not see this workload's costs (${refusal}).`,
-      ),
+      await screen.findByText(`Cost not available: you may not see this workload's costs (${refusal}).`),
     ).toBeInTheDocument();
   });
 });
@@ -281,14 +241,14 @@ describe('WorkloadContent (the AI workload tab)', () => {
       name: 'Condition timeline',
     });
     const steps = within(timeline).getAllByRole('listitem');
-    expect(
-      steps.map(s =>
-        s.firstElementChild?.nextElementSibling?.firstChild?.textContent?.trim(),
-      ),
-    ).toEqual(['Created', 'Queued', 'Preempted', 'Admitted', 'Pods ready']);
-    expect(steps[2]).toHaveTextContent(
-      'InCohortReclamation: Preempted to reclaim quota lent to cohort training',
-    );
+    expect(steps.map(s => s.firstElementChild?.nextElementSibling?.firstChild?.textContent?.trim())).toEqual([
+      'Created',
+      'Queued',
+      'Preempted',
+      'Admitted',
+      'Pods ready',
+    ]);
+    expect(steps[2]).toHaveTextContent('InCohortReclamation: Preempted to reclaim quota lent to cohort training');
 
     expect(
       await screen.findByRole('img', {
@@ -311,20 +271,11 @@ describe('WorkloadContent (the AI workload tab)', () => {
   it('says GPU utilization is not available when Prometheus has none, and when events fail', async () => {
     const api = fakeApi(runningWorkload, {
       workloadCost: async () => ({ ...runningCost, utilization: null }),
-      workloadEvents: async () =>
-        Promise.reject(new Error('events API unreachable')),
+      workloadEvents: async () => Promise.reject(new Error('events API unreachable')),
     });
     await render(api, true, 'tab');
-    expect(
-      await screen.findByText(
-        /not available: the platform has no DCGM metrics/,
-      ),
-    ).toBeInTheDocument();
-    expect(
-      await screen.findByText(
-        'Events could not be loaded: events API unreachable.',
-      ),
-    ).toBeInTheDocument();
+    expect(await screen.findByText(/not available: the platform has no DCGM metrics/)).toBeInTheDocument();
+    expect(await screen.findByText('Events could not be loaded: events API unreachable.')).toBeInTheDocument();
     expect(screen.getByText(/\$187\.25/)).toBeInTheDocument();
   });
 
@@ -349,9 +300,7 @@ describe('WorkloadContent (the AI workload tab)', () => {
     expect(await screen.findByText('1520.4')).toBeInTheDocument();
     expect(screen.getByText('182 ms')).toBeInTheDocument();
     expect(screen.getByText('$2.35')).toBeInTheDocument();
-    expect(
-      screen.getByText('unknown (no expected run time)'),
-    ).toBeInTheDocument();
+    expect(screen.getByText('unknown (no expected run time)')).toBeInTheDocument();
     await waitFor(() => expect(api.workloadEvents).toHaveBeenCalled());
   });
 });

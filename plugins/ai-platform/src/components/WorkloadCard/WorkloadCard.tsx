@@ -2,23 +2,16 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { Card, CardBody, CardHeader, Flex, Text } from '@backstage/ui';
-import {
-  annotations,
-  type WorkloadRef,
-} from '@internal/plugin-ai-platform-common';
+import { annotations, type WorkloadRef } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { aiPlatformApiRef } from '../../api/AiPlatformApi';
 import { useLiveData } from '../../hooks/useLiveData';
 import { Loadable } from '../common/Loadable';
 import { WorkloadDetails } from './WorkloadDetails';
 
 /** "cluster/namespace/kind/name" from the entity's ai-platform.io/workload annotation. */
-export function workloadRefOf(
-  value: string | undefined,
-): WorkloadRef | undefined {
+export function workloadRefOf(value: string | undefined): WorkloadRef | undefined {
   const parts = value?.split('/');
-  return parts?.length === 4
-    ? { cluster: parts[0], namespace: parts[1], kind: parts[2], name: parts[3] }
-    : undefined;
+  return parts?.length === 4 ? { cluster: parts[0], namespace: parts[1], kind: parts[2], name: parts[3] } : undefined;
 }
 
 /** How many workloads (runs) of one component are shown. */
@@ -27,9 +20,7 @@ const shown = 5;
 function EntityWorkloads({ full }: { full: boolean }) {
   const { entity } = useEntity();
   const api = useApi(aiPlatformApiRef);
-  const ref = workloadRefOf(
-    entity.metadata.annotations?.[annotations.workload],
-  );
+  const ref = workloadRefOf(entity.metadata.annotations?.[annotations.workload]);
   const entityRef = stringifyEntityRef(entity);
   const lastState = entity.metadata.annotations?.['ai-platform.io/workload-state'];
   const data = useLiveData(
@@ -50,11 +41,9 @@ function EntityWorkloads({ full }: { full: boolean }) {
       empty={
         ref ? (
           <Text>
-            {ref.kind} {ref.namespace}/{ref.name} is no longer on cluster{' '}
-            {ref.cluster}
-            {lastState ? ` (last seen ${lastState})` : ''}: it finished and was
-            cleaned up, or it was deleted. The catalog keeps this entry for a
-            while; its costs stay in the AI Platform page&apos;s cost explorer.
+            {ref.kind} {ref.namespace}/{ref.name} is no longer on cluster {ref.cluster}
+            {lastState ? ` (last seen ${lastState})` : ''}: it finished and was cleaned up, or it was deleted. The
+            catalog keeps this entry for a while; its costs stay in the AI Platform page&apos;s cost explorer.
           </Text>
         ) : (
           <Text>No workload of this component is known to the AI platform.</Text>
@@ -64,17 +53,10 @@ function EntityWorkloads({ full }: { full: boolean }) {
       {items => (
         <Flex direction="column" gap="4">
           {items.slice(0, shown).map(w => (
-            <WorkloadDetails
-              key={`${w.cluster}/${w.namespace}/${w.kind}/${w.name}`}
-              workload={w}
-              full={full}
-            />
+            <WorkloadDetails key={`${w.cluster}/${w.namespace}/${w.kind}/${w.name}`} workload={w} full={full} />
           ))}
           {items.length > shown && (
-            <Text variant="body-small">
-              and {items.length - shown} more runs; the AI Platform page lists
-              them all.
-            </Text>
+            <Text variant="body-small">and {items.length - shown} more runs; the AI Platform page lists them all.</Text>
           )}
         </Flex>
       )}

@@ -1,19 +1,11 @@
-import {
-  CartesianGrid,
-  Line,
-  LineChart,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
+import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useApi } from '@backstage/core-plugin-api';
 import { Flex, Skeleton, Text } from '@backstage/ui';
 import type {
   WorkloadCostResponse,
   WorkloadRef,
   WorkloadSummary,
-} from '@internal/plugin-ai-platform-common';
+} from '@ai-platform/backstage-plugin-ai-platform-common';
 import { aiPlatformApiRef } from '../../api/AiPlatformApi';
 import { useLiveData } from '../../hooks/useLiveData';
 import { formatGpuHours, formatMicros, formatShare } from '../common/format';
@@ -29,19 +21,14 @@ export function costUnavailableReason(error: Error): string {
     return 'the AI platform has no cost record for this workload (no GPU time allocated yet, or cost accounting is not enabled on this backend)';
   }
   if (statusCode === 403)
-    return `you may not see this workload's costs (${
-      cause?.message ?? 'permission ai-platform.cost.read'
-    })`;
+    return `you may not see this workload's costs (${cause?.message ?? 'permission ai-platform.cost.read'})`;
   return cause?.message ?? error.message;
 }
 
 /** Loads a workload's cost and GPU use; kept current like the workload itself. */
 export function useWorkloadCost(ref: WorkloadRef) {
   const api = useApi(aiPlatformApiRef);
-  return useLiveData(
-    () => api.workloadCost(ref),
-    [api, ref.cluster, ref.namespace, ref.kind, ref.name],
-  );
+  return useLiveData(() => api.workloadCost(ref), [api, ref.cluster, ref.namespace, ref.kind, ref.name]);
 }
 
 /** Cost to date, rate and projected cost at completion. */
@@ -50,11 +37,8 @@ export function CostFigures({ cost }: { cost: WorkloadCostResponse }) {
   return (
     <>
       <Field label="Cost to date">
-        {money(cost.costToDateMicros)} ({formatGpuHours(cost.gpuHoursToDate)}{' '}
-        GPU-hours)
-        {cost.ratePerHourMicros > 0
-          ? `, now ${money(cost.ratePerHourMicros)} per hour`
-          : ''}
+        {money(cost.costToDateMicros)} ({formatGpuHours(cost.gpuHoursToDate)} GPU-hours)
+        {cost.ratePerHourMicros > 0 ? `, now ${money(cost.ratePerHourMicros)} per hour` : ''}
       </Field>
       <Field label="Projected cost">
         {cost.projectedMicros === null
@@ -66,56 +50,31 @@ export function CostFigures({ cost }: { cost: WorkloadCostResponse }) {
 }
 
 /** Mean GPU utilization of the workload's pods over time, as a small line chart with its figures in words. */
-export function UtilizationChart({
-  points,
-}: {
-  points: NonNullable<WorkloadCostResponse['utilization']>;
-}) {
-  if (points.length === 0)
-    return <Text variant="body-small">No GPU utilization samples yet.</Text>;
+export function UtilizationChart({ points }: { points: NonNullable<WorkloadCostResponse['utilization']> }) {
+  if (points.length === 0) return <Text variant="body-small">No GPU utilization samples yet.</Text>;
   const data = points.map(p => ({
     t: Date.parse(p.time),
     value: Math.round(p.value * 1000) / 10,
   }));
   const mean = points.reduce((sum, p) => sum + p.value, 0) / points.length;
-  const summary = `mean ${formatShare(mean)}, latest ${formatShare(
-    points[points.length - 1].value,
-  )} over ${points.length} samples`;
-  const time = (t: number) =>
-    new Date(t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const summary = `mean ${formatShare(mean)}, latest ${formatShare(points[points.length - 1].value)} over ${
+    points.length
+  } samples`;
+  const time = (t: number) => new Date(t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   return (
     <Flex direction="column" gap="1">
       <Text variant="body-small">GPU utilization: {summary}</Text>
-      <div
-        role="img"
-        aria-label={`GPU utilization over time: ${summary}`}
-        style={{ width: '100%', height: 120 }}
-      >
+      <div role="img" aria-label={`GPU utilization over time: ${summary}`} style={{ width: '100%', height: 120 }}>
         <ResponsiveContainer width="100%" height="100%">
-          <LineChart
-            data={data}
-            margin={{ top: 4, right: 8, bottom: 0, left: 0 }}
-          >
+          <LineChart data={data} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" />
-            <XAxis
-              dataKey="t"
-              type="number"
-              scale="time"
-              domain={['dataMin', 'dataMax']}
-              tickFormatter={time}
-            />
+            <XAxis dataKey="t" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={time} />
             <YAxis domain={[0, 100]} unit="%" width={44} />
             <Tooltip
               labelFormatter={t => new Date(Number(t)).toLocaleString()}
               formatter={v => [`${v}%`, 'GPU utilization']}
             />
-            <Line
-              type="monotone"
-              dataKey="value"
-              stroke="#1565c0"
-              dot={false}
-              isAnimationActive={false}
-            />
+            <Line type="monotone" dataKey="value" stroke="#1565c0" dot={false} isAnimationActive={false} />
           </LineChart>
         </ResponsiveContainer>
       </div>
@@ -132,18 +91,12 @@ function InferenceFigures({ cost }: { cost: WorkloadCostResponse }) {
   const unknown = 'not available';
   return (
     <>
-      <Field label="Tokens per second">
-        {tokensPerSecond === null ? unknown : tokensPerSecond.toFixed(1)}
-      </Field>
+      <Field label="Tokens per second">{tokensPerSecond === null ? unknown : tokensPerSecond.toFixed(1)}</Field>
       <Field label="TTFT p95">
-        {timeToFirstTokenP95Seconds === null
-          ? unknown
-          : `${Math.round(timeToFirstTokenP95Seconds * 1000)} ms`}
+        {timeToFirstTokenP95Seconds === null ? unknown : `${Math.round(timeToFirstTokenP95Seconds * 1000)} ms`}
       </Field>
       <Field label="Cost per 1M tokens">
-        {costPerMillionTokensMicros === null
-          ? unknown
-          : formatMicros(costPerMillionTokensMicros, cost.currency)}
+        {costPerMillionTokensMicros === null ? unknown : formatMicros(costPerMillionTokensMicros, cost.currency)}
       </Field>
     </>
   );
@@ -154,24 +107,13 @@ function InferenceFigures({ cost }: { cost: WorkloadCostResponse }) {
  * forbidden or failing, or Prometheus has no utilization, it says so instead
  * of showing numbers.
  */
-export function WorkloadCost({
-  workload,
-  full,
-}: {
-  workload: WorkloadSummary;
-  full: boolean;
-}) {
+export function WorkloadCost({ workload, full }: { workload: WorkloadSummary; full: boolean }) {
   const data = useWorkloadCost(workload);
-  if (data.loading)
-    return <Skeleton width="60%" height={20} aria-label="Loading cost" />;
+  if (data.loading) return <Skeleton width="60%" height={20} aria-label="Loading cost" />;
   if (!data.value) {
     return (
       <Field label="Cost">
-        Cost not available:{' '}
-        {data.error
-          ? costUnavailableReason(data.error)
-          : 'no answer from the backend'}
-        .
+        Cost not available: {data.error ? costUnavailableReason(data.error) : 'no answer from the backend'}.
       </Field>
     );
   }
@@ -179,14 +121,11 @@ export function WorkloadCost({
   return (
     <>
       <CostFigures cost={cost} />
-      {full && workload.entityType === 'inference-service' && (
-        <InferenceFigures cost={cost} />
-      )}
+      {full && workload.entityType === 'inference-service' && <InferenceFigures cost={cost} />}
       {full &&
         (cost.utilization === null ? (
           <Field label="GPU utilization">
-            not available: the platform has no DCGM metrics from Prometheus for
-            this workload.
+            not available: the platform has no DCGM metrics from Prometheus for this workload.
           </Field>
         ) : (
           <UtilizationChart points={cost.utilization} />

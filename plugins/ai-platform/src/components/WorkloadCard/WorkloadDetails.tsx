@@ -1,5 +1,5 @@
 import { Flex } from '@backstage/ui';
-import type { WorkloadSummary } from '@internal/plugin-ai-platform-common';
+import type { WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { ReasonText } from '../common/ReasonText';
 import { StateTag } from '../common/StateTag';
 import { relativeTime } from '../common/format';
@@ -12,9 +12,7 @@ import { WorkloadEvents } from './WorkloadEvents';
 
 function Position({ workload: w }: { workload: WorkloadSummary }) {
   if (!w.positionInClusterQueue) return <>—</>;
-  const local = w.positionInLocalQueue
-    ? `, ${w.positionInLocalQueue} in ${w.queue}`
-    : '';
+  const local = w.positionInLocalQueue ? `, ${w.positionInLocalQueue} in ${w.queue}` : '';
   return <>{`${w.positionInClusterQueue} in ${w.clusterQueue}${local}`}</>;
 }
 
@@ -23,25 +21,13 @@ function Position({ workload: w }: { workload: WorkloadSummary }) {
  * and cost, and actions for those allowed. `full` (the entity tab) adds the
  * condition timeline, GPU utilization, inference figures and recent events.
  */
-export function WorkloadDetails({
-  workload,
-  full,
-}: {
-  workload: WorkloadSummary;
-  full: boolean;
-}) {
+export function WorkloadDetails({ workload, full }: { workload: WorkloadSummary; full: boolean }) {
   const waiting = workload.state === 'Pending';
   return (
-    <Flex
-      direction="column"
-      gap="2"
-      aria-label={`Workload ${workload.namespace}/${workload.name}`}
-    >
+    <Flex direction="column" gap="2" aria-label={`Workload ${workload.namespace}/${workload.name}`}>
       <Field label="State">
         <StateTag state={workload.state} />
-        {workload.observedOnly
-          ? ' (observed: Kueue admits in this cluster)'
-          : ''}
+        {workload.observedOnly ? ' (observed: Kueue admits in this cluster)' : ''}
       </Field>
       {(waiting || workload.state === 'Preempted') && (
         <Field label={waiting ? 'Why it waits' : 'Why it was evicted'}>
@@ -54,17 +40,12 @@ export function WorkloadDetails({
             <Position workload={workload} />
           </Field>
           <Field label="Expected start">
-            {workload.eta
-              ? `${relativeTime(workload.eta)} (${new Date(
-                  workload.eta,
-                ).toLocaleString()})`
-              : 'unknown'}
+            {workload.eta ? `${relativeTime(workload.eta)} (${new Date(workload.eta).toLocaleString()})` : 'unknown'}
           </Field>
         </>
       )}
       <Field label="Queue">
-        {workload.cluster} / {workload.queue ?? '—'} →{' '}
-        {workload.clusterQueue ?? '—'} (priority {workload.priority})
+        {workload.cluster} / {workload.queue ?? '—'} → {workload.clusterQueue ?? '—'} (priority {workload.priority})
       </Field>
       <Field label="GPUs">{workload.gpus}</Field>
       <Field label="Assignment">

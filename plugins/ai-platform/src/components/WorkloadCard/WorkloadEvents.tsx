@@ -1,9 +1,6 @@
 import { useApi } from '@backstage/core-plugin-api';
 import { Skeleton, Text } from '@backstage/ui';
-import type {
-  WorkloadEvent,
-  WorkloadSummary,
-} from '@internal/plugin-ai-platform-common';
+import type { WorkloadEvent, WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { aiPlatformApiRef } from '../../api/AiPlatformApi';
 import { useLiveData } from '../../hooks/useLiveData';
 import { relativeTime } from '../common/format';
@@ -12,8 +9,7 @@ import { relativeTime } from '../common/format';
 const recent = 10;
 
 /** Newest first. */
-export const byRecency = (a: WorkloadEvent, b: WorkloadEvent) =>
-  Date.parse(b.time) - Date.parse(a.time);
+export const byRecency = (a: WorkloadEvent, b: WorkloadEvent) => Date.parse(b.time) - Date.parse(a.time);
 
 /** The workload's most recent Kubernetes events, newest first, warnings marked. */
 export function WorkloadEvents({ workload }: { workload: WorkloadSummary }) {
@@ -23,36 +19,22 @@ export function WorkloadEvents({ workload }: { workload: WorkloadSummary }) {
     () => api.workloadEvents({ cluster, namespace, kind, name }),
     [api, cluster, namespace, kind, name],
   );
-  if (data.loading)
-    return <Skeleton width="100%" height={20} aria-label="Loading events" />;
+  if (data.loading) return <Skeleton width="100%" height={20} aria-label="Loading events" />;
   if (!data.value)
     return (
       <Text variant="body-small">
-        Events could not be loaded:{' '}
-        {data.error?.message ?? 'no answer from the backend'}.
+        Events could not be loaded: {data.error?.message ?? 'no answer from the backend'}.
       </Text>
     );
   if (data.value.length === 0)
-    return (
-      <Text variant="body-small">
-        No Kubernetes events (the cluster keeps them for about an hour).
-      </Text>
-    );
+    return <Text variant="body-small">No Kubernetes events (the cluster keeps them for about an hour).</Text>;
   const events = [...data.value].sort(byRecency).slice(0, recent);
   return (
-    <ul
-      aria-label="Recent Kubernetes events"
-      style={{ listStyle: 'none', margin: 0, padding: 0 }}
-    >
+    <ul aria-label="Recent Kubernetes events" style={{ listStyle: 'none', margin: 0, padding: 0 }}>
       {events.map((e, i) => (
-        <li
-          key={`${e.time}-${e.reason}-${i}`}
-          style={{ padding: '3px 0', borderBottom: '1px solid #8882' }}
-        >
+        <li key={`${e.time}-${e.reason}-${i}`} style={{ padding: '3px 0', borderBottom: '1px solid #8882' }}>
           <Text as="div" variant="body-small">
-            <strong
-              style={{ color: e.type === 'Warning' ? '#c62828' : undefined }}
-            >
+            <strong style={{ color: e.type === 'Warning' ? '#c62828' : undefined }}>
               {e.type === 'Warning' ? 'Warning ' : ''}
               {e.reason}
             </strong>{' '}

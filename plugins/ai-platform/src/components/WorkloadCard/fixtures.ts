@@ -2,7 +2,7 @@ import type {
   WorkloadCostResponse,
   WorkloadEvent,
   WorkloadSummary,
-} from '@internal/plugin-ai-platform-common';
+} from '@ai-platform/backstage-plugin-ai-platform-common';
 import { pendingWorkload } from '../../testing/workloads';
 
 /** A JobSet that queued, was admitted, preempted, admitted again and now runs on two flavors. For tests. */

@@ -24,7 +24,11 @@ export function Loadable<T>(props: {
       <Alert
         status="danger"
         title={`Could not load from the AI platform backend: ${data.error.message}`}
-        customActions={<Button size="small" onPress={data.retry}>Retry</Button>}
+        customActions={
+          <Button size="small" onPress={data.retry}>
+            Retry
+          </Button>
+        }
       />
     );
   }

@@ -1,5 +1,5 @@
 import { Link } from '@backstage/core-components';
-import type { Reason } from '@internal/plugin-ai-platform-common';
+import type { Reason } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { runbookUrl } from './format';
 
 /** Why a workload waits, in words, with a link to the runbook for its reason. */

@@ -1,4 +1,4 @@
-import type { WorkloadState } from '@internal/plugin-ai-platform-common';
+import type { WorkloadState } from '@ai-platform/backstage-plugin-ai-platform-common';
 
 const colors: Record<WorkloadState, string> = {
   Pending: '#b26a00',

@@ -1,4 +1,4 @@
-import { runbookPath, type ReasonCode } from '@internal/plugin-ai-platform-common';
+import { runbookPath, type ReasonCode } from '@ai-platform/backstage-plugin-ai-platform-common';
 
 /** TechDocs page of a reason's runbook. */
 export function runbookUrl(code: ReasonCode): string {
@@ -20,10 +20,18 @@ export function relativeTime(iso: string | undefined, now = Date.now()): string 
 
 function moneyFormat(currency: string, fractionDigits: number): Intl.NumberFormat {
   try {
-    return new Intl.NumberFormat('en-US', { style: 'currency', currency, minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits });
+    return new Intl.NumberFormat('en-US', {
+      style: 'currency',
+      currency,
+      minimumFractionDigits: fractionDigits,
+      maximumFractionDigits: fractionDigits,
+    });
   } catch {
     // Not an ISO 4217 code (e.g. "credits"): show the number followed by the unit.
-    const plain = new Intl.NumberFormat('en-US', { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits });
+    const plain = new Intl.NumberFormat('en-US', {
+      minimumFractionDigits: fractionDigits,
+      maximumFractionDigits: fractionDigits,
+    });
     return { format: (n: number) => `${plain.format(n)} ${currency}` } as Intl.NumberFormat;
   }
 }

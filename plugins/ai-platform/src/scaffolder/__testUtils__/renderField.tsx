@@ -1,7 +1,7 @@
 import { ComponentType, useState } from 'react';
 import { identityApiRef } from '@backstage/core-plugin-api';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import type { ClusterSummary, QueueListResponse } from '@internal/plugin-ai-platform-common';
+import type { ClusterSummary, QueueListResponse } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { aiPlatformApiRef, type AiPlatformApi } from '../../api/AiPlatformApi';
 import fleet from '../__fixtures__/fleet.json';
 
@@ -10,7 +10,9 @@ export const fixtureQueues = fleet.queues as unknown as QueueListResponse;
 export const fixtureClusters = fleet.clusters as unknown as ClusterSummary[];
 
 /** An AI platform API serving the fixture fleet, priced per GPU-hour by product. */
-export function fleetApi(pricesPerHour: Record<string, number> = {}): jest.Mocked<Pick<AiPlatformApi, 'listQueues' | 'listClusters' | 'estimateCost'>> {
+export function fleetApi(
+  pricesPerHour: Record<string, number> = {},
+): jest.Mocked<Pick<AiPlatformApi, 'listQueues' | 'listClusters' | 'estimateCost'>> {
   return {
     listQueues: jest.fn(async () => fixtureQueues),
     listClusters: jest.fn(async () => fixtureClusters),
