@@ -45,7 +45,6 @@ export const labels = {
 /** Annotations on Kubernetes objects and catalog entities. */
 export const annotations = {
   expectedDuration: 'ai-platform.io/expected-duration-seconds',
-  simDuration: 'kube-sim.io/duration-seconds',
   kubernetesId: 'backstage.io/kubernetes-id',
   kubernetesNamespace: 'backstage.io/kubernetes-namespace',
   kubernetesCluster: 'backstage.io/kubernetes-cluster',

@@ -10,16 +10,13 @@ import type { WorkloadKindAdapter, WorkloadObject } from '@ai-platform/backstage
 import type { PendingWorkloadInfo, Workload, WorkloadState as EngineState } from '@ai-platform/scheduler';
 import { isHeld, readAdmission } from './admissionAnnotation';
 
-/** Used when neither annotation gives the expected run time. */
+/** Used when neither the declaration nor history gives the expected run time. */
 export const defaultExpectedDurationSeconds = 3600;
 
-/** Expected run time from `ai-platform.io/expected-duration-seconds`, else kube-sim's duration, else undefined. */
+/** The run time the user declares in `ai-platform.io/expected-duration-seconds`, else undefined. */
 export function expectedDurationSeconds(obj: WorkloadObject): number | undefined {
-  for (const key of [annotations.expectedDuration, annotations.simDuration]) {
-    const value = Number(obj.metadata.annotations?.[key]);
-    if (Number.isFinite(value) && value > 0) return value;
-  }
-  return undefined;
+  const value = Number(obj.metadata.annotations?.[annotations.expectedDuration]);
+  return Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
 const units = (milli: number) => milli / 1000;
