@@ -1,6 +1,11 @@
-import type { WorkloadObject } from '@ai-platform/backstage-plugin-ai-platform-node';
-import { at, defineAdapter, fieldSuspension } from './defineAdapter';
-import type { PodSpecLike, PodSlot } from './podSets';
+import {
+  type WorkloadObject,
+  at,
+  defineAdapter,
+  fieldSuspension,
+  type PodSpecLike,
+  type PodSlot,
+} from '@ai-platform/backstage-plugin-ai-platform-node';
 
 interface WorkflowTemplate {
   name: string;

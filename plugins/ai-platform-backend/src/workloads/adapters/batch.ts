@@ -1,6 +1,12 @@
-import type { WorkloadObject } from '@ai-platform/backstage-plugin-ai-platform-node';
-import { at, conditionOutcome, defineAdapter, fieldSuspension } from './defineAdapter';
-import type { PodSpecLike, PodSlot } from './podSets';
+import {
+  type WorkloadObject,
+  at,
+  conditionOutcome,
+  defineAdapter,
+  fieldSuspension,
+  type PodSpecLike,
+  type PodSlot,
+} from '@ai-platform/backstage-plugin-ai-platform-node';
 
 interface JobSpec {
   parallelism?: number;

@@ -6,7 +6,7 @@ import { rayJobAdapter } from './ray';
 import { deploymentAdapter, inferenceServiceAdapter, leaderWorkerSetAdapter, statefulSetAdapter } from './serving';
 import { sparkApplicationAdapter } from './spark';
 
-export { savedReplicasAnnotation } from './defineAdapter';
+export { savedReplicasAnnotation } from '@ai-platform/backstage-plugin-ai-platform-node';
 
 /** The workload kinds the controller knows without extension modules. */
 export const builtinWorkloadKinds: WorkloadKindAdapter[] = [

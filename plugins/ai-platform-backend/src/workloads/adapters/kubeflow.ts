@@ -1,6 +1,13 @@
-import type { WorkloadObject } from '@ai-platform/backstage-plugin-ai-platform-node';
-import { at, conditionOutcome, conditionTrue, defineAdapter, fieldSuspension } from './defineAdapter';
-import type { PodSpecLike, PodSlot } from './podSets';
+import {
+  type WorkloadObject,
+  at,
+  conditionOutcome,
+  conditionTrue,
+  defineAdapter,
+  fieldSuspension,
+  type PodSpecLike,
+  type PodSlot,
+} from '@ai-platform/backstage-plugin-ai-platform-node';
 
 interface ReplicaSpec {
   replicas?: number;

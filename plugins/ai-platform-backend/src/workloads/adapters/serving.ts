@@ -1,6 +1,13 @@
-import type { WorkloadObject } from '@ai-platform/backstage-plugin-ai-platform-node';
-import { at, conditionTrue, defineAdapter, replicas, scaleSuspension } from './defineAdapter';
-import type { PodSpecLike, PodSlot } from './podSets';
+import {
+  type WorkloadObject,
+  at,
+  conditionTrue,
+  defineAdapter,
+  replicas,
+  scaleSuspension,
+  type PodSpecLike,
+  type PodSlot,
+} from '@ai-platform/backstage-plugin-ai-platform-node';
 
 function templateSlot(obj: WorkloadObject): PodSlot[] {
   const spec = at<PodSpecLike>(obj, 'spec', 'template', 'spec');

@@ -1,6 +1,10 @@
-import type { WorkloadObject } from '@ai-platform/backstage-plugin-ai-platform-node';
-import { at, defineAdapter, fieldSuspension } from './defineAdapter';
-import type { PodSlot } from './podSets';
+import {
+  type WorkloadObject,
+  at,
+  defineAdapter,
+  fieldSuspension,
+  type PodSlot,
+} from '@ai-platform/backstage-plugin-ai-platform-node';
 
 interface SparkPod {
   cores?: number;

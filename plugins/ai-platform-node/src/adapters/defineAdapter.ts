@@ -1,9 +1,5 @@
 import { labels, type WorkloadEntityType } from '@ai-platform/backstage-plugin-ai-platform-common';
-import type {
-  WorkloadKindAdapter,
-  WorkloadObject,
-  WorkloadOutcome,
-} from '@ai-platform/backstage-plugin-ai-platform-node';
+import type { WorkloadKindAdapter, WorkloadObject, WorkloadOutcome } from '../WorkloadKindAdapter';
 import { pinToFlavors, PodSlot, toPodSet } from './podSets';
 
 type Json = Record<string, unknown>;
