@@ -31,3 +31,12 @@ export { chooseCluster } from './simulator/multicluster';
 export { kueueBenchmarks, kueueScenarioDocument, makespanBound } from './simulator/kueueBenchmark';
 export type { KueueBenchmarkConfig, WorkloadClass } from './simulator/kueueBenchmark';
 export { appendTo } from './engine/appendTo';
+export { RunTimeModel, runTimeAt, sizeBucket } from './runtime/RunTimeModel';
+export type {
+  RunTimeFacts,
+  FinishedRun,
+  RunTimePrediction,
+  RunTimeSource,
+  RunTimeModelOptions,
+} from './runtime/RunTimeModel';
+export type { Quantiles } from './runtime/quantiles';
