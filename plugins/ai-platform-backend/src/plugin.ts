@@ -116,6 +116,7 @@ export const aiPlatformPlugin = createBackendPlugin({
           catalog,
           auth,
           lookupWorkload: ref => workloads.getWorkload(ref),
+          attribution: controller.attribution,
         });
         httpRouter.use(costs.router);
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -6,6 +6,7 @@ import { ClusterClient } from '../clusters/ClusterClient';
 import type { ClusterConnection } from '../clusters/readClusters';
 import type { DecisionStore } from '../service/types';
 import { isHeld, readAdmission } from '../workloads/admissionAnnotation';
+import { ManagedKinds, OwnerIndex } from '../workloads/ownership';
 import { DecisionWriter } from './DecisionWriter';
 import { detectKueue, kueueWorkloadKind, observedAdmission } from './observe';
 import { LeaderLease, type LeaseTiming } from './LeaderLease';
@@ -52,6 +53,9 @@ export class ClusterController {
   engine: Engine;
   mode: 'admit' | 'observe' = 'admit';
   readonly workloads = new Map<string, TrackedWorkload>();
+  /** Controller owners of every watched object, to trace pods and child objects to their top-level workload. */
+  readonly owners = new OwnerIndex();
+  private readonly managedKinds: ManagedKinds;
   /** Bumped after every reconcile, so readers can cache what they derive. */
   generation = 0;
   private readonly watches: Watch<KubernetesObject>[] = [];
@@ -77,6 +81,7 @@ export class ClusterController {
 
   constructor(private readonly options: ClusterControllerOptions) {
     this.name = options.connection.name;
+    this.managedKinds = new ManagedKinds(options.adapters);
     this.client = new ClusterClient(options.connection.kubeConfig);
     const logger = options.logger.child({ cluster: this.name });
     this.queueConfig = new QueueConfigSource(this.name, options.queueObjects ?? [], logger);
@@ -221,10 +226,15 @@ export class ClusterController {
   }
 
   private onWorkloadEvent(adapter: WorkloadKindAdapter, type: 'upsert' | 'delete', obj: WorkloadObject) {
-    if (!adapter.handles(obj)) return;
+    if (type === 'delete') this.owners.forget(obj);
+    else this.owners.record(obj);
+    // Part of its owner's workload (a Job of a JobSet, a Deployment of an InferenceService): never a workload itself.
+    const partOfOwner = this.managedKinds.ownsPartOf(obj);
+    if (!adapter.handles(obj) && !partOfOwner) return;
     const key = `${obj.metadata.namespace}/${adapter.kind}/${obj.metadata.name}`;
-    if (type === 'delete') {
+    if (type === 'delete' || partOfOwner) {
       const known = this.workloads.get(key);
+      if (!known && partOfOwner) return;
       this.workloads.delete(key);
       this.dirty.delete(key);
       this.engine.remove(key, 'deleted');

@@ -5,6 +5,8 @@ import type { WorkloadKindAdapter } from '@ai-platform/backstage-plugin-ai-platf
 import { parseEngineOptions } from '@ai-platform/scheduler';
 import { readClusters } from '../clusters/readClusters';
 import type { DecisionStore, WorkloadService } from '../service/types';
+import { labels } from '@ai-platform/backstage-plugin-ai-platform-common';
+import type { PodAttribution } from '../costs/CostIngestor';
 import { builtinWorkloadKinds } from '../workloads/adapters';
 import { AdmissionService } from './AdmissionService';
 import { ClusterController } from './ClusterController';
@@ -23,6 +25,8 @@ export interface AdmissionControllerOptions {
 export interface AdmissionController {
   service: WorkloadService;
   controllers: ClusterController[];
+  /** Traces pods to their top-level workload for cost accounting. */
+  attribution: PodAttribution;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -67,9 +71,24 @@ export function createAdmissionController(options: AdmissionControllerOptions): 
     logger.warn(
       'no clusters configured for the AI platform: add kubernetes.clusterLocatorMethods (type config) or aiPlatform.kubeconfig',
     );
+  const byName = new Map(controllers.map(c => [c.name, c]));
+  const attribution: PodAttribution = {
+    workloadOf(cluster, pod) {
+      const c = byName.get(cluster);
+      const top = c?.owners.topLevelOf(pod);
+      if (!c || !top) return undefined;
+      const tracked = c.workloads.get(`${top.namespace}/${top.kind}/${top.name}`);
+      return { name: top.name, queue: tracked?.obj.metadata.labels?.[labels.queueName] };
+    },
+    flavorsOf(cluster) {
+      const flavors = byName.get(cluster)?.engine.queueConfig.flavors.values() ?? [];
+      return [...flavors].map(f => ({ metadata: { name: f.name }, spec: { nodeLabels: f.nodeLabels } }));
+    },
+  };
   return {
     service: new AdmissionService(controllers, adapters, decisions, logger),
     controllers,
+    attribution,
     start: async () => {
       await Promise.all(controllers.map(c => c.start()));
     },

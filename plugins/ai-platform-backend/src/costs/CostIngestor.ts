@@ -2,15 +2,26 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { ClusterConnection } from '../clusters/readClusters';
 import { ClusterClient } from '../clusters/ClusterClient';
 import type { CostLedger } from './CostLedger';
-import { NodeInfo, podIntervals, PodLike } from './intervals';
+import { NodeInfo, podIntervals, PodLike, type PodWorkload } from './intervals';
 import { nodeSnapshot, type NodeCapacityLedger, type NodeLike, type NodeSnapshot } from './NodeCapacity';
 
 /** Clusters synced at once (each holds a database connection while it writes). */
 const CONCURRENT_CLUSTERS = 4;
 
-interface FlavorLike {
+export interface FlavorLike {
   metadata: { name: string };
   spec?: { nodeLabels?: Record<string, string> };
+}
+
+/**
+ * What the admission controller knows that a pod list does not: the
+ * top-level workload each pod belongs to (traced through its owners), and the
+ * ResourceFlavors of the cluster's queues, including those configured in
+ * aiPlatform.queues rather than applied to the cluster.
+ */
+export interface PodAttribution {
+  workloadOf(cluster: string, pod: PodLike): PodWorkload | undefined;
+  flavorsOf(cluster: string): FlavorLike[];
 }
 
 /** The flavor whose nodeLabels a node carries (the most specific match). */
@@ -38,11 +49,12 @@ export class CostIngestor {
     private readonly logger: LoggerService,
     /** Records node GPU capacity from the same node list, for fleet idle. */
     private readonly capacity?: NodeCapacityLedger,
+    private readonly attribution?: PodAttribution,
   ) {}
 
   async syncCluster(cluster: ClusterConnection, now = Date.now()): Promise<{ intervals: number; closed: number }> {
     const client = new ClusterClient(cluster.kubeConfig);
-    const [pods, nodes, namespaces, flavors] = await Promise.all([
+    const [pods, nodes, namespaces, clusterFlavors] = await Promise.all([
       client.core.listPodForAllNamespaces(),
       client.core.listNode(),
       client.core.listNamespace(),
@@ -51,6 +63,11 @@ export class CostIngestor {
         .then(r => r.items as unknown as FlavorLike[])
         .catch(() => [] as FlavorLike[]),
     ]);
+    const configured = this.attribution?.flavorsOf(cluster.name) ?? [];
+    const flavors = [
+      ...configured,
+      ...clusterFlavors.filter(f => !configured.some(c => c.metadata.name === f.metadata.name)),
+    ];
     const nodeInfo = new Map<string, NodeInfo>();
     for (const n of nodes.items) {
       const labels = n.metadata?.labels ?? {};
@@ -77,6 +94,7 @@ export class CostIngestor {
         pod,
         nodeInfo.get(pod.spec?.nodeName ?? ''),
         teams.get(pod.metadata.namespace ?? ''),
+        this.attribution?.workloadOf(cluster.name, pod),
       );
     });
     await this.ledger.ingest(intervals, now);

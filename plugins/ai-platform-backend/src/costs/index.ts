@@ -12,7 +12,7 @@ import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import { readClusters } from '../clusters/readClusters';
 import { budgetStatus, newBudgetAlerts, readBudgets, TeamBudgets } from './budgets';
-import { CostIngestor } from './CostIngestor';
+import { CostIngestor, type PodAttribution } from './CostIngestor';
 import { CostLedger } from './CostLedger';
 import { NodeCapacityLedger } from './NodeCapacity';
 import { PriceBook } from './pricing';
@@ -51,6 +51,8 @@ export async function createCostAccounting(options: {
   auth?: AuthService;
   /** The controller's view of a workload (team, expected run time) for the per-workload cost route. */
   lookupWorkload?: (ref: WorkloadRef) => Promise<WorkloadSummary | undefined>;
+  /** The admission controller's tracing of pods to their top-level workload and its queues' flavors. */
+  attribution?: PodAttribution;
 }) {
   const { config, logger, scheduler } = options;
   const db = await options.database.getClient();
@@ -67,7 +69,7 @@ export async function createCostAccounting(options: {
   const inference = prometheusUrl ? new PrometheusInference(prometheusUrl) : undefined;
   if (!prometheusUrl)
     logger.info('aiPlatform.prometheus.url is not set: GPU utilization and inference token figures are unknown');
-  const ingestor = new CostIngestor(readClusters(config), ledger, logger, capacity);
+  const ingestor = new CostIngestor(readClusters(config), ledger, logger, capacity, options.attribution);
   const every = config.getOptionalNumber('aiPlatform.costs.ingestIntervalSeconds') ?? 60;
   await scheduler.scheduleTask({
     id: 'ai-platform-cost-ingest',

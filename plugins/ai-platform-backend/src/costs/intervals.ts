@@ -12,8 +12,10 @@ export interface PodLike {
     namespace?: string;
     labels?: Record<string, string>;
     ownerReferences?: Array<{
+      apiVersion?: string;
       kind: string;
       name: string;
+      uid?: string;
       controller?: boolean;
     }>;
     deletionTimestamp?: string | Date;
@@ -39,6 +41,13 @@ export interface PodLike {
       state?: { terminated?: { finishedAt?: string | Date } };
     }>;
   };
+}
+
+/** The top-level workload a pod's GPU time is costed to (a JobSet's, not its child Job's). */
+export interface PodWorkload {
+  name: string;
+  /** Its LocalQueue (the queue label of the top-level object). */
+  queue?: string;
 }
 
 export interface NodeInfo {
@@ -116,6 +125,8 @@ export function podIntervals(
   pod: PodLike,
   node: NodeInfo | undefined,
   namespaceTeam?: string,
+  /** The top-level workload the pod belongs to, when the controller has traced its owners. */
+  topLevel?: PodWorkload,
 ): GpuInterval[] {
   const start = startOf(pod);
   if (start === undefined || !pod.metadata.uid) return [];
@@ -137,6 +148,7 @@ export function podIntervals(
       ? owner.name.slice(0, -hash.length - 1)
       : undefined;
   const workload =
+    topLevel?.name ??
     labels['serving.kserve.io/inferenceservice'] ??
     labels['leaderworkerset.sigs.k8s.io/name'] ??
     labels['jobset.sigs.k8s.io/jobset-name'] ??
@@ -159,7 +171,7 @@ export function podIntervals(
         node: pod.spec?.nodeName,
         workload,
         team: labels['ai-platform.io/team'] ?? namespaceTeam,
-        queue: labels['kueue.x-k8s.io/queue-name'],
+        queue: topLevel ? topLevel.queue : labels['kueue.x-k8s.io/queue-name'],
         flavor: node?.flavor,
         gpuProduct: node?.gpuProduct,
         count,
