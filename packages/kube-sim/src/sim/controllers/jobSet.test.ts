@@ -36,7 +36,7 @@ describe('JobSet controller', () => {
     expect(jobs[0].metadata.labels).toMatchObject({
       'jobset.sigs.k8s.io/jobset-name': 'llm',
       'jobset.sigs.k8s.io/replicatedjob-name': 'workers',
-      'kueue.x-k8s.io/queue-name': 'ml-research',
+      'jobset.sigs.k8s.io/job-index': '0',
     });
     expect(cluster.pods()).toHaveLength(0);
     let js = cluster.get('jobset.x-k8s.io/v1alpha2', 'JobSet', 'llm')!;
@@ -69,5 +69,58 @@ describe('JobSet controller', () => {
     expect(js.status.conditions).toContainEqual(
       expect.objectContaining({ type: 'Failed', status: 'True', reason: 'FailedJobs' }),
     );
+  });
+
+  it('labels child Jobs and their pods from the replicated job template, not from the JobSet', async () => {
+    cluster = demoCluster();
+    const spec = jobSet(false);
+    spec.spec.replicatedJobs[0].template = {
+      metadata: { labels: { 'kueue.x-k8s.io/queue-name': 'from-template' } },
+      spec: spec.spec.replicatedJobs[0].template.spec,
+    } as (typeof spec.spec.replicatedJobs)[0]['template'];
+    const created = cluster.create(spec);
+    await cluster.advance(10);
+    const job = cluster.get('batch/v1', 'Job', 'llm-workers-1')!;
+    expect(job.metadata.ownerReferences).toEqual([
+      expect.objectContaining({ kind: 'JobSet', name: 'llm', uid: created.metadata.uid, controller: true }),
+    ]);
+    expect(job.metadata.labels).toEqual(
+      expect.objectContaining({
+        'kueue.x-k8s.io/queue-name': 'from-template',
+        'jobset.sigs.k8s.io/jobset-uid': created.metadata.uid,
+        'jobset.sigs.k8s.io/job-index': '1',
+        'jobset.sigs.k8s.io/job-global-index': '1',
+        'jobset.sigs.k8s.io/global-replicas': '2',
+        'jobset.sigs.k8s.io/replicatedjob-replicas': '2',
+        'jobset.sigs.k8s.io/group-name': 'default',
+      }),
+    );
+    expect(job.metadata.labels!['jobset.sigs.k8s.io/job-key']).toMatch(/^[0-9a-f]{40}$/);
+    const pods = cluster.pods(undefined, 'batch.kubernetes.io/job-name=llm-workers-1');
+    expect(pods).toHaveLength(2);
+    // The JobSet's own queue label stays on the JobSet; the template's reaches Job and pods.
+    expect(pods.every(p => p.metadata.labels!['kueue.x-k8s.io/queue-name'] === undefined)).toBe(true);
+    expect(pods.every(p => p.metadata.labels!['jobset.sigs.k8s.io/jobset-name'] === 'llm')).toBe(true);
+  });
+
+  it('gives the pods the node selector and tolerations written into the JobSet while it was suspended', async () => {
+    cluster = demoCluster();
+    cluster.create(jobSet(true));
+    await cluster.advance(5);
+    const js = cluster.get('jobset.x-k8s.io/v1alpha2', 'JobSet', 'llm')!;
+    const podSpec = js.spec.replicatedJobs[0].template.spec.template.spec;
+    podSpec.nodeSelector = { ...podSpec.nodeSelector, 'cloud.example.com/pool': 'h100' };
+    podSpec.tolerations = [...podSpec.tolerations, { key: 'reserved', operator: 'Exists', effect: 'NoSchedule' }];
+    cluster.update({ ...js, spec: { ...js.spec, suspend: false } });
+    await cluster.advance(10);
+    const pods = cluster.pods();
+    expect(pods).toHaveLength(4);
+    for (const pod of pods) {
+      expect(pod.spec.nodeSelector).toEqual({
+        'nvidia.com/gpu.product': 'NVIDIA-H100-80GB-HBM3',
+        'cloud.example.com/pool': 'h100',
+      });
+      expect(pod.spec.tolerations).toContainEqual({ key: 'reserved', operator: 'Exists', effect: 'NoSchedule' });
+    }
   });
 });
