@@ -161,7 +161,8 @@ export function buildWorkload(stream: WorkloadStreamSpec, draw: WorkloadDraw): K
           podSpecOverrides: [
             {
               targetJobs: [{ name: 'node' }],
-              spec: { nodeSelector: trainer.spec.nodeSelector, tolerations: trainer.spec.tolerations },
+              nodeSelector: trainer.spec.nodeSelector,
+              tolerations: trainer.spec.tolerations,
             },
           ],
           annotations,

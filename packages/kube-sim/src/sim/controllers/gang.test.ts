@@ -40,61 +40,6 @@ describe('operator-managed workloads', () => {
     expect(job.status.conditions).toContainEqual(expect.objectContaining({ type: 'Succeeded', status: 'True' }));
   });
 
-  it('TrainJob: numNodes pods with resourcesPerNode, Complete at the end', async () => {
-    cluster = demoCluster();
-    cluster.create({
-      apiVersion: 'trainer.kubeflow.org/v1alpha1',
-      kind: 'TrainJob',
-      metadata: { name: 'ft', namespace: ns, annotations: run },
-      spec: {
-        runtimeRef: { name: 'torch-distributed' },
-        trainer: { numNodes: 2, resourcesPerNode: { requests: { 'nvidia.com/gpu': '8' } } },
-        podSpecOverrides: [{ spec: { tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists' }] } }],
-      },
-    });
-    await cluster.advance(10);
-    const pods = cluster.pods();
-    expect(pods.map(p => p.metadata.name).sort()).toEqual(['ft-node-0-0', 'ft-node-0-1']);
-    expect(pods.every(p => p.status.phase === 'Running' && /h100/.test(p.spec.nodeName))).toBe(true);
-    await cluster.advance(110);
-    expect(cluster.get('trainer.kubeflow.org/v1alpha1', 'TrainJob', 'ft')!.status.conditions).toContainEqual(
-      expect.objectContaining({ type: 'Complete', status: 'True' }),
-    );
-  });
-
-  it('RayJob: head and workers; the job ends with the head and removes the workers', async () => {
-    cluster = demoCluster();
-    cluster.create({
-      apiVersion: 'ray.io/v1',
-      kind: 'RayJob',
-      metadata: { name: 'tune', namespace: ns, annotations: run },
-      spec: {
-        rayClusterSpec: {
-          headGroupSpec: {
-            template: {
-              spec: {
-                containers: [{ name: 'ray-head', image: 'rayproject/ray', resources: { requests: { cpu: '2' } } }],
-              },
-            },
-          },
-          workerGroupSpecs: [{ groupName: 'gpu', replicas: 2, template: h100Template(4) }],
-        },
-      },
-    });
-    await cluster.advance(10);
-    expect(cluster.pods()).toHaveLength(3);
-    expect(cluster.get('ray.io/v1', 'RayJob', 'tune')!.status).toMatchObject({
-      jobDeploymentStatus: 'Running',
-      jobStatus: 'RUNNING',
-    });
-    await cluster.advance(110);
-    expect(cluster.get('ray.io/v1', 'RayJob', 'tune')!.status).toMatchObject({
-      jobDeploymentStatus: 'Complete',
-      jobStatus: 'SUCCEEDED',
-    });
-    expect(cluster.pods().filter(p => p.status.phase === 'Running')).toHaveLength(0);
-  });
-
   it('SparkApplication: driver and executors, COMPLETED when the driver ends', async () => {
     cluster = demoCluster();
     cluster.create({
