@@ -7,6 +7,7 @@ import {
   makeInformer,
   type V1Pod,
 } from '@kubernetes/client-node';
+import { GarbageCollector } from '../sim/controllers/garbageCollector';
 import { MemoryStore } from '../store/MemoryStore';
 import { kubeconfigYaml } from '../kubeconfig';
 import { startApiServer, type ApiServer } from './server';
@@ -47,6 +48,8 @@ describe('API server with @kubernetes/client-node', () => {
 
   async function start(historySize?: number) {
     store = new MemoryStore(undefined, { historySize });
+    // As in a cluster, the controller manager's garbage collector cascades deletes, not the API server.
+    new GarbageCollector({ store }).start();
     server = await startApiServer({ store, bookmarkIntervalMs: 50 });
     kc = new KubeConfig();
     kc.loadFromString(kubeconfigYaml([{ name: 'sim', url: server.url }]));

@@ -1,7 +1,7 @@
 import { SimulationSpec } from '../fleet/types';
 import { ObjectStore } from '../store/types';
 import { SimClock } from './clock';
-import { Controller, createControllers, OwnerIndex } from './controllers';
+import { createControllers, OwnerIndex, RunningController } from './controllers';
 import { DeviceAllocator } from './devices';
 import { EventRecorder } from './events';
 import { Kubelet } from './kubelet';
@@ -18,11 +18,11 @@ export const defaultSimulation: Required<SimulationSpec> = {
 /** The control plane and nodes of one simulated cluster, acting on its store. */
 export class ClusterSimulation {
   readonly events: EventRecorder;
-  readonly devices = new DeviceAllocator();
+  readonly devices: DeviceAllocator;
   readonly scheduler: PodScheduler;
   readonly kubelet: Kubelet;
   readonly owners: OwnerIndex;
-  readonly controllers: Controller[];
+  readonly controllers: RunningController[];
 
   constructor(
     readonly store: ObjectStore,
@@ -31,6 +31,7 @@ export class ClusterSimulation {
   ) {
     const simulation = { ...defaultSimulation, ...options.simulation };
     this.events = new EventRecorder(store, clock, options.maxEvents);
+    this.devices = new DeviceAllocator(() => clock.now());
     this.scheduler = new PodScheduler(store, clock, this.events);
     this.kubelet = new Kubelet(store, clock, this.events, this.devices, simulation);
     this.owners = new OwnerIndex(store);

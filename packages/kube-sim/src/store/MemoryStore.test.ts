@@ -151,49 +151,6 @@ describe('MemoryStore', () => {
     }).toThrow(TypeError);
   });
 
-  it('cascades deletes through ownerReferences and emits DELETED for each dependent', () => {
-    const { store, pods, jobs, events } = setup();
-    const job = store.create(jobs, {
-      apiVersion: 'batch/v1',
-      kind: 'Job',
-      metadata: { name: 'train', namespace: 'team-a' },
-      spec: {},
-    });
-    const ownerReferences = [
-      {
-        apiVersion: 'batch/v1',
-        kind: 'Job',
-        name: 'train',
-        uid: job.metadata.uid!,
-        controller: true,
-      },
-    ];
-    store.create(pods, pod('train-0', { ownerReferences }));
-    store.create(pods, pod('train-1', { ownerReferences }));
-    store.create(pods, pod('other'));
-    events.length = 0;
-    store.delete(jobs, 'team-a', 'train');
-    expect(events.map(e => `${e.type} ${e.object.kind} ${e.object.metadata.name}`)).toEqual([
-      'DELETED Job train',
-      'DELETED Pod train-0',
-      'DELETED Pod train-1',
-    ]);
-    expect(store.list(pods).map(p => p.metadata.name)).toEqual(['other']);
-  });
-
-  it('deletes the contents of a deleted namespace', () => {
-    const { store, pods } = setup();
-    const namespaces = store.typeFor('v1', 'Namespace');
-    store.create(namespaces, {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: { name: 'team-a' },
-    });
-    store.create(pods, pod('a'));
-    store.delete(namespaces, undefined, 'team-a');
-    expect(store.list(pods)).toEqual([]);
-  });
-
   it('waits for finalizers before removing an object', () => {
     const { store, pods } = setup();
     store.create(pods, pod('a', { finalizers: ['sim/keep'] }));

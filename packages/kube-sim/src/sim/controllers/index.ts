@@ -1,9 +1,11 @@
 import { Controller, ControllerContext } from './controller';
 import { DeploymentController } from './deployment';
+import { GarbageCollector } from './garbageCollector';
 import { InferenceServiceController } from './inferenceService';
 import { JobController } from './job';
 import { JobSetController } from './jobSet';
 import { LeaderWorkerSetController } from './leaderWorkerSet';
+import { NamespaceController } from './namespace';
 import { PyTorchJobController } from './pyTorchJob';
 import { ReplicaSetController } from './replicaSet';
 import { RayJobController } from './rayJob';
@@ -13,10 +15,17 @@ import { TrainJobController } from './trainJob';
 
 export { Controller, OwnerIndex } from './controller';
 export type { ControllerContext } from './controller';
+export { GarbageCollector } from './garbageCollector';
+export { NamespaceController } from './namespace';
 
-/** One controller per workload kind kube-sim simulates. */
-export function createControllers(ctx: ControllerContext): Controller[] {
+/** A controller as the simulation runs it. */
+export type RunningController = Pick<Controller, 'start' | 'stop'>;
+
+/** The garbage collector, the namespace controller and one controller per workload kind kube-sim simulates. */
+export function createControllers(ctx: ControllerContext): RunningController[] {
   return [
+    new GarbageCollector(ctx),
+    new NamespaceController(ctx),
     new JobController(ctx),
     new DeploymentController(ctx),
     new ReplicaSetController(ctx),
