@@ -9,3 +9,5 @@ export * from './api';
 export * from './permissions';
 export * from './costs';
 export * from './quantity';
+export * from './selectors';
+export * from './client';

@@ -1,3 +1,9 @@
+import {
+  meetsRequirement,
+  selectsLabels,
+  untoleratedTaint,
+  type NodeSelectorRequirement,
+} from '@ai-platform/backstage-plugin-ai-platform-common';
 import { KubeObject } from '../store/types';
 import { ResourceAmounts, toAmounts } from './quantity';
 
@@ -8,25 +14,9 @@ export interface NodeCapacity {
   used: ResourceAmounts;
 }
 
-interface Toleration {
-  key?: string;
-  operator?: 'Exists' | 'Equal';
-  value?: string;
-  effect?: string;
-}
-interface Taint {
-  key: string;
-  value?: string;
-  effect: string;
-}
-interface SelectorRequirement {
-  key: string;
-  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Gt' | 'Lt';
-  values?: string[];
-}
 interface NodeSelectorTerm {
-  matchExpressions?: SelectorRequirement[];
-  matchFields?: SelectorRequirement[];
+  matchExpressions?: NodeSelectorRequirement[];
+  matchFields?: NodeSelectorRequirement[];
 }
 
 /** Extended resources a GPU workload is placed by; pods requesting them are bin-packed. */
@@ -54,42 +44,14 @@ export function podRequests(pod: KubeObject): ResourceAmounts {
   return total;
 }
 
-function tolerates(tolerations: Toleration[], taint: Taint): boolean {
-  return tolerations.some(t => {
-    if (t.effect && t.effect !== taint.effect) return false;
-    if (!t.key) return t.operator === 'Exists';
-    if (t.key !== taint.key) return false;
-    return t.operator === 'Exists' || (t.value ?? '') === (taint.value ?? '');
-  });
-}
-
-function matchesRequirement(value: string | undefined, req: SelectorRequirement): boolean {
-  switch (req.operator) {
-    case 'In':
-      return value !== undefined && (req.values ?? []).includes(value);
-    case 'NotIn':
-      return value === undefined || !(req.values ?? []).includes(value);
-    case 'Exists':
-      return value !== undefined;
-    case 'DoesNotExist':
-      return value === undefined;
-    case 'Gt':
-      return value !== undefined && Number(value) > Number(req.values?.[0]);
-    case 'Lt':
-      return value !== undefined && Number(value) < Number(req.values?.[0]);
-    default:
-      return false;
-  }
-}
-
 function matchesTerm(node: KubeObject, term: NodeSelectorTerm): boolean {
   const labels = node.metadata.labels ?? {};
   const exprs = term.matchExpressions ?? [];
   const fields = term.matchFields ?? [];
   if (exprs.length === 0 && fields.length === 0) return false; // an empty term matches nothing
   return (
-    exprs.every(r => matchesRequirement(labels[r.key], r)) &&
-    fields.every(r => matchesRequirement(r.key === 'metadata.name' ? node.metadata.name : undefined, r))
+    exprs.every(r => meetsRequirement(labels[r.key], r)) &&
+    fields.every(r => meetsRequirement(r.key === 'metadata.name' ? node.metadata.name : undefined, r))
   );
 }
 
@@ -100,17 +62,11 @@ export function unfitReason(pod: KubeObject, requests: ResourceAmounts, capacity
   const ready = (node.status?.conditions ?? []).find((c: { type: string }) => c.type === 'Ready');
   if (ready && ready.status !== 'True') return 'node(s) were not ready';
 
-  const tolerations: Toleration[] = pod.spec?.tolerations ?? [];
-  for (const taint of (node.spec?.taints ?? []) as Taint[]) {
-    if (taint.effect === 'PreferNoSchedule') continue;
-    if (!tolerates(tolerations, taint)) {
-      return `node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`;
-    }
-  }
+  const taint = untoleratedTaint(pod.spec?.tolerations ?? [], node.spec?.taints ?? []);
+  if (taint) return `node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`;
 
-  const labels = node.metadata.labels ?? {};
-  for (const [key, value] of Object.entries((pod.spec?.nodeSelector ?? {}) as Record<string, string>)) {
-    if (labels[key] !== value) return "node(s) didn't match Pod's node affinity/selector";
+  if (!selectsLabels({ matchLabels: pod.spec?.nodeSelector }, node.metadata.labels)) {
+    return "node(s) didn't match Pod's node affinity/selector";
   }
   const terms: NodeSelectorTerm[] | undefined =
     pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;

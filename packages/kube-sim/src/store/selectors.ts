@@ -1,8 +1,5 @@
+import { selectsLabels, type LabelSelectorRequirement } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { StoreError, type KubeObject } from './types';
-
-type LabelRequirement =
-  | { key: string; op: 'in' | 'notin'; values: string[] }
-  | { key: string; op: 'exists' | '!exists' };
 
 /** A parsed selector: a predicate over one object. */
 export type ObjectMatcher = (object: KubeObject) => boolean;
@@ -31,18 +28,18 @@ function splitTerms(selector: string): string[] {
   return terms.map(t => t.trim()).filter(t => t.length > 0);
 }
 
-function parseLabelTerm(term: string, selector: string): LabelRequirement {
+function parseLabelTerm(term: string, selector: string): LabelSelectorRequirement {
   let m = /^!\s*([A-Za-z0-9._/-]+)$/.exec(term);
-  if (m) return { key: m[1], op: '!exists' };
+  if (m) return { key: m[1], operator: 'DoesNotExist' };
   m = /^([A-Za-z0-9._/-]+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(term);
   if (m) {
     const values = m[3].split(',').map(v => v.trim());
-    return { key: m[1], op: m[2] as 'in' | 'notin', values };
+    return { key: m[1], operator: m[2] === 'in' ? 'In' : 'NotIn', values };
   }
   m = /^([A-Za-z0-9._/-]+)\s*(==|=|!=)\s*([A-Za-z0-9._-]*)$/.exec(term);
-  if (m) return { key: m[1], op: m[2] === '!=' ? 'notin' : 'in', values: [m[3]] };
+  if (m) return { key: m[1], operator: m[2] === '!=' ? 'NotIn' : 'In', values: [m[3]] };
   m = /^([A-Za-z0-9._/-]+)$/.exec(term);
-  if (m) return { key: m[1], op: 'exists' };
+  if (m) return { key: m[1], operator: 'Exists' };
   throw badSelector(
     'label',
     selector,
@@ -53,29 +50,8 @@ function parseLabelTerm(term: string, selector: string): LabelRequirement {
 /** Parses a Kubernetes label selector (=, ==, !=, in, notin, key, !key). */
 export function parseLabelSelector(selector: string | undefined): ObjectMatcher {
   if (!selector || !selector.trim()) return matchAll;
-  const requirements = splitTerms(selector).map(t => parseLabelTerm(t, selector));
-  return object => {
-    const labels = object.metadata.labels;
-    for (const r of requirements) {
-      const value = labels?.[r.key];
-      switch (r.op) {
-        case 'exists':
-          if (value === undefined) return false;
-          break;
-        case '!exists':
-          if (value !== undefined) return false;
-          break;
-        case 'in':
-          if (value === undefined || !r.values.includes(value)) return false;
-          break;
-        case 'notin':
-          if (value !== undefined && r.values.includes(value)) return false;
-          break;
-        default:
-      }
-    }
-    return true;
-  };
+  const matchExpressions = splitTerms(selector).map(t => parseLabelTerm(t, selector));
+  return object => selectsLabels({ matchExpressions }, object.metadata.labels);
 }
 
 /** Reads a dotted field path such as `status.phase`; missing fields read as ''. */
