@@ -27,7 +27,8 @@ export { ClusterSimulation } from './sim/simulation';
 export { WorkloadGenerator } from './sim/generator';
 export { simAnnotations } from './sim/kubelet';
 export { seededRandom } from './sim/random';
-export { ClusterTelemetry, startMetricsServer } from './telemetry/metricsServer';
+export { ClusterTelemetry, startMetricsServer, holdingsPath } from './telemetry/metricsServer';
+export type { DeviceHolding } from './sim/devices';
 export { dcgmMetricNames } from './telemetry/dcgm';
 
 /** Options of {@link startKubeSim}. */

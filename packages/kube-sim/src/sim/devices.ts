@@ -87,11 +87,39 @@ export function physicalGpus(devices: GpuDevice[]): GpuDevice[] {
   return [...seen.values()];
 }
 
+/**
+ * One pod's hold on devices of one resource, from allocation to release in
+ * simulated milliseconds: kube-sim's own ground truth of GPU time, for tests
+ * and benchmarks to check the product's accounting against.
+ */
+export interface DeviceHolding {
+  /** namespace/name of the pod. */
+  pod: string;
+  node: string;
+  resource: string;
+  count: number;
+  from: number;
+  /** Absent while the pod still holds the devices. */
+  to?: number;
+}
+
+/** Holdings kept for the ground truth; the oldest released ones go first beyond this. */
+const maxHoldings = 500_000;
+
 /** Which pod holds which device, the device plugin's bookkeeping. */
 export class DeviceAllocator {
   private readonly inventory = new Map<string, GpuDevice[]>();
   private readonly holder = new Map<string, Map<string, string>>(); // node -> device key -> pod key
-  private readonly byPod = new Map<string, { node: string; devices: GpuDevice[] }>();
+  private readonly byPod = new Map<string, { node: string; devices: GpuDevice[]; holdings: DeviceHolding[] }>();
+  private readonly record: DeviceHolding[] = [];
+
+  /** `now` stamps the ground-truth record of holdings; without it none is kept. */
+  constructor(private readonly now?: () => number) {}
+
+  /** Every device holding so far, open ones without `to`. */
+  holdings(): readonly DeviceHolding[] {
+    return this.record;
+  }
 
   private key(d: GpuDevice): string {
     return `${d.resource}/${d.uuid}/${d.replica ?? 0}`;
@@ -126,13 +154,23 @@ export class DeviceAllocator {
         got.push(d);
       }
     }
-    this.byPod.set(podKey, { node: name, devices: got });
+    const holdings: DeviceHolding[] = [];
+    if (this.now) {
+      const from = this.now();
+      const counts = new Map<string, number>();
+      for (const d of got) counts.set(d.resource, (counts.get(d.resource) ?? 0) + 1);
+      for (const [resource, count] of counts) holdings.push({ pod: podKey, node: name, resource, count, from });
+      this.record.push(...holdings);
+      if (this.record.length > maxHoldings) this.record.splice(0, this.record.length - maxHoldings);
+    }
+    this.byPod.set(podKey, { node: name, devices: got, holdings });
     return got;
   }
 
   release(podKey: string): void {
     const entry = this.byPod.get(podKey);
     if (!entry) return;
+    if (this.now) for (const h of entry.holdings) h.to = this.now();
     const held = this.holder.get(entry.node);
     for (const d of entry.devices) held?.delete(this.key(d));
     this.byPod.delete(podKey);

@@ -2,7 +2,10 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { ObjectStore } from '../store/types';
 import { SimClock } from '../sim/clock';
-import { DeviceAllocator } from '../sim/devices';
+import { DeviceAllocator, type DeviceHolding } from '../sim/devices';
+
+/** Path of the ground-truth record of GPU holdings on the metrics server. */
+export const holdingsPath = '/debug/gpu-holdings';
 import { dcgmFamilies } from './dcgm';
 import { renderExposition } from './exposition';
 import { VllmTelemetry } from './vllm';
@@ -16,6 +19,11 @@ export class ClusterTelemetry {
     private readonly devices: DeviceAllocator,
     private readonly clock: SimClock,
   ) {}
+
+  /** Every pod's hold on GPU devices so far (simulated ms), the ground truth of GPU time. */
+  holdings(): readonly DeviceHolding[] {
+    return this.devices.holdings();
+  }
 
   /** The scrape body in Prometheus text format. */
   render(): string {
@@ -36,6 +44,11 @@ export async function startMetricsServer(options: {
 }): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
+    if (req.method === 'GET' && path === holdingsPath) {
+      // kube-sim's own record of GPU time, for tests and benchmarks; no product reads it.
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(options.telemetry.holdings()));
+      return;
+    }
     if (req.method !== 'GET' || (path !== '/metrics' && path !== '/')) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('kube-sim serves metrics at GET /metrics\n');
       return;
