@@ -273,6 +273,14 @@ export const builtinResourceTypes: ResourceType[] = [
     hasStatus: true,
   },
   {
+    group: 'ray.io',
+    version: 'v1',
+    kind: 'RayCluster',
+    plural: 'rayclusters',
+    namespaced: true,
+    hasStatus: true,
+  },
+  {
     group: 'leaderworkerset.x-k8s.io',
     version: 'v1',
     kind: 'LeaderWorkerSet',

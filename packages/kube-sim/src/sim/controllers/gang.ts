@@ -2,7 +2,7 @@ import { KubeObject } from '../../store/types';
 import { ControllerContext } from './controller';
 import { deleteActive, isActive } from './pods';
 
-/** One pod of a gang. `decides`: the workload's outcome follows this pod (a master, a driver, a Ray head). */
+/** One pod of a gang. `decides`: the workload's outcome follows this pod (a master, a driver). */
 export interface GangMember {
   name: string;
   decides: boolean;
@@ -13,8 +13,8 @@ export interface GangMember {
 export type GangPhase = 'Suspended' | 'Pending' | 'Running' | 'Succeeded' | 'Failed';
 
 /**
- * The common life of operator-managed gangs (PyTorchJob, TrainJob, RayJob,
- * SparkApplication): create the named pods, delete them when suspended, and
+ * The common life of operator-managed gangs whose operator makes the pods
+ * itself (PyTorchJob, SparkApplication): create the named pods, delete them when suspended, and
  * end the workload when a deciding pod ends or any pod fails.
  */
 export function reconcileGang(

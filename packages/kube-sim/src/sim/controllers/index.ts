@@ -8,6 +8,7 @@ import { LeaderWorkerSetController } from './leaderWorkerSet';
 import { NamespaceController } from './namespace';
 import { PyTorchJobController } from './pyTorchJob';
 import { ReplicaSetController } from './replicaSet';
+import { RayClusterController } from './rayCluster';
 import { RayJobController } from './rayJob';
 import { SparkApplicationController } from './sparkApplication';
 import { StatefulSetController } from './statefulSet';
@@ -34,6 +35,7 @@ export function createControllers(ctx: ControllerContext): RunningController[] {
     new PyTorchJobController(ctx),
     new TrainJobController(ctx),
     new RayJobController(ctx),
+    new RayClusterController(ctx),
     new LeaderWorkerSetController(ctx),
     new InferenceServiceController(ctx),
     new SparkApplicationController(ctx),

@@ -1,74 +1,48 @@
-import { useApi } from '@backstage/core-plugin-api';
-import { Container, Flex, HeaderPage, Tab, TabList, TabPanel, Tabs, Text } from '@backstage/ui';
-import { aiPlatformApiRef } from '../../api/AiPlatformApi';
-import { useLiveData } from '../../hooks/useLiveData';
-import { Loadable } from '../common/Loadable';
+import { Navigate, Route, Routes } from 'react-router-dom';
+import { useRouteRef } from '@backstage/core-plugin-api';
+import { Container, Flex, HeaderPage, Tab, TabList, Tabs, Text } from '@backstage/ui';
+import { rootRouteRef } from '../../routes';
 import { CostExplorer } from '../CostExplorer';
 import { InferenceLeaderboard } from '../InferenceLeaderboard';
-import { FleetHeatmap } from './FleetHeatmap';
-import { PendingExplorer } from './PendingExplorer';
-import { QueueDashboard } from './QueueDashboard';
+import { FleetView } from './FleetView';
+import { PendingView } from './PendingView';
+import { QueuesView } from './QueuesView';
+
+/** The page's views; each is a route under the page, so a runbook or a colleague can link to it. */
+export const aiPlatformViews = [
+  { path: 'fleet', title: 'Fleet', element: <FleetView /> },
+  { path: 'queues', title: 'Queues', element: <QueuesView /> },
+  { path: 'pending', title: 'Pending workloads', element: <PendingView /> },
+  { path: 'costs', title: 'Costs', element: <CostExplorer /> },
+  { path: 'inference', title: 'Inference efficiency', element: <InferenceLeaderboard /> },
+] as const;
 
 /** The AI Platform page: fleet capacity, queues, the pending-workload explorer, GPU costs and inference efficiency, kept live. */
 export function AiPlatformPage() {
-  const api = useApi(aiPlatformApiRef);
-  const clusters = useLiveData(() => api.listClusters(), [api]);
-  const queues = useLiveData(() => api.listQueues(), [api]);
-  const pending = useLiveData(() => api.listWorkloads({ state: 'Pending' }).then(r => r.items), [api]);
+  const base = useRouteRef(rootRouteRef)();
   return (
     <Container>
       <HeaderPage title="AI Platform" />
-      <Text variant="body-medium">
-        GPU capacity, queues, waiting workloads and GPU cost across every cluster, updated live.
-      </Text>
-      <Tabs>
-        <TabList>
-          <Tab id="fleet">Fleet</Tab>
-          <Tab id="queues">Queues</Tab>
-          <Tab id="pending">Pending workloads</Tab>
-          <Tab id="costs">Costs</Tab>
-          <Tab id="inference">Inference efficiency</Tab>
-        </TabList>
-        <TabPanel id="fleet">
-          <Flex direction="column" gap="3">
-            <Loadable
-              data={clusters}
-              isEmpty={v => v.length === 0}
-              empty={<Text>No clusters are configured. Add one under kubernetes.clusterLocatorMethods.</Text>}
-            >
-              {v => <FleetHeatmap clusters={v} />}
-            </Loadable>
-          </Flex>
-        </TabPanel>
-        <TabPanel id="queues">
-          <Loadable
-            data={queues}
-            isEmpty={v => v.clusterQueues.length === 0}
-            empty={
-              <Text>
-                No ClusterQueues yet. Apply Kueue ResourceFlavors and ClusterQueues, or set aiPlatform.queues.
-              </Text>
-            }
-          >
-            {v => <QueueDashboard queues={v} />}
-          </Loadable>
-        </TabPanel>
-        <TabPanel id="pending">
-          <Loadable
-            data={pending}
-            isEmpty={v => v.length === 0}
-            empty={<Text>Nothing is waiting: every queued workload has been admitted.</Text>}
-          >
-            {v => <PendingExplorer workloads={v} />}
-          </Loadable>
-        </TabPanel>
-        <TabPanel id="costs">
-          <CostExplorer />
-        </TabPanel>
-        <TabPanel id="inference">
-          <InferenceLeaderboard />
-        </TabPanel>
-      </Tabs>
+      <Flex direction="column" gap="3">
+        <Text variant="body-medium">
+          GPU capacity, queues, waiting workloads and GPU cost across every cluster, updated live.
+        </Text>
+        <Tabs>
+          <TabList aria-label="AI Platform views">
+            {aiPlatformViews.map(v => (
+              <Tab key={v.path} id={v.path} href={`${base}/${v.path}`} matchStrategy="prefix">
+                {v.title}
+              </Tab>
+            ))}
+          </TabList>
+        </Tabs>
+        <Routes>
+          {aiPlatformViews.map(v => (
+            <Route key={v.path} path={`${v.path}/*`} element={v.element} />
+          ))}
+          <Route path="*" element={<Navigate to="fleet" replace />} />
+        </Routes>
+      </Flex>
     </Container>
   );
 }

@@ -1,12 +1,14 @@
-import { useMemo, useRef, useState } from 'react';
+import { useMemo, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { Flex, SearchField, Text } from '@backstage/ui';
 import type { WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { ReasonText } from '../common/ReasonText';
 import { StateTag } from '../common/StateTag';
 import { relativeTime } from '../common/format';
+import { useSearchParam } from '../../hooks/useSearchParam';
 
-type SortKey = 'position' | 'priority' | 'gpus' | 'eta' | 'name';
+const sortKeys = ['position', 'priority', 'gpus', 'eta', 'name'] as const;
+type SortKey = (typeof sortKeys)[number];
 
 const columns: Array<{ key: SortKey | null; label: string; width: string }> = [
   { key: 'name', label: 'Workload', width: '22%' },
@@ -31,13 +33,14 @@ const rowHeight = 44;
 
 /**
  * Every pending workload: filter by text, cluster and reason, sort by any
- * column. Rows are virtualized, so 10,000 workloads scroll smoothly.
+ * column; the filters live in the URL (`?q=&cluster=&reason=&sort=`). Rows
+ * are virtualized, so 10,000 workloads scroll smoothly.
  */
 export function PendingExplorer({ workloads }: { workloads: WorkloadSummary[] }) {
-  const [search, setSearch] = useState('');
-  const [cluster, setCluster] = useState('');
-  const [reason, setReason] = useState('');
-  const [sort, setSort] = useState<SortKey>('position');
+  const [search, setSearch] = useSearchParam('q', '');
+  const [cluster, setCluster] = useSearchParam('cluster', '');
+  const [reason, setReason] = useSearchParam('reason', '');
+  const [sort, setSort] = useSearchParam<SortKey>('sort', 'position', sortKeys);
   const clusters = useMemo(() => [...new Set(workloads.map(w => w.cluster))].sort(), [workloads]);
   const reasons = useMemo(
     () => [...new Set(workloads.map(w => w.reason?.code).filter(Boolean) as string[])].sort(),

@@ -10,6 +10,11 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
+import {
+  idleAllocationName,
+  type AllocationEntry,
+  type AllocationResponse,
+} from '@ai-platform/backstage-plugin-ai-platform-common';
 import { formatAmount } from '../common/format';
 
 /** Tableau 10: distinguishable for most colour-vision deficiencies and readable on light and dark backgrounds. */
@@ -34,21 +39,21 @@ const tooltipStyle = {
   color: 'var(--bui-fg-primary, #000)',
 };
 
-/** Cost per day, stacked by group. */
-export function DailyCostChart(props: {
+/** A value per day, stacked by group; `format` writes the axis and tooltip values. */
+export function DailyStackedChart(props: {
   points: Array<Record<string, number | string>>;
   keys: string[];
-  currency: string;
+  format: (value: number) => string;
+  label: string;
 }) {
-  const money = (v: number) => formatAmount(v, props.currency, { compact: true });
   return (
-    <figure aria-label="Cost per day by group" style={{ margin: 0 }}>
+    <figure aria-label={props.label} style={{ margin: 0 }}>
       <ResponsiveContainer width="100%" height={300}>
         <AreaChart data={props.points} margin={{ left: 16, right: 16 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="var(--bui-border-1, #ccc)" />
           <XAxis dataKey="day" tick={tick} />
-          <YAxis tickFormatter={money} tick={tick} width={80} />
-          <Tooltip formatter={(v: number) => money(v)} contentStyle={tooltipStyle} />
+          <YAxis tickFormatter={props.format} tick={tick} width={80} />
+          <Tooltip formatter={(v: number) => props.format(v)} contentStyle={tooltipStyle} />
           <Legend />
           {props.keys.map((key, i) => (
             <Area
@@ -56,7 +61,7 @@ export function DailyCostChart(props: {
               type="monotone"
               dataKey={key}
               name={key}
-              stackId="cost"
+              stackId="stack"
               stroke={seriesColors[i % seriesColors.length]}
               fill={seriesColors[i % seriesColors.length]}
               fillOpacity={0.6}
@@ -69,19 +74,65 @@ export function DailyCostChart(props: {
   );
 }
 
-/** Total cost per ResourceFlavor. */
-export function FlavorCostChart(props: { flavors: Array<{ key: string; costMicros: number }>; currency: string }) {
+/** Cost per day, stacked by group. */
+export function DailyCostChart(props: {
+  points: Array<Record<string, number | string>>;
+  keys: string[];
+  currency: string;
+}) {
   const money = (v: number) => formatAmount(v, props.currency, { compact: true });
-  const data = props.flavors.map(f => ({ flavor: f.key, cost: f.costMicros / 1_000_000 }));
+  return <DailyStackedChart points={props.points} keys={props.keys} format={money} label="Cost per day by group" />;
+}
+
+/** Total cost per group (flavor, GPU product), largest first. */
+export function CostBarChart(props: {
+  groups: Array<{ key: string; costMicros: number }>;
+  currency: string;
+  label: string;
+}) {
+  const money = (v: number) => formatAmount(v, props.currency, { compact: true });
+  const data = props.groups.map(f => ({ group: f.key, cost: f.costMicros / 1_000_000 }));
   return (
-    <figure aria-label="Cost by flavor" style={{ margin: 0 }}>
+    <figure aria-label={props.label} style={{ margin: 0 }}>
       <ResponsiveContainer width="100%" height={40 + data.length * 36}>
         <BarChart data={data} layout="vertical" margin={{ left: 16, right: 16 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="var(--bui-border-1, #ccc)" />
           <XAxis type="number" tickFormatter={money} tick={tick} />
-          <YAxis type="category" dataKey="flavor" width={140} tick={tick} />
+          <YAxis type="category" dataKey="group" width={150} tick={tick} />
           <Tooltip formatter={(v: number) => money(v)} contentStyle={tooltipStyle} />
           <Bar dataKey="cost" name="Cost" fill={seriesColors[0]} isAnimationActive={false} />
+        </BarChart>
+      </ResponsiveContainer>
+    </figure>
+  );
+}
+
+/** Per group, the cost of GPU time its pods used and of the time they held GPUs idle, stacked; unallocated capacity as its own bar. */
+export function UsedIdleChart({ allocation, currency }: { allocation: AllocationResponse; currency: string }) {
+  const money = (v: number) => formatAmount(v, currency, { compact: true });
+  const entries = Object.values(Object.assign({}, ...allocation.data) as Record<string, AllocationEntry>);
+  const data = entries
+    .map(e => {
+      const idle = e.idleCost ?? 0;
+      const unallocated = e.name === idleAllocationName;
+      return {
+        group: unallocated ? 'unallocated capacity' : e.name,
+        used: unallocated ? 0 : Math.max(0, e.gpuCost - idle),
+        idle: unallocated ? e.gpuCost : idle,
+      };
+    })
+    .sort((a, b) => b.used + b.idle - (a.used + a.idle));
+  return (
+    <figure aria-label="Used and idle GPU cost" style={{ margin: 0 }}>
+      <ResponsiveContainer width="100%" height={60 + data.length * 32}>
+        <BarChart data={data} layout="vertical" margin={{ left: 16, right: 16 }}>
+          <CartesianGrid strokeDasharray="3 3" stroke="var(--bui-border-1, #ccc)" />
+          <XAxis type="number" tickFormatter={money} tick={tick} />
+          <YAxis type="category" dataKey="group" width={150} tick={tick} />
+          <Tooltip formatter={(v: number) => money(v)} contentStyle={tooltipStyle} />
+          <Legend />
+          <Bar dataKey="used" name="Used" stackId="cost" fill={seriesColors[0]} isAnimationActive={false} />
+          <Bar dataKey="idle" name="Idle" stackId="cost" fill={seriesColors[9]} isAnimationActive={false} />
         </BarChart>
       </ResponsiveContainer>
     </figure>

@@ -4,7 +4,16 @@ import userEvent from '@testing-library/user-event';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { aiPlatformApiRef, type AiPlatformApi, type CostQuery } from '../../api/AiPlatformApi';
 import { CostExplorer } from './CostExplorer';
-import { flavorShowback, teamAllocation, teamShowback } from './fixtures';
+import { flavorShowback, productShowback, teamAllocation, teamBudgets, teamShowback } from './fixtures';
+
+/** The window the explorer asks for: the last `days` days, ending at the minute of the request, so all its views agree. */
+const lastDays = (days: number) => ({
+  asymmetricMatch: (window: string) => {
+    const [from, to] = window.split(',').map(Date.parse);
+    return to - from === days * 86_400_000 && Math.abs(Date.now() - to) < 120_000;
+  },
+  toString: () => `the last ${days} days`,
+});
 
 // jsdom has no layout, so ResponsiveContainer would measure 0 × 0 and draw nothing; the chart test gives charts a browser's width.
 let mockChartWidth = 0;
@@ -20,10 +29,13 @@ jest.mock('recharts', () => {
 // The machine running tests is shared; react-aria's select and recharts are slow under load.
 jest.setTimeout(20_000);
 
+const byAggregate = { flavor: flavorShowback, gpu_product: productShowback };
+
 function mockApi(overrides: Partial<AiPlatformApi> = {}) {
   return {
-    showback: jest.fn(async (q?: CostQuery) => (q?.aggregate === 'flavor' ? flavorShowback : teamShowback)),
+    showback: jest.fn(async (q?: CostQuery) => byAggregate[q?.aggregate as keyof typeof byAggregate] ?? teamShowback),
     allocation: jest.fn(async () => teamAllocation),
+    budgets: jest.fn(async () => teamBudgets),
     showbackCsv: jest.fn(async () => 'day,team,gpu_hours,cost_usd\n2026-11-20,ml-research,96,384.00\n'),
     ...overrides,
   };
@@ -54,8 +66,8 @@ describe('CostExplorer', () => {
       ['llm-serving', '96', '$192.00', '50 %', '$96.00'],
     ]);
     expect(screen.getByLabelText('Total cost')).toHaveTextContent('Total $672.00 from 2026-11-20 to 2026-11-23');
-    expect(api.showback).toHaveBeenCalledWith({ window: '30d', aggregate: 'team', team: undefined });
-    expect(api.allocation).toHaveBeenCalledWith({ window: '30d', aggregate: 'team', team: undefined });
+    expect(api.showback).toHaveBeenCalledWith({ window: lastDays(30), aggregate: 'team', team: undefined });
+    expect(api.allocation).toHaveBeenCalledWith({ window: lastDays(30), aggregate: 'team', team: undefined });
   });
 
   it('draws the stacked daily chart per group and the flavor bars from the responses', async () => {
@@ -71,18 +83,41 @@ describe('CostExplorer', () => {
     expect(flavors.querySelectorAll('.recharts-bar-rectangle')).toHaveLength(2);
   });
 
+  it('shows spend by flavor and by GPU product, each adding up to the window total', async () => {
+    mockChartWidth = 800;
+    await renderExplorer(mockApi());
+    const products = await screen.findByRole('figure', { name: 'Cost by GPU product' });
+    expect(within(products).getByText('NVIDIA-A100-SXM4-80GB')).toBeInTheDocument();
+    expect(screen.getAllByText('Total $672.00')).toHaveLength(3);
+    expect(screen.queryByText(/This view adds up to/)).not.toBeInTheDocument();
+    expect(screen.getByRole('figure', { name: 'Budget burn-down ml-research' })).toHaveTextContent(
+      'ml-research: $120.00 of $600.00 left; month-end forecast -$120.00 left',
+    );
+  });
+
+  it('says so when a view does not add up to the window total', async () => {
+    const short = { ...flavorShowback, rows: flavorShowback.rows.slice(1) };
+    await renderExplorer(
+      mockApi({
+        showback: async q =>
+          q?.aggregate === 'flavor' ? short : q?.aggregate === 'team' ? teamShowback : productShowback,
+      }),
+    );
+    expect(await screen.findByText(/This view adds up to \$288.00, not the window's \$672.00/)).toBeInTheDocument();
+  });
+
   it('reloads for another window and grouping', async () => {
     const api = mockApi();
     await renderExplorer(api);
     await screen.findByRole('grid', { name: 'Cost by Team' });
     await userEvent.click(screen.getByRole('radio', { name: '7 days' }));
     await waitFor(() =>
-      expect(api.showback).toHaveBeenCalledWith({ window: '7d', aggregate: 'team', team: undefined }),
+      expect(api.showback).toHaveBeenCalledWith({ window: lastDays(7), aggregate: 'team', team: undefined }),
     );
     await userEvent.click(screen.getByRole('button', { name: /Group by/ }));
     await userEvent.click(await screen.findByRole('option', { name: 'Namespace' }));
     await waitFor(() =>
-      expect(api.showback).toHaveBeenCalledWith({ window: '7d', aggregate: 'namespace', team: undefined }),
+      expect(api.showback).toHaveBeenCalledWith({ window: lastDays(7), aggregate: 'namespace', team: undefined }),
     );
   });
 
@@ -127,7 +162,11 @@ describe('CostExplorer', () => {
     await userEvent.click(await screen.findByRole('option', { name: 'GPU product' }));
     await userEvent.type(screen.getByRole('textbox', { name: /Team/ }), 'ml-research{Enter}');
     await waitFor(() =>
-      expect(api.showback).toHaveBeenCalledWith({ window: '90d', aggregate: 'gpu_product', team: 'ml-research' }),
+      expect(api.showback).toHaveBeenCalledWith({
+        window: lastDays(90),
+        aggregate: 'gpu_product',
+        team: 'ml-research',
+      }),
     );
     await userEvent.click(screen.getByRole('button', { name: /Download CSV/ }));
     await waitFor(() => expect(names).toEqual(['showback-gpu_product-90d.csv']));
@@ -144,7 +183,8 @@ describe('CostExplorer', () => {
 
   it('says efficiency is unknown when allocation has no utilization, and still shows costs', async () => {
     await renderExplorer(mockApi({ allocation: async () => ({ ...teamAllocation, utilizationKnown: false }) }));
-    expect(await screen.findByText(/GPU efficiency is unknown/)).toBeInTheDocument();
+    // Both the used/idle chart and the table say why they have no efficiency.
+    expect(await screen.findAllByText(/GPU efficiency is unknown/)).toHaveLength(2);
     expect(screen.getByRole('grid', { name: 'Cost by Team' })).toHaveTextContent('$480.00');
   });
 

@@ -19,6 +19,7 @@ import {
 } from '@backstage/ui';
 import type {
   AllocationResponse,
+  BudgetsResponse,
   CostAggregation,
   ShowbackResponse,
 } from '@ai-platform/backstage-plugin-ai-platform-common';
@@ -26,7 +27,8 @@ import { aiPlatformApiRef, type CostQuery } from '../../api/AiPlatformApi';
 import { useLiveData } from '../../hooks/useLiveData';
 import { Loadable } from '../common/Loadable';
 import { formatGpuHours, formatMicros, formatShare } from '../common/format';
-import { DailyCostChart, FlavorCostChart } from './CostCharts';
+import { BudgetBurnDowns } from './BudgetBurnDown';
+import { CostBarChart, DailyCostChart, UsedIdleChart } from './CostCharts';
 import {
   dailyCost,
   efficiencyNoteOf,
@@ -36,7 +38,8 @@ import {
   type GroupTotal,
   type Settled,
 } from './costData';
-import { WindowPicker, type CostWindow } from './WindowPicker';
+import { costWindows, WindowPicker, type CostWindow } from './WindowPicker';
+import { useSearchParam } from '../../hooks/useSearchParam';
 
 /** What the explorer can group by (workload is too fine for a stacked chart; the team card lists workloads). */
 export const explorerGroupings = [
@@ -61,8 +64,11 @@ const groupingLabels: Record<ExplorerGrouping, string> = {
 interface ExplorerData {
   showback: ShowbackResponse;
   flavors: ShowbackResponse;
+  products: ShowbackResponse;
   /** Allocation is optional: without it the table has no efficiency, but costs still show. */
   allocation: Settled<AllocationResponse>;
+  /** This month's budgets and each team's daily spend this month, for the burn-down. */
+  budgets: Settled<{ budgets: BudgetsResponse; month: ShowbackResponse }>;
 }
 
 /** Saves text as a file through a temporary object URL (the CSV is fetched with the user's credentials, so a plain link would not do). */
@@ -116,67 +122,144 @@ function CostTable({
   );
 }
 
+/** The total of a view's rows, so each chart says what it adds up to. */
+const totalOf = (totals: GroupTotal[]) => totals.reduce((sum, t) => sum + t.costMicros, 0);
+
+function BreakdownCard(props: { title: string; totals: GroupTotal[]; currency: string; grandTotalMicros: number }) {
+  const total = totalOf(props.totals);
+  return (
+    <Card style={{ flex: 1, minWidth: 280 }}>
+      <CardHeader>
+        <Text variant="title-x-small">{props.title}</Text>
+        <Text variant="body-small">Total {formatMicros(total, props.currency)}</Text>
+      </CardHeader>
+      <CardBody>
+        {total !== props.grandTotalMicros && (
+          <Alert
+            status="warning"
+            title={`This view adds up to ${formatMicros(total, props.currency)}, not the window's ${formatMicros(
+              props.grandTotalMicros,
+              props.currency,
+            )}: the ledger changed between requests. Refresh the page to see figures from one moment.`}
+          />
+        )}
+        {props.totals.length ? (
+          <CostBarChart groups={props.totals} currency={props.currency} label={props.title} />
+        ) : (
+          <Text>No costs in this window.</Text>
+        )}
+      </CardBody>
+    </Card>
+  );
+}
+
 function ExplorerBody({ data }: { data: ExplorerData }) {
-  const { showback, flavors, allocation } = data;
+  const { showback, flavors, products, allocation, budgets } = data;
   // Label by what the figures are grouped by, which lags the selector while new figures load.
   const grouping = groupingLabels[showback.aggregate as ExplorerGrouping] ?? showback.aggregate;
   const totals = groupTotals(showback, 'value' in allocation ? allocation.value : undefined);
   const keys = seriesKeys(totals);
-  const flavorTotals = groupTotals(flavors);
+  const currency = showback.currency;
   return (
     <Flex direction="column" gap="4">
       <Text variant="body-medium" aria-label="Total cost">
-        Total {formatMicros(showback.totalCostMicros, showback.currency)} from {showback.window.from.slice(0, 10)} to{' '}
+        Total {formatMicros(showback.totalCostMicros, currency)} from {showback.window.from.slice(0, 10)} to{' '}
         {showback.window.to.slice(0, 10)}
       </Text>
+      <Card>
+        <CardHeader>
+          <Text variant="title-x-small">Cost per day by {grouping.toLowerCase()}</Text>
+          <Text variant="body-small">Total {formatMicros(totalOf(totals), currency)}</Text>
+        </CardHeader>
+        <CardBody>
+          <DailyCostChart points={dailyCost(showback, keys)} keys={keys} currency={currency} />
+        </CardBody>
+      </Card>
       <Flex gap="4" style={{ flexWrap: 'wrap' }}>
-        <Card style={{ flex: 2, minWidth: 420 }}>
-          <CardHeader>
-            <Text variant="title-x-small">Cost per day by {grouping.toLowerCase()}</Text>
-          </CardHeader>
-          <CardBody>
-            <DailyCostChart points={dailyCost(showback, keys)} keys={keys} currency={showback.currency} />
-          </CardBody>
-        </Card>
-        <Card style={{ flex: 1, minWidth: 300 }}>
-          <CardHeader>
-            <Text variant="title-x-small">Cost by flavor</Text>
-          </CardHeader>
-          <CardBody>
-            {flavorTotals.length ? (
-              <FlavorCostChart flavors={flavorTotals} currency={flavors.currency} />
-            ) : (
-              <Text>No flavor costs.</Text>
-            )}
-          </CardBody>
-        </Card>
+        <BreakdownCard
+          title="Cost by flavor"
+          totals={groupTotals(flavors)}
+          currency={currency}
+          grandTotalMicros={showback.totalCostMicros}
+        />
+        <BreakdownCard
+          title="Cost by GPU product"
+          totals={groupTotals(products)}
+          currency={currency}
+          grandTotalMicros={showback.totalCostMicros}
+        />
       </Flex>
+      <Card>
+        <CardHeader>
+          <Text variant="title-x-small">Used and idle GPU cost by {grouping.toLowerCase()}</Text>
+        </CardHeader>
+        <CardBody>
+          {'value' in allocation && allocation.value.utilizationKnown ? (
+            <UsedIdleChart allocation={allocation.value} currency={currency} />
+          ) : (
+            <Text>{efficiencyNoteOf(allocation)}</Text>
+          )}
+        </CardBody>
+      </Card>
+      <Card>
+        <CardHeader>
+          <Text variant="title-x-small">Budgets this month: what is left, and the forecast</Text>
+        </CardHeader>
+        <CardBody>
+          {'error' in budgets ? (
+            <Text>The budgets could not be loaded: {budgets.error.message}</Text>
+          ) : (
+            <BudgetBurnDowns budgets={budgets.value.budgets} month={budgets.value.month} />
+          )}
+        </CardBody>
+      </Card>
       <CostTable
         totals={totals}
         grouping={grouping}
-        currency={showback.currency}
+        currency={currency}
         efficiencyNote={efficiencyNoteOf(allocation)}
       />
     </Flex>
   );
 }
 
-/** GPU cost over a window, grouped by team, namespace, queue, flavor, cluster or GPU product, with a CSV export. */
+/**
+ * GPU cost over a window, grouped by team, namespace, queue, flavor, cluster
+ * or GPU product, with a CSV export. Window, grouping and team live in the
+ * URL (`?window=7d&groupBy=flavor&team=ml-research`).
+ */
 export function CostExplorer() {
   const api = useApi(aiPlatformApiRef);
-  const [window, setWindow] = useState<CostWindow>('30d');
-  const [grouping, setGrouping] = useState<ExplorerGrouping>('team');
-  const [teamDraft, setTeamDraft] = useState('');
-  const [team, setTeam] = useState('');
+  const [window, setWindow] = useSearchParam<CostWindow>('window', '30d', costWindows);
+  const [grouping, setGrouping] = useSearchParam<ExplorerGrouping>('groupBy', 'team', explorerGroupings);
+  const [team, setTeam] = useSearchParam('team', '');
+  const [teamDraft, setTeamDraft] = useState(team);
   const [download, setDownload] = useState<{ busy: boolean; error?: string }>({ busy: false });
   const query: CostQuery = { window, aggregate: grouping, team: team || undefined };
+  const windowDays = Number(window.replace('d', ''));
   const data = useLiveData<ExplorerData>(async () => {
-    const [showback, flavors, allocation] = await Promise.all([
-      api.showback(query),
-      grouping === 'flavor' ? undefined : api.showback({ ...query, aggregate: 'flavor' }),
-      settle(api.allocation(query)),
+    // One end for every request: open intervals accrue until the window's end, so all views add up alike.
+    const to = Math.floor(Date.now() / 60_000) * 60_000;
+    const fixed: CostQuery = {
+      ...query,
+      window: `${new Date(to - windowDays * 86_400_000).toISOString()},${new Date(to).toISOString()}`,
+    };
+    const forGroup = (aggregate: CostAggregation) =>
+      grouping === aggregate ? undefined : api.showback({ ...fixed, aggregate });
+    const monthStart = `${new Date(to).toISOString().slice(0, 7)}-01T00:00:00Z`;
+    const [showback, flavors, products, allocation, budgets] = await Promise.all([
+      api.showback(fixed),
+      forGroup('flavor'),
+      forGroup('gpu_product'),
+      settle(api.allocation(fixed)),
+      settle(
+        Promise.all([
+          api.budgets(),
+          api.showback({ window: `${monthStart},${new Date(to).toISOString()}`, aggregate: 'team', team: query.team }),
+        ]).then(([b, month]) => ({ budgets: b, month })),
+      ),
     ]);
-    return { showback, flavors: flavors ?? showback, allocation };
+    return { showback, flavors: flavors ?? showback, products: products ?? showback, allocation, budgets };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [api, window, grouping, team]);
 

@@ -47,6 +47,15 @@ export function seriesKeys(totals: GroupTotal[]): string[] {
 
 /** One point per day with each series' cost in whole currency units (what recharts stacks). */
 export function dailyCost(showback: ShowbackResponse, keys: string[]): Array<Record<string, number | string>> {
+  return dailySeries(showback, keys, row => row.costMicros / 1_000_000);
+}
+
+/** One point per day with each series' value of the rows (cost, GPU-hours); groups beyond `keys` are summed as "other". */
+export function dailySeries(
+  showback: ShowbackResponse,
+  keys: string[],
+  valueOf: (row: ShowbackResponse['rows'][number]) => number,
+): Array<Record<string, number | string>> {
   const shown = new Set(keys);
   const days = new Map<string, Record<string, number | string>>();
   const empty = (day: string): Record<string, number | string> => ({
@@ -62,7 +71,7 @@ export function dailyCost(showback: ShowbackResponse, keys: string[]): Array<Rec
   for (const row of showback.rows) {
     const point = days.get(row.day) ?? empty(row.day);
     const series = shown.has(row.key) ? row.key : otherSeries;
-    point[series] = (point[series] as number) + row.costMicros / 1_000_000;
+    point[series] = (point[series] as number) + valueOf(row);
     days.set(row.day, point);
   }
   return [...days.values()].sort((a, b) => String(a.day).localeCompare(String(b.day)));

@@ -1,4 +1,8 @@
-import type { AllocationResponse, ShowbackResponse } from '@ai-platform/backstage-plugin-ai-platform-common';
+import type {
+  AllocationResponse,
+  BudgetsResponse,
+  ShowbackResponse,
+} from '@ai-platform/backstage-plugin-ai-platform-common';
 
 /** Three days of team showback as GET /costs/showback returns it (test data). */
 export const teamShowback: ShowbackResponse = {
@@ -49,6 +53,34 @@ export const teamAllocation: AllocationResponse = {
         idleCost: 96,
         totalCost: 192,
       },
+    },
+  ],
+};
+
+/** The same window grouped by GPU product: it adds up to the same total. */
+export const productShowback: ShowbackResponse = {
+  ...teamShowback,
+  aggregate: 'gpu_product',
+  rows: [
+    { day: '2026-11-20', key: 'NVIDIA-H100-80GB-HBM3', gpuHours: 96, costMicros: 384_000_000, cost: '384.00' },
+    { day: '2026-11-20', key: 'NVIDIA-A100-SXM4-80GB', gpuHours: 48, costMicros: 96_000_000, cost: '96.00' },
+    { day: '2026-11-22', key: 'NVIDIA-H100-80GB-HBM3', gpuHours: 24, costMicros: 96_000_000, cost: '96.00' },
+    { day: '2026-11-22', key: 'NVIDIA-A100-SXM4-80GB', gpuHours: 48, costMicros: 96_000_000, cost: '96.00' },
+  ],
+};
+
+/** One team's budget this month. */
+export const teamBudgets: BudgetsResponse = {
+  currency: 'USD',
+  items: [
+    {
+      team: 'ml-research',
+      month: '2026-11',
+      budgetMicros: 600_000_000,
+      spentMicros: 480_000_000,
+      forecastMicros: 720_000_000,
+      spentRatio: 0.8,
+      forecastRatio: 1.2,
     },
   ],
 };

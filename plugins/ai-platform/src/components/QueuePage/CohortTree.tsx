@@ -1,5 +1,6 @@
 import { Flex, Text } from '@backstage/ui';
 import type { ClusterQueueSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
+import { quotaKey } from '../TeamCard/teamQuota';
 import { cohortTotals, type CohortNode } from './cohortPlacement';
 import { formatQuantity, resourceLabel, UsageBar } from './UsageBar';
 
@@ -15,7 +16,13 @@ export function formatFairShare(share: number | null): string {
 }
 
 /** One ClusterQueue in the tree: its counts, fair share and per-flavor usage (all resources for the selected one, GPUs for the others). */
-export function ClusterQueueUsage({ queue, selected }: { queue: ClusterQueueSummary; selected: boolean }) {
+export function ClusterQueueUsage(props: {
+  queue: ClusterQueueSummary;
+  selected: boolean;
+  /** What each flavor/resource lends to the cohort (`lentQuota`). */
+  lent?: Map<string, number>;
+}) {
+  const { queue, selected, lent } = props;
   const resources = queue.resources.filter(r => meaningful(r) && (selected || isGpu(r.resource)));
   return (
     <Flex
@@ -40,7 +47,14 @@ export function ClusterQueueUsage({ queue, selected }: { queue: ClusterQueueSumm
       {resources.length === 0 ? (
         <Text variant="body-small">No {selected ? '' : 'GPU '}quota.</Text>
       ) : (
-        resources.map(r => <UsageBar key={`${r.flavor}/${r.resource}`} usage={r} queue={queue.name} />)
+        resources.map(r => (
+          <UsageBar
+            key={`${r.flavor}/${r.resource}`}
+            usage={r}
+            queue={queue.name}
+            lent={lent?.get(quotaKey(queue.cluster, queue.name, r.flavor, r.resource))}
+          />
+        ))
       )}
     </Flex>
   );
@@ -66,7 +80,7 @@ function CohortPool({ node }: { node: CohortNode }) {
   );
 }
 
-function CohortBranch({ node, selected }: { node: CohortNode; selected: string }) {
+function CohortBranch({ node, selected, lent }: { node: CohortNode; selected?: string; lent?: Map<string, number> }) {
   return (
     <li
       role="treeitem"
@@ -89,11 +103,11 @@ function CohortBranch({ node, selected }: { node: CohortNode; selected: string }
       >
         {node.clusterQueues.map(q => (
           <li key={q.name} role="treeitem" aria-selected={q.name === selected} style={{ listStyle: 'none' }}>
-            <ClusterQueueUsage queue={q} selected={q.name === selected} />
+            <ClusterQueueUsage queue={q} selected={q.name === selected} lent={lent} />
           </li>
         ))}
         {node.children.map(child => (
-          <CohortBranch key={child.name} node={child} selected={selected} />
+          <CohortBranch key={child.name} node={child} selected={selected} lent={lent} />
         ))}
       </ul>
     </li>
@@ -101,10 +115,10 @@ function CohortBranch({ node, selected }: { node: CohortNode; selected: string }
 }
 
 /** The cohort tree (cohort → child cohorts and ClusterQueues) with usage bars; `selected` is highlighted. */
-export function CohortTree({ root, selected }: { root: CohortNode; selected: string }) {
+export function CohortTree(props: { root: CohortNode; selected?: string; lent?: Map<string, number>; label?: string }) {
   return (
-    <ul role="tree" aria-label="Cohort tree" style={{ padding: 0, margin: 0 }}>
-      <CohortBranch node={root} selected={selected} />
+    <ul role="tree" aria-label={props.label ?? 'Cohort tree'} style={{ padding: 0, margin: 0 }}>
+      <CohortBranch node={props.root} selected={props.selected} lent={props.lent} />
     </ul>
   );
 }

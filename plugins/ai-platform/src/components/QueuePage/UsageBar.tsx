@@ -22,7 +22,7 @@ const colors = {
  * beyond it, free quota, and where the lending limit starts (the part of the
  * nominal quota it never lends). The numbers are written out too.
  */
-export function UsageBar({ usage, queue }: { usage: QueueResourceUsage; queue: string }) {
+export function UsageBar({ usage, queue, lent }: { usage: QueueResourceUsage; queue: string; lent?: number }) {
   const { nominal, used, borrowed, lendingLimit, borrowingLimit, resource, flavor } = usage;
   const inNominal = Math.min(used, nominal);
   const scale = Math.max(nominal + borrowed, used, 1);
@@ -31,6 +31,7 @@ export function UsageBar({ usage, queue }: { usage: QueueResourceUsage; queue: s
   const summary = [
     `${q(used)} used of ${q(nominal)} nominal`,
     `${q(borrowed)} borrowed`,
+    lent ? `${q(lent)} lent` : undefined,
     lendingLimit !== undefined ? `lending limit ${q(lendingLimit)}` : undefined,
     borrowingLimit !== undefined ? `borrowing limit ${q(borrowingLimit)}` : undefined,
   ]

@@ -81,3 +81,18 @@ export function cohortTotals(node: CohortNode, include: (resource: string) => bo
   add(node);
   return [...totals.values()].sort((a, b) => `${a.flavor}/${a.resource}`.localeCompare(`${b.flavor}/${b.resource}`));
 }
+
+/** Every cohort tree of one cluster from its top-level cohorts, and the ClusterQueues in no cohort. */
+export function cohortForest(
+  queues: QueueListResponse,
+  cluster: string,
+): { roots: CohortNode[]; standalone: ClusterQueueSummary[] } {
+  const roots = new Map<string, CohortNode>();
+  const standalone: ClusterQueueSummary[] = [];
+  for (const q of queues.clusterQueues.filter(c => c.cluster === cluster).sort(byName)) {
+    const placement = placeClusterQueue(queues, cluster, q.name);
+    if (placement?.kind === 'cohort') roots.set(placement.root.name, placement.root);
+    else if (placement) standalone.push(placement.clusterQueue);
+  }
+  return { roots: [...roots.values()].sort(byName), standalone };
+}

@@ -10,11 +10,7 @@ export interface TeamQuotaRow {
   nominal: number;
   used: number;
   borrowed: number;
-  /**
-   * This queue's share of what others in its cohort borrow. Kueue does not
-   * record which queue a borrowed unit came from, so what the cohort borrows
-   * is attributed to its queues in proportion to the idle quota each may lend.
-   */
+  /** This queue's share of what others in its cohort borrow (see `lentQuota`). */
   lent: number;
 }
 
@@ -27,8 +23,17 @@ function lendable(usage: ClusterQueueSummary['resources'][number]): number {
   return Math.min(idle, usage.lendingLimit ?? Infinity);
 }
 
-/** The ClusterQueues a team's LocalQueues point at, one row per GPU flavor and resource, with what each lends to its cohort. */
-export function teamQuota(queues: QueueListResponse, team: string): TeamQuotaRow[] {
+/** Key of one flavor/resource of one ClusterQueue. */
+export const quotaKey = (cluster: string, clusterQueue: string, flavor: string, resource: string) =>
+  `${cluster}/${clusterQueue}/${flavor}/${resource}`;
+
+/**
+ * What each ClusterQueue lends to its cohort, per flavor and resource (keys
+ * from `quotaKey`). Kueue does not record which queue a borrowed unit came
+ * from, so what the cohort borrows is attributed to its queues in proportion
+ * to the idle quota each may lend.
+ */
+export function lentQuota(queues: QueueListResponse): Map<string, number> {
   const cohortKey = (q: ClusterQueueSummary, flavor: string, resource: string) =>
     `${q.cluster}/${q.cohort}/${flavor}/${resource}`;
   const borrowedIn = new Map<string, number>();
@@ -41,16 +46,31 @@ export function teamQuota(queues: QueueListResponse, team: string): TeamQuotaRow
       lendableIn.set(key, (lendableIn.get(key) ?? 0) + lendable(r));
     }
   }
-  const rows: TeamQuotaRow[] = [];
+  const lent = new Map<string, number>();
   for (const q of queues.clusterQueues) {
-    if (!q.localQueues.some(lq => lq.team === team)) continue;
-    for (const r of q.resources.filter(u => isAccelerator(u.resource))) {
+    if (!q.cohort) continue;
+    for (const r of q.resources) {
       const key = cohortKey(q, r.flavor, r.resource);
       const own = lendable(r);
       const pool = lendableIn.get(key) ?? 0;
       // What this queue borrows itself comes from others, so it does not count against what it lends.
       const borrowedByOthers = Math.max(0, (borrowedIn.get(key) ?? 0) - r.borrowed);
-      const lent = q.cohort && pool > 0 ? Math.min(own, (borrowedByOthers * own) / pool) : 0;
+      lent.set(
+        quotaKey(q.cluster, q.name, r.flavor, r.resource),
+        pool > 0 ? Math.min(own, (borrowedByOthers * own) / pool) : 0,
+      );
+    }
+  }
+  return lent;
+}
+
+/** The ClusterQueues a team's LocalQueues point at, one row per GPU flavor and resource, with what each lends to its cohort. */
+export function teamQuota(queues: QueueListResponse, team: string): TeamQuotaRow[] {
+  const lent = lentQuota(queues);
+  const rows: TeamQuotaRow[] = [];
+  for (const q of queues.clusterQueues) {
+    if (!q.localQueues.some(lq => lq.team === team)) continue;
+    for (const r of q.resources.filter(u => isAccelerator(u.resource))) {
       rows.push({
         cluster: q.cluster,
         clusterQueue: q.name,
@@ -60,7 +80,7 @@ export function teamQuota(queues: QueueListResponse, team: string): TeamQuotaRow
         nominal: r.nominal,
         used: r.used,
         borrowed: r.borrowed,
-        lent,
+        lent: lent.get(quotaKey(q.cluster, q.name, r.flavor, r.resource)) ?? 0,
       });
     }
   }

@@ -2,9 +2,22 @@ import { ReactNode } from 'react';
 import { Alert, Button, Flex, Skeleton } from '@backstage/ui';
 import type { LiveData } from '../../hooks/useLiveData';
 
-/** Loading, error and empty states around live data. */
+/** What to try after a failed request, by its HTTP status. */
+export function remedyFor(error: Error): string {
+  const status = (error as { statusCode?: number }).statusCode;
+  if (status === 401) return 'Sign in again, then retry.';
+  if (status === 403) return 'Your account may not see this; ask a platform admin for access.';
+  if (status === 400) return 'Check the filters in the page address.';
+  if (status === undefined || status >= 500)
+    return 'The AI platform backend did not answer; retry in a moment, or ask a platform admin to check its logs.';
+  return 'Retry in a moment.';
+}
+
+/** Loading skeletons, then an error that says what failed and what to try, an empty state, or the content. */
 export function Loadable<T>(props: {
   data: LiveData<T>;
+  /** What is loaded, for the error: "the pending workloads". */
+  what?: string;
   isEmpty?: (value: T) => boolean;
   empty: ReactNode;
   children: (value: T) => ReactNode;
@@ -23,7 +36,8 @@ export function Loadable<T>(props: {
     return (
       <Alert
         status="danger"
-        title={`Could not load from the AI platform backend: ${data.error.message}`}
+        title={`Could not load ${props.what ?? 'this view'} from the AI platform backend: ${data.error.message}`}
+        description={remedyFor(data.error)}
         customActions={
           <Button size="small" onPress={data.retry}>
             Retry

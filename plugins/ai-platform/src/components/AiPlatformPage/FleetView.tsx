@@ -1,0 +1,187 @@
+import { useApi } from '@backstage/core-plugin-api';
+import {
+  Alert,
+  Card,
+  CardBody,
+  CardHeader,
+  CellText,
+  Column,
+  Flex,
+  Row,
+  TableBody,
+  TableHeader,
+  TableRoot,
+  Text,
+} from '@backstage/ui';
+import type {
+  AllocationResponse,
+  ClusterSummary,
+  ShowbackResponse,
+} from '@ai-platform/backstage-plugin-ai-platform-common';
+import { aiPlatformApiRef } from '../../api/AiPlatformApi';
+import { useLiveData } from '../../hooks/useLiveData';
+import { useSearchParam } from '../../hooks/useSearchParam';
+import { Loadable } from '../common/Loadable';
+import { formatShare } from '../common/format';
+import { dailySeries, groupTotals, seriesKeys, settle, type Settled } from '../CostExplorer/costData';
+import { DailyStackedChart } from '../CostExplorer/CostCharts';
+import { ClusterFilter } from '../common/ClusterFilter';
+import { FleetHeatmap } from './FleetHeatmap';
+import { gpuPools, productLabel, type GpuPool } from './gpuPools';
+
+/** The window the fleet's history and utilization cover. */
+const historyWindow = '7d';
+
+interface FleetData {
+  clusters: ClusterSummary[];
+  /** GPU-hours per day and flavor, from the cost ledger. */
+  history: Settled<ShowbackResponse>;
+  /** DCGM utilization per flavor over the window. */
+  utilization: Settled<AllocationResponse>;
+}
+
+function utilizationOf(utilization: Settled<AllocationResponse>, flavor: string): string {
+  if ('error' in utilization || !utilization.value.utilizationKnown) return '—';
+  const entry = Object.assign({}, ...utilization.value.data)[flavor];
+  return formatShare(entry?.gpuEfficiency ?? null);
+}
+
+function PoolTable({ pools, utilization }: { pools: GpuPool[]; utilization: Settled<AllocationResponse> }) {
+  return (
+    <TableRoot aria-label="GPU pools">
+      <TableHeader>
+        <Column id="pool" isRowHeader>
+          Pool
+        </Column>
+        <Column id="gpu">GPU</Column>
+        <Column id="unit">Handed out as</Column>
+        <Column id="allocated">Allocated</Column>
+        <Column id="free">Free</Column>
+        <Column id="utilization">Utilization ({historyWindow})</Column>
+      </TableHeader>
+      <TableBody>
+        {pools.map(p => {
+          const id = `${p.cluster}/${p.flavor}/${p.resource}`;
+          return (
+            <Row key={id} id={id}>
+              <CellText title={p.flavor} description={p.cluster} />
+              <CellText title={productLabel(p.gpuProduct)} />
+              <CellText title={p.unitLabel} description={p.resource} />
+              <CellText
+                title={`${p.allocated} of ${p.capacity}`}
+                description={formatShare(p.capacity ? p.allocated / p.capacity : null)}
+              />
+              <CellText title={String(Math.max(0, p.capacity - p.allocated))} />
+              <CellText title={utilizationOf(utilization, p.flavor)} />
+            </Row>
+          );
+        })}
+      </TableBody>
+    </TableRoot>
+  );
+}
+
+/** Average allocated GPUs per day and flavor: the ledger's GPU-hours of the day over 24 hours. */
+function AllocationHistory({ showback }: { showback: ShowbackResponse }) {
+  if (showback.rows.length === 0) return <Text>No GPU time was allocated in the last {historyWindow}.</Text>;
+  const keys = seriesKeys(groupTotals(showback));
+  return (
+    <DailyStackedChart
+      points={dailySeries(showback, keys, row => row.gpuHours / 24)}
+      keys={keys}
+      format={v => v.toLocaleString('en-US', { maximumFractionDigits: 1 })}
+      label="Allocated GPUs per day by flavor"
+    />
+  );
+}
+
+function FleetBody({ data, cluster }: { data: FleetData; cluster: string }) {
+  const clusters = data.clusters.filter(c => !cluster || c.name === cluster);
+  const pools = gpuPools(clusters);
+  const disconnected = clusters.filter(c => !c.connected);
+  const utilizationNote =
+    'error' in data.utilization
+      ? `Utilization is unavailable: ${data.utilization.error.message}`
+      : !data.utilization.value.utilizationKnown &&
+        'Utilization is unknown: the backend has no DCGM metrics from Prometheus (aiPlatform.prometheus.url).';
+  return (
+    <Flex direction="column" gap="4">
+      {disconnected.map(c => (
+        <Alert
+          key={c.name}
+          status="warning"
+          title={`Cluster ${c.name} is not connected${c.lastError ? `: ${c.lastError}` : ''}.`}
+          description="Its pools show what was last seen. Check the cluster's entry under kubernetes.clusterLocatorMethods."
+        />
+      ))}
+      <Card>
+        <CardHeader>
+          <Text variant="title-x-small">Pools</Text>
+        </CardHeader>
+        <CardBody>
+          <Flex direction="column" gap="2">
+            {pools.length ? (
+              <PoolTable pools={pools} utilization={data.utilization} />
+            ) : (
+              <Text>
+                No GPU pool: no ResourceFlavor selects a node with GPUs. Label GPU nodes with nvidia.com/gpu.product and
+                add a ResourceFlavor whose nodeLabels match them.
+              </Text>
+            )}
+            {utilizationNote && <Text variant="body-small">{utilizationNote}</Text>}
+          </Flex>
+        </CardBody>
+      </Card>
+      <Card>
+        <CardHeader>
+          <Text variant="title-x-small">Allocation by cluster and pool</Text>
+        </CardHeader>
+        <CardBody>
+          <FleetHeatmap clusters={clusters} />
+        </CardBody>
+      </Card>
+      <Card>
+        <CardHeader>
+          <Text variant="title-x-small">Allocated GPUs per day by flavor (last {historyWindow})</Text>
+        </CardHeader>
+        <CardBody>
+          {'error' in data.history ? (
+            <Text>The allocation history could not be loaded: {data.history.error.message}</Text>
+          ) : (
+            <AllocationHistory showback={data.history.value} />
+          )}
+        </CardBody>
+      </Card>
+    </Flex>
+  );
+}
+
+/** Every GPU pool of every cluster, whole GPUs, MIG slices and time-sliced shares, with allocation, utilization and history. */
+export function FleetView() {
+  const api = useApi(aiPlatformApiRef);
+  const [cluster, setCluster] = useSearchParam('cluster', '');
+  const data = useLiveData<FleetData>(async () => {
+    const query = { window: historyWindow, aggregate: 'flavor' as const };
+    const [clusters, history, utilization] = await Promise.all([
+      api.listClusters(),
+      settle(api.showback(query)),
+      settle(api.allocation(query)),
+    ]);
+    return { clusters, history, utilization };
+  }, [api]);
+  return (
+    <Loadable
+      data={data}
+      what="the fleet"
+      isEmpty={v => v.clusters.length === 0}
+      empty={<Text>No clusters are configured. Add one under kubernetes.clusterLocatorMethods in app-config.</Text>}
+    >
+      {v => (
+        <Flex direction="column" gap="3">
+          <ClusterFilter clusters={v.clusters.map(c => c.name)} value={cluster} onChange={setCluster} />
+          <FleetBody data={v} cluster={cluster} />
+        </Flex>
+      )}
+    </Loadable>
+  );
+}

@@ -1,0 +1,199 @@
+import { useApi, useRouteRef } from '@backstage/core-plugin-api';
+import { Link } from '@backstage/core-components';
+import {
+  Card,
+  CardBody,
+  CardHeader,
+  Cell,
+  CellText,
+  Column,
+  Flex,
+  Row,
+  TableBody,
+  TableHeader,
+  TableRoot,
+  Text,
+} from '@backstage/ui';
+import type {
+  ClusterQueueSummary,
+  QueueListResponse,
+  ShowbackResponse,
+  WorkloadSummary,
+} from '@ai-platform/backstage-plugin-ai-platform-common';
+import { aiPlatformApiRef } from '../../api/AiPlatformApi';
+import { useLiveData } from '../../hooks/useLiveData';
+import { useSearchParam } from '../../hooks/useSearchParam';
+import { rootRouteRef } from '../../routes';
+import { ClusterFilter } from '../common/ClusterFilter';
+import { Loadable } from '../common/Loadable';
+import { runbookUrl } from '../common/format';
+import { DailyStackedChart } from '../CostExplorer/CostCharts';
+import { dailySeries, groupTotals, seriesKeys, settle, type Settled } from '../CostExplorer/costData';
+import { ClusterQueueUsage, CohortTree, formatFairShare } from '../QueuePage/CohortTree';
+import { cohortForest } from '../QueuePage/cohortPlacement';
+import { lentQuota } from '../TeamCard/teamQuota';
+import { clusterQueueKey, queueActivity, type QueueActivity } from './queueActivity';
+
+const historyWindow = '7d';
+
+interface QueuesData {
+  queues: QueueListResponse;
+  workloads: WorkloadSummary[];
+  history: Settled<ShowbackResponse>;
+}
+
+/** Why a queue's workloads wait, compactly: each reason code with its count, linked to its runbook. */
+function PendingReasons({ activity }: { activity?: QueueActivity }) {
+  if (!activity?.pendingReasons.length) return <Text variant="body-small">—</Text>;
+  return (
+    <Flex direction="column" gap="0">
+      {activity.pendingReasons.map(r => (
+        <Text key={r.code} variant="body-small" style={{ whiteSpace: 'nowrap' }}>
+          <Link to={runbookUrl(r.code)} aria-label={`Runbook for ${r.code}`}>
+            {r.code}
+          </Link>{' '}
+          ×{r.count}
+        </Text>
+      ))}
+    </Flex>
+  );
+}
+
+function QueueTable(props: { clusterQueues: ClusterQueueSummary[]; activity: Map<string, QueueActivity> }) {
+  const pendingPath = `${useRouteRef(rootRouteRef)()}/pending`;
+  return (
+    <TableRoot aria-label="ClusterQueues">
+      <TableHeader>
+        <Column id="queue" isRowHeader>
+          ClusterQueue
+        </Column>
+        <Column id="pending">Pending</Column>
+        <Column id="admitted">Admitted</Column>
+        <Column id="rate">Admissions (1 h)</Column>
+        <Column id="preemptions">Preemptions (24 h)</Column>
+        <Column id="share">Fair share</Column>
+        <Column id="reasons">Why they wait</Column>
+      </TableHeader>
+      <TableBody>
+        {props.clusterQueues.map(q => {
+          const a = props.activity.get(clusterQueueKey(q.cluster, q.name));
+          const id = clusterQueueKey(q.cluster, q.name);
+          return (
+            <Row key={id} id={id}>
+              <CellText title={q.name} description={`${q.cluster}${q.cohort ? ` · cohort ${q.cohort}` : ''}`} />
+              <Cell>
+                <Link to={`${pendingPath}?cluster=${encodeURIComponent(q.cluster)}&q=${encodeURIComponent(q.name)}`}>
+                  {q.pending}
+                </Link>
+              </Cell>
+              <CellText title={String(q.admitted)} />
+              <CellText title={String(a?.admittedLastHour ?? 0)} />
+              <CellText title={String(a?.preemptedLastDay ?? 0)} />
+              <CellText title={formatFairShare(q.fairShare)} />
+              <Cell>
+                <PendingReasons activity={a} />
+              </Cell>
+            </Row>
+          );
+        })}
+      </TableBody>
+    </TableRoot>
+  );
+}
+
+/** Average GPUs each queue held per day: its GPU-hours of the day over 24 hours. */
+function QueueHistory({ history }: { history: Settled<ShowbackResponse> }) {
+  if ('error' in history) return <Text>The usage history could not be loaded: {history.error.message}</Text>;
+  if (history.value.rows.length === 0) return <Text>No queue used GPUs in the last {historyWindow}.</Text>;
+  const keys = seriesKeys(groupTotals(history.value));
+  return (
+    <DailyStackedChart
+      points={dailySeries(history.value, keys, row => row.gpuHours / 24)}
+      keys={keys}
+      format={v => v.toLocaleString('en-US', { maximumFractionDigits: 1 })}
+      label="GPUs in use per day by queue"
+    />
+  );
+}
+
+function QueuesBody({ data, cluster }: { data: QueuesData; cluster: string }) {
+  const clusters = [...new Set(data.queues.clusterQueues.map(q => q.cluster))]
+    .filter(c => !cluster || c === cluster)
+    .sort();
+  const activity = queueActivity(data.workloads);
+  const lent = lentQuota(data.queues);
+  return (
+    <Flex direction="column" gap="4">
+      <QueueTable
+        clusterQueues={data.queues.clusterQueues.filter(q => clusters.includes(q.cluster))}
+        activity={activity}
+      />
+      {clusters.map(c => {
+        const { roots, standalone } = cohortForest(data.queues, c);
+        return (
+          <Card key={c}>
+            <CardHeader>
+              <Text variant="title-x-small">Cohorts on {c}: quota used, borrowed and lent</Text>
+            </CardHeader>
+            <CardBody>
+              <Flex direction="column" gap="3">
+                {roots.map(root => (
+                  <CohortTree key={root.name} root={root} lent={lent} label={`Cohort tree ${root.name} on ${c}`} />
+                ))}
+                {standalone.map(q => (
+                  <ClusterQueueUsage key={q.name} queue={q} selected={false} />
+                ))}
+              </Flex>
+            </CardBody>
+          </Card>
+        );
+      })}
+      <Card>
+        <CardHeader>
+          <Text variant="title-x-small">GPUs in use per day by queue (last {historyWindow})</Text>
+        </CardHeader>
+        <CardBody>
+          <QueueHistory history={data.history} />
+        </CardBody>
+      </Card>
+    </Flex>
+  );
+}
+
+/** Every ClusterQueue: cohort trees with borrowed and lent quota, admission and preemption rates, why work waits, usage over time. */
+export function QueuesView() {
+  const api = useApi(aiPlatformApiRef);
+  const [cluster, setCluster] = useSearchParam('cluster', '');
+  const data = useLiveData<QueuesData>(async () => {
+    const [queues, workloads, history] = await Promise.all([
+      api.listQueues(),
+      api.listWorkloads().then(r => r.items),
+      settle(api.showback({ window: historyWindow, aggregate: 'queue' })),
+    ]);
+    return { queues, workloads, history };
+  }, [api]);
+  return (
+    <Loadable
+      data={data}
+      what="the queues"
+      isEmpty={v => v.queues.clusterQueues.length === 0}
+      empty={
+        <Text>
+          No ClusterQueues yet. Apply Kueue ResourceFlavors and ClusterQueues to a cluster, or list them under
+          aiPlatform.queues in app-config.
+        </Text>
+      }
+    >
+      {v => (
+        <Flex direction="column" gap="3">
+          <ClusterFilter
+            clusters={[...new Set(v.queues.clusterQueues.map(q => q.cluster))].sort()}
+            value={cluster}
+            onChange={setCluster}
+          />
+          <QueuesBody data={v} cluster={cluster} />
+        </Flex>
+      )}
+    </Loadable>
+  );
+}
