@@ -17,6 +17,8 @@ export function activityProfile(pod: KubeObject): ActivityProfile {
   const explicit = annotations[profileAnnotation] as ActivityProfile | undefined;
   if (explicit && profiles.includes(explicit)) return explicit;
   if (annotations[simAnnotations.model]) return 'inference';
+  // A LeaderWorkerSet's pods also belong to StatefulSets, but they serve a model.
+  if (pod.metadata.labels?.['leaderworkerset.sigs.k8s.io/name']) return 'inference';
   if (pod.metadata.ownerReferences?.some(o => o.kind === 'StatefulSet')) return 'notebook';
   return 'training';
 }

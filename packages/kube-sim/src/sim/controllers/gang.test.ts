@@ -67,22 +67,6 @@ describe('operator-managed workloads', () => {
     ).toBe('COMPLETED');
   });
 
-  it('LeaderWorkerSet: replicas groups of size pods that keep running', async () => {
-    cluster = demoCluster();
-    cluster.create({
-      apiVersion: 'leaderworkerset.x-k8s.io/v1',
-      kind: 'LeaderWorkerSet',
-      metadata: { name: 'vllm', namespace: 'team-llm-serving' },
-      spec: { replicas: 2, leaderWorkerTemplate: { size: 2, workerTemplate: h100Template(8) } },
-    });
-    await cluster.advance(3600, 60);
-    const pods = cluster.pods('team-llm-serving');
-    expect(pods.map(p => p.metadata.name).sort()).toEqual(['vllm-0', 'vllm-0-1', 'vllm-1', 'vllm-1-1']);
-    expect(pods.every(p => p.status.phase === 'Running')).toBe(true);
-    const lws = cluster.get('leaderworkerset.x-k8s.io/v1', 'LeaderWorkerSet', 'vllm', 'team-llm-serving')!;
-    expect(lws.status).toMatchObject({ replicas: 2, readyReplicas: 2 });
-  });
-
   it('StatefulSet: ordinal pod names, scaled down from the top', async () => {
     cluster = demoCluster();
     cluster.create({

@@ -3,7 +3,10 @@ import { Controller } from './controller';
 import { templateHash } from './deployment';
 import { countPods, isActive, podFromTemplate } from './pods';
 
-/** apps/v1 StatefulSet: pods `<name>-0..n-1`, replaced when they end, removed from the top when scaled down. */
+/**
+ * apps/v1 StatefulSet: pods `<name>-<ordinal>` from `spec.ordinals.start` (default 0), replaced when
+ * they end, removed from the top when scaled down.
+ */
 export class StatefulSetController extends Controller {
   readonly apiVersion = 'apps/v1';
   readonly kind = 'StatefulSet';
@@ -15,14 +18,15 @@ export class StatefulSetController extends Controller {
     const revision = `${name}-${templateHash(set.spec?.template)}`;
     const pods = this.ctx.children.of(set.metadata.uid, 'Pod');
     const byName = new Map(pods.map(p => [p.metadata.name!, p]));
+    const start: number = set.spec?.ordinals?.start ?? 0;
     for (const pod of pods) {
       const ordinal = Number(pod.metadata.name!.slice(name.length + 1));
-      if (ordinal >= replicas || !isActive(pod)) {
+      if (ordinal < start || ordinal >= start + replicas || !isActive(pod)) {
         this.store.delete(podType, pod.metadata.namespace, pod.metadata.name!);
         byName.delete(pod.metadata.name!);
       }
     }
-    for (let i = 0; i < replicas; i++) {
+    for (let i = start; i < start + replicas; i++) {
       const podName = `${name}-${i}`;
       if (byName.has(podName)) continue;
       const pod = podFromTemplate(set, set.spec?.template, {
