@@ -78,6 +78,31 @@ describe('fleet files', () => {
     expect(() => loadFleetFile(file)).toThrow(`${file}: ${message}`);
   });
 
+  it('reports every problem at once, each with its field path', () => {
+    const doc = YAML.parse(require('node:fs').readFileSync(path.join(examples, 'demo.yaml'), 'utf8'));
+    delete doc.clusters[0].nodePools[0].count;
+    doc.clusters[0].nodePools[0].labels = { tier: 1 };
+    doc.clusters[1].nodePools[0].taints = [{ key: 'x', effect: 'Sometimes' }];
+    let error: FleetError | undefined;
+    try {
+      validateFleet(doc, 'demo.yaml');
+    } catch (e) {
+      error = e as FleetError;
+    }
+    expect(error?.problems).toEqual([
+      { field: 'clusters[0].nodePools[0].count', problem: 'must be a number, got nothing' },
+      {
+        field: 'clusters[0].nodePools[0].labels.tier',
+        problem: 'must be a string (quote numbers and booleans), got number 1',
+      },
+      {
+        field: 'clusters[1].nodePools[0].taints[0].effect',
+        problem: '"Sometimes" must be one of NoSchedule, PreferNoSchedule, NoExecute',
+      },
+    ]);
+    expect(error?.message.split('\n')).toHaveLength(3);
+  });
+
   it('rejects a document that is not a fleet', () => {
     expect(() => validateFleet({ kind: 'Pod' }, 'x.yaml')).toThrow('x.yaml: apiVersion: must be a non-empty string');
   });
