@@ -12,6 +12,7 @@ export {
   parseQueueObjects,
   parseEngineOptions,
   defaultEngineOptions,
+  defaultFeatureGates,
   emptyQueueConfig,
 } from './config/parse';
 export { parseQuantity, formatQuantity } from '@ai-platform/backstage-plugin-ai-platform-common';

@@ -136,7 +136,7 @@ describe('parseQueueObjects rejects invalid objects, naming the object and the f
     [
       'a bad whenCanBorrow',
       [resourceFlavor('default'), clusterQueue('team-a', { flavorFungibility: { whenCanBorrow: 'Maybe' } })],
-      'ClusterQueue/team-a: spec.flavorFungibility.whenCanBorrow: must be one of Borrow, TryNextFlavor, got "Maybe"',
+      'ClusterQueue/team-a: spec.flavorFungibility.whenCanBorrow: must be one of Borrow, MayStopSearch, TryNextFlavor, got "Maybe"',
     ],
     [
       'borrowingLimit without a cohort',
@@ -252,7 +252,7 @@ describe('parseQueueObjects rejects invalid objects, naming the object and the f
 });
 
 describe('parseEngineOptions reads the Kueue Configuration fields', () => {
-  it('defaults to fair sharing off and waitForPodsReady off', () => {
+  it("defaults to fair sharing off, waitForPodsReady off and Kueue 0.19's feature gates", () => {
     expect(parseEngineOptions(undefined)).toEqual({
       fairSharing: { enable: false, preemptionStrategies: ['LessThanOrEqualToFinalShare', 'LessThanInitialShare'] },
       waitForPodsReady: {
@@ -262,7 +262,19 @@ describe('parseEngineOptions reads the Kueue Configuration fields', () => {
         backoffMaxSeconds: 3600,
         backoffLimitCount: undefined,
       },
+      featureGates: {
+        PartialAdmission: true,
+        PrioritySortingWithinCohort: true,
+        FairSharingPreemptWithinNominal: true,
+        PrioritizePreemptorWorkloads: false,
+      },
     });
+  });
+
+  it('reads feature gates', () => {
+    expect(parseEngineOptions({ featureGates: { PartialAdmission: false } }).featureGates?.PartialAdmission).toBe(
+      false,
+    );
   });
 
   it.each([
@@ -284,6 +296,16 @@ describe('parseEngineOptions reads the Kueue Configuration fields', () => {
       'an unknown strategy',
       { fairSharing: { preemptionStrategies: ['Whatever'] } },
       'config: fairSharing.preemptionStrategies: "Whatever"',
+    ],
+    [
+      'an unknown feature gate',
+      { featureGates: { TopologyAwareScheduling: true } },
+      'config: featureGates.TopologyAwareScheduling: is not a gate this engine knows',
+    ],
+    [
+      'a feature gate that is not a boolean',
+      { featureGates: { PartialAdmission: 'yes' } },
+      'config: featureGates.PartialAdmission: must be true or false, got "yes"',
     ],
   ])('rejects %s', (_, config, expected) => {
     expect(() => parseEngineOptions(config)).toThrow(expected);

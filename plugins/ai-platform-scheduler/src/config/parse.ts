@@ -3,6 +3,7 @@ import type {
   ClusterQueue,
   Cohort,
   EngineOptions,
+  FeatureGates,
   FlavorQuotas,
   LabelSelector,
   PreemptionPolicy,
@@ -295,13 +296,19 @@ export function parseQueueObjects(objects: unknown[]): QueueConfig {
             whenCanBorrow:
               (r.string(fungibility.whenCanBorrow, 'spec.flavorFungibility.whenCanBorrow', {
                 optional: true,
-                oneOf: ['Borrow', 'TryNextFlavor'],
-              }) as 'Borrow' | 'TryNextFlavor') ?? 'Borrow',
+                oneOf: ['Borrow', 'MayStopSearch', 'TryNextFlavor'],
+              }) as ClusterQueue['flavorFungibility']['whenCanBorrow']) ?? 'Borrow',
             whenCanPreempt:
               (r.string(fungibility.whenCanPreempt, 'spec.flavorFungibility.whenCanPreempt', {
                 optional: true,
-                oneOf: ['Preempt', 'TryNextFlavor'],
-              }) as 'Preempt' | 'TryNextFlavor') ?? 'TryNextFlavor',
+                oneOf: ['Preempt', 'MayStopSearch', 'TryNextFlavor'],
+              }) as ClusterQueue['flavorFungibility']['whenCanPreempt']) ?? 'TryNextFlavor',
+            ...(fungibility.preference !== undefined && {
+              preference: r.string(fungibility.preference, 'spec.flavorFungibility.preference', {
+                optional: true,
+                oneOf: ['BorrowingOverPreemption', 'PreemptionOverBorrowing'],
+              }) as ClusterQueue['flavorFungibility']['preference'],
+            }),
           },
           fairSharingWeight: weightOf(r, spec, 'spec'),
           stopPolicy:
@@ -414,7 +421,34 @@ function parseDuration(value: unknown, field: string, problems: string[], fallba
   return Number(match[1]) * unit;
 }
 
-/** Reads engine options from Kueue Configuration field names (fairSharing, waitForPodsReady). */
+/** Kueue 0.19's defaults for the feature gates that change scheduling. */
+export const defaultFeatureGates: FeatureGates = {
+  PartialAdmission: true,
+  PrioritySortingWithinCohort: true,
+  FairSharingPreemptWithinNominal: true,
+  PrioritizePreemptorWorkloads: false,
+};
+
+function parseFeatureGates(value: unknown, problems: string[]): FeatureGates {
+  const gates = { ...defaultFeatureGates };
+  if (value === undefined || value === null) return gates;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    problems.push('config: featureGates: must be a map of gate name to true or false');
+    return gates;
+  }
+  for (const [name, on] of Object.entries(value)) {
+    if (!(name in gates)) {
+      problems.push(`config: featureGates.${name}: is not a gate this engine knows (${Object.keys(gates).join(', ')})`);
+    } else if (typeof on !== 'boolean') {
+      problems.push(`config: featureGates.${name}: must be true or false, got ${JSON.stringify(on)}`);
+    } else {
+      gates[name as keyof FeatureGates] = on;
+    }
+  }
+  return gates;
+}
+
+/** Reads engine options from Kueue Configuration field names (fairSharing, waitForPodsReady, featureGates). */
 export function parseEngineOptions(config: Obj | undefined): EngineOptions {
   const problems: string[] = [];
   const fs = config?.fairSharing ?? {};
@@ -437,6 +471,7 @@ export function parseEngineOptions(config: Obj | undefined): EngineOptions {
       backoffMaxSeconds: requeue.backoffMaxSeconds ?? 3600,
       backoffLimitCount: requeue.backoffLimitCount,
     },
+    featureGates: parseFeatureGates(config?.featureGates, problems),
   };
   if (problems.length) throw new ConfigError(problems);
   return options;

@@ -63,7 +63,15 @@ export interface ClusterQueue {
   /** undefined: no namespace is eligible (Kueue's null selector). */
   namespaceSelector?: LabelSelector;
   preemption: ClusterQueuePreemption;
-  flavorFungibility: { whenCanBorrow: 'Borrow' | 'TryNextFlavor'; whenCanPreempt: 'Preempt' | 'TryNextFlavor' };
+  /**
+   * Kueue's flavorFungibility. v1beta1's Borrow and Preempt are v1beta2's
+   * MayStopSearch; both spellings are kept as written.
+   */
+  flavorFungibility: {
+    whenCanBorrow: 'Borrow' | 'MayStopSearch' | 'TryNextFlavor';
+    whenCanPreempt: 'Preempt' | 'MayStopSearch' | 'TryNextFlavor';
+    preference?: 'BorrowingOverPreemption' | 'PreemptionOverBorrowing';
+  };
   fairSharingWeight: number;
   stopPolicy: StopPolicy;
 }
@@ -115,7 +123,21 @@ export interface WaitForPodsReadyConfig {
   backoffLimitCount?: number;
 }
 
+/** Kueue feature gates that change scheduling semantics; defaults are Kueue 0.19's. */
+export interface FeatureGates {
+  /** Admit fewer pods, down to minCount, when the whole gang does not fit (default on). */
+  PartialAdmission: boolean;
+  /** Within a cohort, order heads by priority before creation time (default on). */
+  PrioritySortingWithinCohort: boolean;
+  /** Fair sharing: a queue within its nominal quota reclaims without the fair-share test (default on). */
+  FairSharingPreemptWithinNominal: boolean;
+  /** A workload that has preempted others goes before other heads in the next cycles (default off; alpha in 0.20). */
+  PrioritizePreemptorWorkloads: boolean;
+}
+
 export interface EngineOptions {
   fairSharing: FairSharingConfig;
   waitForPodsReady: WaitForPodsReadyConfig;
+  /** Absent: Kueue 0.19's defaults. */
+  featureGates?: FeatureGates;
 }

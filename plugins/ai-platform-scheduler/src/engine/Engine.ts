@@ -1,127 +1,27 @@
-import type { Reason } from '@ai-platform/backstage-plugin-ai-platform-common';
-import { defaultEngineOptions } from '../config/parse';
-import type { ClusterQueue, EngineOptions, LabelSelector, QueueConfig } from '../config/types';
-import { assignFlavors, Assignment, AssignContext, assignPartially, Mode } from './assign';
-import { Heap } from './heap';
-import { Candidate, findTargets, mayPreempt, needsCohortCandidates, Preemptor, shortKeys } from './preemption';
+import { defaultEngineOptions, defaultFeatureGates } from '../config/parse';
+import type { EngineOptions, FeatureGates, QueueConfig } from '../config/types';
+import {
+  assignFlavors,
+  Assignment,
+  AssignContext,
+  Granular,
+  Mode,
+  perPod,
+  PreemptionOracle,
+  reduceCounts,
+} from './assign';
+import { explainPending } from './explain';
+import { selects } from './labelSelector';
+import { podsReadyDeadline, podsReadyTimeout } from './podsReady';
+import { Candidate, findTargets, PreemptionRequest, Target } from './preemption';
 import { buildQuotaTree, fr, FlavorResource, QuotaNode } from './quota';
+import { classicalOrder, entry, fairOrder, Nomination, QueueState, workloadBefore } from './queueOrder';
 import { NodeInventory, NodeSpec } from './topology';
 import type { Admission, Decision, PendingWorkloadInfo, Workload } from './types';
-import { appendTo } from './appendTo';
+import type { WorkloadState } from './workloadState';
 
-export type WorkloadStatus = 'pending' | 'admitted' | 'finished' | 'inactive';
-
-export interface WorkloadState {
-  readonly workload: Workload;
-  status: WorkloadStatus;
-  clusterQueue?: string;
-  /** Why the workload cannot reach a ClusterQueue at all. */
-  routeProblem?: Reason;
-  admission?: Admission;
-  usage?: Map<FlavorResource, number>;
-  admittedAt?: number;
-  firstAdmittedAt?: number;
-  podsReady: boolean;
-  requeueCount: number;
-  requeueAt?: number;
-  evictions: number;
-  /** The reason found the last time the engine tried it. */
-  lastReason?: Reason;
-  /** Bumped whenever the workload is queued, so stale heap entries are skipped. */
-  token: number;
-}
-
-interface Entry {
-  state: WorkloadState;
-  token: number;
-  priority: number;
-  time: number;
-  key: string;
-}
-
-function entry(state: WorkloadState): Entry {
-  const w = state.workload;
-  return { state, token: state.token, priority: w.priority, time: w.creationTime, key: w.key };
-}
-
-/** Kueue's queue order: higher priority first, then older first. */
-export function workloadBefore(a: Workload, b: Workload): boolean {
-  if (a.priority !== b.priority) return a.priority > b.priority;
-  if (a.creationTime !== b.creationTime) return a.creationTime < b.creationTime;
-  return a.key < b.key;
-}
-function entryBefore(a: Entry, b: Entry): boolean {
-  if (a.priority !== b.priority) return a.priority > b.priority;
-  if (a.time !== b.time) return a.time < b.time;
-  return a.key < b.key;
-}
-
-class QueueState {
-  /** Workloads not tried since they were queued. */
-  readonly active: Heap<Entry>;
-  /** BestEffortFIFO: tried and found inadmissible since quota last freed up in the cohort. */
-  parked: Heap<Entry>;
-  /** Parked workloads given another chance because quota freed up. */
-  eligible: Heap<Entry>;
-  /** StrictFIFO: the head does not fit; nothing moves until quota frees. */
-  stalled = false;
-  /** A workload that just preempted others is this queue's next head, so the freed quota goes to it. */
-  preemptor?: Entry;
-  /**
-   * Workload shapes found inadmissible, with the cohort tree's version at the
-   * time: an identical workload behind them cannot fit either until
-   * something is charged or refunded, so it is parked without another try.
-   */
-  readonly inadmissibleShapes = new Map<string, number>();
-  readonly admitted = new Map<string, WorkloadState>();
-
-  constructor(readonly spec: ClusterQueue, readonly node: QuotaNode) {
-    this.active = new Heap(entryBefore);
-    this.parked = new Heap(entryBefore);
-    this.eligible = new Heap(entryBefore);
-  }
-
-  get hasCandidates() {
-    return this.active.size + this.eligible.size > 0 || this.preemptor !== undefined;
-  }
-
-  /** Gives every parked workload another chance (cheap: the heaps are merged, not rebuilt). */
-  unpark() {
-    if (this.parked.size === 0) return;
-    if (this.eligible.size < this.parked.size) [this.eligible, this.parked] = [this.parked, this.eligible];
-    this.eligible.absorb(this.parked);
-  }
-
-  /** The next workload to try, in queue order across the active and eligible heaps. */
-  popHead(): Entry | undefined {
-    if (this.preemptor) {
-      const head = this.preemptor;
-      this.preemptor = undefined;
-      if (head.token === head.state.token && head.state.status === 'pending') return head;
-    }
-    for (;;) {
-      const a = this.active.peek();
-      const e = this.eligible.peek();
-      if (!a && !e) return undefined;
-      const head = a && (!e || entryBefore(a, e)) ? this.active.pop()! : this.eligible.pop()!;
-      if (head.token === head.state.token && head.state.status === 'pending') return head;
-    }
-  }
-}
-
-function selects(selector: LabelSelector | undefined, labels: Record<string, string> | undefined): boolean {
-  if (!selector) return false;
-  const l = labels ?? {};
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (l[k] !== v) return false;
-  for (const e of selector.matchExpressions ?? []) {
-    const has = e.key in l;
-    if (e.operator === 'Exists' && !has) return false;
-    if (e.operator === 'DoesNotExist' && has) return false;
-    if (e.operator === 'In' && !(has && (e.values ?? []).includes(l[e.key]))) return false;
-    if (e.operator === 'NotIn' && has && (e.values ?? []).includes(l[e.key])) return false;
-  }
-  return true;
-}
+export type { WorkloadState, WorkloadStatus } from './workloadState';
+export { workloadBefore } from './queueOrder';
 
 const shapes = new WeakMap<Workload, string>();
 /** What decides whether a workload fits: its priority and pod sets (cached per workload). */
@@ -142,17 +42,32 @@ export function usageOf(workload: Workload, admission: Admission): Map<FlavorRes
     if (!spec) continue;
     for (const [resource, flavor] of Object.entries(ps.flavors)) {
       const key = fr(flavor, resource);
-      usage.set(key, (usage.get(key) ?? 0) + (spec.requests[resource] ?? 0) * ps.count);
+      usage.set(key, (usage.get(key) ?? 0) + perPod(spec, resource) * ps.count);
     }
   }
   return usage;
 }
 
-interface Nomination {
-  queue: QueueState;
-  state: WorkloadState;
-  assignment: Assignment;
-  share: number;
+/**
+ * Kueue's resourcesToReserve: what a head that needs preemption nobody can
+ * give keeps for itself this cycle, within its nominal quota (or its
+ * borrowing limit when it borrows).
+ */
+function reservationOf(queue: QueueState, assignment: Assignment): Map<FlavorResource, number> {
+  const out = new Map<FlavorResource, number>();
+  for (const [key, amount] of assignment.usage) {
+    const quota = queue.node.quota.get(key);
+    const used = queue.node.used(key);
+    const nominal = quota?.nominal ?? 0;
+    let reserve: number;
+    if (assignment.borrowLevel > 0) {
+      reserve = quota?.borrowingLimit === undefined ? amount : Math.min(amount, nominal + quota.borrowingLimit - used);
+    } else {
+      reserve = Math.max(0, Math.min(amount, nominal - used));
+    }
+    if (reserve > 0) out.set(key, reserve);
+  }
+  return out;
 }
 
 /**
@@ -179,6 +94,10 @@ export class Engine {
   ) {
     if (nodes) this.inventory = nodes instanceof NodeInventory ? nodes : new NodeInventory(nodes);
     this.setConfig(config);
+  }
+
+  private get gates(): FeatureGates {
+    return this.options.featureGates ?? defaultFeatureGates;
   }
 
   /** Replaces the queue configuration; admitted workloads keep their quota, pending ones are routed again. */
@@ -263,23 +182,26 @@ export class Engine {
   /** The next time at which a timer (requeue backoff, pods-ready timeout) needs schedule() to run. */
   nextWakeup(): number | undefined {
     let next: number | undefined;
-    const timeout = this.options.waitForPodsReady;
     for (const state of this.timed) {
-      let t: number | undefined;
-      if (state.status === 'pending' && state.requeueAt !== undefined) t = state.requeueAt;
-      else if (timeout.enable && state.status === 'admitted' && !state.podsReady)
-        t = state.admittedAt! + timeout.timeout;
-      else this.timed.delete(state);
-      if (t !== undefined && (next === undefined || t < next)) next = t;
+      const t =
+        state.status === 'pending' && state.requeueAt !== undefined
+          ? state.requeueAt
+          : podsReadyDeadline(state, this.options.waitForPodsReady);
+      if (t === undefined) this.timed.delete(state);
+      else if (next === undefined || t < next) next = t;
     }
     return next;
   }
 
-  /** Runs scheduling cycles at `now` until nothing more can happen; returns the decisions in order. */
-  schedule(now: number): Decision[] {
+  /**
+   * Runs scheduling cycles at `now` until nothing more can happen (or
+   * `maxCycles` have run, as Kueue's unit tests run one); returns the
+   * decisions in order.
+   */
+  schedule(now: number, maxCycles = Infinity): Decision[] {
     const decisions: Decision[] = [];
     this.runTimers(now, decisions);
-    for (;;) {
+    for (let i = 0; i < maxCycles; i++) {
       const started = this.cycleTimes ? performance.now() : 0;
       const progress = this.cycle(now, decisions);
       if (this.cycleTimes) this.cycleTimes.push(performance.now() - started);
@@ -294,51 +216,10 @@ export class Engine {
       if (state.status === 'pending' && state.requeueAt !== undefined && state.requeueAt <= now) {
         state.requeueAt = undefined;
         this.enqueue(state);
-      } else if (
-        wfpr.enable &&
-        state.status === 'admitted' &&
-        !state.podsReady &&
-        state.admittedAt! + wfpr.timeout <= now
-      ) {
+      } else if ((podsReadyDeadline(state, wfpr) ?? Infinity) <= now) {
         const clusterQueue = state.clusterQueue!;
         this.release(state);
-        state.requeueCount++;
-        state.evictions++;
-        state.status = 'pending';
-        const deactivated = wfpr.backoffLimitCount !== undefined && state.requeueCount > wfpr.backoffLimitCount;
-        const message = `Pods were not ready within ${wfpr.timeout / 1000}s of admission`;
-        if (deactivated) {
-          state.status = 'inactive';
-          state.lastReason = {
-            code: 'RequeueBackoff',
-            message: `${message}; deactivated after ${state.requeueCount} attempts`,
-          };
-          decisions.push({
-            type: 'Evicted',
-            workload: state.workload.key,
-            clusterQueue,
-            reason: 'PodsReadyTimeout',
-            message,
-            deactivated: true,
-          });
-        } else {
-          const backoff =
-            Math.min(wfpr.backoffBaseSeconds * 2 ** (state.requeueCount - 1), wfpr.backoffMaxSeconds) * 1000;
-          state.requeueAt = now + backoff;
-          this.timed.add(state);
-          state.lastReason = {
-            code: 'RequeueBackoff',
-            message: `${message}; requeued after a ${backoff / 1000}s backoff`,
-          };
-          decisions.push({
-            type: 'Evicted',
-            workload: state.workload.key,
-            clusterQueue,
-            reason: 'PodsReadyTimeout',
-            message,
-            requeueAt: state.requeueAt,
-          });
-        }
+        decisions.push(podsReadyTimeout(state, wfpr, clusterQueue, now));
       }
     }
     for (const queue of this.queues.values()) {
@@ -402,8 +283,13 @@ export class Engine {
     }
     if (state.requeueAt !== undefined) return; // waits for its backoff; runTimers queues it
     queue.active.push(entry(state));
-    queue.stalled = false;
+    this.unstall(queue);
     this.activeQueues.add(queue);
+  }
+
+  private unstall(queue: QueueState) {
+    queue.stalled = false;
+    queue.reservation = undefined;
   }
 
   /** Charges (or refunds) a workload's quota and, unless told otherwise, its nodes under topology-aware admission. */
@@ -432,37 +318,115 @@ export class Engine {
     for (const node of queue.node.root().clusterQueues()) {
       const q = this.queues.get(node.name)!;
       q.unpark();
-      q.stalled = false;
+      this.unstall(q);
       if (q.hasCandidates) this.activeQueues.add(q);
     }
   }
 
-  private context(queue: QueueState): AssignContext {
-    return { config: this.config, cq: queue.spec, node: queue.node, inventory: this.inventory };
+  private candidatesIn = (node: QuotaNode): Candidate[] =>
+    [...this.queues.get(node.name)!.admitted.values()].map(s => ({
+      key: s.workload.key,
+      priority: s.workload.priority,
+      creationTime: s.workload.creationTime,
+      admittedAt: s.admittedAt!,
+      node,
+      usage: s.usage!,
+    }));
+
+  private preemptionRequest(
+    queue: QueueState,
+    w: Workload,
+    usage: Map<FlavorResource, number>,
+    keys: Set<FlavorResource>,
+  ): PreemptionRequest {
+    return {
+      preemptor: {
+        key: w.key,
+        priority: w.priority,
+        creationTime: w.creationTime,
+        node: queue.node,
+        preemption: queue.spec.preemption,
+      },
+      keys,
+      usage,
+      admitted: this.candidatesIn,
+      fairSharing: this.options.fairSharing,
+      gates: this.gates,
+    };
   }
 
+  /** Kueue's preemption oracle: whether preempting could free `amount` of one flavor/resource for the workload. */
+  private oracle(queue: QueueState, w: Workload): PreemptionOracle {
+    return (key, amount) => {
+      const targets = findTargets(this.preemptionRequest(queue, w, new Map([[key, amount]]), new Set([key])));
+      if (targets.length === 0)
+        return { possibility: Granular.NoCandidates, borrow: queue.node.borrowLevel(key, amount).level };
+      targets.forEach(t => t.candidate.usage.forEach((v, k) => t.candidate.node.addUsage(k, -v)));
+      const borrow = queue.node.borrowLevel(key, amount).level;
+      targets.forEach(t => t.candidate.usage.forEach((v, k) => t.candidate.node.addUsage(k, v)));
+      const inQueue = targets.some(t => t.candidate.node === queue.node);
+      return { possibility: inQueue ? Granular.Preempt : Granular.Reclaim, borrow };
+    };
+  }
+
+  private context(queue: QueueState, w: Workload): AssignContext {
+    return {
+      config: this.config,
+      cq: queue.spec,
+      node: queue.node,
+      inventory: this.inventory,
+      oracle: this.oracle(queue, w),
+      fairSharing: this.options.fairSharing.enable,
+    };
+  }
+
+  private targetsFor(queue: QueueState, w: Workload, a: Assignment): Target[] {
+    return findTargets(this.preemptionRequest(queue, w, a.usage, a.preemptKeys));
+  }
+
+  /** Kueue's getInitialAssignments: the whole gang by fit or preemption, else (PartialAdmission) fewer pods. */
   private nominate(queue: QueueState, state: WorkloadState): Nomination {
-    const ctx = this.context(queue);
-    let assignment = assignFlavors(ctx, state.workload);
-    // Kueue shrinks a gang only when the whole one cannot be admitted even by preemption (see cycle()).
-    if (assignment.mode === Mode.NoFit) assignment = assignPartially(ctx, state.workload, assignment);
-    const share = this.options.fairSharing.enable ? queue.node.dominantResourceShare(assignment.usage) : 0;
-    return { queue, state, assignment, share };
+    const w = state.workload;
+    const ctx = this.context(queue, w);
+    const assignment = assignFlavors(ctx, w);
+    if (assignment.mode === Mode.Fit) return { queue, state, assignment, targets: [] };
+    if (assignment.mode === Mode.Preempt) {
+      const targets = this.targetsFor(queue, w, assignment);
+      if (targets.length > 0) return { queue, state, assignment, targets };
+    }
+    if (this.gates.PartialAdmission) {
+      const partial = reduceCounts(w, counts => {
+        const a = assignFlavors(ctx, w, counts);
+        if (a.mode === Mode.Fit) return { assignment: a, targets: [] };
+        const targets = a.mode === Mode.Preempt ? this.targetsFor(queue, w, a) : [];
+        return targets.length > 0 ? { assignment: a, targets } : undefined;
+      });
+      if (partial) return { queue, state, ...partial };
+    }
+    return { queue, state, assignment, targets: [] };
   }
 
+  /** Kueue's fits check: the nomination still fits once its victims are gone, after what this cycle admitted. */
   private stillFits(n: Nomination): boolean {
-    if (n.state.workload.podSets.some(ps => ps.topology)) {
-      const again = assignFlavors(
-        this.context(n.queue),
-        n.state.workload,
-        n.assignment.podSets.map(p => p.count),
-      );
-      if (again.mode !== Mode.Fit) return false;
-      n.assignment = again;
+    const apply = (sign: 1 | -1) =>
+      n.targets.forEach(t => t.candidate.usage.forEach((v, k) => t.candidate.node.addUsage(k, sign * v)));
+    apply(-1);
+    try {
+      if (n.state.workload.podSets.some(ps => ps.topology)) {
+        const again = assignFlavors(
+          this.context(n.queue, n.state.workload),
+          n.state.workload,
+          n.assignment.podSets.map(p => p.count),
+        );
+        if (again.mode !== Mode.Fit) return false;
+        if (n.targets.length === 0) n.assignment = again;
+        return true;
+      }
+      for (const [key, need] of n.assignment.usage) if (need > n.queue.node.available(key)) return false;
       return true;
+    } finally {
+      apply(1);
     }
-    for (const [key, need] of n.assignment.usage) if (need > n.queue.node.available(key)) return false;
-    return true;
   }
 
   private requeue(n: Nomination, inadmissible: boolean) {
@@ -488,6 +452,7 @@ export class Engine {
     state.admittedAt = now;
     state.firstAdmittedAt ??= now;
     state.podsReady = false;
+    state.isPreemptor = undefined;
     state.lastReason = undefined;
     this.charge(queue, state, 1);
     if (this.options.waitForPodsReady.enable) this.timed.add(state);
@@ -500,52 +465,36 @@ export class Engine {
     };
   }
 
-  /** Admitted workloads of the preemptor's cohort tree that could be victims. */
-  private candidates(p: Preemptor, keys: Set<FlavorResource>): Candidate[] {
-    const out: Candidate[] = [];
-    const fair = this.options.fairSharing.enable;
-    const cohort = needsCohortCandidates(p, fair);
-    for (const cqNode of cohort ? p.node.root().clusterQueues() : [p.node]) {
-      const skip =
-        cqNode === p.node ? p.preemption.withinClusterQueue === 'Never' : ![...keys].some(key => cqNode.borrowing(key));
-      if (skip) continue;
-      for (const s of this.queues.get(cqNode.name)!.admitted.values()) {
-        if (cqNode === p.node && s.workload.priority > p.priority) continue;
-        const c = {
-          key: s.workload.key,
-          priority: s.workload.priority,
-          creationTime: s.workload.creationTime,
-          admittedAt: s.admittedAt!,
-          node: cqNode,
-          usage: s.usage!,
-        };
-        if (mayPreempt(p, keys, c, fair)) out.push(c);
-      }
+  /** Evicts the victims of a nomination; the preemptor becomes its queue's next head. */
+  private preempt(n: Nomination, decisions: Decision[]) {
+    for (const t of n.targets) {
+      const victim = this.states.get(t.candidate.key)!;
+      const clusterQueue = victim.clusterQueue!;
+      this.release(victim);
+      victim.status = 'pending';
+      victim.evictions++;
+      victim.lastReason = undefined;
+      this.enqueue(victim);
+      decisions.push({
+        type: 'Preempted',
+        workload: t.candidate.key,
+        clusterQueue,
+        preemptor: n.state.workload.key,
+        reason: t.reason,
+        message: `Preempted to make room for ${n.state.workload.key} in ClusterQueue ${n.queue.spec.name} (${t.reason})`,
+      });
     }
-    return out;
+    n.state.isPreemptor = true;
+    n.state.lastReason = {
+      code: 'WaitingForPreemption',
+      message: `Waiting for ${n.targets.length} preempted workload(s) to release quota`,
+    };
+    n.queue.preemptor = entry(n.state);
+    this.activeQueues.add(n.queue);
   }
 
-  /**
-   * Admits a nomination that fit when nominated, unless an earlier admission
-   * this cycle took its room (then its cohort tree stops borrowing this cycle).
-   */
-  private admitIfStillFits(n: Nomination, blockedRoots: Set<QuotaNode>, decisions: Decision[], now: number): boolean {
-    const root = n.queue.node.root();
-    if (blockedRoots.has(root) && n.assignment.borrowing) {
-      this.requeue(n, false);
-      return false;
-    }
-    if (!this.stillFits(n)) {
-      blockedRoots.add(root);
-      this.requeue(n, false);
-      return false;
-    }
-    decisions.push(this.admit(n, now));
-    return true;
-  }
-
-  /** One Kueue scheduling cycle: the head of every ClusterQueue, in order. Returns whether anything changed. */
-  private cycle(now: number, decisions: Decision[]): boolean {
+  /** The heads of the active ClusterQueues (parking known-inadmissible shapes on the way). */
+  private heads(): { nominations: Nomination[]; progress: boolean } {
     const nominations: Nomination[] = [];
     let progress = false;
     for (const queue of [...this.activeQueues]) {
@@ -565,77 +514,51 @@ export class Engine {
       if (!queue.hasCandidates) this.activeQueues.delete(queue);
       if (head) nominations.push(this.nominate(queue, head.state));
     }
-    if (nominations.length === 0) return progress;
-    const fair = this.options.fairSharing.enable;
-    nominations.sort((a, b) => {
-      if (fair && a.share !== b.share) return a.share - b.share;
-      if (!fair && a.assignment.borrowing !== b.assignment.borrowing) return a.assignment.borrowing ? 1 : -1;
-      return workloadBefore(a.state.workload, b.state.workload) ? -1 : 1;
-    });
-    const blockedRoots = new Set<QuotaNode>();
+    return { nominations, progress };
+  }
+
+  /** One Kueue scheduling cycle: the head of every ClusterQueue, in order. Returns whether anything changed. */
+  private cycle(now: number, decisions: Decision[]): boolean {
+    // Quota held for this cycle: stalled StrictFIFO heads' reservations, preemptors', unreclaimable heads'.
+    const held: Array<{ node: QuotaNode; usage: Map<FlavorResource, number> }> = [];
+    const hold = (node: QuotaNode, usage: Map<FlavorResource, number>) => {
+      for (const [key, amount] of usage) node.addUsage(key, amount);
+      held.push({ node, usage });
+    };
+    for (const queue of this.queues.values()) {
+      if (queue.stalled && queue.reservation) hold(queue.node, reservationOf(queue, queue.reservation));
+    }
+    const { nominations, progress: parked } = this.heads();
+    let progress = parked;
     const preempted = new Set<string>();
-    for (const n of nominations) {
-      const root = n.queue.node.root();
+    const ordered = this.options.fairSharing.enable
+      ? fairOrder(nominations, this.gates)
+      : classicalOrder(nominations, this.gates);
+    for (const n of ordered) {
       const mode = n.assignment.mode;
-      if (mode === Mode.Fit) {
-        if (this.admitIfStillFits(n, blockedRoots, decisions, now)) progress = true;
+      if (mode === Mode.NoFit || (mode === Mode.Preempt && n.targets.length === 0)) {
+        this.requeue(n, true);
+        if (mode === Mode.Preempt && n.queue.spec.preemption.reclaimWithinCohort !== 'Any') {
+          hold(n.queue.node, reservationOf(n.queue, n.assignment));
+          if (n.queue.stalled) n.queue.reservation = n.assignment;
+        }
+        progress = true;
         continue;
       }
-      if (mode === Mode.Preempt) {
-        const p: Preemptor = {
-          key: n.state.workload.key,
-          priority: n.state.workload.priority,
-          creationTime: n.state.workload.creationTime,
-          node: n.queue.node,
-          assignment: n.assignment,
-          preemption: n.queue.spec.preemption,
-        };
-        const keys = shortKeys(p);
-        const targets = findTargets(p, keys, this.candidates(p, keys), this.options.fairSharing);
-        if (targets && targets.length > 0) {
-          if (targets.some(t => preempted.has(t.candidate.key))) {
-            this.requeue(n, false);
-            continue;
-          }
-          for (const t of targets) {
-            const victim = this.states.get(t.candidate.key)!;
-            preempted.add(t.candidate.key);
-            const clusterQueue = victim.clusterQueue!;
-            this.release(victim);
-            victim.status = 'pending';
-            victim.evictions++;
-            victim.lastReason = undefined;
-            this.enqueue(victim);
-            decisions.push({
-              type: 'Preempted',
-              workload: t.candidate.key,
-              clusterQueue,
-              preemptor: p.key,
-              reason: t.reason,
-              message: `Preempted to make room for ${p.key} in ClusterQueue ${n.queue.spec.name} (${t.reason})`,
-            });
-          }
-          blockedRoots.add(root);
-          n.state.lastReason = {
-            code: 'WaitingForPreemption',
-            message: `Waiting for ${targets.length} preempted workload(s) to release quota`,
-          };
-          n.queue.preemptor = entry(n.state);
-          this.activeQueues.add(n.queue);
-          progress = true;
-          continue;
-        }
-        // Nobody can be preempted for the whole gang: admit fewer pods when its minCount allows.
-        const partial = assignPartially(this.context(n.queue), n.state.workload, n.assignment);
-        if (partial.mode === Mode.Fit) {
-          n.assignment = partial;
-          if (this.admitIfStillFits(n, blockedRoots, decisions, now)) progress = true;
-          continue;
-        }
+      if (n.targets.some(t => preempted.has(t.candidate.key)) || !this.stillFits(n)) {
+        this.requeue(n, false);
+        continue;
       }
-      this.requeue(n, true);
       progress = true;
+      if (mode === Mode.Preempt) {
+        n.targets.forEach(t => preempted.add(t.candidate.key));
+        this.preempt(n, decisions);
+        hold(n.queue.node, n.assignment.usage);
+        continue;
+      }
+      decisions.push(this.admit(n, now));
     }
+    for (const { node, usage } of held) for (const [key, amount] of usage) node.addUsage(key, -amount);
     return progress;
   }
 
@@ -644,67 +567,7 @@ export class Engine {
    * ClusterQueue and LocalQueue (1 = next).
    */
   pending(): PendingWorkloadInfo[] {
-    const byQueue = new Map<string, WorkloadState[]>();
-    const out: PendingWorkloadInfo[] = [];
-    for (const state of this.states.values()) {
-      if (state.status !== 'pending' && state.status !== 'inactive') continue;
-      if (state.routeProblem || !state.clusterQueue) {
-        out.push(this.info(state, state.routeProblem ?? { code: 'QueueNotFound', message: 'No ClusterQueue' }));
-        continue;
-      }
-      if (state.status === 'inactive') {
-        // Deactivated: out of the queue (as in Kueue), so it has no position and is ahead of no one.
-        out.push(this.info(state, state.lastReason ?? { code: 'RequeueBackoff', message: 'Deactivated' }));
-        continue;
-      }
-      appendTo(byQueue, state.clusterQueue!, state);
-    }
-    for (const [name, states] of byQueue) {
-      const queue = this.queues.get(name)!;
-      states.sort((a, b) => (workloadBefore(a.workload, b.workload) ? -1 : 1));
-      const perLocal = new Map<string, number>();
-      let ahead = 0;
-      for (const [i, state] of states.entries()) {
-        const lq = `${state.workload.namespace}/${state.workload.queue}`;
-        perLocal.set(lq, (perLocal.get(lq) ?? 0) + 1);
-        const info = this.info(state, this.reasonFor(queue, state, ahead));
-        info.positionInClusterQueue = i + 1;
-        info.positionInLocalQueue = perLocal.get(lq);
-        out.push(info);
-        ahead++;
-      }
-    }
-    return out;
-  }
-
-  private info(state: WorkloadState, reason: Reason): PendingWorkloadInfo {
-    return {
-      workload: state.workload.key,
-      localQueue: `${state.workload.namespace}/${state.workload.queue}`,
-      clusterQueue: state.clusterQueue,
-      priority: state.workload.priority,
-      reason,
-      requeueAt: state.requeueAt,
-    };
-  }
-
-  private reasonFor(queue: QueueState, state: WorkloadState, ahead: number): Reason {
-    if (queue.spec.stopPolicy !== 'None') {
-      return { code: 'QueueStopped', message: `ClusterQueue ${queue.spec.name} is stopped (${queue.spec.stopPolicy})` };
-    }
-    if (state.status === 'inactive' || state.requeueAt !== undefined)
-      return state.lastReason ?? { code: 'RequeueBackoff', message: 'Waiting for requeue backoff' };
-    if (state.lastReason?.code === 'WaitingForPreemption') return state.lastReason;
-    const assignment = assignFlavors(this.context(queue), state.workload);
-    if (assignment.mode === Mode.Fit) {
-      return ahead === 0
-        ? { code: 'WaitingInQueue', message: `Fits; admitted in the next scheduling cycle` }
-        : {
-            code: 'WaitingInQueue',
-            message: `Fits now, but ${ahead} workload(s) are ahead of it in ClusterQueue ${queue.spec.name}`,
-          };
-    }
-    return assignment.reason!;
+    return explainPending(this.states.values(), this.queues, (queue, w) => this.context(queue, w));
   }
 
   /** Quota and usage per ClusterQueue, per flavor/resource, in milli-units. */

@@ -1,5 +1,5 @@
-import type { ClusterQueue, QueueConfig, ResourceFlavor, Toleration } from '../config/types';
-import { toUnits, type Reason } from '@ai-platform/backstage-plugin-ai-platform-common';
+import type { ClusterQueue, QueueConfig, ResourceFlavor } from '../config/types';
+import { toUnits, untoleratedTaint, type Reason } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { fr, FlavorResource, QuotaNode } from './quota';
 import type { NodeInventory } from './topology';
 import type { PodSet, PodSetAssignment, Workload } from './types';
@@ -12,12 +12,42 @@ export enum Mode {
   Fit = 2,
 }
 
+/**
+ * The flavor assigner's finer modes (Kueue's preemptionMode): a flavor that
+ * needs preemption but has nobody to preempt ranks below one that has, and
+ * reclaiming lent quota ranks above preempting by priority inside the
+ * ClusterQueue.
+ */
+export enum Granular {
+  NoFit = 0,
+  NoCandidates = 1,
+  Preempt = 2,
+  Reclaim = 3,
+  Fit = 4,
+}
+
+/** A flavor's mode: how it fits, and from how many cohort levels up the quota comes (0: the ClusterQueue's own). */
+export interface GranularMode {
+  mode: Granular;
+  borrow: number;
+}
+
+/** What preempting for `amount` of one flavor/resource would achieve (Kueue's PreemptionOracle). */
+export type PreemptionOracle = (
+  key: FlavorResource,
+  amount: number,
+) => { possibility: Granular.NoCandidates | Granular.Preempt | Granular.Reclaim; borrow: number };
+
 export interface Assignment {
   mode: Mode;
   borrowing: boolean;
+  /** The most cohort levels up any resource borrows from (0: no borrowing). */
+  borrowLevel: number;
   podSets: PodSetAssignment[];
   /** Total usage per flavor/resource. */
   usage: Map<FlavorResource, number>;
+  /** The flavor/resource pairs that need preemption (mode Preempt). */
+  preemptKeys: Set<FlavorResource>;
   /** Why the workload does not fit (mode NoFit or Preempt). */
   reason?: Reason;
 }
@@ -27,17 +57,38 @@ export interface AssignContext {
   cq: ClusterQueue;
   node: QuotaNode;
   inventory?: NodeInventory;
+  /** Whether preemption could free this flavor; without one, any flavor within reach is assumed preemptible. */
+  oracle?: PreemptionOracle;
+  fairSharing?: boolean;
 }
 
-function tolerates(tolerations: Toleration[], taint: { key: string; value?: string; effect: string }): boolean {
-  return tolerations.some(
-    t =>
-      (t.effect === undefined || t.effect === '' || t.effect === taint.effect) &&
-      (t.operator === 'Exists'
-        ? t.key === undefined || t.key === '' || t.key === taint.key
-        : t.key === taint.key && (t.value ?? '') === (taint.value ?? '')),
-  );
+type Fungibility = ClusterQueue['flavorFungibility'];
+
+/** Kueue's isPreferred: whether mode a beats mode b under the queue's flavorFungibility.preference. */
+export function isPreferred(a: GranularMode, b: GranularMode, fungibility: Fungibility): boolean {
+  if (a.mode === Granular.NoFit) return false;
+  if (b.mode === Granular.NoFit) return true;
+  const aNone = a.mode === Granular.NoCandidates;
+  const bNone = b.mode === Granular.NoCandidates;
+  if (aNone !== bNone) return !aNone;
+  if (fungibility.preference === 'PreemptionOverBorrowing') {
+    return a.borrow !== b.borrow ? a.borrow < b.borrow : a.mode > b.mode;
+  }
+  return a.mode !== b.mode ? a.mode > b.mode : a.borrow < b.borrow;
 }
+
+/** Kueue's shouldTryNextFlavor. */
+export function shouldTryNextFlavor(m: GranularMode, fungibility: Fungibility): boolean {
+  if (m.mode === Granular.NoFit || m.mode === Granular.NoCandidates) return true;
+  if ((m.mode === Granular.Preempt || m.mode === Granular.Reclaim) && fungibility.whenCanPreempt === 'TryNextFlavor')
+    return true;
+  return m.borrow !== 0 && fungibility.whenCanBorrow === 'TryNextFlavor';
+}
+
+const toMode = (g: Granular) => (g === Granular.Fit ? Mode.Fit : g === Granular.NoFit ? Mode.NoFit : Mode.Preempt);
+
+/** The quota resource Kueue counts one of per pod when a ClusterQueue covers it. */
+export const PODS = 'pods';
 
 /** Why a flavor cannot host a pod set at all (selector or taints), or undefined. */
 function incompatibility(flavor: ResourceFlavor, podSet: PodSet): string | undefined {
@@ -47,15 +98,11 @@ function incompatibility(flavor: ResourceFlavor, podSet: PodSet): string | undef
       return `flavor ${flavor.name} has ${key}=${flavor.nodeLabels[key]}, the pods select ${key}=${value}`;
     }
   }
-  const tolerations = [...(podSet.tolerations ?? []), ...flavor.tolerations];
-  for (const taint of flavor.nodeTaints) {
-    if (taint.effect !== 'PreferNoSchedule' && !tolerates(tolerations, taint)) {
-      return `flavor ${flavor.name} has the untolerated taint ${taint.key}${taint.value ? `=${taint.value}` : ''}:${
-        taint.effect
-      }`;
-    }
-  }
-  return undefined;
+  const taint = untoleratedTaint([...(podSet.tolerations ?? []), ...flavor.tolerations], flavor.nodeTaints);
+  if (!taint) return undefined;
+  return `flavor ${flavor.name} has the untolerated taint ${taint.key}${taint.value ? `=${taint.value}` : ''}:${
+    taint.effect
+  }`;
 }
 
 interface Shortfall {
@@ -68,11 +115,34 @@ interface Shortfall {
 
 interface FlavorTry {
   flavor: string;
-  mode: Mode;
-  borrowing: boolean;
+  mode: GranularMode;
   shortfall: Shortfall[];
+  /** Resources whose own mode needs preemption. */
+  preempt: string[];
   topology?: PodSetAssignment['topology'];
   topologyFailed?: boolean;
+}
+
+/** Milli-units of a resource one pod of the set requests; `pods` counts 1 per pod. */
+export function perPod(podSet: PodSet, resource: string): number {
+  return resource === PODS ? 1000 : podSet.requests[resource] ?? 0;
+}
+
+/** Kueue's fitsResourceQuota: how `need` of one flavor/resource could be had in the ClusterQueue. */
+function fitsResourceQuota(ctx: AssignContext, key: FlavorResource, need: number): GranularMode {
+  const { node, cq } = ctx;
+  if (need > node.potential(key)) return { mode: Granular.NoFit, borrow: 0 };
+  const { level, reclaimable } = node.borrowLevel(key, need);
+  if (need <= node.available(key)) return { mode: Granular.Fit, borrow: level };
+  const preemptWhileBorrowing =
+    cq.preemption.borrowWithinCohort.policy !== 'Never' ||
+    (ctx.fairSharing === true && cq.preemption.reclaimWithinCohort !== 'Never');
+  if ((node.quota.get(key)?.nominal ?? 0) >= need || reclaimable || preemptWhileBorrowing) {
+    if (!ctx.oracle) return { mode: Granular.Preempt, borrow: level };
+    const { possibility, borrow } = ctx.oracle(key, need);
+    return { mode: possibility, borrow };
+  }
+  return { mode: Granular.NoFit, borrow: level };
 }
 
 function describeShortfall(s: Shortfall[]) {
@@ -93,11 +163,13 @@ function resourceGroupsOf(cq: ClusterQueue, podSet: PodSet) {
   if (!result) {
     result = { groups: new Map(), uncovered: [] };
     for (const [resource, amount] of Object.entries(podSet.requests)) {
-      if (amount <= 0) continue;
+      if (amount <= 0 || resource === PODS) continue;
       const gi = cq.resourceGroups.findIndex(g => g.coveredResources.includes(resource));
       if (gi < 0) result.uncovered.push(resource);
       else appendTo(result.groups, gi, resource);
     }
+    const podsGroup = cq.resourceGroups.findIndex(g => g.coveredResources.includes(PODS));
+    if (podsGroup >= 0) appendTo(result.groups, podsGroup, PODS);
     perQueue.set(cq, result);
   }
   return result;
@@ -110,10 +182,12 @@ function resourceGroupsOf(cq: ClusterQueue, podSet: PodSet) {
  */
 export function assignFlavors(ctx: AssignContext, workload: Workload, counts?: number[]): Assignment {
   const { config, cq, node } = ctx;
+  const fungibility = cq.flavorFungibility;
   const usage = new Map<FlavorResource, number>();
+  const preemptKeys = new Set<FlavorResource>();
   const podSets: PodSetAssignment[] = [];
   let mode = Mode.Fit;
-  let borrowing = false;
+  let borrowLevel = 0;
   // Reasons are built only when someone reads them: the scheduling loop rarely does.
   let explain: (() => Reason) | undefined;
   const worse = (r: () => Reason, m: Mode) => {
@@ -146,45 +220,46 @@ export function assignFlavors(ctx: AssignContext, workload: Workload, counts?: n
           incompatible.push(why);
           continue;
         }
-        const attempt: FlavorTry = { flavor: flavor.name, mode: Mode.Fit, borrowing: false, shortfall: [] };
+        const attempt: FlavorTry = {
+          flavor: flavor.name,
+          mode: { mode: Granular.Fit, borrow: 0 },
+          shortfall: [],
+          preempt: [],
+        };
         for (const resource of resources) {
           const key = fr(flavor.name, resource);
-          const need = podSet.requests[resource] * count + (usage.get(key) ?? 0);
-          const available = node.available(key);
-          if (need <= available) {
-            if (node.borrowing(key, need)) attempt.borrowing = true;
-            continue;
+          const need = perPod(podSet, resource) * count + (usage.get(key) ?? 0);
+          const m = fitsResourceQuota(ctx, key, need);
+          if (m.mode !== Granular.Fit) {
+            attempt.shortfall.push({
+              flavor: flavor.name,
+              resource,
+              requested: need,
+              available: node.available(key),
+              potential: node.potential(key),
+            });
+            if (m.mode !== Granular.NoFit) attempt.preempt.push(resource);
           }
-          const potential = node.potential(key);
-          attempt.shortfall.push({ flavor: flavor.name, resource, requested: need, available, potential });
-          attempt.mode = Math.min(attempt.mode, need <= potential ? Mode.Preempt : Mode.NoFit);
-          if (need <= potential && node.borrowing(key, need)) attempt.borrowing = true;
+          if (isPreferred(attempt.mode, m, fungibility)) attempt.mode = m;
+          if (attempt.mode.mode === Granular.NoFit) break;
         }
-        if (attempt.mode !== Mode.NoFit && podSet.topology && flavor.topologyName && ctx.inventory) {
+        if (attempt.mode.mode !== Granular.NoFit && podSet.topology && flavor.topologyName && ctx.inventory) {
           const topology = config.topologies.get(flavor.topologyName)!;
           const placement = ctx.inventory.place(flavor, topology, podSet.topology, count, podSet.requests);
           if (placement) attempt.topology = placement;
           else {
-            attempt.mode = Mode.NoFit;
+            attempt.mode = { mode: Granular.NoFit, borrow: 0 };
             attempt.topologyFailed = true;
           }
         }
         tries.push(attempt);
-        const fungibility = cq.flavorFungibility;
-        if (attempt.mode === Mode.Fit && (!attempt.borrowing || fungibility.whenCanBorrow === 'Borrow')) {
+        if (!shouldTryNextFlavor(attempt.mode, fungibility)) {
           chosen = attempt;
           break;
         }
-        if (attempt.mode === Mode.Preempt && fungibility.whenCanPreempt === 'Preempt') {
-          chosen = attempt;
-          break;
-        }
+        if (!chosen || isPreferred(attempt.mode, chosen.mode, fungibility)) chosen = attempt;
       }
-      if (!chosen) {
-        // Best of what was tried: a fit that borrows, then preemption, then nothing; earlier flavors win ties.
-        for (const t of tries) if (!chosen || t.mode > chosen.mode) chosen = t;
-      }
-      if (!chosen) {
+      if (!chosen && tries.length === 0) {
         worse(
           () => ({
             code: 'NoMatchingFlavor',
@@ -194,14 +269,19 @@ export function assignFlavors(ctx: AssignContext, workload: Workload, counts?: n
         );
         continue;
       }
-      for (const resource of resources) {
-        assignment.flavors[resource] = chosen.flavor;
-        const key = fr(chosen.flavor, resource);
-        usage.set(key, (usage.get(key) ?? 0) + podSet.requests[resource] * count);
+      chosen ??= tries[0];
+      const chosenMode = toMode(chosen.mode.mode);
+      if (chosenMode !== Mode.NoFit) {
+        for (const resource of resources) {
+          assignment.flavors[resource] = chosen.flavor;
+          const key = fr(chosen.flavor, resource);
+          usage.set(key, (usage.get(key) ?? 0) + perPod(podSet, resource) * count);
+        }
+        for (const resource of chosen.preempt) preemptKeys.add(fr(chosen.flavor, resource));
+        if (chosen.topology) assignment.topology = chosen.topology;
+        borrowLevel = Math.max(borrowLevel, chosen.mode.borrow);
       }
-      if (chosen.topology) assignment.topology = chosen.topology;
-      if (chosen.borrowing) borrowing = true;
-      if (chosen.mode === Mode.Fit) continue;
+      if (chosenMode === Mode.Fit) continue;
       const shortfall = tries.flatMap(t => t.shortfall);
       const reasonShortfall = () =>
         shortfall.map(s => ({
@@ -210,7 +290,7 @@ export function assignFlavors(ctx: AssignContext, workload: Workload, counts?: n
           requested: toUnits(s.requested),
           available: toUnits(s.available),
         }));
-      if (chosen.topologyFailed || (chosen.mode === Mode.NoFit && tries.every(t => t.topologyFailed))) {
+      if (chosen.topologyFailed || (chosenMode === Mode.NoFit && tries.every(t => t.topologyFailed))) {
         const level = podSet.topology?.required ?? podSet.topology?.preferred;
         worse(
           () => ({
@@ -221,7 +301,7 @@ export function assignFlavors(ctx: AssignContext, workload: Workload, counts?: n
           }),
           Mode.NoFit,
         );
-      } else if (chosen.mode === Mode.NoFit && tries.every(t => t.shortfall.some(s => s.requested > s.potential))) {
+      } else if (chosenMode === Mode.NoFit && tries.every(t => t.shortfall.some(s => s.requested > s.potential))) {
         const over = tries.flatMap(t => t.shortfall.filter(s => s.requested > s.potential));
         worse(
           () => ({
@@ -244,16 +324,18 @@ export function assignFlavors(ctx: AssignContext, workload: Workload, counts?: n
             message: `Waiting for quota in ClusterQueue ${cq.name}: ${describeShortfall(shortfall)}`,
             shortfall: reasonShortfall(),
           }),
-          chosen.mode,
+          chosenMode,
         );
       }
     }
   }
   return {
     mode,
-    borrowing,
+    borrowing: borrowLevel > 0,
+    borrowLevel,
     podSets,
     usage,
+    preemptKeys,
     get reason() {
       return explain?.();
     },
@@ -261,28 +343,27 @@ export function assignFlavors(ctx: AssignContext, workload: Workload, counts?: n
 }
 
 /**
- * Partial admission: when the full gang does not fit, the largest pod counts
- * down to each pod set's minCount that fit (binary search, as Kueue does).
+ * Partial admission (Kueue's PodSetReducer): the largest pod counts, down to
+ * each pod set's minCount, for which `fits` finds an admission (by Fit or by
+ * preemption), by binary search over the total reduction.
  */
-export function assignPartially(ctx: AssignContext, workload: Workload, full: Assignment): Assignment {
-  const slack = workload.podSets.map(ps =>
-    ps.minCount !== undefined && ps.minCount < ps.count ? ps.count - ps.minCount : 0,
-  );
-  const total = slack.reduce((a, b) => a + b, 0);
-  if (total === 0) return full;
-  const countsFor = (k: number) => workload.podSets.map((ps, i) => ps.count - Math.ceil((slack[i] * k) / total));
-  let best: Assignment | undefined;
-  let lo = 1;
-  let hi = total;
-  while (lo <= hi) {
+export function reduceCounts<R>(workload: Workload, fits: (counts: number[]) => R | undefined): R | undefined {
+  const deltas = workload.podSets.map(ps => ps.count - (ps.minCount ?? ps.count));
+  const total = deltas.reduce((a, b) => a + b, 0);
+  if (total === 0) return undefined;
+  const countsFor = (i: number) => workload.podSets.map((ps, k) => ps.count - Math.floor((deltas[k] * i) / total));
+  let found: R | undefined;
+  let lo = 0;
+  let hi = total + 1;
+  while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    const attempt = assignFlavors(ctx, workload, countsFor(mid));
-    if (attempt.mode === Mode.Fit) {
-      best = attempt;
-      hi = mid - 1;
+    const r = fits(countsFor(mid));
+    if (r !== undefined) {
+      found = r;
+      hi = mid;
     } else {
       lo = mid + 1;
     }
   }
-  return best ?? full;
+  return found;
 }

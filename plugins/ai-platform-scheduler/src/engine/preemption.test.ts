@@ -329,7 +329,8 @@ describe('fair sharing preemption', () => {
       // b-small's share (1/12) is below a-big's (3/12), so it is admitted first.
       '0 Admitted b-small',
       '0 Admitted a-big',
-      '10 Preempted a-big by mine (InCohortFairSharing)',
+      // Within its nominal quota the owner reclaims without the fair-share test (FairSharingPreemptWithinNominal).
+      '10 Preempted a-big by mine (InCohortReclamation)',
       '10 Admitted mine',
     ]);
   });

@@ -15,6 +15,35 @@ export const resourceOf = (key: FlavorResource) => key.slice(key.indexOf('/') + 
 export const flavorOf = (key: FlavorResource) => key.slice(0, key.indexOf('/'));
 
 /**
+ * Kueue's dominant resource share: the largest borrowed/lendable ratio (per
+ * 1000) and the weight it is divided by. Kept apart so that two queues of
+ * weight 0 still compare by how much they borrow (Kueue's CompareDRS), not as
+ * two equal infinities, which would let them preempt each other forever.
+ */
+export interface DominantShare {
+  ratio: number;
+  weight: number;
+  /** The flavor/resource pairs borrowed. */
+  borrowed: FlavorResource[];
+}
+
+/** The share as one number: Infinity for a weight-0 queue that borrows. */
+export function weightedShare(d: DominantShare): number {
+  if (d.ratio === 0) return 0;
+  return d.weight === 0 ? Infinity : d.ratio / d.weight;
+}
+
+/** Kueue's CompareDRS: negative when a's share is lower than b's. */
+export function compareShares(a: DominantShare, b: DominantShare): number {
+  const aZero = a.weight === 0 && a.ratio !== 0;
+  const bZero = b.weight === 0 && b.ratio !== 0;
+  if (aZero && bZero) return a.ratio - b.ratio;
+  if (aZero) return 1;
+  if (bZero) return -1;
+  return weightedShare(a) - weightedShare(b);
+}
+
+/**
  * One ClusterQueue or Cohort in the quota tree. Quota semantics follow
  * Kueue's hierarchical cohorts: a node lends everything above its
  * lendingLimit-guarded share to its parent, and may borrow from its parent up
@@ -30,6 +59,7 @@ export class QuotaNode {
   readonly usage = new Map<FlavorResource, number>();
   /** Bumped on the root whenever anything in its tree is charged or refunded. */
   version = 0;
+  private cachedHeight?: number;
 
   constructor(readonly name: string, readonly isClusterQueue: boolean, readonly fairSharingWeight: number) {}
 
@@ -40,6 +70,54 @@ export class QuotaNode {
 
   used(key: FlavorResource): number {
     return this.usage.get(key) ?? 0;
+  }
+
+  /** Own quota not lent to the parent and not yet used (Kueue's LocalAvailable). */
+  localAvailable(key: FlavorResource): number {
+    return Math.max(0, this.guaranteed(key) - this.used(key));
+  }
+
+  /** Usage within this node's own quota (and what its children lend) for every one of the keys. */
+  withinNominal(keys: Iterable<FlavorResource>): boolean {
+    for (const key of keys) if (this.used(key) > (this.subtree.get(key) ?? 0)) return false;
+    return true;
+  }
+
+  /** Kueue's node height: 0 for a ClusterQueue, 1 for a cohort of ClusterQueues, +1 per level of child cohorts. */
+  height(): number {
+    if (this.cachedHeight === undefined) {
+      let h = this.isClusterQueue ? 0 : Math.min(this.children.length, 1);
+      for (const c of this.children) if (!c.isClusterQueue) h = Math.max(h, c.height() + 1);
+      this.cachedHeight = h;
+    }
+    return this.cachedHeight;
+  }
+
+  /**
+   * How far up the cohort tree `amount` more of `key` has to come from: 0
+   * within the ClusterQueue's own quota, else the height of the lowest
+   * ancestor whose subtree has room (Kueue's FindHeightOfLowestSubtreeThatFits).
+   * `reclaimable` says whether that ancestor has a parent to reclaim from.
+   */
+  borrowLevel(key: FlavorResource, amount: number): { level: number; reclaimable: boolean } {
+    if (!this.parent || !this.borrowing(key, amount)) return { level: 0, reclaimable: this.parent !== undefined };
+    let remaining = amount - this.localAvailable(key);
+    for (let node: QuotaNode | undefined = this.parent; node; node = node.parent) {
+      if (!node.borrowing(key, remaining)) return { level: node.height(), reclaimable: node.parent !== undefined };
+      remaining -= node.localAvailable(key);
+    }
+    return { level: this.root().height(), reclaimable: false };
+  }
+
+  /** Whether `requests` fit in this node's subtree quota, and what is left once its local quota is used (Kueue's QuantitiesFitInQuota). */
+  fitsInQuota(requests: Map<FlavorResource, number>): { fits: boolean; remaining: Map<FlavorResource, number> } {
+    let fits = true;
+    const remaining = new Map<FlavorResource, number>();
+    for (const [key, v] of requests) {
+      if ((this.subtree.get(key) ?? 0) < this.used(key) + v) fits = false;
+      remaining.set(key, Math.max(0, v - this.localAvailable(key)));
+    }
+    return { fits, remaining };
   }
 
   /** What a workload here could use now: local guaranteed quota plus what the ancestors can give. */
@@ -104,29 +182,35 @@ export class QuotaNode {
 
   /**
    * Kueue's dominant resource share: for the resource this node borrows most
-   * of, relative to what its parent can lend, per 1000, divided by the weight.
+   * of, relative to what the root can lend to it, per 1000, with the weight.
    * `extra` adds a prospective workload's usage.
    */
-  dominantResourceShare(extra?: Map<FlavorResource, number>): number {
-    if (!this.parent) return 0;
+  share(extra?: Map<FlavorResource, number>): DominantShare {
+    const d: DominantShare = { ratio: 0, weight: this.fairSharingWeight, borrowed: [] };
+    if (!this.parent) return d;
     const borrowed = new Map<string, number>();
-    const keys = new Set<FlavorResource>([...this.subtree.keys(), ...this.usage.keys(), ...(extra?.keys() ?? [])]);
-    for (const key of keys) {
-      const over = this.used(key) + (extra?.get(key) ?? 0) - (this.subtree.get(key) ?? 0);
-      if (over > 0) borrowed.set(resourceOf(key), (borrowed.get(resourceOf(key)) ?? 0) + over);
+    for (const [key, quota] of this.subtree) {
+      const over = this.used(key) + (extra?.get(key) ?? 0) - quota;
+      if (over > 0) {
+        borrowed.set(resourceOf(key), (borrowed.get(resourceOf(key)) ?? 0) + over);
+        d.borrowed.push(key);
+      }
     }
-    if (borrowed.size === 0) return 0;
+    if (borrowed.size === 0) return d;
     const lendable = new Map<string, number>();
-    for (const key of this.parent.keys()) {
+    for (const key of this.root().keys()) {
       lendable.set(resourceOf(key), (lendable.get(resourceOf(key)) ?? 0) + this.parent.potential(key));
     }
-    let share = 0;
     for (const [resource, amount] of borrowed) {
       const pool = lendable.get(resource) ?? 0;
-      share = Math.max(share, pool > 0 ? (amount * 1000) / pool : Infinity);
+      if (pool > 0) d.ratio = Math.max(d.ratio, (amount * 1000) / pool);
     }
-    if (this.fairSharingWeight === 0) return Infinity;
-    return share / this.fairSharingWeight;
+    return d;
+  }
+
+  /** The dominant resource share as one number (Infinity for a weight-0 node that borrows). */
+  dominantResourceShare(extra?: Map<FlavorResource, number>): number {
+    return weightedShare(this.share(extra));
   }
 }
 

@@ -1,0 +1,205 @@
+import type { ClusterQueue, FeatureGates } from '../config/types';
+import type { Assignment } from './assign';
+import { Heap } from './heap';
+import type { Target } from './preemption';
+import { compareShares, DominantShare, FlavorResource, QuotaNode } from './quota';
+import type { Workload } from './types';
+import type { WorkloadState } from './workloadState';
+
+/** A workload's place in a ClusterQueue's heaps; stale once the workload's token moves on. */
+export interface Entry {
+  state: WorkloadState;
+  token: number;
+  priority: number;
+  time: number;
+  key: string;
+}
+
+export function entry(state: WorkloadState): Entry {
+  const w = state.workload;
+  return { state, token: state.token, priority: w.priority, time: w.creationTime, key: w.key };
+}
+
+/** Kueue's queue order: higher priority first, then older first. */
+export function workloadBefore(a: Workload, b: Workload): boolean {
+  if (a.priority !== b.priority) return a.priority > b.priority;
+  if (a.creationTime !== b.creationTime) return a.creationTime < b.creationTime;
+  return a.key < b.key;
+}
+
+export function entryBefore(a: Entry, b: Entry): boolean {
+  if (a.priority !== b.priority) return a.priority > b.priority;
+  if (a.time !== b.time) return a.time < b.time;
+  return a.key < b.key;
+}
+
+/** One ClusterQueue's pending workloads, in Kueue's order, and what it has admitted. */
+export class QueueState {
+  /** Workloads not tried since they were queued. */
+  readonly active: Heap<Entry>;
+  /** BestEffortFIFO: tried and found inadmissible since quota last freed up in the cohort. */
+  parked: Heap<Entry>;
+  /** Parked workloads given another chance because quota freed up. */
+  eligible: Heap<Entry>;
+  /** StrictFIFO: the head does not fit; nothing moves until quota frees. */
+  stalled = false;
+  /**
+   * A stalled StrictFIFO head that needs preemption nobody can give, in a
+   * queue that cannot always reclaim: Kueue keeps its quota idle for it
+   * rather than lending it out (capacity reservation).
+   */
+  reservation?: Assignment;
+  /** A workload that just preempted others is this queue's next head, so the freed quota goes to it. */
+  preemptor?: Entry;
+  /**
+   * Workload shapes found inadmissible, with the cohort tree's version at the
+   * time: an identical workload behind them cannot fit either until
+   * something is charged or refunded, so it is parked without another try.
+   */
+  readonly inadmissibleShapes = new Map<string, number>();
+  readonly admitted = new Map<string, WorkloadState>();
+
+  constructor(readonly spec: ClusterQueue, readonly node: QuotaNode) {
+    this.active = new Heap(entryBefore);
+    this.parked = new Heap(entryBefore);
+    this.eligible = new Heap(entryBefore);
+  }
+
+  get hasCandidates() {
+    return this.active.size + this.eligible.size > 0 || this.preemptor !== undefined;
+  }
+
+  /** Gives every parked workload another chance (cheap: the heaps are merged, not rebuilt). */
+  unpark() {
+    if (this.parked.size === 0) return;
+    if (this.eligible.size < this.parked.size) [this.eligible, this.parked] = [this.parked, this.eligible];
+    this.eligible.absorb(this.parked);
+  }
+
+  /** The next workload to try, in queue order across the active and eligible heaps. */
+  popHead(): Entry | undefined {
+    if (this.preemptor) {
+      const head = this.preemptor;
+      this.preemptor = undefined;
+      if (head.token === head.state.token && head.state.status === 'pending') return head;
+    }
+    for (;;) {
+      const a = this.active.peek();
+      const e = this.eligible.peek();
+      if (!a && !e) return undefined;
+      const head = a && (!e || entryBefore(a, e)) ? this.active.pop()! : this.eligible.pop()!;
+      if (head.token === head.state.token && head.state.status === 'pending') return head;
+    }
+  }
+}
+
+/** A ClusterQueue's head with the flavors found for it and, when it needs preemption, its victims. */
+export interface Nomination {
+  queue: QueueState;
+  state: WorkloadState;
+  assignment: Assignment;
+  targets: Target[];
+}
+
+function byPriorityThenTime(a: Nomination, b: Nomination, gates: FeatureGates): number {
+  const wa = a.state.workload;
+  const wb = b.state.workload;
+  if (gates.PrioritySortingWithinCohort && wa.priority !== wb.priority) return wb.priority - wa.priority;
+  if (wa.creationTime !== wb.creationTime) return wa.creationTime - wb.creationTime;
+  return wa.key < wb.key ? -1 : wa.key > wb.key ? 1 : 0;
+}
+
+function preemptorsFirst(a: Nomination, b: Nomination, gates: FeatureGates): number {
+  if (!gates.PrioritizePreemptorWorkloads) return 0;
+  return Number(b.state.isPreemptor === true) - Number(a.state.isPreemptor === true);
+}
+
+/**
+ * Kueue's classical iterator: heads that borrow from fewer cohort levels
+ * first, then by priority (PrioritySortingWithinCohort), then oldest first.
+ */
+export function classicalOrder(nominations: Nomination[], gates: FeatureGates): Nomination[] {
+  return nominations.sort(
+    (a, b) =>
+      preemptorsFirst(a, b, gates) ||
+      a.assignment.borrowLevel - b.assignment.borrowLevel ||
+      byPriorityThenTime(a, b, gates),
+  );
+}
+
+/**
+ * Kueue's fair-sharing iterator: one head at a time, chosen by a tournament
+ * up the cohort tree on the dominant resource share each would have once
+ * admitted (recomputed after every admission), heads that do not borrow first.
+ */
+export function* fairOrder(nominations: Nomination[], gates: FeatureGates): Generator<Nomination> {
+  const remaining = new Set(nominations);
+  while (remaining.size > 0) {
+    const first = remaining.values().next().value as Nomination;
+    if (!first.queue.node.parent) {
+      remaining.delete(first);
+      yield first;
+      continue;
+    }
+    const root = first.queue.node.root();
+    const inTree = new Map<QuotaNode, Nomination>();
+    for (const n of remaining) if (n.queue.node.root() === root) inTree.set(n.queue.node, n);
+    const shares = sharesPerLevel(inTree);
+    const winner = tournament(root, inTree, shares, gates)!;
+    remaining.delete(winner);
+    yield winner;
+  }
+}
+
+/** Per cohort and head: the share, seen from that cohort, of the child through which the head would be admitted. */
+function sharesPerLevel(inTree: Map<QuotaNode, Nomination>): Map<QuotaNode, Map<Nomination, DominantShare>> {
+  const out = new Map<QuotaNode, Map<Nomination, DominantShare>>();
+  for (const [node, n] of inTree) {
+    for (const [key, amount] of n.assignment.usage) node.addUsage(key, amount);
+    let share = node.share();
+    for (let ancestor = node.parent; ancestor; ancestor = ancestor.parent) {
+      let perLevel = out.get(ancestor);
+      if (!perLevel) out.set(ancestor, (perLevel = new Map()));
+      perLevel.set(n, share);
+      share = ancestor.share();
+    }
+    for (const [key, amount] of n.assignment.usage) node.addUsage(key, -amount);
+  }
+  return out;
+}
+
+function borrowsOn(share: DominantShare, usage: Map<FlavorResource, number>): boolean {
+  return share.borrowed.some(key => (usage.get(key) ?? 0) > 0);
+}
+
+function tournament(
+  cohort: QuotaNode,
+  inTree: Map<QuotaNode, Nomination>,
+  shares: Map<QuotaNode, Map<Nomination, DominantShare>>,
+  gates: FeatureGates,
+): Nomination | undefined {
+  const contenders: Nomination[] = [];
+  for (const child of cohort.children) {
+    const n = child.isClusterQueue ? inTree.get(child) : tournament(child, inTree, shares, gates);
+    if (n) contenders.push(n);
+  }
+  const level = shares.get(cohort)!;
+  let best: Nomination | undefined;
+  for (const n of contenders) {
+    if (!best) {
+      best = n;
+      continue;
+    }
+    const a = level?.get(n)!;
+    const b = level?.get(best)!;
+    const aBorrows = borrowsOn(a, n.assignment.usage);
+    const bBorrows = borrowsOn(b, best.assignment.usage);
+    const cmp =
+      preemptorsFirst(n, best, gates) ||
+      (aBorrows !== bBorrows ? (aBorrows ? 1 : -1) : 0) ||
+      compareShares(a, b) ||
+      byPriorityThenTime(n, best, gates);
+    if (cmp < 0) best = n;
+  }
+  return best;
+}

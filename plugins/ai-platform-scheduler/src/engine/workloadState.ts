@@ -1,0 +1,28 @@
+import type { Reason } from '@ai-platform/backstage-plugin-ai-platform-common';
+import type { FlavorResource } from './quota';
+import type { Admission, Workload } from './types';
+
+export type WorkloadStatus = 'pending' | 'admitted' | 'finished' | 'inactive';
+
+/** What the engine knows about one workload. */
+export interface WorkloadState {
+  readonly workload: Workload;
+  status: WorkloadStatus;
+  clusterQueue?: string;
+  /** Why the workload cannot reach a ClusterQueue at all. */
+  routeProblem?: Reason;
+  admission?: Admission;
+  usage?: Map<FlavorResource, number>;
+  admittedAt?: number;
+  firstAdmittedAt?: number;
+  podsReady: boolean;
+  requeueCount: number;
+  requeueAt?: number;
+  evictions: number;
+  /** It preempted others and waits for the quota they free (Kueue's IsPreemptor). */
+  isPreemptor?: boolean;
+  /** The reason found the last time the engine tried it. */
+  lastReason?: Reason;
+  /** Bumped whenever the workload is queued, so stale heap entries are skipped. */
+  token: number;
+}
