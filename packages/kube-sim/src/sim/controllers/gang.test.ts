@@ -45,7 +45,12 @@ describe('operator-managed workloads', () => {
     cluster.create({
       apiVersion: 'sparkoperator.k8s.io/v1beta2',
       kind: 'SparkApplication',
-      metadata: { name: 'etl', namespace: 'team-data-eng', annotations: run },
+      metadata: {
+        name: 'etl',
+        namespace: 'team-data-eng',
+        annotations: run,
+        labels: { 'kueue.x-k8s.io/queue-name': 'data-eng', 'example.com/pipeline': 'nightly' },
+      },
       spec: {
         type: 'Scala',
         mode: 'cluster',
@@ -56,6 +61,20 @@ describe('operator-managed workloads', () => {
     await cluster.advance(10);
     const pods = cluster.pods('team-data-eng');
     expect(pods.map(p => p.metadata.name).sort()).toEqual(['etl-driver', 'etl-exec-1', 'etl-exec-2', 'etl-exec-3']);
+    const driver = pods.find(p => p.metadata.name === 'etl-driver')!;
+    expect(driver.metadata.ownerReferences).toEqual([
+      expect.objectContaining({ kind: 'SparkApplication', name: 'etl', controller: true }),
+    ]);
+    // The application's labels reach the pods, except Kueue's, as the operator passes them on.
+    expect(driver.metadata.labels).toMatchObject({ 'example.com/pipeline': 'nightly', 'spark-role': 'driver' });
+    for (const executor of pods.filter(p => p.metadata.labels!['spark-role'] === 'executor')) {
+      expect(executor.metadata.labels!['kueue.x-k8s.io/queue-name']).toBeUndefined();
+      expect(executor.metadata.labels!['example.com/pipeline']).toBe('nightly');
+      expect(executor.metadata.ownerReferences).toEqual([
+        expect.objectContaining({ kind: 'Pod', name: 'etl-driver', uid: driver.metadata.uid, controller: true }),
+        { apiVersion: 'sparkoperator.k8s.io/v1beta2', kind: 'SparkApplication', name: 'etl', uid: expect.any(String) },
+      ]);
+    }
     expect(
       cluster.get('sparkoperator.k8s.io/v1beta2', 'SparkApplication', 'etl', 'team-data-eng')!.status.applicationState
         .state,

@@ -2,7 +2,7 @@ import { KubeObject } from '../../store/types';
 import { isoTime } from '../clock';
 import { Controller } from './controller';
 import { GangMember, reconcileGang } from './gang';
-import { podFromTemplate } from './pods';
+import { ownerReference, podFromTemplate } from './pods';
 
 interface SparkPodSpec {
   cores?: number;
@@ -30,8 +30,12 @@ export class SparkApplicationController extends Controller {
     const mebibytes = Math.ceil(Number(/^(\d+)/.exec(memory)?.[1] ?? 1) * (/g$/i.test(memory) ? 1024 : 1) * 1.1);
     const requests: Record<string, string> = { cpu: String(spec.cores ?? 1), memory: `${mebibytes}Mi` };
     if (spec.gpu) requests[spec.gpu.name] = String(spec.gpu.quantity);
+    // The operator gives the pods the application's labels, except Kueue's.
+    const appLabels = Object.fromEntries(
+      Object.entries(app.metadata.labels ?? {}).filter(([k]) => !k.startsWith('kueue.x-k8s.io/')),
+    );
     return {
-      metadata: { labels: spec.labels, annotations: spec.annotations },
+      metadata: { labels: { ...appLabels, ...spec.labels }, annotations: spec.annotations },
       spec: {
         restartPolicy: 'Never',
         serviceAccountName: spec.serviceAccount,
@@ -53,6 +57,7 @@ export class SparkApplicationController extends Controller {
     const name = app.metadata.name!;
     const driver: SparkPodSpec = app.spec?.driver ?? {};
     const executor: SparkPodSpec = app.spec?.executor ?? {};
+    const podType = this.store.typeFor('v1', 'Pod');
     const labels = (role: string) => ({
       'spark-role': role,
       'sparkoperator.k8s.io/app-name': name,
@@ -72,12 +77,18 @@ export class SparkApplicationController extends Controller {
       ...Array.from({ length: executor.instances ?? 1 }, (_, i) => ({
         name: `${name}-exec-${i + 1}`,
         decides: false,
-        build: () =>
-          podFromTemplate(app, this.podTemplate(app, 'executor', executor), {
+        build: () => {
+          const pod = podFromTemplate(app, this.podTemplate(app, 'executor', executor), {
             name: `${name}-exec-${i + 1}`,
             labels: { ...labels('executor'), 'spark-exec-id': String(i + 1) },
             keepRunning: true,
-          }),
+          });
+          // Spark's driver owns its executors; the operator adds the application as a non-controller owner.
+          const driverPod = this.store.get(podType, app.metadata.namespace, `${name}-driver`);
+          const appOwner = { apiVersion: app.apiVersion, kind: app.kind, name, uid: app.metadata.uid! };
+          pod.metadata.ownerReferences = [...(driverPod ? [ownerReference(driverPod)] : []), appOwner];
+          return pod;
+        },
       })),
     ];
     const state = app.status?.applicationState?.state;
