@@ -85,8 +85,10 @@ export class Watch<T extends KubernetesObject = KubernetesObject> {
   private restartLater(error: unknown) {
     if (this.stopped) return;
     const status = statusOf(error);
-    // A kind whose CRD is not installed (404) has no objects: synced, and retried rarely and quietly.
-    const absent = status === 404;
+    // A kind whose CRD is not installed has no objects: synced, and retried rarely and quietly. The API
+    // server answers 404 when the group is missing; client-node's discovery throws "Unrecognized API
+    // version and kind" when the group is served without this kind (a Kueue without Topology).
+    const absent = status === 404 || /Unrecognized API version and kind/.test((error as Error)?.message ?? '');
     if (absent) {
       this.hasSynced = true;
       this.lastError = undefined;
