@@ -1,9 +1,9 @@
-import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { Flex, Text } from '@backstage/ui';
 import type { BudgetsResponse, ShowbackResponse } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { formatAmount, formatMicros } from '../common/format';
 import { burnDown } from './burnDown';
-import { seriesColors } from './CostCharts';
+import { actualAndForecastLines, seriesColors } from './CostCharts';
 
 const tick = { fill: 'var(--bui-fg-secondary, #666)', fontSize: 12 };
 
@@ -32,15 +32,7 @@ export function BudgetBurnDowns({ budgets, month }: { budgets: BudgetsResponse; 
                 <YAxis tick={tick} tickFormatter={money} width={72} />
                 <Tooltip formatter={(v: number) => money(v)} />
                 <ReferenceLine y={0} stroke={seriesColors[2]} strokeDasharray="4 2" />
-                <Line dataKey="left" name="Left" stroke={seriesColors[0]} dot={false} isAnimationActive={false} />
-                <Line
-                  dataKey="forecast"
-                  name="Forecast"
-                  stroke={seriesColors[1]}
-                  strokeDasharray="6 3"
-                  dot={false}
-                  isAnimationActive={false}
-                />
+                {actualAndForecastLines({ key: 'left', name: 'Left' }, { key: 'forecast', name: 'Forecast' })}
               </LineChart>
             </ResponsiveContainer>
           </figure>

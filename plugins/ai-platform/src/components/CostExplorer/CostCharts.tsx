@@ -5,6 +5,7 @@ import {
   BarChart,
   CartesianGrid,
   Legend,
+  Line,
   ResponsiveContainer,
   Tooltip,
   XAxis,
@@ -38,6 +39,23 @@ const tooltipStyle = {
   border: '1px solid var(--bui-border-1, #ccc)',
   color: 'var(--bui-fg-primary, #000)',
 };
+
+/** A solid line of what happened and a dashed one of what is expected, as children of a recharts LineChart. */
+export function actualAndForecastLines(actual: { key: string; name: string }, forecast: { key: string; name: string }) {
+  return (
+    <>
+      <Line dataKey={actual.key} name={actual.name} stroke={seriesColors[0]} dot={false} isAnimationActive={false} />
+      <Line
+        dataKey={forecast.key}
+        name={forecast.name}
+        stroke={seriesColors[1]}
+        strokeDasharray="6 3"
+        dot={false}
+        isAnimationActive={false}
+      />
+    </>
+  );
+}
 
 /** A value per day, stacked by group; `format` writes the axis and tooltip values. */
 export function DailyStackedChart(props: {

@@ -1,5 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { mockApis, renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { identityApiRef } from '@backstage/core-plugin-api';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -9,7 +10,7 @@ import { aiPlatformApiRef, type AiPlatformApi } from '../../api/AiPlatformApi';
 import { pendingWorkload } from '../../testing/workloads';
 import { WorkloadCard, WorkloadContent, workloadRefOf } from './WorkloadCard';
 import { timelineOf } from './ConditionTimeline';
-import { runningCost, runningEvents, runningWorkload } from './fixtures';
+import { runningCost, runningEvents, runningShowback, runningWorkload } from './fixtures';
 
 // recharts' ResponsiveContainer measures with ResizeObserver, which jsdom lacks.
 beforeAll(() => {
@@ -34,6 +35,7 @@ const entity = {
     owner: 'group:default/ml-research',
     lifecycle: 'production',
   },
+  relations: [{ type: 'ownedBy', targetRef: 'group:default/ml-research' }],
 };
 
 function failedResponse(status: number, statusText: string, message: string): Promise<ResponseError> {
@@ -58,15 +60,22 @@ function fakeApi(workload: WorkloadSummary, overrides: Partial<AiPlatformApi> = 
     getWorkload: jest.fn(async () => workload),
     workloadCost: jest.fn(async () => runningCost),
     workloadEvents: jest.fn(async () => runningEvents),
+    showback: jest.fn(async () => runningShowback),
     ...overrides,
   };
 }
 
-function render(api: Partial<AiPlatformApi>, allowed: boolean, view: 'card' | 'tab' = 'card') {
+function render(
+  api: Partial<AiPlatformApi>,
+  allowed: boolean,
+  view: 'card' | 'tab' = 'card',
+  teams = ['group:default/ml-research'],
+) {
   return renderInTestApp(
     <TestApiProvider
       apis={[
         [aiPlatformApiRef, api],
+        [identityApiRef, mockApis.identity({ userEntityRef: 'user:default/ada', ownershipEntityRefs: teams })],
         [
           permissionApiRef,
           {
@@ -173,6 +182,24 @@ describe('WorkloadCard', () => {
     expect(screen.queryByRole('button', { name: 'Retry' })).not.toBeInTheDocument();
   });
 
+  it("says the user may not see another team's workload, rather than calling it gone", async () => {
+    await render(
+      fakeApi(runningWorkload, {
+        getWorkload: async () =>
+          Promise.reject(await failedResponse(404, 'Not Found', 'No workload JobSet ml-research/train-1')),
+      }),
+      true,
+      'card',
+      ['group:default/vision'],
+    );
+    expect(
+      await screen.findByText(
+        /You may not see this team's workloads: JobSet ml-research\/train-1 on cluster gpu-west belongs to ml-research/,
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/is no longer on cluster/)).not.toBeInTheDocument();
+  });
+
   it('shows where an admitted workload runs and its cost to date and projected', async () => {
     await render(fakeApi(runningWorkload), true);
     const assignment = await screen.findByRole('list', { name: 'Assignment' });
@@ -183,9 +210,10 @@ describe('WorkloadCard', () => {
     expect(assignment).toHaveTextContent('launcher: 1 pods · cpu on cpu-pool');
     expect(await screen.findByText('$187.25 (74.9 GPU-hours), now $80.00 per hour')).toBeInTheDocument();
     expect(screen.getByText('$412.50 at completion')).toBeInTheDocument();
-    // The card stays compact: no timeline, chart or events.
+    // The summary has a utilization sparkline, but no timeline, cost chart or events.
+    expect(screen.getByRole('img', { name: 'GPU utilization sparkline: mean 75 %, latest 90 % over 4 samples' }));
     expect(screen.queryByRole('list', { name: 'Condition timeline' })).not.toBeInTheDocument();
-    expect(screen.queryByRole('img', { name: /GPU utilization/ })).not.toBeInTheDocument();
+    expect(screen.queryByRole('figure', { name: 'Cost accrual' })).not.toBeInTheDocument();
   });
 
   it('says clearly that cost is not available when the cost route answers 404', async () => {
@@ -249,6 +277,12 @@ describe('WorkloadContent (the AI workload tab)', () => {
       'Pods ready',
     ]);
     expect(steps[2]).toHaveTextContent('InCohortReclamation: Preempted to reclaim quota lent to cohort training');
+    expect(
+      screen.getByRole('figure', {
+        name: /^Life of the workload: Queued 1 h 10 min, Preempted 30 min, Admitted 3 min, Running/,
+      }),
+    ).toBeInTheDocument();
+    expect(await screen.findByRole('figure', { name: 'Cost accrual' })).toBeInTheDocument();
 
     expect(
       await screen.findByRole('img', {

@@ -1,7 +1,7 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
-import { useEntity } from '@backstage/plugin-catalog-react';
-import { Card, CardBody, CardHeader, Flex, Text } from '@backstage/ui';
+import { useEntity, useEntityOwnership } from '@backstage/plugin-catalog-react';
+import { Card, CardBody, CardHeader, Flex, Skeleton, Text } from '@backstage/ui';
 import { annotations, type WorkloadRef } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { aiPlatformApiRef } from '../../api/AiPlatformApi';
 import { useLiveData } from '../../hooks/useLiveData';
@@ -12,6 +12,44 @@ import { WorkloadDetails } from './WorkloadDetails';
 export function workloadRefOf(value: string | undefined): WorkloadRef | undefined {
   const parts = value?.split('/');
   return parts?.length === 4 ? { cluster: parts[0], namespace: parts[1], kind: parts[2], name: parts[3] } : undefined;
+}
+
+function NoWorkload() {
+  return (
+    <Text>
+      No workload of this component is known to the AI platform. Its workloads need the label backstage.io/kubernetes-id
+      with this component&apos;s name, or create one from a template under Create.
+    </Text>
+  );
+}
+
+/**
+ * Why the backend does not show a workload the catalog lists: the signed-in
+ * user is not in the owning team (the API hides other teams' workloads), or
+ * it is gone from its cluster.
+ */
+function NotOnCluster({ workloadRef: ref, lastState }: { workloadRef: WorkloadRef; lastState?: string }) {
+  const { entity } = useEntity();
+  const { loading, isOwnedEntity } = useEntityOwnership();
+  const what = `${ref.kind} ${ref.namespace}/${ref.name}`;
+  if (loading) return <Skeleton width="100%" height={20} />;
+  if (!isOwnedEntity(entity)) {
+    const owner = String(entity.spec?.owner ?? 'another team').replace(/^group:(default\/)?/, '');
+    return (
+      <Text>
+        You may not see this team&apos;s workloads: {what} on cluster {ref.cluster} belongs to {owner}, and the AI
+        platform shows a workload to its team&apos;s members and platform admins only. Ask {owner} to add you to the
+        team, or ask a platform admin.
+      </Text>
+    );
+  }
+  return (
+    <Text>
+      {what} is no longer on cluster {ref.cluster}
+      {lastState ? ` (last seen ${lastState})` : ''}: it finished and was cleaned up, or it was deleted. The catalog
+      keeps this entry for a while; its costs stay in the AI Platform page&apos;s cost explorer.
+    </Text>
+  );
 }
 
 /** How many workloads (runs) of one component are shown. */
@@ -37,18 +75,9 @@ function EntityWorkloads({ full }: { full: boolean }) {
   return (
     <Loadable
       data={data}
+      what="this workload"
       isEmpty={v => v.length === 0}
-      empty={
-        ref ? (
-          <Text>
-            {ref.kind} {ref.namespace}/{ref.name} is no longer on cluster {ref.cluster}
-            {lastState ? ` (last seen ${lastState})` : ''}: it finished and was cleaned up, or it was deleted. The
-            catalog keeps this entry for a while; its costs stay in the AI Platform page&apos;s cost explorer.
-          </Text>
-        ) : (
-          <Text>No workload of this component is known to the AI platform.</Text>
-        )
-      }
+      empty={ref ? <NotOnCluster workloadRef={ref} lastState={lastState} /> : <NoWorkload />}
     >
       {items => (
         <Flex direction="column" gap="4">

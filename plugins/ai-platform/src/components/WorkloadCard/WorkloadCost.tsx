@@ -9,7 +9,8 @@ import type {
 import { aiPlatformApiRef } from '../../api/AiPlatformApi';
 import { useLiveData } from '../../hooks/useLiveData';
 import { formatGpuHours, formatMicros, formatShare } from '../common/format';
-import { Field } from './Field';
+import { CostAccrual } from './CostAccrual';
+import { Field, Section } from './Field';
 
 /** Why the cost route gave no figures, as a sentence for the user (the server's own words when it sent some). */
 export function costUnavailableReason(error: Error): string {
@@ -49,9 +50,14 @@ export function CostFigures({ cost }: { cost: WorkloadCostResponse }) {
   );
 }
 
-/** Mean GPU utilization of the workload's pods over time, as a small line chart with its figures in words. */
-export function UtilizationChart({ points }: { points: NonNullable<WorkloadCostResponse['utilization']> }) {
-  if (points.length === 0) return <Text variant="body-small">No GPU utilization samples yet.</Text>;
+/** Mean GPU utilization of the workload's pods over time, with its figures in words; `compact` is a sparkline for the summary. */
+export function UtilizationChart(props: {
+  points: NonNullable<WorkloadCostResponse['utilization']>;
+  compact?: boolean;
+}) {
+  const { points, compact } = props;
+  if (points.length === 0)
+    return <Field label="GPU utilization">no samples yet (DCGM reports once its pods run).</Field>;
   const data = points.map(p => ({
     t: Date.parse(p.time),
     value: Math.round(p.value * 1000) / 10,
@@ -61,6 +67,22 @@ export function UtilizationChart({ points }: { points: NonNullable<WorkloadCostR
     points.length
   } samples`;
   const time = (t: number) => new Date(t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const line = <Line type="monotone" dataKey="value" stroke="#1565c0" dot={false} isAnimationActive={false} />;
+  if (compact) {
+    return (
+      <Field label="GPU utilization">
+        <span>{summary}</span>
+        <div role="img" aria-label={`GPU utilization sparkline: ${summary}`} style={{ width: 160, height: 28 }}>
+          <ResponsiveContainer width="100%" height="100%">
+            <LineChart data={data} margin={{ top: 2, right: 2, bottom: 2, left: 2 }}>
+              <YAxis domain={[0, 100]} hide />
+              {line}
+            </LineChart>
+          </ResponsiveContainer>
+        </div>
+      </Field>
+    );
+  }
   return (
     <Flex direction="column" gap="1">
       <Text variant="body-small">GPU utilization: {summary}</Text>
@@ -74,7 +96,7 @@ export function UtilizationChart({ points }: { points: NonNullable<WorkloadCostR
               labelFormatter={t => new Date(Number(t)).toLocaleString()}
               formatter={v => [`${v}%`, 'GPU utilization']}
             />
-            <Line type="monotone" dataKey="value" stroke="#1565c0" dot={false} isAnimationActive={false} />
+            {line}
           </LineChart>
         </ResponsiveContainer>
       </div>
@@ -121,15 +143,19 @@ export function WorkloadCost({ workload, full }: { workload: WorkloadSummary; fu
   return (
     <>
       <CostFigures cost={cost} />
+      {cost.utilization === null ? (
+        <Field label="GPU utilization">
+          not available: the platform has no DCGM metrics from Prometheus for this workload.
+        </Field>
+      ) : (
+        <UtilizationChart points={cost.utilization} compact={!full} />
+      )}
       {full && workload.entityType === 'inference-service' && <InferenceFigures cost={cost} />}
-      {full &&
-        (cost.utilization === null ? (
-          <Field label="GPU utilization">
-            not available: the platform has no DCGM metrics from Prometheus for this workload.
-          </Field>
-        ) : (
-          <UtilizationChart points={cost.utilization} />
-        ))}
+      {full && (
+        <Section title="Cost accrual">
+          <CostAccrual workload={workload} cost={cost} />
+        </Section>
+      )}
     </>
   );
 }

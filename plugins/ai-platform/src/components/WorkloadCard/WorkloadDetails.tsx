@@ -2,9 +2,10 @@ import { Flex } from '@backstage/ui';
 import type { WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { ReasonText } from '../common/ReasonText';
 import { StateTag } from '../common/StateTag';
-import { relativeTime } from '../common/format';
+import { formatEta } from '../common/format';
 import { Assignment } from './Assignment';
 import { ConditionTimeline } from './ConditionTimeline';
+import { LifecycleChart } from './LifecycleChart';
 import { Field, Section } from './Field';
 import { WorkloadActions } from './WorkloadActions';
 import { WorkloadCost } from './WorkloadCost';
@@ -17,9 +18,11 @@ function Position({ workload: w }: { workload: WorkloadSummary }) {
 }
 
 /**
- * One workload: state, why it waits with position and ETA, queue, assignment
- * and cost, and actions for those allowed. `full` (the entity tab) adds the
- * condition timeline, GPU utilization, inference figures and recent events.
+ * One workload, summary first: state, why it waits with its runbook, when
+ * it is expected to start, cost to date and projected, GPU utilization,
+ * queue and cluster, then where it runs and the actions allowed. `full` (the
+ * entity tab) adds its life as a chart and a list, cost accrual, the GPU
+ * utilization chart, inference figures and recent events.
  */
 export function WorkloadDetails({ workload, full }: { workload: WorkloadSummary; full: boolean }) {
   const waiting = workload.state === 'Pending';
@@ -36,26 +39,30 @@ export function WorkloadDetails({ workload, full }: { workload: WorkloadSummary;
       )}
       {waiting && (
         <>
+          <Field label="Expected start">
+            <span title={workload.eta ? new Date(workload.eta).toLocaleString() : undefined}>
+              {formatEta(workload.eta)}
+            </span>
+          </Field>
           <Field label="Position">
             <Position workload={workload} />
           </Field>
-          <Field label="Expected start">
-            {workload.eta ? `${relativeTime(workload.eta)} (${new Date(workload.eta).toLocaleString()})` : 'unknown'}
-          </Field>
         </>
       )}
-      <Field label="Queue">
-        {workload.cluster} / {workload.queue ?? '—'} → {workload.clusterQueue ?? '—'} (priority {workload.priority})
+      <WorkloadCost workload={workload} full={full} />
+      <Field label="Queue and cluster">
+        {workload.queue ?? '—'} → ClusterQueue {workload.clusterQueue ?? '—'} on {workload.cluster} (priority{' '}
+        {workload.priority})
       </Field>
       <Field label="GPUs">{workload.gpus}</Field>
       <Field label="Assignment">
         <Assignment workload={workload} />
       </Field>
-      <WorkloadCost workload={workload} full={full} />
       <WorkloadActions workload={workload} />
       {full && (
         <>
-          <Section title="Timeline">
+          <Section title="Life of the workload">
+            <LifecycleChart workload={workload} />
             <ConditionTimeline workload={workload} />
           </Section>
           <Section title="Recent events">

@@ -1,4 +1,5 @@
 import type {
+  ShowbackResponse,
   WorkloadCostResponse,
   WorkloadEvent,
   WorkloadSummary,
@@ -104,3 +105,15 @@ export const runningEvents: WorkloadEvent[] = [
     source: 'kubelet',
   },
 ];
+
+/** The ledger's days of runningWorkload (and another workload of its team), as GET /costs/showback?aggregate=workload returns them. */
+export const runningShowback: ShowbackResponse = {
+  currency: 'USD',
+  window: { from: '2026-11-16T10:00:00Z', to: '2026-11-23T10:00:00Z' },
+  aggregate: 'workload',
+  rows: [
+    { day: '2026-11-23', key: 'train-1', gpuHours: 74.9, costMicros: 187_250_000, cost: '187.25' },
+    { day: '2026-11-23', key: 'eval-7', gpuHours: 2, costMicros: 7_800_000, cost: '7.80' },
+  ],
+  totalCostMicros: 195_050_000,
+};

@@ -1,4 +1,4 @@
-import { formatAmount, formatGpuHours, formatMicros, formatShare } from './format';
+import { formatAmount, formatEta, formatGpuHours, formatMicros, formatShare } from './format';
 
 describe('cost formatting', () => {
   it('shows micro-units in the response currency', () => {
@@ -24,5 +24,18 @@ describe('cost formatting', () => {
     expect(formatShare(0.00003)).toBe('< 1 %');
     expect(formatShare(0)).toBe('0 %');
     expect(formatShare(null)).toBe('—');
+  });
+});
+
+describe('ETA wording', () => {
+  const now = Date.parse('2026-11-23T10:00:00Z');
+  it('gives the likely start and the time it almost surely starts by', () => {
+    expect(formatEta('2026-11-23T10:40:00Z', '2026-11-23T12:00:00Z', now)).toBe(
+      'likely in 40 min, almost surely within 2 h',
+    );
+  });
+  it('gives one time without a p90, and says unknown without an estimate', () => {
+    expect(formatEta('2026-11-23T10:40:00Z', undefined, now)).toBe('in 40 min');
+    expect(formatEta(undefined, undefined, now)).toBe('unknown');
   });
 });

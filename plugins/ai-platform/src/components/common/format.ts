@@ -66,3 +66,15 @@ export function formatShare(share: number | null | undefined): string {
 export function formatCount(n: number): string {
   return new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 }).format(n);
 }
+
+/**
+ * When a waiting workload is expected to start, in words: "likely in 40 min,
+ * almost surely within 2 h" when the backend gives a p90 as well as the
+ * median, else "in 40 min"; "unknown" without an estimate.
+ */
+export function formatEta(p50: string | undefined, p90?: string, now = Date.now()): string {
+  if (!p50) return 'unknown';
+  const likely = relativeTime(p50, now);
+  if (!p90 || p90 === p50) return likely;
+  return `likely ${likely}, almost surely within ${relativeTime(p90, now).replace(/^in /, '')}`;
+}
