@@ -1,4 +1,5 @@
 import { Controller, ControllerContext } from './controller';
+import { CronJobController } from './cronJob';
 import { DeploymentController } from './deployment';
 import { GarbageCollector } from './garbageCollector';
 import { InferenceServiceController } from './inferenceService';
@@ -28,6 +29,7 @@ export function createControllers(ctx: ControllerContext): RunningController[] {
     new GarbageCollector(ctx),
     new NamespaceController(ctx),
     new JobController(ctx),
+    new CronJobController(ctx),
     new DeploymentController(ctx),
     new ReplicaSetController(ctx),
     new StatefulSetController(ctx),
