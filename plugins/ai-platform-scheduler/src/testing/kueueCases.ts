@@ -1,0 +1,248 @@
+/**
+ * Kueue's own test tables, ported as data (src/engine/kueue/*.yaml): a
+ * compact notation for the objects Kueue's test builders make
+ * (MakeClusterQueue(...).ResourceGroup(MakeFlavorQuotas(...).Resource(...)),
+ * MakeWorkload(...).Request(...).ReserveQuota(...)), read here into the
+ * real Kueue objects and run through the real parser and engine.
+ */
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { parseEngineOptions, parseQueueObjects } from '../config/parse';
+import { Engine } from '../engine/Engine';
+import type { Admission, Decision, PodSet, Workload } from '../engine/types';
+import { parseQuantity } from '@ai-platform/backstage-plugin-ai-platform-common';
+import type { KueueObject } from './builders';
+
+const v1beta2 = 'kueue.x-k8s.io/v1beta2';
+
+/** flavor -> resource -> nominal, or [nominal, borrowingLimit, lendingLimit] with "" or null for unset. */
+type GroupDoc = Record<string, Record<string, number | string | Array<number | string | null>>>;
+
+interface QueueDoc {
+  name: string;
+  cohort?: string;
+  resourceGroups?: GroupDoc[];
+  [field: string]: unknown;
+}
+
+interface WorkloadDoc {
+  name: string;
+  namespace?: string;
+  queue?: string;
+  priority?: number;
+  /** seconds, for queue order; default 0 */
+  creation?: number;
+  /** Requests of the single pod set "main" (count 1). */
+  requests?: Record<string, number | string>;
+  podSets?: Array<{ name?: string; count?: number; minCount?: number; requests?: Record<string, number | string> }>;
+  /** Seeded as admitted: the ClusterQueue and, per pod set (or for "main"), the flavor of each resource. */
+  admission?: { clusterQueue: string; flavors?: Record<string, string>; podSets?: Record<string, PodSetAdmissionDoc> };
+  /** seconds; default 0 */
+  admittedAt?: number;
+}
+
+interface PodSetAdmissionDoc {
+  count?: number;
+  flavors: Record<string, string>;
+}
+
+interface WantDoc {
+  /** Newly admitted in this run: key -> admission (same notation as a seeded admission). */
+  admitted?: Record<
+    string,
+    { clusterQueue: string; flavors?: Record<string, string>; podSets?: Record<string, PodSetAdmissionDoc> }
+  >;
+  preempted?: string[];
+  /** Still pending after the run. */
+  pending?: string[];
+}
+
+export interface KueueCase {
+  name: string;
+  /** Objects besides the file's shared ones. */
+  flavors?: Array<string | KueueObject>;
+  clusterQueues?: QueueDoc[];
+  cohorts?: QueueDoc[];
+  localQueues?: Record<string, string>;
+  namespaces?: Record<string, Record<string, string>>;
+  priorityClasses?: Record<string, number>;
+  /** Replaces the file's shared objects instead of adding to them. */
+  ownObjectsOnly?: boolean;
+  config?: KueueObject;
+  admitted?: WorkloadDoc[];
+  pending?: WorkloadDoc[];
+  /** Scheduling cycles to run; default 1, as Kueue's unit tests run one. */
+  cycles?: number;
+  want: WantDoc;
+}
+
+export interface KueueCaseFile extends Omit<KueueCase, 'name' | 'want'> {
+  /** The upstream test file and function the cases come from. */
+  upstream: string;
+  cases: KueueCase[];
+}
+
+function quota(value: number | string | Array<number | string | null>) {
+  const [nominal, borrowingLimit, lendingLimit] = Array.isArray(value) ? value : [value];
+  const set = (v: unknown) => v !== undefined && v !== null && v !== '';
+  return {
+    nominalQuota: nominal,
+    ...(set(borrowingLimit) && { borrowingLimit }),
+    ...(set(lendingLimit) && { lendingLimit }),
+  };
+}
+
+/**
+ * `inCohort` false drops borrowing and lending limits: Kueue's API refuses
+ * them on a ClusterQueue without a cohort (as this engine's parser does),
+ * and its unit tests, which bypass the API, set them anyway to no effect.
+ */
+function resourceGroups(groups: GroupDoc[] = [], inCohort = true) {
+  return groups.map(group => ({
+    coveredResources: [...new Set(Object.values(group).flatMap(r => Object.keys(r)))],
+    flavors: Object.entries(group).map(([name, resources]) => ({
+      name,
+      resources: Object.entries(resources).map(([resource, q]) => ({
+        name: resource,
+        ...quota(inCohort || !Array.isArray(q) ? q : q[0]),
+      })),
+    })),
+  }));
+}
+
+function objectsOf(doc: Omit<KueueCase, 'name' | 'want'>): KueueObject[] {
+  const out: KueueObject[] = [];
+  for (const f of doc.flavors ?? []) {
+    out.push(
+      typeof f === 'string'
+        ? { apiVersion: v1beta2, kind: 'ResourceFlavor', metadata: { name: f }, spec: {} }
+        : { apiVersion: v1beta2, kind: 'ResourceFlavor', metadata: { name: f.name }, spec: f.spec ?? {} },
+    );
+  }
+  for (const { name, cohort, resourceGroups: groups, ...rest } of doc.clusterQueues ?? []) {
+    const spec: KueueObject = { namespaceSelector: {}, ...rest, resourceGroups: resourceGroups(groups, !!cohort) };
+    if (cohort) spec.cohortName = cohort;
+    out.push({ apiVersion: v1beta2, kind: 'ClusterQueue', metadata: { name }, spec });
+  }
+  for (const { name, resourceGroups: groups, ...rest } of doc.cohorts ?? []) {
+    out.push({
+      apiVersion: v1beta2,
+      kind: 'Cohort',
+      metadata: { name },
+      spec: { ...rest, resourceGroups: resourceGroups(groups) },
+    });
+  }
+  for (const [ref, clusterQueue] of Object.entries(doc.localQueues ?? {})) {
+    const [namespace, name] = ref.split('/');
+    out.push({ apiVersion: v1beta2, kind: 'LocalQueue', metadata: { name, namespace }, spec: { clusterQueue } });
+  }
+  for (const [name, labels] of Object.entries(doc.namespaces ?? {})) {
+    out.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });
+  }
+  for (const [name, value] of Object.entries(doc.priorityClasses ?? {})) {
+    out.push({ apiVersion: v1beta2, kind: 'WorkloadPriorityClass', metadata: { name }, value });
+  }
+  return out;
+}
+
+const requestsOf = (r: Record<string, number | string> = {}) =>
+  Object.fromEntries(Object.entries(r).map(([k, v]) => [k, parseQuantity(v)]));
+
+function workloadOf(w: WorkloadDoc): Workload {
+  const namespace = w.namespace ?? 'default';
+  const podSets: PodSet[] = w.podSets
+    ? w.podSets.map(ps => ({
+        name: ps.name ?? 'main',
+        count: ps.count ?? 1,
+        minCount: ps.minCount,
+        requests: requestsOf(ps.requests),
+      }))
+    : [{ name: 'main', count: 1, requests: requestsOf(w.requests) }];
+  return {
+    key: `${namespace}/${w.name}`,
+    namespace,
+    name: w.name,
+    queue: w.queue ?? 'main',
+    priority: w.priority ?? 0,
+    creationTime: (w.creation ?? 0) * 1000,
+    podSets,
+  };
+}
+
+function admissionOf(w: Workload, a: NonNullable<WorkloadDoc['admission']>): Admission {
+  const perPodSet = a.podSets ?? { main: { flavors: a.flavors ?? {} } };
+  return {
+    clusterQueue: a.clusterQueue,
+    podSets: w.podSets.map(ps => ({
+      name: ps.name,
+      count: perPodSet[ps.name]?.count ?? ps.count,
+      flavors: perPodSet[ps.name]?.flavors ?? {},
+    })),
+  };
+}
+
+/** What happened in a case's run, in the notation of its `want`. */
+export interface KueueCaseOutcome {
+  admitted: NonNullable<WantDoc['admitted']>;
+  preempted: string[];
+  pending: string[];
+}
+
+/** Runs one case of a file: seeds the admitted workloads, submits the pending ones, runs the cycles. */
+export function runKueueCase(file: KueueCaseFile, c: KueueCase): KueueCaseOutcome {
+  const shared = c.ownObjectsOnly ? [] : objectsOf(file);
+  const config = parseQueueObjects([...shared, ...objectsOf(c)]);
+  const engine = new Engine(config, parseEngineOptions(c.config ?? file.config));
+  for (const w of [...(file.admitted ?? []), ...(c.admitted ?? [])]) {
+    const workload = workloadOf(w);
+    engine.restoreAdmitted(workload, admissionOf(workload, w.admission!), (w.admittedAt ?? 0) * 1000);
+  }
+  for (const w of [...(file.pending ?? []), ...(c.pending ?? [])]) engine.submit(workloadOf(w));
+  const decisions: Decision[] = engine.schedule(0, c.cycles ?? 1);
+  const outcome: KueueCaseOutcome = { admitted: {}, preempted: [], pending: [] };
+  for (const d of decisions) {
+    if (d.type === 'Admitted') {
+      const podSets = Object.fromEntries(
+        d.admission.podSets.map(ps => [ps.name, { count: ps.count, flavors: ps.flavors }]),
+      );
+      outcome.admitted[d.workload] = { clusterQueue: d.clusterQueue, podSets };
+    } else if (d.type === 'Preempted') {
+      outcome.preempted.push(d.workload);
+    }
+  }
+  for (const s of engine.workloads()) if (s.status === 'pending') outcome.pending.push(s.workload.key);
+  outcome.preempted.sort();
+  outcome.pending.sort();
+  return outcome;
+}
+
+/** The case's `want` in the outcome's notation: admissions per pod set with counts filled from the workload. */
+export function expectedOutcome(file: KueueCaseFile, c: KueueCase): Partial<KueueCaseOutcome> {
+  const workloads = new Map(
+    [...(file.pending ?? []), ...(c.pending ?? []), ...(file.admitted ?? []), ...(c.admitted ?? [])].map(w => {
+      const workload = workloadOf(w);
+      return [workload.key, workload];
+    }),
+  );
+  const out: Partial<KueueCaseOutcome> = {};
+  if (c.want.admitted) {
+    out.admitted = {};
+    for (const [key, a] of Object.entries(c.want.admitted)) {
+      const w = workloads.get(key);
+      if (!w) throw new Error(`case "${c.name}": want.admitted names ${key}, which is not among its workloads`);
+      const admission = admissionOf(w, a);
+      out.admitted[key] = {
+        clusterQueue: a.clusterQueue,
+        podSets: Object.fromEntries(admission.podSets.map(ps => [ps.name, { count: ps.count, flavors: ps.flavors }])),
+      };
+    }
+  }
+  out.preempted = [...(c.want.preempted ?? [])].sort();
+  if (c.want.pending) out.pending = [...c.want.pending].sort();
+  return out;
+}
+
+/** Reads a case file. */
+export function readKueueCases(path: string): KueueCaseFile {
+  return parseYaml(readFileSync(path, 'utf8'), { maxAliasCount: -1, merge: true }) as KueueCaseFile;
+}
