@@ -14,6 +14,7 @@ import { RayJobController } from './rayJob';
 import { SparkApplicationController } from './sparkApplication';
 import { StatefulSetController } from './statefulSet';
 import { TrainJobController } from './trainJob';
+import { WorkflowController } from './workflow';
 
 export { Controller, OwnerIndex } from './controller';
 export type { ControllerContext } from './controller';
@@ -41,5 +42,6 @@ export function createControllers(ctx: ControllerContext): RunningController[] {
     new LeaderWorkerSetController(ctx),
     new InferenceServiceController(ctx),
     new SparkApplicationController(ctx),
+    new WorkflowController(ctx),
   ];
 }
