@@ -5,9 +5,11 @@
  *
  *   yarn workspace @ai-platform/kube-sim bench [--pods 100000] [--lists 10]
  */
+import { percentile } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { CoreV1Api, KubeConfig, makeInformer, V1Pod } from '@kubernetes/client-node';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import pLimit from 'p-limit';
 import { kubeconfigYaml } from '../src/kubeconfig';
 import { startKubeSim } from '../src/index';
 
@@ -23,8 +25,6 @@ const listRuns = Number(values.lists);
 const concurrency = Number(values.concurrency);
 const namespace = 'bench';
 
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 
 function benchPod(i: number): V1Pod {
@@ -80,21 +80,18 @@ async function main() {
   await informer.start();
 
   const createStart = performance.now();
-  let next = 0;
-  const worker = async () => {
-    while (next < podCount) {
-      const i = next++;
-      const res = await fetch(`${cluster.url}/api/v1/namespaces/${namespace}/pods`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(benchPod(i)),
-      });
-      if (res.status !== 201) throw new Error(`creating bench-${i}: HTTP ${res.status} ${await res.text()}`);
-      await res.arrayBuffer();
-      if (i > 0 && i % 20000 === 0) process.stdout.write(`  ${i} pods created\n`);
-    }
+  const limit = pLimit(concurrency);
+  const create = async (i: number) => {
+    const res = await fetch(`${cluster.url}/api/v1/namespaces/${namespace}/pods`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(benchPod(i)),
+    });
+    if (res.status !== 201) throw new Error(`creating bench-${i}: HTTP ${res.status} ${await res.text()}`);
+    await res.arrayBuffer();
+    if (i > 0 && i % 20000 === 0) process.stdout.write(`  ${i} pods created\n`);
   };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  await Promise.all(Array.from({ length: podCount }, (_, i) => limit(() => create(i))));
   const createSeconds = (performance.now() - createStart) / 1000;
 
   // Wait until every pod runs (bound by the scheduler, started by the kubelet) and the informer saw it.
@@ -148,7 +145,6 @@ async function main() {
     bytes = text.length;
     listed = list.items.length;
   }
-  latencies.sort((a, b) => a - b);
   const memory = process.memoryUsage();
 
   const rows: Array<[string, string]> = [

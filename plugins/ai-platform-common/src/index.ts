@@ -10,4 +10,5 @@ export * from './permissions';
 export * from './costs';
 export * from './quantity';
 export * from './selectors';
+export * from './percentile';
 export * from './client';

@@ -4,6 +4,7 @@
  * engine's figures beside Kueue's published ones. Run on demand:
  *   yarn workspace @ai-platform/scheduler bench
  */
+import { percentile } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { Engine } from '../src/engine/Engine';
 import { scenarioFromDocument } from '../src/simulator/scenario';
 import { simulate } from '../src/simulator/simulate';
@@ -16,11 +17,6 @@ import {
 
 /** Kueue's published averages for configs/baseline (rangespec.yaml, five trial runs). */
 const kueueBaseline = { wallSeconds: 351.1, usagePercent: 58.7, tta: { large: 6.7, medium: 76.8, small: 215.5 } };
-
-function percentile(values: number[], p: number) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? 0;
-}
 
 function run(config: KueueBenchmarkConfig) {
   const doc = kueueScenarioDocument(config);
@@ -62,9 +58,9 @@ function run(config: KueueBenchmarkConfig) {
     )} s validating the scenario) | | ${config.name === 'large-scale' ? 'under 30 s' : ''} |`,
   );
   console.log(
-    `| scheduling cycles: count, p50, p99 | ${cycles.length}, ${percentile(cycles, 0.5).toFixed(3)} ms, ${percentile(
+    `| scheduling cycles: count, p50, p99 | ${cycles.length}, ${percentile(cycles, 50).toFixed(3)} ms, ${percentile(
       cycles,
-      0.99,
+      99,
     ).toFixed(3)} ms | | |`,
   );
 }
@@ -100,12 +96,12 @@ function cycleWithPending(config: KueueBenchmarkConfig, pending: number) {
   console.log(`| figure | p50 | p99 | max | target |`);
   console.log(`|---|---|---|---|---|`);
   console.log(
-    `| one cycle | ${percentile(cycles, 0.5).toFixed(3)} ms | ${percentile(cycles, 0.99).toFixed(3)} ms | ${Math.max(
+    `| one cycle | ${percentile(cycles, 50).toFixed(3)} ms | ${percentile(cycles, 99).toFixed(3)} ms | ${Math.max(
       ...cycles,
     ).toFixed(3)} ms | p99 under 10 ms |`,
   );
   console.log(
-    `| a pass (cycles until quiet) | ${percentile(passes, 0.5).toFixed(3)} ms | ${percentile(passes, 0.99).toFixed(
+    `| a pass (cycles until quiet) | ${percentile(passes, 50).toFixed(3)} ms | ${percentile(passes, 99).toFixed(
       3,
     )} ms | ${Math.max(...passes).toFixed(3)} ms | |`,
   );

@@ -19,7 +19,7 @@
  */
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import type { WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
-import { workloadEntityTypes } from '@ai-platform/backstage-plugin-ai-platform-common';
+import { percentile, workloadEntityTypes } from '@ai-platform/backstage-plugin-ai-platform-common';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import knexFactory, { type Knex } from 'knex';
 import type { AddressInfo } from 'node:net';
@@ -58,9 +58,6 @@ function workload(i: number, createdAt: string): WorkloadSummary {
     ...(i % 10 === 9 ? { entityRef: `component:default/template-${i % 7}` } : {}),
   };
 }
-
-const percentile = (sorted: number[], p: number) =>
-  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
 
 async function main() {
   const fake = new FakeAiPlatformBackend();

@@ -1,6 +1,7 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { WorkloadObject, WorkloadOutcome } from '@ai-platform/backstage-plugin-ai-platform-node';
 import { appendTo, type Admission, type Decision, type Engine } from '@ai-platform/scheduler';
+import pLimit from 'p-limit';
 import type { ClusterClient } from '../clusters/ClusterClient';
 import type { DecisionRecord, DecisionStore } from '../service/types';
 import { readAdmission, withAdmission, type RecordedAdmission } from '../workloads/admissionAnnotation';
@@ -13,13 +14,15 @@ const writeConcurrency = 16;
 /** Runs each group's decisions in order, `writeConcurrency` groups at a time; false once one fails (the rest are not started). */
 async function inParallel(groups: Decision[][], one: (d: Decision) => Promise<boolean>): Promise<boolean> {
   let ok = true;
-  let next = 0;
-  const worker = async () => {
-    while (ok && next < groups.length) {
-      for (const decision of groups[next++]) ok = ok && (await one(decision));
+  const limit = pLimit(writeConcurrency);
+  const runGroup = async (group: Decision[]) => {
+    for (const decision of group) {
+      if (!ok) return;
+      // Set only on failure: a write that succeeds while another failed must not undo the false.
+      if (!(await one(decision))) ok = false;
     }
   };
-  await Promise.all(Array.from({ length: Math.min(writeConcurrency, groups.length) }, worker));
+  await Promise.all(groups.map(group => limit(() => runGroup(group))));
   return ok;
 }
 
