@@ -18,7 +18,7 @@ describe('Workflow controller', () => {
       name: 'pipeline',
       namespace: ns,
       labels: { 'kueue.x-k8s.io/queue-name': 'ml-research' },
-      annotations: { 'kube-sim.io/duration-seconds': '60' },
+      annotations: { 'kube-sim.io/duration-seconds': '60' } as Record<string, string>,
     },
     spec: {
       suspend,

@@ -113,17 +113,10 @@ export class WorkflowController extends Controller {
     };
 
     const run = (templateName: string, nodeName: string, displayName: string, boundary?: Template): Phase => {
+      const error = (message: string) =>
+        record({ name: nodeName, displayName, type: 'Pod', templateName, phase: 'Error', message });
       const tmpl = templates.get(templateName);
-      if (!tmpl) {
-        return record({
-          name: nodeName,
-          displayName,
-          type: 'Pod',
-          templateName,
-          phase: 'Error',
-          message: `template ${templateName} not found`,
-        });
-      }
+      if (!tmpl) return error(`template ${templateName} not found`);
       if (tmpl.container || tmpl.script) return runPod(tmpl, nodeName, displayName, boundary);
       if (tmpl.steps) {
         let phase: Phase = 'Succeeded';
@@ -170,14 +163,7 @@ export class WorkflowController extends Controller {
           : 'Running';
         return record({ name: nodeName, displayName, type: 'DAG', templateName, phase });
       }
-      return record({
-        name: nodeName,
-        displayName,
-        type: 'Pod',
-        templateName,
-        phase: 'Error',
-        message: `kube-sim does not run template ${templateName}: only container, script, steps and dag`,
-      });
+      return error(`kube-sim does not run template ${templateName}: only container, script, steps and dag`);
     };
 
     const rootPhase = run(wf.spec?.entrypoint ?? '', name, name);
