@@ -6,6 +6,7 @@ import {
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
 import { EntityCardBlueprint, EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { HomePageWidgetBlueprint } from '@backstage/plugin-home-react/alpha';
 import { convertLegacyRouteRef } from '@backstage/core-compat-api';
 import type { Entity } from '@backstage/catalog-model';
 import { resourceEntityTypes, workloadEntityTypes } from '@ai-platform/backstage-plugin-ai-platform-common';
@@ -75,6 +76,17 @@ const teamCard = EntityCardBlueprint.make({
   },
 });
 
+/** Home page card "My teams' GPU work": what runs, what waits and when it starts, spend against budget. */
+const myTeamsWidget = HomePageWidgetBlueprint.make({
+  name: 'my-teams-gpu-work',
+  params: {
+    name: 'MyTeamsGpuWork',
+    title: "My teams' GPU work",
+    description: 'What your teams run and wait for on the GPU platform, and their spend this month against budget',
+    components: () => import('./components/MyTeamsCard').then(m => ({ Content: m.MyTeamsCard })),
+  },
+});
+
 /** The AI platform plugin for Backstage's new frontend system. */
 export default createFrontendPlugin({
   pluginId: 'ai-platform',
@@ -86,6 +98,7 @@ export default createFrontendPlugin({
     workloadContent,
     queueContent,
     teamCard,
+    myTeamsWidget,
     ...scaffolderFormFields,
   ],
 });

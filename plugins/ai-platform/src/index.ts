@@ -12,6 +12,7 @@ export {
   EntityAiQueueContent,
   EntityAiTeamCard,
   AiCostExplorer,
+  HomePageMyTeamsGpuWorkCard,
   AiPlatformQueuePickerFieldExtension,
   AiPlatformFlavorPickerFieldExtension,
   AiPlatformCostEstimateFieldExtension,

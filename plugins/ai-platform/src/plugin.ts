@@ -7,6 +7,7 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
+import { createCardExtension } from '@backstage/plugin-home-react';
 import { aiPlatformApiRef, AiPlatformClient } from './api/AiPlatformApi';
 import { rootRouteRef } from './routes';
 import { costEstimateField, flavorPickerField, queuePickerField } from './scaffolder';
@@ -85,5 +86,14 @@ export const AiCostExplorer = aiPlatformPlugin.provide(
   createComponentExtension({
     name: 'AiCostExplorer',
     component: { lazy: () => import('./components/CostExplorer').then(m => m.CostExplorer) },
+  }),
+);
+
+/** Home page card "My teams' GPU work" for the legacy home page (put it in your HomePage's grid). */
+export const HomePageMyTeamsGpuWorkCard = aiPlatformPlugin.provide(
+  createCardExtension({
+    name: 'HomePageMyTeamsGpuWorkCard',
+    title: "My teams' GPU work",
+    components: () => import('./components/MyTeamsCard').then(m => ({ Content: m.MyTeamsCard })),
   }),
 );
