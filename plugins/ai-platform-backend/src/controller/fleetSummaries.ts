@@ -85,7 +85,8 @@ function flavorSummaries(c: ClusterController): FlavorSummary[] {
     const capacity: Record<string, number> = {};
     for (const n of selected) {
       for (const [resource, value] of Object.entries(n.status?.allocatable ?? {})) {
-        if (/gpu/i.test(resource)) capacity[resource] = (capacity[resource] ?? 0) + units(parseQuantity(value));
+        // MIG slices (nvidia.com/mig-3g.40gb) are GPU resources too.
+        if (/gpu|mig-/i.test(resource)) capacity[resource] = (capacity[resource] ?? 0) + units(parseQuantity(value));
       }
     }
     return {
