@@ -2,7 +2,7 @@ import { KubeObject } from '../../store/types';
 import { isoTime } from '../clock';
 import { simAnnotations } from '../kubelet';
 import { Controller } from './controller';
-import { ownerReference, setCondition, simAnnotationsOf } from './pods';
+import { ownerReference, setCondition } from './pods';
 
 /** The model an InferenceService serves, for vLLM's `model_name`. */
 export function servedModelName(isvc: KubeObject): string {
@@ -35,12 +35,19 @@ export class InferenceServiceController extends Controller {
     const predictor = isvc.spec?.predictor ?? {};
     const model = predictor.model ?? {};
     const modelName = servedModelName(isvc);
+    // KServe gives the Deployment and its pods the InferenceService's labels and annotations, then the predictor's.
     const labels = {
+      ...isvc.metadata.labels,
+      ...predictor.labels,
       'serving.kserve.io/inferenceservice': name,
       component: 'predictor',
-      'app.kubernetes.io/name': `${name}-predictor`,
       app: `isvc.${name}-predictor`,
     };
+    const annotations = Object.fromEntries(
+      Object.entries({ ...isvc.metadata.annotations, ...predictor.annotations }).filter(
+        ([k]) => k !== 'kubectl.kubernetes.io/last-applied-configuration',
+      ),
+    );
     const container = {
       name: 'kserve-container',
       image: model.image ?? 'vllm/vllm-openai:v0.6.4',
@@ -52,10 +59,7 @@ export class InferenceServiceController extends Controller {
       replicas: predictor.minReplicas ?? 1,
       selector: { matchLabels: { app: labels.app } },
       template: {
-        metadata: {
-          labels: { ...isvc.metadata.labels, ...predictor.labels, ...labels },
-          annotations: { ...simAnnotationsOf(isvc), ...predictor.annotations, [simAnnotations.model]: modelName },
-        },
+        metadata: { labels, annotations: { ...annotations, [simAnnotations.model]: modelName } },
         spec: {
           ...(predictor.nodeSelector ? { nodeSelector: predictor.nodeSelector } : {}),
           ...(predictor.tolerations ? { tolerations: predictor.tolerations } : {}),
@@ -71,7 +75,7 @@ export class InferenceServiceController extends Controller {
       deployment = this.store.create(deploymentType, {
         apiVersion: 'apps/v1',
         kind: 'Deployment',
-        metadata: { name: deploymentName, namespace, labels, ownerReferences: [ownerReference(isvc)] },
+        metadata: { name: deploymentName, namespace, labels, annotations, ownerReferences: [ownerReference(isvc)] },
         spec,
       });
     } else {
