@@ -8,8 +8,11 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { parseEngineOptions, parseQueueObjects } from '../config/parse';
-import { Engine } from '../engine/Engine';
+import { Engine, usageOf } from '../engine/Engine';
+import { Candidate, findTargets } from '../engine/preemption';
+import { buildQuotaTree, fr, QuotaNode } from '../engine/quota';
 import type { Admission, Decision, PodSet, Workload } from '../engine/types';
+import type { EngineOptions, QueueConfig } from '../config/types';
 import { parseQuantity } from '@ai-platform/backstage-plugin-ai-platform-common';
 import type { KueueObject } from './builders';
 
@@ -73,6 +76,12 @@ export interface KueueCase {
   pending?: WorkloadDoc[];
   /** Scheduling cycles to run; default 1, as Kueue's unit tests run one. */
   cycles?: number;
+  /**
+   * Upstream's given flavor assignment (resource -> flavor) of the single
+   * pending workload: the preemptor is asked for its targets directly, as
+   * upstream's TestPreemption does, instead of running a cycle.
+   */
+  assignment?: Record<string, string>;
   want: WantDoc;
 }
 
@@ -188,11 +197,46 @@ export interface KueueCaseOutcome {
   pending: string[];
 }
 
+/** The preemption targets of a case's single pending workload under its given `assignment`. */
+function targetsOf(file: KueueCaseFile, c: KueueCase, config: QueueConfig, options: EngineOptions): string[] {
+  const { clusterQueues } = buildQuotaTree(config);
+  const admitted = new Map<QuotaNode, Candidate[]>();
+  for (const w of [...(file.admitted ?? []), ...(c.admitted ?? [])]) {
+    const workload = workloadOf(w);
+    const node = clusterQueues.get(w.admission!.clusterQueue)!;
+    const usage = usageOf(workload, admissionOf(workload, w.admission!));
+    for (const [key, amount] of usage) node.addUsage(key, amount);
+    const list = admitted.get(node) ?? [];
+    list.push({ ...workload, admittedAt: (w.admittedAt ?? 0) * 1000, node, usage });
+    admitted.set(node, list);
+  }
+  const incoming = workloadOf([...(file.pending ?? []), ...(c.pending ?? [])][0]);
+  const cq = config.clusterQueues.get(config.localQueues.get(`${incoming.namespace}/${incoming.queue}`)!.clusterQueue)!;
+  const usage = new Map<string, number>();
+  for (const ps of incoming.podSets) {
+    for (const [resource, amount] of Object.entries(ps.requests)) {
+      const flavor = c.assignment![resource];
+      if (flavor) usage.set(fr(flavor, resource), (usage.get(fr(flavor, resource)) ?? 0) + amount * ps.count);
+    }
+  }
+  const targets = findTargets({
+    preemptor: { ...incoming, node: clusterQueues.get(cq.name)!, preemption: cq.preemption },
+    keys: new Set(usage.keys()),
+    usage,
+    admitted: node => admitted.get(node) ?? [],
+    fairSharing: options.fairSharing,
+    gates: options.featureGates!,
+  });
+  return targets.map(t => t.candidate.key).sort();
+}
+
 /** Runs one case of a file: seeds the admitted workloads, submits the pending ones, runs the cycles. */
 export function runKueueCase(file: KueueCaseFile, c: KueueCase): KueueCaseOutcome {
   const shared = c.ownObjectsOnly ? [] : objectsOf(file);
   const config = parseQueueObjects([...shared, ...objectsOf(c)]);
-  const engine = new Engine(config, parseEngineOptions(c.config ?? file.config));
+  const options = parseEngineOptions(c.config ?? file.config);
+  if (c.assignment) return { admitted: {}, preempted: targetsOf(file, c, config, options), pending: [] };
+  const engine = new Engine(config, options);
   for (const w of [...(file.admitted ?? []), ...(c.admitted ?? [])]) {
     const workload = workloadOf(w);
     engine.restoreAdmitted(workload, admissionOf(workload, w.admission!), (w.admittedAt ?? 0) * 1000);
