@@ -20,6 +20,7 @@ export { writeKubeconfig, kubeconfigYaml } from './kubeconfig';
 export type { KubeconfigCluster } from './kubeconfig';
 export * from './fleet/types';
 export { FleetError, loadFleetFile, validateFleet } from './fleet/parseFleet';
+export type { FleetProblem } from './fleet/parseFleet';
 export { buildNodes, buildNamespaces } from './fleet/nodes';
 export { ScaledClock, ManualClock, isoTime } from './sim/clock';
 export type { SimClock, SimTimer } from './sim/clock';

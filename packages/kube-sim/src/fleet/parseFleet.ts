@@ -6,7 +6,9 @@ import type { FleetSpec } from './types';
 
 /** One problem of a fleet file: the field's path (`clusters[0].nodePools[1].count`) and what is wrong. */
 export interface FleetProblem {
+  /** Where in the file, e.g. `clusters[0].nodePools[1].count`; `(top level)`, `(file)` or `(yaml)` otherwise. */
   field: string;
+  /** What is wrong, e.g. `must be a number, got nothing`. */
   problem: string;
 }
 
@@ -15,7 +17,12 @@ export class FleetError extends Error {
   /** The field of the first problem. */
   readonly field: string;
 
-  constructor(readonly file: string, readonly problems: FleetProblem[]) {
+  constructor(
+    /** The fleet file's path, or what stands for it (`<fleet object>`). */
+    readonly file: string,
+    /** Every problem found, in the order of the file. */
+    readonly problems: FleetProblem[],
+  ) {
     super(problems.map(p => `${file}: ${p.field}: ${p.problem}`).join('\n'));
     this.name = 'FleetError';
     this.field = problems[0]?.field ?? '(top level)';
