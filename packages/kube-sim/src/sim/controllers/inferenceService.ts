@@ -43,8 +43,8 @@ export class InferenceServiceController extends Controller {
       component: 'predictor',
       app: `isvc.${name}-predictor`,
     };
-    const annotations = Object.fromEntries(
-      Object.entries({ ...isvc.metadata.annotations, ...predictor.annotations }).filter(
+    const annotations: Record<string, string> = Object.fromEntries(
+      Object.entries<string>({ ...isvc.metadata.annotations, ...predictor.annotations }).filter(
         ([k]) => k !== 'kubectl.kubernetes.io/last-applied-configuration',
       ),
     );
