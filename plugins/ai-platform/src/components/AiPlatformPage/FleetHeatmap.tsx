@@ -1,7 +1,7 @@
 import { Fragment } from 'react';
 import { Text } from '@backstage/ui';
 import type { ClusterSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
-import { gpuPools, productLabel, type GpuPool } from './gpuPools';
+import { productLabel, type GpuPool } from './gpuPools';
 
 /** Share of allocated units as a blue of matching strength; the cell's text states the numbers. */
 function shade(pool?: GpuPool) {
@@ -13,8 +13,7 @@ function shade(pool?: GpuPool) {
 const columnOf = (p: GpuPool) => `${productLabel(p.gpuProduct)} · ${p.unitLabel}`;
 
 /** Allocation of every pool by cluster (rows) and GPU product and unit (columns): MIG slices and time-sliced shares are columns of their own. */
-export function FleetHeatmap({ clusters }: { clusters: ClusterSummary[] }) {
-  const pools = gpuPools(clusters);
+export function FleetHeatmap({ clusters, pools }: { clusters: ClusterSummary[]; pools: GpuPool[] }) {
   const cells = new Map(pools.map(p => [`${p.cluster}|${columnOf(p)}`, p]));
   const columns = [...new Set(pools.map(columnOf))].sort();
   if (columns.length === 0) return <Text>No GPU nodes reported by any cluster.</Text>;

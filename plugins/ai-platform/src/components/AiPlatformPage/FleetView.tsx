@@ -34,6 +34,8 @@ const historyWindow = '7d';
 
 interface FleetData {
   clusters: ClusterSummary[];
+  /** Which flavors give quota of which GPU resources. */
+  queues: QueueListResponse;
   /** GPU-hours per day and flavor, from the cost ledger. */
   history: Settled<ShowbackResponse>;
   /** DCGM utilization per flavor over the window. */
@@ -97,7 +99,7 @@ function AllocationHistory({ showback }: { showback: ShowbackResponse }) {
 
 function FleetBody({ data, cluster }: { data: FleetData; cluster: string }) {
   const clusters = data.clusters.filter(c => !cluster || c.name === cluster);
-  const pools = gpuPools(clusters);
+  const pools = gpuPools(clusters, data.queues);
   const disconnected = clusters.filter(c => !c.connected);
   const utilizationNote =
     'error' in data.utilization
@@ -124,8 +126,9 @@ function FleetBody({ data, cluster }: { data: FleetData; cluster: string }) {
               <PoolTable pools={pools} utilization={data.utilization} />
             ) : (
               <Text>
-                No GPU pool: no ResourceFlavor selects a node with GPUs. Label GPU nodes with nvidia.com/gpu.product and
-                add a ResourceFlavor whose nodeLabels match them.
+                No GPU pool: no ClusterQueue gives quota of a GPU resource on a flavor that selects GPU nodes. Add a
+                ResourceFlavor whose nodeLabels match your GPU nodes (nvidia.com/gpu.product) and give a ClusterQueue
+                quota of it.
               </Text>
             )}
             {utilizationNote && <Text variant="body-small">{utilizationNote}</Text>}
@@ -137,7 +140,7 @@ function FleetBody({ data, cluster }: { data: FleetData; cluster: string }) {
           <Text variant="title-x-small">Allocation by cluster and pool</Text>
         </CardHeader>
         <CardBody>
-          <FleetHeatmap clusters={clusters} />
+          <FleetHeatmap clusters={clusters} pools={pools} />
         </CardBody>
       </Card>
       <Card>
@@ -162,12 +165,13 @@ export function FleetView() {
   const [cluster, setCluster] = useSearchParam('cluster', '');
   const data = useLiveData<FleetData>(async () => {
     const query = { window: historyWindow, aggregate: 'flavor' as const };
-    const [clusters, history, utilization] = await Promise.all([
+    const [clusters, queues, history, utilization] = await Promise.all([
       api.listClusters(),
+      api.listQueues(),
       settle(api.showback(query)),
       settle(api.allocation(query)),
     ]);
-    return { clusters, history, utilization };
+    return { clusters, queues, history, utilization };
   }, [api]);
   return (
     <Loadable

@@ -1,4 +1,4 @@
-import type { ClusterSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
+import type { ClusterSummary, QueueListResponse } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { isGpu } from '../QueuePage/CohortTree';
 
 /** How a pool hands out its GPUs: whole devices, MIG slices of one profile, or time-sliced shares. */
@@ -30,8 +30,16 @@ export function productLabel(product: string | undefined): string {
   return product ? product.replace(/^NVIDIA-/, '').replace(/-/g, ' ') : 'unknown GPU';
 }
 
-/** Every GPU pool of the fleet, one per cluster, flavor and GPU resource, in cluster and flavor order. */
-export function gpuPools(clusters: ClusterSummary[]): GpuPool[] {
+/**
+ * Every GPU pool of the fleet, one per cluster, flavor and GPU resource that
+ * a ClusterQueue gives quota of, in cluster and flavor order. A flavor
+ * without node labels (Kueue's catch-all "default") selects every node, so
+ * only the resources queues cover with it make a pool.
+ */
+export function gpuPools(clusters: ClusterSummary[], queues: QueueListResponse): GpuPool[] {
+  const covered = new Set(
+    queues.clusterQueues.flatMap(q => q.resources.map(r => `${q.cluster}/${r.flavor}/${r.resource}`)),
+  );
   const pools: GpuPool[] = [];
   for (const c of clusters) {
     for (const f of c.flavors) {
@@ -39,7 +47,7 @@ export function gpuPools(clusters: ClusterSummary[]): GpuPool[] {
       for (const resource of resources) {
         const capacity = f.capacity[resource] ?? 0;
         const allocated = f.allocated[resource] ?? 0;
-        if (capacity === 0 && allocated === 0) continue;
+        if ((capacity === 0 && allocated === 0) || !covered.has(`${c.name}/${f.name}/${resource}`)) continue;
         pools.push({
           cluster: c.name,
           flavor: f.name,
