@@ -28,7 +28,8 @@ describe('workload generator', () => {
     // InferenceServices are limited to gpu-west in the demo fleet; agents and notebooks to gpu-east.
     expect(list('serving.kserve.io/v1beta1', 'InferenceService')).toHaveLength(0);
     expect(list('apps/v1', 'Deployment').filter(d => d.metadata.namespace === 'team-agents')).toHaveLength(3);
-    expect(list('apps/v1', 'StatefulSet')).toHaveLength(2);
+    // Notebooks; a LeaderWorkerSet's StatefulSets are its own.
+    expect(list('apps/v1', 'StatefulSet').filter(o => !o.metadata.ownerReferences)).toHaveLength(2);
     expect(list('sparkoperator.k8s.io/v1beta2', 'SparkApplication').length).toBeGreaterThanOrEqual(1);
     const running = cluster.store.list(cluster.store.typeFor('v1', 'Pod')).filter(p => p.status?.phase === 'Running');
     expect(running.length).toBeGreaterThan(5);
