@@ -11,6 +11,7 @@ import { parseEngineOptions, parseQueueObjects } from '../config/parse';
 import { Engine, usageOf } from '../engine/Engine';
 import { Candidate, findTargets } from '../engine/preemption';
 import { buildQuotaTree, fr, QuotaNode } from '../engine/quota';
+import { assignFlavors, Granular, Mode } from '../engine/assign';
 import type { Admission, Decision, PodSet, Workload } from '../engine/types';
 import type { EngineOptions, QueueConfig } from '../config/types';
 import { parseQuantity } from '@ai-platform/backstage-plugin-ai-platform-common';
@@ -286,7 +287,62 @@ export function expectedOutcome(file: KueueCaseFile, c: KueueCase): Partial<Kueu
   return out;
 }
 
+/** A case of Kueue's TestAssignFlavors: one workload's flavors in a ClusterQueue with given usage. */
+export interface FlavorAssignerCase {
+  name: string;
+  /** The ClusterQueue assigned in, and any others of its cohort. */
+  clusterQueues: QueueDoc[];
+  cohorts?: QueueDoc[];
+  /** Usage per ClusterQueue: "flavor/resource" -> quantity (upstream's clusterQueueUsage). */
+  usage?: Record<string, Record<string, number | string>>;
+  /** Upstream's mocked preemption oracle per "flavor/resource"; any other answers Preempt, borrowing 0. */
+  simulation?: Record<string, { possibility: 'NoCandidates' | 'Preempt' | 'Reclaim'; borrow: number }>;
+  fairSharing?: boolean;
+  podSets: NonNullable<WorkloadDoc['podSets']>;
+  want: { mode: 'Fit' | 'Preempt' | 'NoFit'; borrow?: number; flavors?: Record<string, Record<string, string>> };
+}
+
+export interface FlavorAssignerCaseFile {
+  upstream: string;
+  flavors: Array<string | KueueObject>;
+  cases: FlavorAssignerCase[];
+}
+
+/** Runs a flavor-assigner case against the first of its ClusterQueues, with upstream's mocked oracle. */
+export function runFlavorAssignerCase(file: FlavorAssignerCaseFile, c: FlavorAssignerCase) {
+  const config = parseQueueObjects(
+    objectsOf({ flavors: file.flavors, clusterQueues: c.clusterQueues, cohorts: c.cohorts }),
+  );
+  const { clusterQueues } = buildQuotaTree(config);
+  for (const [queue, usage] of Object.entries(c.usage ?? {})) {
+    for (const [key, q] of Object.entries(usage)) clusterQueues.get(queue)!.addUsage(key, parseQuantity(q));
+  }
+  const cq = config.clusterQueues.get(c.clusterQueues[0].name)!;
+  const possibilities = { NoCandidates: Granular.NoCandidates, Preempt: Granular.Preempt, Reclaim: Granular.Reclaim };
+  const workload = workloadOf({ name: 'wl', podSets: c.podSets });
+  const assignment = assignFlavors(
+    {
+      config,
+      cq,
+      node: clusterQueues.get(cq.name)!,
+      fairSharing: c.fairSharing,
+      oracle: key => {
+        const mocked = c.simulation?.[key];
+        return mocked
+          ? { possibility: possibilities[mocked.possibility] as Granular.NoCandidates, borrow: mocked.borrow }
+          : { possibility: Granular.Preempt, borrow: 0 };
+      },
+    },
+    workload,
+  );
+  return {
+    mode: Mode[assignment.mode] as FlavorAssignerCase['want']['mode'],
+    borrow: assignment.borrowLevel,
+    flavors: Object.fromEntries(assignment.podSets.map(ps => [ps.name, ps.flavors])),
+  };
+}
+
 /** Reads a case file. */
-export function readKueueCases(path: string): KueueCaseFile {
-  return parseYaml(readFileSync(path, 'utf8'), { maxAliasCount: -1, merge: true }) as KueueCaseFile;
+export function readKueueCases<F = KueueCaseFile>(path: string): F {
+  return parseYaml(readFileSync(path, 'utf8'), { maxAliasCount: -1, merge: true }) as F;
 }
