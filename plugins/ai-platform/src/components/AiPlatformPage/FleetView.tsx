@@ -16,6 +16,7 @@ import {
 import type {
   AllocationResponse,
   ClusterSummary,
+  QueueListResponse,
   ShowbackResponse,
 } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { aiPlatformApiRef } from '../../api/AiPlatformApi';

@@ -4,7 +4,7 @@ import queues from './__fixtures__/queues.json';
 import { gpuPools } from './gpuPools';
 
 describe('GPU pools', () => {
-  const pools = gpuPools(clusters as ClusterSummary[], queues as QueueListResponse);
+  const pools = gpuPools(clusters as unknown as ClusterSummary[], queues as unknown as QueueListResponse);
   const row = (p: (typeof pools)[number]) => `${p.cluster} ${p.flavor} ${p.unitLabel} ${p.allocated}/${p.capacity}`;
 
   it('shows MIG profiles and time-sliced shares as what they are, beside whole GPUs', () => {
