@@ -37,18 +37,31 @@ function mergeKinds(extra: WorkloadKindAdapter[]): WorkloadKindAdapter[] {
   return [...byKey.values()];
 }
 
+function queueList(config: RootConfigService, key: string): unknown[] {
+  const list = config.getOptional(key) ?? [];
+  if (!Array.isArray(list))
+    throw new InputError(`${key} must be a list of Kueue objects (ResourceFlavor, ClusterQueue, LocalQueue, ...)`);
+  return list;
+}
+
+/** The shared queue objects with one cluster's own on top: an object of the same kind, namespace and name replaces the shared one. */
+function withClusterQueues(shared: unknown[], own: unknown[]): unknown[] {
+  type Named = { kind?: string; metadata?: { name?: string; namespace?: string } };
+  const id = (o: unknown) =>
+    `${(o as Named).kind}/${(o as Named).metadata?.namespace ?? ''}/${(o as Named).metadata?.name}`;
+  const replaced = new Set(own.map(id));
+  return [...shared.filter(o => !replaced.has(id(o))), ...own];
+}
+
 /**
  * Builds one ClusterController per configured cluster, reading
- * `aiPlatform.queues` (Kueue objects merged with each cluster's own) and
+ * `aiPlatform.queues` and `aiPlatform.clusters.<name>.queues` (the cluster's own ClusterQueues, sized to its
+ * hardware), merged with the Kueue objects on the cluster itself, and
  * `aiPlatform.engine` (fair sharing, waitForPodsReady).
  */
 export function createAdmissionController(options: AdmissionControllerOptions): AdmissionController {
   const { config, logger, decisions } = options;
-  const queues = config.getOptional('aiPlatform.queues') ?? [];
-  if (!Array.isArray(queues))
-    throw new InputError(
-      'aiPlatform.queues must be a list of Kueue objects (ResourceFlavor, ClusterQueue, LocalQueue, ...)',
-    );
+  const queues = queueList(config, 'aiPlatform.queues');
   const engineOptions = parseEngineOptions(
     config.getOptional('aiPlatform.engine') as Record<string, unknown> | undefined,
   );
@@ -61,7 +74,7 @@ export function createAdmissionController(options: AdmissionControllerOptions): 
         adapters,
         decisions,
         logger,
-        queueObjects: queues,
+        queueObjects: withClusterQueues(queues, queueList(config, `aiPlatform.clusters.${connection.name}.queues`)),
         engineOptions,
         identity,
         leaseTiming: options.leaseTiming,
@@ -73,9 +86,9 @@ export function createAdmissionController(options: AdmissionControllerOptions): 
     );
   const byName = new Map(controllers.map(c => [c.name, c]));
   const attribution: PodAttribution = {
-    workloadOf(cluster, pod) {
+    workloadOf(cluster, pod, pods) {
       const c = byName.get(cluster);
-      const top = c?.owners.topLevelOf(pod);
+      const top = c?.owners.topLevelOf(pod, pods);
       if (!c || !top) return undefined;
       const tracked = c.workloads.get(`${top.namespace}/${top.kind}/${top.name}`);
       return { name: top.name, queue: tracked?.obj.metadata.labels?.[labels.queueName] };

@@ -89,6 +89,38 @@ describe('ownership: objects owned by a managed workload are part of it, as in K
     },
   );
 
+  it("a LeaderWorkerSet's worker StatefulSet, owned by the leader Pod, is part of the LeaderWorkerSet's workload", async () => {
+    const lws = sim.create(manifest('LeaderWorkerSet', 'llm'));
+    const worker = manifest('StatefulSet', 'llm-0');
+    worker.metadata.ownerReferences = [
+      { apiVersion: 'v1', kind: 'Pod', name: 'llm-0', uid: 'leader-pod-uid', controller: true },
+    ];
+    const created = sim.create(worker);
+    await start();
+    await eventually(() => admitted(lws));
+    await controller.reconcileNow();
+    expect(controller.workloads.has('ml/StatefulSet/llm-0')).toBe(false);
+    expect(fresh(created).metadata.resourceVersion).toBe(created.metadata.resourceVersion);
+    // Its pods are costed to the LeaderWorkerSet, traced through the leader pod.
+    const leader = {
+      metadata: {
+        uid: 'leader-pod-uid',
+        ownerReferences: [
+          { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'llm', uid: 'leader-sts', controller: true },
+        ],
+      },
+    };
+    const leaderSts = manifest('StatefulSet', 'llm');
+    leaderSts.metadata.ownerReferences = ownedBy(fresh(lws));
+    sim.create(leaderSts);
+    await eventually(() => controller.owners.topLevelOf({ metadata: { ownerReferences: ownedBy(fresh(leaderSts)) } }));
+    const leaderPod = { metadata: { ...leader.metadata, ownerReferences: ownedBy(fresh(leaderSts)) } };
+    const workerPod = { metadata: { ownerReferences: ownedBy(fresh(created)) } };
+    expect(controller.owners.topLevelOf(workerPod, new Map([['leader-pod-uid', leaderPod]]))?.kind).toBe(
+      'LeaderWorkerSet',
+    );
+  });
+
   it('a Job made by a CronJob, which nothing here manages, stays a workload of its own', async () => {
     const job = manifest('Job', 'nightly-28000000');
     job.metadata.ownerReferences = [

@@ -20,7 +20,8 @@ export interface FlavorLike {
  * aiPlatform.queues rather than applied to the cluster.
  */
 export interface PodAttribution {
-  workloadOf(cluster: string, pod: PodLike): PodWorkload | undefined;
+  /** `pods`: the cluster's pods by uid, to trace through pods that own objects (a LeaderWorkerSet's leader). */
+  workloadOf(cluster: string, pod: PodLike, pods: Map<string, PodLike>): PodWorkload | undefined;
   flavorsOf(cluster: string): FlavorLike[];
 }
 
@@ -87,6 +88,7 @@ export class CostIngestor {
     const teams = new Map(
       namespaces.items.map(ns => [ns.metadata!.name!, ns.metadata?.labels?.['ai-platform.io/team']]),
     );
+    const podsByUid = new Map(pods.items.map(p => [p.metadata?.uid ?? '', p as unknown as PodLike]));
     const intervals = pods.items.flatMap(p => {
       const pod = p as unknown as PodLike;
       return podIntervals(
@@ -94,7 +96,7 @@ export class CostIngestor {
         pod,
         nodeInfo.get(pod.spec?.nodeName ?? ''),
         teams.get(pod.metadata.namespace ?? ''),
-        this.attribution?.workloadOf(cluster.name, pod),
+        this.attribution?.workloadOf(cluster.name, pod, podsByUid),
       );
     });
     await this.ledger.ingest(intervals, now);

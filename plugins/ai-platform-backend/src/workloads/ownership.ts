@@ -47,7 +47,9 @@ export class ManagedKinds {
   private readonly keys: Set<string>;
 
   constructor(kinds: Iterable<KindRef>) {
-    this.keys = new Set([...kinds].map(k => `${apiGroup(k.apiVersion)}/${k.kind}`));
+    // A Pod's children (a LeaderWorkerSet's worker StatefulSet is owned by its leader Pod) belong to the Pod's
+    // workload, as under Kueue's pod integration: a Pod is never the top of a workload that owns objects.
+    this.keys = new Set([...kinds, { apiVersion: 'v1', kind: 'Pod' }].map(k => `${apiGroup(k.apiVersion)}/${k.kind}`));
   }
 
   has(ref: { apiVersion?: string; kind: string }): boolean {
@@ -107,8 +109,11 @@ export class OwnerIndex {
     if (this.uidByName.get(key) === uid) this.uidByName.delete(key);
   }
 
-  /** The top-level object above `obj` among the watched ones; undefined when none of its owners is known. */
-  topLevelOf(obj: OwnedObject): TopLevelWorkload | undefined {
+  /**
+   * The top-level object above `obj` among the watched ones; undefined when none of its owners is known.
+   * `unwatched` holds owners the controller does not watch (the pods of a cost sync), to trace through them.
+   */
+  topLevelOf(obj: OwnedObject, unwatched?: Map<string, OwnedObject>): TopLevelWorkload | undefined {
     const owner = controllerOwner(obj);
     if (!owner) return undefined;
     let uid: string | undefined = owner.uid;
@@ -121,11 +126,14 @@ export class OwnerIndex {
     }
     let top: Node | undefined;
     // Bounded by the index size, so a malformed ownership cycle cannot loop forever.
-    for (let steps = 0; uid && steps <= this.byUid.size; steps++) {
+    for (let steps = 0; uid && steps <= this.byUid.size + (unwatched?.size ?? 0); steps++) {
       const node = this.byUid.get(uid);
-      if (!node) break;
-      top = node;
-      uid = node.ownerUid;
+      if (node) {
+        top = node;
+        uid = node.ownerUid;
+      } else {
+        uid = unwatched?.get(uid) && controllerOwner(unwatched.get(uid)!)?.uid;
+      }
     }
     return top && { namespace: top.namespace, kind: top.kind, name: top.name };
   }
