@@ -115,19 +115,6 @@ export function deleteActive(store: ObjectStore, pods: KubeObject[]): void {
   }
 }
 
-/** Creates the named pods that do not exist yet; `build` makes each. Returns all current pods by name. */
-export function ensureNamedPods(
-  store: ObjectStore,
-  existing: KubeObject[],
-  wanted: Array<{ name: string; build: () => KubeObject }>,
-): void {
-  const podType = store.typeFor('v1', 'Pod');
-  const have = new Set(existing.map(p => p.metadata.name));
-  for (const w of wanted) {
-    if (!have.has(w.name)) store.create(podType, w.build());
-  }
-}
-
 /** A condition in the Kubernetes shape. */
 export interface Condition {
   type: string;
