@@ -11,7 +11,7 @@
  */
 import knexFactory, { Knex } from 'knex';
 import { seededRandom } from '@ai-platform/kube-sim';
-import { CostLedger } from '../src/costs/CostLedger';
+import { CostDatabase } from '../src/database/CostDatabase';
 import type { GpuInterval } from '../src/costs/intervals';
 import { PriceBook } from '../src/costs/pricing';
 
@@ -59,7 +59,7 @@ function generate(): GpuInterval[] {
 }
 
 async function run(name: string, db: Knex, intervals: GpuInterval[]) {
-  const ledger = await CostLedger.create(db, PriceBook.fromConfig());
+  const ledger = await CostDatabase.create(db, PriceBook.fromConfig());
   const t = performance.now();
   for (let i = 0; i < intervals.length; i += 5000) {
     // Each cluster's share of the batch, side by side, as the ingestor syncs clusters.

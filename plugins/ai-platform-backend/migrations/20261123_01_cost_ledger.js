@@ -5,6 +5,7 @@
  * @param {import('knex').Knex} knex
  */
 exports.up = async function up(knex) {
+  /** @param {import('knex').Knex.CreateTableBuilder} table */
   const dims = table => {
     table.string('cluster').notNullable();
     table.string('namespace').notNullable();

@@ -23,11 +23,18 @@ describe('aiPlatformPlugin', () => {
         .set('Authorization', mockCredentials.none.header());
       expect(anonymous.status).toBe(401);
 
-      const signedIn = await request(backend.server)
+      const service = await request(backend.server)
+        .get('/api/ai-platform/workloads')
+        .set('Authorization', mockCredentials.service.header());
+      expect(service.status).toBe(200);
+      expect(service.body).toEqual({ items: [], total: 0 });
+
+      // The mock user is in no group: told how teams are mapped rather than shown an empty list.
+      const noTeam = await request(backend.server)
         .get('/api/ai-platform/workloads')
         .set('Authorization', mockCredentials.user.header());
-      expect(signedIn.status).toBe(200);
-      expect(signedIn.body).toEqual({ items: [], total: 0 });
+      expect(noTeam.status).toBe(403);
+      expect(noTeam.body.error.message).toMatch(/belongs to no team/);
 
       const clusters = await request(backend.server)
         .get('/api/ai-platform/clusters')

@@ -4,27 +4,53 @@ import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { aiPlatformPermissions, AI_WORKLOAD_RESOURCE_TYPE } from '@ai-platform/backstage-plugin-ai-platform-common';
 import {
+  aiPlatformPriceSourcesExtensionPoint,
+  aiPlatformTelemetryExtensionPoint,
   aiPlatformWorkloadKindsExtensionPoint,
+  type PriceSource,
+  type TelemetrySource,
   type WorkloadKindAdapter,
 } from '@ai-platform/backstage-plugin-ai-platform-node';
 import { createAdmissionController } from './controller';
-import { createCostAccounting } from './costs';
+import { configPriceSource, createCostAccounting, PrometheusTelemetry } from './costs';
+import { defaultPriceSource } from './costs/pricing';
 import { KnexDecisionStore } from './database';
 import { WorkloadMetrics } from './metrics';
 import { parseWorkloadResourceId, workloadResourceRef, workloadRules } from './permissions';
 import { createRouter } from './routes/router';
 import { publishWorkloadSignals } from './routes/signals';
+import { builtinWorkloadKinds } from './workloads/adapters';
 
-/** The ai-platform backend plugin: admission controller, REST API, signals and metrics. */
+/** The ai-platform backend plugin: admission controller, REST API, cost accounting, signals and metrics. */
 export const aiPlatformPlugin = createBackendPlugin({
   pluginId: 'ai-platform',
   register(env) {
+    // The built-in kinds, prices and telemetry go through the same extension points as modules' (Tech Insights' way).
     const workloadKinds: WorkloadKindAdapter[] = [];
-    env.registerExtensionPoint(aiPlatformWorkloadKindsExtensionPoint, {
-      addWorkloadKinds(...adapters) {
+    const kinds = {
+      addWorkloadKinds(...adapters: WorkloadKindAdapter[]) {
         workloadKinds.push(...adapters);
       },
-    });
+    };
+    kinds.addWorkloadKinds(...builtinWorkloadKinds);
+    env.registerExtensionPoint(aiPlatformWorkloadKindsExtensionPoint, kinds);
+
+    const priceSources: PriceSource[] = [];
+    const prices = {
+      addPriceSource(...sources: PriceSource[]) {
+        priceSources.push(...sources);
+      },
+    };
+    prices.addPriceSource(defaultPriceSource);
+    env.registerExtensionPoint(aiPlatformPriceSourcesExtensionPoint, prices);
+
+    let telemetrySource: TelemetrySource | undefined;
+    const telemetry = {
+      setTelemetrySource(source: TelemetrySource) {
+        telemetrySource = source;
+      },
+    };
+    env.registerExtensionPoint(aiPlatformTelemetryExtensionPoint, telemetry);
 
     env.registerInit({
       deps: {
@@ -61,6 +87,11 @@ export const aiPlatformPlugin = createBackendPlugin({
         auth,
         catalog,
       }) {
+        // Config prices come last, so they win over every module's.
+        prices.addPriceSource(configPriceSource(config));
+        const prometheusUrl = config.getOptionalString('aiPlatform.prometheus.url');
+        if (prometheusUrl && !telemetrySource) telemetry.setTelemetrySource(new PrometheusTelemetry(prometheusUrl));
+
         const decisions = await KnexDecisionStore.create({ database });
         const controller = createAdmissionController({
           config,
@@ -88,10 +119,25 @@ export const aiPlatformPlugin = createBackendPlugin({
         });
         permissionsRegistry.addPermissions(aiPlatformPermissions.filter(p => !('resourceType' in p)));
 
+        const costs = await createCostAccounting({
+          config,
+          database,
+          logger,
+          scheduler,
+          priceSources,
+          telemetry: telemetrySource,
+          notifications,
+          catalog,
+          auth,
+          lookupWorkload: ref => workloads.getWorkload(ref),
+          // Pods traced to their top-level workload, flavors from the queues the controller uses.
+          attribution: controller.attribution,
+        });
         httpRouter.use(
           await createRouter({
             workloads,
             decisions,
+            costs: costs.service,
             httpAuth,
             permissions,
             userInfo,
@@ -104,21 +150,6 @@ export const aiPlatformPlugin = createBackendPlugin({
             },
           }),
         );
-        const costs = await createCostAccounting({
-          config,
-          database,
-          logger,
-          scheduler,
-          httpAuth,
-          userInfo,
-          permissions,
-          notifications,
-          catalog,
-          auth,
-          lookupWorkload: ref => workloads.getWorkload(ref),
-          attribution: controller.attribution,
-        });
-        httpRouter.use(costs.router);
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
 
         const stopSignals = publishWorkloadSignals({ workloads, signals, logger });

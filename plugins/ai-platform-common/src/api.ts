@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { Reason } from './reasons';
+import type { paths } from './schema/openapi.generated';
 import type { WorkloadEntityType, WorkloadState } from './workloads';
 
 /** Identifies a workload across clusters. */
@@ -82,17 +83,8 @@ export interface WorkloadEvent {
   source?: string;
 }
 
-/** Filters of `GET /workloads`; every field given must match. */
-export interface WorkloadQuery {
-  cluster?: string;
-  namespace?: string;
-  team?: string;
-  queue?: string;
-  clusterQueue?: string;
-  state?: string;
-  /** Only workloads whose entityRef is this catalog entity. */
-  entityRef?: string;
-}
+/** Filters of `GET /workloads` (from the OpenAPI spec); every field given must match. */
+export type WorkloadQuery = Omit<NonNullable<paths['/workloads']['get']['parameters']['query']>, 'limit' | 'offset'>;
 
 export interface WorkloadListResponse {
   items: WorkloadSummary[];

@@ -7,6 +7,17 @@
 export type { WorkloadKindAdapter, WorkloadObject, WorkloadContext, WorkloadOutcome } from './WorkloadKindAdapter';
 export { aiPlatformWorkloadKindsExtensionPoint } from './extensionPoint';
 export type { AiPlatformWorkloadKindsExtensionPoint } from './extensionPoint';
+export { aiPlatformPriceSourcesExtensionPoint, aiPlatformTelemetryExtensionPoint } from './costSources';
+export type {
+  AiPlatformPriceSourcesExtensionPoint,
+  AiPlatformTelemetryExtensionPoint,
+  GpuPrice,
+  PriceSource,
+  TelemetrySource,
+  PodSelection,
+  PodTokens,
+  PodTokenCounts,
+} from './costSources';
 export {
   defineAdapter,
   at,

@@ -1,8 +1,9 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { CostLedger } from './CostLedger';
+import { CostDatabase } from '../database/CostDatabase';
+import { fleetIdle } from './rollup';
 import type { GpuInterval } from './intervals';
 import { apportion, toMicros } from './money';
-import { NodeCapacityLedger, nodeSnapshot, type NodeLike, type NodeSnapshot } from './NodeCapacity';
+import { nodeSnapshot, type NodeLike, type NodeSnapshot } from './NodeCapacity';
 import { PriceBook } from './pricing';
 import fleetNodes from './__fixtures__/fleet-nodes.json';
 
@@ -80,6 +81,11 @@ const pods = [
   pod('elsewhere', 'no-such-node', { start: t0, end: t0 + 6 * H }), // on a node without recorded capacity
 ];
 
+/** Fleet idle over a window, as the cost service computes it from the ledger. */
+async function idleOf(db: CostDatabase, q: { from: number; to: number; now: number }) {
+  const { capacity, since } = await db.capacityWithin(q);
+  return fleetIdle(capacity, since, await db.intervalsWithin(q), q, db.prices);
+}
 describe('node capacity', () => {
   it('reads GPU capacity from allocatable, MIG slices as shares of a GPU, and skips nodes without GPUs', () => {
     expect(listed('h100-mig')).toMatchObject({
@@ -105,13 +111,13 @@ describe('node capacity', () => {
     'gives idle = capacity − allocated per node, with nodes added and removed mid-window, across a restart (%p)',
     async id => {
       const knex = await databases.init(id);
-      const ledger = await CostLedger.create(knex, prices);
-      const first = new NodeCapacityLedger(knex, prices);
-      for (const [at, list] of passes.slice(0, 4)) await first.record('gpu-east', list, at);
+      const ledger = await CostDatabase.create(knex, prices);
+      const first = ledger;
+      for (const [at, list] of passes.slice(0, 4)) await first.recordNodes('gpu-east', list, at);
       // "Restart": a new instance relists what the old one had already seen, then carries on.
-      const second = new NodeCapacityLedger(knex, prices);
-      for (const [at, list] of passes.slice(3)) await second.record('gpu-east', list, at);
-      await second.record('gpu-east', passes[6][1], t0 + 6 * H); // a relist of the same nodes
+      const second = await CostDatabase.create(knex, prices);
+      for (const [at, list] of passes.slice(3)) await second.recordNodes('gpu-east', list, at);
+      await second.recordNodes('gpu-east', passes[6][1], t0 + 6 * H); // a relist of the same nodes
 
       const rows = await knex('ai_platform_node_capacity').orderBy('node').select('node', 'start_ms', 'end_ms');
       expect(
@@ -124,7 +130,7 @@ describe('node capacity', () => {
 
       await ledger.ingest(pods, t0 + 6 * H);
       const whole = { from: t0 - 2 * H, to: t0 + 6 * H, now: t0 + 6 * H };
-      const idle = await second.idle(whole, await ledger.intervalsWithin(whole));
+      const idle = await idleOf(second, whole);
       // Capacity: l4-a 8 × 4.5 h + l4-b 4 × 3 h at 0.80, h100-mig 1 GPU × 4.5 h at 4.00.
       expect(idle.capacityGpuMs).toBe((36 + 12 + 4.5) * H);
       expect(idle.capacityCostMicros).toBe(28_800_000 + 9_600_000 + 18_000_000);
@@ -134,7 +140,7 @@ describe('node capacity', () => {
       expect(idle.costMicros).toBe((36 - 4) * 800_000 + (12 - 1) * 800_000 + 18_000_000 - 1_999_998);
 
       const middle = { from: t0 + 2 * H, to: t0 + 4 * H, now: t0 + 6 * H };
-      const part = await second.idle(middle, await ledger.intervalsWithin(middle));
+      const part = await idleOf(second, middle);
       // 8 × 2 + 4 × 1 + 1 × 2 GPU-h of capacity; train-a 2 GPU-h, the 1/7 slice 2 h rounded down per hour.
       expect(part.gpuMs).toBe(20 * H - 2 * Math.floor(H / 7));
       expect(part.costMicros).toBe(12_800_000 - 1_600_000 + 3_200_000 + 8_000_000 - 2 * Math.floor(4_000_000 / 7));
@@ -145,20 +151,19 @@ describe('node capacity', () => {
     'closes an interval when capacity changes and opens another, and keeps a deleted node closed (%p)',
     async id => {
       const knex = await databases.init(id);
-      await CostLedger.create(knex, prices);
-      const capacity = new NodeCapacityLedger(knex, prices);
-      await capacity.record('gpu-east', [listed('l4-b')], t0);
-      await capacity.record('gpu-east', [listed('l4-b', { allocatable: { 'nvidia.com/gpu': '2' } })], t0 + H); // two GPUs failed
-      await capacity.record('gpu-east', [listed('l4-b', { allocatable: { 'nvidia.com/gpu': '2' } })], t0 + 2 * H);
-      await capacity.record('gpu-east', [listed('l4-b', { allocatable: {} })], t0 + 3 * H); // device plugin gone
-      await capacity.record('gpu-east', [listed('l4-b', { deleted: t0 + 4 * H })], t0 + 4 * H);
-      await capacity.record('gpu-east', [listed('l4-b', { deleted: t0 + 4 * H })], t0 + 5 * H);
+      const capacity = await CostDatabase.create(knex, prices);
+      await capacity.recordNodes('gpu-east', [listed('l4-b')], t0);
+      await capacity.recordNodes('gpu-east', [listed('l4-b', { allocatable: { 'nvidia.com/gpu': '2' } })], t0 + H); // two GPUs failed
+      await capacity.recordNodes('gpu-east', [listed('l4-b', { allocatable: { 'nvidia.com/gpu': '2' } })], t0 + 2 * H);
+      await capacity.recordNodes('gpu-east', [listed('l4-b', { allocatable: {} })], t0 + 3 * H); // device plugin gone
+      await capacity.recordNodes('gpu-east', [listed('l4-b', { deleted: t0 + 4 * H })], t0 + 4 * H);
+      await capacity.recordNodes('gpu-east', [listed('l4-b', { deleted: t0 + 4 * H })], t0 + 5 * H);
       const rows = await knex('ai_platform_node_capacity').orderBy('start_ms').select('count', 'start_ms', 'end_ms');
       expect(rows.map(r => [Number(r.count), Number(r.start_ms) - t0, Number(r.end_ms) - t0])).toEqual([
         [4, 0, H],
         [2, H, 3 * H], // a node still listed without GPUs has none from then on
       ]); // listed again, being deleted, it opens nothing
-      const idle = await capacity.idle({ from: t0, to: t0 + 6 * H, now: t0 + 6 * H }, []);
+      const idle = await idleOf(capacity, { from: t0, to: t0 + 6 * H, now: t0 + 6 * H });
       expect(idle.capacityGpuMs).toBe(4 * H + 4 * H);
     },
   );

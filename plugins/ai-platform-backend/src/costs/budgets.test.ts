@@ -2,7 +2,7 @@ import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { budgetStatus, monthlyBudgetAnnotation, TeamBudgets } from './budgets';
-import { CostLedger } from './CostLedger';
+import { CostDatabase } from '../database/CostDatabase';
 import { toMicros } from './money';
 import { PriceBook } from './pricing';
 
@@ -77,7 +77,7 @@ describe('team budgets from Group entities', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 
   it.each(databases.eachSupportedId())('reports spend against a budget set on the Group (%p)', async id => {
-    const ledger = await CostLedger.create(
+    const ledger = await CostDatabase.create(
       await databases.init(id),
       new PriceBook([{ match: 'NVIDIA-L4', microsPerHour: toMicros('0.80'), from: 0 }]),
     );

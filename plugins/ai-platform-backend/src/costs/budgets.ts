@@ -3,8 +3,7 @@ import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import type { Config } from '@backstage/config';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import type { Knex } from 'knex';
-import type { CostLedger } from './CostLedger';
+import type { CostDatabase } from '../database/CostDatabase';
 import { formatMicros, toMicros } from './money';
 import type { BudgetStatus } from '@ai-platform/backstage-plugin-ai-platform-common';
 
@@ -107,7 +106,7 @@ export class TeamBudgets {
  * extends the last seven days' daily rate to the end of the month.
  */
 export async function budgetStatus(
-  ledger: CostLedger,
+  ledger: Pick<CostDatabase, 'showback'>,
   budgets: Map<string, TeamBudget>,
   now: number,
 ): Promise<BudgetStatus[]> {
@@ -148,7 +147,7 @@ export interface BudgetAlert {
 
 /** Thresholds newly crossed (recorded so each notifies once per month). */
 export async function newBudgetAlerts(
-  db: Knex,
+  db: Pick<CostDatabase, 'markBudgetAlert'>,
   statuses: BudgetStatus[],
   now: number,
   currency: string,
@@ -157,12 +156,7 @@ export async function newBudgetAlerts(
   for (const s of statuses) {
     for (const threshold of budgetThresholds) {
       if (s.spentRatio * 100 < threshold) continue;
-      const key = { team: s.team, month: s.month, threshold };
-      if (await db('ai_platform_budget_alerts').where(key).first()) continue;
-      await db('ai_platform_budget_alerts')
-        .insert({ ...key, sent_ms: now })
-        .onConflict(['team', 'month', 'threshold'])
-        .ignore();
+      if (!(await db.markBudgetAlert({ team: s.team, month: s.month, threshold }, now))) continue;
       alerts.push({
         team: s.team,
         threshold,

@@ -1,6 +1,7 @@
 import { ConfigReader } from '@backstage/config';
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { CostLedger, dailyParts, hourlyParts } from './CostLedger';
+import { CostDatabase } from '../database/CostDatabase';
+import { dailyParts, hourlyParts } from './rollup';
 import { podIntervals, type GpuInterval, type PodLike } from './intervals';
 import { intervalCost, toMicros } from './money';
 import { PriceBook } from './pricing';
@@ -146,14 +147,14 @@ describe('CostLedger', () => {
         (sum, i) => sum + dailyParts(i, i.end!, prices).reduce((s, p) => s + p.costMicros, 0),
         0,
       );
-      const first = await CostLedger.create(knex, prices);
+      const first = await CostDatabase.create(knex, prices);
       await first.ingest(
         all.slice(0, 1800).map(i => ({ ...i, end: undefined })),
         t0,
       ); // seen running
       await first.ingest(all.slice(0, 1200), t0 + H); // some finished
       // "Restart": a new ledger instance relists everything, including what it already had.
-      const second = await CostLedger.create(knex, prices);
+      const second = await CostDatabase.create(knex, prices);
       await second.ingest(all, t0 + 40 * H);
       await second.ingest(all.slice(500, 900), t0 + 41 * H); // a watch reconnect replays some
       const rows = await second.showback({ from: t0, to: t0 + 60 * H, aggregate: 'team', now: t0 + 60 * H });
@@ -168,7 +169,7 @@ describe('CostLedger', () => {
     'takes clusters side by side, as the ingestor syncs them, and still counts each interval once (%p)',
     async id => {
       const knex = await databases.init(id);
-      const ledger = await CostLedger.create(knex, prices);
+      const ledger = await CostDatabase.create(knex, prices);
       const all = Array.from({ length: 2000 }, (_, i) => interval(i, { cluster: i % 2 ? 'gpu-east' : 'gpu-west' }));
       const expected = all.reduce(
         (sum, i) => sum + dailyParts(i, i.end!, prices).reduce((s, p) => s + p.costMicros, 0),
@@ -192,7 +193,7 @@ describe('CostLedger', () => {
     async id => {
       const knex = await databases.init(id);
       const all = Array.from({ length: 400 }, (_, i) => interval(i));
-      const ledger = await CostLedger.create(knex, prices, { now: t0 + 40 * H });
+      const ledger = await CostDatabase.create(knex, prices, { now: t0 + 40 * H });
       await ledger.ingest(all, t0 + 40 * H);
       const window = { from: t0, to: t0 + 60 * H, aggregate: 'workload' as const, now: t0 + 60 * H };
       const counts = async () =>
@@ -207,10 +208,10 @@ describe('CostLedger', () => {
         hourly: await ledger.showback({ ...window, from: t0 + 30 * H, step: '1h' }),
       };
       const migrations = {
-        directory: `${__dirname}/../../costs-migrations`,
-        tableName: 'ai_platform_costs_knex_migrations',
+        directory: `${__dirname}/../../migrations`,
+        tableName: 'ai_platform_knex_migrations',
       };
-      const [, undone] = await knex.migrate.down(migrations);
+      const [, undone] = await knex.migrate.down({ ...migrations, name: '20261123_05_keys_by_time.js' });
       expect(undone).toEqual(['20261123_05_keys_by_time.js']);
       expect(await counts()).toEqual(before.rows);
       await knex.migrate.latest(migrations);
@@ -228,7 +229,7 @@ describe('CostLedger', () => {
     'closes intervals of pods deleted while the backend was down, and counts open ones up to now (%p)',
     async id => {
       const knex = await databases.init(id);
-      const ledger = await CostLedger.create(knex, prices);
+      const ledger = await CostDatabase.create(knex, prices);
       const running = [
         interval(1, { start: t0, end: undefined, count: 2 }),
         interval(2, { start: t0, end: undefined, count: 1 }),
@@ -248,7 +249,7 @@ describe('CostLedger', () => {
     'keeps a closed interval closed when a late, stale view of its pod arrives (%p)',
     async id => {
       const knex = await databases.init(id);
-      const ledger = await CostLedger.create(knex, prices);
+      const ledger = await CostDatabase.create(knex, prices);
       const pod = interval(7, {
         start: t0,
         end: t0 + 2 * H,
@@ -306,13 +307,13 @@ describe('hourly rollups', () => {
         step: '1h' as const,
       };
 
-      const first = await CostLedger.create(knex, prices);
+      const first = await CostDatabase.create(knex, prices);
       await first.ingest(
         all.slice(0, 1000).map(i => ({ ...i, end: undefined })),
         t0,
       );
       await first.ingest(all.slice(0, 700), t0 + H);
-      const second = await CostLedger.create(knex, prices);
+      const second = await CostDatabase.create(knex, prices);
       await second.ingest(all, t0 + 40 * H);
       const stored = Number((await knex('ai_platform_cost_hourly').count({ n: '*' }))[0].n);
       const once = await second.showback(window);
@@ -334,7 +335,7 @@ describe('hourly rollups', () => {
     'count a running pod up to now, hour by hour, and backfill hours of intervals closed before they existed (%p)',
     async id => {
       const knex = await databases.init(id);
-      const ledger = await CostLedger.create(knex, prices);
+      const ledger = await CostDatabase.create(knex, prices);
       await ledger.ingest(
         [
           interval(1, { start: t0 + H / 2, end: undefined, count: 2 }),
@@ -356,7 +357,7 @@ describe('hourly rollups', () => {
       ]);
       // An interval closed before the hourly table existed has daily rows only.
       await knex('ai_platform_cost_hourly').where({ workload: 'train-2' }).delete();
-      await CostLedger.create(knex, prices, { now: t0 + 5 * H });
+      await CostDatabase.create(knex, prices, { now: t0 + 5 * H });
       const again = await ledger.showback({
         from: t0,
         to: t0 + 24 * H,
@@ -374,7 +375,7 @@ describe('hourly retention', () => {
 
   it.each(databases.eachSupportedId())('keeps hourly rows for the retention and daily rows for ever (%p)', async id => {
     const knex = await databases.init(id);
-    const ledger = await CostLedger.create(knex, prices, { hourlyRetentionDays: 1, now: t0 });
+    const ledger = await CostDatabase.create(knex, prices, { hourlyRetentionDays: 1, now: t0 });
     await ledger.ingest([interval(1, { start: t0, end: t0 + 48 * H, count: 1 })], t0 + 48 * H);
     const hours = async () => (await knex('ai_platform_cost_hourly').orderBy('hour').select('hour')).map(r => r.hour);
     expect(await hours()).toHaveLength(24); // 2026-11-02T00 .. T23: the last day before it was seen closed
@@ -391,7 +392,7 @@ describe('budget alerts', () => {
 
   it.each(databases.eachSupportedId())('notifies each crossed threshold once per month (%p)', async id => {
     const knex = await databases.init(id);
-    await CostLedger.create(knex, prices); // runs the migrations
+    const db = await CostDatabase.create(knex, prices);
     const status = {
       team: 'ml-research',
       month: '2026-11',
@@ -401,12 +402,12 @@ describe('budget alerts', () => {
       spentRatio: 0.85,
       forecastRatio: 1.2,
     };
-    const first = await newBudgetAlerts(knex, [status], t0, 'USD');
+    const first = await newBudgetAlerts(db, [status], t0, 'USD');
     expect(first.map(a => a.threshold)).toEqual([50, 80]);
     expect(first[1].title).toBe('ml-research has used 85 % of its 2026-11 GPU budget');
-    expect(await newBudgetAlerts(knex, [status], t0 + H, 'USD')).toEqual([]);
+    expect(await newBudgetAlerts(db, [status], t0 + H, 'USD')).toEqual([]);
     expect(
-      (await newBudgetAlerts(knex, [{ ...status, spentRatio: 1.01 }], t0 + 2 * H, 'USD')).map(a => a.threshold),
+      (await newBudgetAlerts(db, [{ ...status, spentRatio: 1.01 }], t0 + 2 * H, 'USD')).map(a => a.threshold),
     ).toEqual([100]);
   });
 });

@@ -1,75 +1,74 @@
 import type {
   AuthService,
   DatabaseService,
-  HttpAuthService,
   LoggerService,
-  PermissionsService,
   RootConfigService,
   SchedulerService,
-  UserInfoService,
 } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
-import { readClusters } from '../clusters/readClusters';
-import { budgetStatus, newBudgetAlerts, readBudgets, TeamBudgets } from './budgets';
-import { CostIngestor, type PodAttribution } from './CostIngestor';
-import { CostLedger } from './CostLedger';
-import { NodeCapacityLedger } from './NodeCapacity';
-import { PriceBook } from './pricing';
-import { PrometheusUtilization } from './PrometheusUtilization';
-import { PrometheusInference } from './PrometheusInference';
-import { createCostRouter } from './router';
 import type { WorkloadRef, WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
+import type { PriceSource, TelemetrySource } from '@ai-platform/backstage-plugin-ai-platform-node';
+import { readClusters } from '../clusters/readClusters';
+import { CostDatabase } from '../database/CostDatabase';
+import { DefaultCostService } from '../services/CostService';
+import { budgetStatus, newBudgetAlerts, readBudgets, TeamBudgets } from './budgets';
+import { CostIngestor } from './CostIngestor';
+import { PriceBook } from './pricing';
 
-export { CostLedger } from './CostLedger';
-export { NodeCapacityLedger } from './NodeCapacity';
 export { TeamBudgets } from './budgets';
-export { PriceBook } from './pricing';
+export { PriceBook, configPriceSource } from './pricing';
+export { PrometheusTelemetry } from './PrometheusTelemetry';
 
 /**
  * GPU cost accounting: ingests every cluster's pods into the ledger each
- * minute, sends budget notifications hourly, and serves the /costs routes
- * (showback, allocation with fleet idle, inference efficiency, per-workload
- * cost). Node GPU capacity is recorded from the same node lists as the pods.
- * Budgets come from aiPlatform.budgets and, with a catalog, from Group
- * annotations (refreshed every 10 minutes on each replica).
- * Config: aiPlatform.pricing, aiPlatform.budgets, aiPlatform.prometheus.url,
- * aiPlatform.costs.ingestIntervalSeconds (default 60),
- * aiPlatform.costs.hourlyRetentionDays (default 30).
+ * minute, sends budget notifications hourly, and serves the CostService
+ * behind the /costs routes. Prices come from the registered price sources
+ * (the config price book among them), utilization and token figures from
+ * the telemetry source. Budgets come from aiPlatform.budgets and, with a
+ * catalog, from Group annotations (refreshed every 10 minutes on each
+ * replica).
  */
 export async function createCostAccounting(options: {
   config: RootConfigService;
   database: DatabaseService;
   logger: LoggerService;
   scheduler: SchedulerService;
-  httpAuth: HttpAuthService;
-  userInfo: UserInfoService;
-  permissions: PermissionsService;
+  priceSources: PriceSource[];
+  telemetry?: TelemetrySource;
   notifications?: NotificationService;
   /** For budgets from Group entities (annotation ai-platform.io/monthly-gpu-budget), read with the plugin's own credentials. */
   catalog?: CatalogService;
   auth?: AuthService;
   /** The controller's view of a workload (team, expected run time) for the per-workload cost route. */
   lookupWorkload?: (ref: WorkloadRef) => Promise<WorkloadSummary | undefined>;
-  /** The admission controller's tracing of pods to their top-level workload and its queues' flavors. */
-  attribution?: PodAttribution;
+  /** What the controller knows about the pods' workloads and flavors. */
+  attribution?: ConstructorParameters<typeof CostIngestor>[4];
 }) {
   const { config, logger, scheduler } = options;
-  const db = await options.database.getClient();
-  const ledger = await CostLedger.create(db, PriceBook.fromConfig(config), {
+  const prices = await PriceBook.fromSources(
+    options.priceSources,
+    config.getOptionalString('aiPlatform.pricing.currency') ?? 'USD',
+  );
+  const db = await CostDatabase.create(await options.database.getClient(), prices, {
+    skipMigrations: options.database.migrations?.skip,
     hourlyRetentionDays: config.getOptionalNumber('aiPlatform.costs.hourlyRetentionDays'),
   });
-  const capacity = new NodeCapacityLedger(db, ledger.prices);
   const budgets = new TeamBudgets(
     readBudgets(config),
     options.catalog && options.auth ? { catalog: options.catalog, auth: options.auth, logger } : undefined,
   );
-  const prometheusUrl = config.getOptionalString('aiPlatform.prometheus.url');
-  const utilization = prometheusUrl ? new PrometheusUtilization(prometheusUrl) : undefined;
-  const inference = prometheusUrl ? new PrometheusInference(prometheusUrl) : undefined;
-  if (!prometheusUrl)
+  if (!options.telemetry)
     logger.info('aiPlatform.prometheus.url is not set: GPU utilization and inference token figures are unknown');
-  const ingestor = new CostIngestor(readClusters(config), ledger, logger, capacity, options.attribution);
+  const ingestor = new CostIngestor(
+    readClusters(config),
+    db,
+    logger,
+    {
+      record: (cluster, nodes, seenAt) => db.recordNodes(cluster, nodes, seenAt),
+    },
+    options.attribution,
+  );
   const every = config.getOptionalNumber('aiPlatform.costs.ingestIntervalSeconds') ?? 60;
   await scheduler.scheduleTask({
     id: 'ai-platform-cost-ingest',
@@ -84,7 +83,7 @@ export async function createCostAccounting(options: {
     timeout: { minutes: 10 },
     initialDelay: { minutes: 5 },
     fn: async () => {
-      const deleted = await ledger.pruneHourly(Date.now());
+      const deleted = await db.pruneHourly(Date.now());
       logger.debug(`Cost ledger: pruned ${deleted} hourly rows older than the retention`);
     },
   });
@@ -111,12 +110,7 @@ export async function createCostAccounting(options: {
     initialDelay: { minutes: 1 },
     fn: async () => {
       const now = Date.now();
-      const alerts = await newBudgetAlerts(
-        db,
-        await budgetStatus(ledger, budgets.current(), now),
-        now,
-        ledger.prices.currency,
-      );
+      const alerts = await newBudgetAlerts(db, await budgetStatus(db, budgets.current(), now), now, prices.currency);
       for (const alert of alerts) {
         logger.info(alert.title);
         await options.notifications?.send({
@@ -132,21 +126,11 @@ export async function createCostAccounting(options: {
       }
     },
   });
-  return {
-    ledger,
-    ingestor,
-    capacity,
+  const service = new DefaultCostService({
+    db,
+    telemetry: options.telemetry,
+    lookupWorkload: options.lookupWorkload,
     budgets,
-    router: createCostRouter({
-      ledger,
-      capacity,
-      utilization,
-      inference,
-      lookupWorkload: options.lookupWorkload,
-      budgets,
-      httpAuth: options.httpAuth,
-      userInfo: options.userInfo,
-      permissions: options.permissions,
-    }),
-  };
+  });
+  return { db, ingestor, budgets, service };
 }

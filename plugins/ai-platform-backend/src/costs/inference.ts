@@ -1,6 +1,6 @@
 import type { InferenceEfficiency } from '@ai-platform/backstage-plugin-ai-platform-common';
-import type { PodUsage } from './CostLedger';
-import type { TokenCounts } from './PrometheusInference';
+import type { PodTokenCounts } from '@ai-platform/backstage-plugin-ai-platform-node';
+import type { PodUsage } from './rollup';
 
 /**
  * Generated tokens per second of the window, per dollar per hour the service
@@ -30,7 +30,7 @@ export function costPerMillionTokensMicros(costMicros: number, generationTokens:
  * workload that generated or read tokens in the window, with the GPU cost of
  * all its pods in the window.
  */
-export function inferenceEfficiency(pods: PodUsage[], tokens: TokenCounts, windowMs: number): InferenceEfficiency[] {
+export function inferenceEfficiency(pods: PodUsage[], tokens: PodTokenCounts, windowMs: number): InferenceEfficiency[] {
   const serving = new Set(
     pods.filter(p => tokens.get(p.cluster, p.namespace, p.pod)).map(p => `${p.cluster}|${p.namespace}|${p.workload}`),
   );

@@ -1,13 +1,8 @@
 import type { Config } from '@backstage/config';
+import type { GpuPrice, PriceSource } from '@ai-platform/backstage-plugin-ai-platform-node';
 import { toMicros } from './money';
 
-export interface GpuPrice {
-  /** Matches a ResourceFlavor name or a GPU product label (nvidia.com/gpu.product). */
-  match: string;
-  microsPerHour: number;
-  /** Epoch ms from which this price applies. */
-  from: number;
-}
+export type { GpuPrice };
 
 /**
  * Default on-demand prices per GPU-hour (USD), rounded from public cloud list
@@ -31,36 +26,26 @@ export class PriceBook {
     this.prices = [...prices].sort((a, b) => a.from - b.from);
   }
 
-  /**
-   * Reads `aiPlatform.pricing`:
-   *   currency: USD
-   *   gpu:
-   *     - { flavor: h100, perHour: "3.10" }
-   *     - { gpuProduct: NVIDIA-L4, perHour: "0.70", effectiveFrom: "2026-11-01T00:00:00Z" }
-   */
+  /** The default prices and then `aiPlatform.pricing` (see configPriceSource), as one book. */
   static fromConfig(config?: Config): PriceBook {
-    const pricing = config?.getOptionalConfig('aiPlatform.pricing');
-    const prices: GpuPrice[] = Object.entries(defaultGpuPrices).map(([match, perHour]) => ({
-      match,
-      microsPerHour: toMicros(perHour),
-      from: 0,
-    }));
-    for (const [i, entry] of (pricing?.getOptionalConfigArray('gpu') ?? []).entries()) {
-      const match = entry.getOptionalString('flavor') ?? entry.getOptionalString('gpuProduct');
-      if (!match) throw new Error(`aiPlatform.pricing.gpu[${i}]: set flavor or gpuProduct`);
-      const from = entry.getOptionalString('effectiveFrom');
-      const fromMs = from ? Date.parse(from) : 0;
-      if (Number.isNaN(fromMs))
-        throw new Error(`aiPlatform.pricing.gpu[${i}].effectiveFrom: "${from}" is not an ISO 8601 time`);
-      let micros: number;
-      try {
-        micros = toMicros(entry.getString('perHour'));
-      } catch (e) {
-        throw new Error(`aiPlatform.pricing.gpu[${i}].perHour: ${(e as Error).message}`);
+    return new PriceBook(
+      [...defaultPriceSource.prices(), ...configPriceSource(config).prices()],
+      config?.getOptionalString('aiPlatform.pricing.currency') ?? 'USD',
+    );
+  }
+
+  /** One book of every source's prices, later sources winning for the same match and time. */
+  static async fromSources(sources: PriceSource[], currency: string): Promise<PriceBook> {
+    const prices: GpuPrice[] = [];
+    for (const source of sources) {
+      if (source.currency !== undefined && source.currency !== currency) {
+        throw new Error(
+          `Price source ${source.name} prices in ${source.currency}, but aiPlatform.pricing.currency is ${currency}; set one currency for every source`,
+        );
       }
-      prices.push({ match, microsPerHour: micros, from: fromMs });
+      prices.push(...(await source.prices()));
     }
-    return new PriceBook(prices, pricing?.getOptionalString('currency') ?? 'USD');
+    return new PriceBook(prices, currency);
   }
 
   /**
@@ -90,4 +75,44 @@ export class PriceBook {
     }
     return out;
   }
+}
+
+/** The built-in list prices (defaultGpuPrices), registered before every other source so any of them can override. */
+export const defaultPriceSource = {
+  name: 'built-in list prices',
+  prices: (): GpuPrice[] =>
+    Object.entries(defaultGpuPrices).map(([match, perHour]) => ({ match, microsPerHour: toMicros(perHour), from: 0 })),
+};
+
+/**
+ * `aiPlatform.pricing` as a price source, registered last so config wins:
+ *   currency: USD
+ *   gpu:
+ *     - { flavor: h100, perHour: "3.10" }
+ *     - { gpuProduct: NVIDIA-L4, perHour: "0.70", effectiveFrom: "2026-11-01T00:00:00Z" }
+ * Read eagerly, so a bad entry fails at startup naming its key.
+ */
+export function configPriceSource(config?: Config) {
+  const pricing = config?.getOptionalConfig('aiPlatform.pricing');
+  const prices: GpuPrice[] = [];
+  for (const [i, entry] of (pricing?.getOptionalConfigArray('gpu') ?? []).entries()) {
+    const match = entry.getOptionalString('flavor') ?? entry.getOptionalString('gpuProduct');
+    if (!match) throw new Error(`aiPlatform.pricing.gpu[${i}]: set flavor or gpuProduct`);
+    const from = entry.getOptionalString('effectiveFrom');
+    const fromMs = from ? Date.parse(from) : 0;
+    if (Number.isNaN(fromMs))
+      throw new Error(`aiPlatform.pricing.gpu[${i}].effectiveFrom: "${from}" is not an ISO 8601 time`);
+    let micros: number;
+    try {
+      micros = toMicros(entry.getString('perHour'));
+    } catch (e) {
+      throw new Error(`aiPlatform.pricing.gpu[${i}].perHour: ${(e as Error).message}`);
+    }
+    prices.push({ match, microsPerHour: micros, from: fromMs });
+  }
+  return {
+    name: 'aiPlatform.pricing',
+    currency: pricing?.getOptionalString('currency') ?? 'USD',
+    prices: () => prices,
+  };
 }

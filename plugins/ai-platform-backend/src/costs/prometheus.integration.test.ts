@@ -1,19 +1,19 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import express from 'express';
 import request from 'supertest';
 import knexFactory from 'knex';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import { mockCredentials, mockErrorHandler, mockServices } from '@backstage/backend-test-utils';
+import { mockServices } from '@backstage/backend-test-utils';
 import { kubeconfigYaml, KubeSim, RunningPrometheus, startKubeSim, startPrometheus } from '@ai-platform/kube-sim';
 import { CostIngestor } from './CostIngestor';
-import { CostLedger } from './CostLedger';
-import { NodeCapacityLedger } from './NodeCapacity';
+import { CostDatabase } from '../database/CostDatabase';
+import { DefaultCostService } from '../services/CostService';
+import { costRoutesApp } from '../routes/__testUtils__/costRoutesApp';
+import { PrometheusTelemetry } from './PrometheusTelemetry';
 import { PriceBook } from './pricing';
 import { PrometheusUtilization } from './PrometheusUtilization';
 import { PrometheusInference } from './PrometheusInference';
-import { createCostRouter } from './router';
 import type {
   InferenceEfficiencyResponse,
   WorkloadCostResponse,
@@ -71,7 +71,7 @@ describe('cost accounting against kube-sim and a real Prometheus', () => {
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromString(kubeconfigYaml([{ name: east.name, url: east.url }]));
     const db = knexFactory({ client: 'better-sqlite3', connection: ':memory:', useNullAsDefault: true });
-    const ledger = await CostLedger.create(db, PriceBook.fromConfig());
+    const ledger = await CostDatabase.create(db, PriceBook.fromConfig());
     const ingestor = new CostIngestor(
       [{ name: east.name, mode: 'admit', kubeConfig }],
       ledger,
@@ -81,18 +81,14 @@ describe('cost accounting against kube-sim and a real Prometheus', () => {
     expect(synced.intervals).toBe(2);
 
     const now = Date.now();
-    const app = express()
-      .use(
-        createCostRouter({
-          ledger,
-          utilization: new PrometheusUtilization(prometheus.url),
-          httpAuth: mockServices.httpAuth({ defaultCredentials: mockCredentials.user() }),
-          userInfo: mockServices.userInfo(),
-          permissions: mockServices.permissions({ result: 'ALLOW' as never }),
-          now: () => now + 60_000,
-        }),
-      )
-      .use(mockErrorHandler());
+    const app = await costRoutesApp({
+      costs: new DefaultCostService({
+        db: ledger,
+        telemetry: new PrometheusTelemetry(prometheus.url),
+        now: () => now + 60_000,
+      }),
+      access: { teamScoped: false },
+    });
     const res = await request(app).get('/costs/allocation?window=1h&aggregate=workload');
     expect(res.status).toBe(200);
     expect(res.body.utilizationKnown).toBe(true);
@@ -133,27 +129,18 @@ describe('cost accounting against kube-sim and a real Prometheus', () => {
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromString(kubeconfigYaml([{ name: east.name, url: east.url }]));
     const db = knexFactory({ client: 'better-sqlite3', connection: ':memory:', useNullAsDefault: true });
-    const ledger = await CostLedger.create(db, PriceBook.fromConfig());
+    const ledger = await CostDatabase.create(db, PriceBook.fromConfig());
     const connection = { name: east.name, mode: 'admit' as const, kubeConfig };
     await new CostIngestor([connection], ledger, mockServices.logger.mock()).syncCluster(connection);
 
     const at = Date.now();
     const app = (prometheusUrl: string) =>
-      express()
-        .use(
-          createCostRouter({
-            ledger,
-            utilization: new PrometheusUtilization(prometheusUrl),
-            inference: new PrometheusInference(prometheusUrl),
-            httpAuth: mockServices.httpAuth({ defaultCredentials: mockCredentials.user() }),
-            userInfo: mockServices.userInfo(),
-            permissions: mockServices.permissions({ result: 'ALLOW' as never }),
-            now: () => at,
-          }),
-        )
-        .use(mockErrorHandler());
+      costRoutesApp({
+        costs: new DefaultCostService({ db: ledger, telemetry: new PrometheusTelemetry(prometheusUrl), now: () => at }),
+        access: { teamScoped: false },
+      });
 
-    const res = await request(app(prometheus.url)).get('/costs/inference?window=1h&filter.team=llm-serving');
+    const res = await request(await app(prometheus.url)).get('/costs/inference?window=1h&filter.team=llm-serving');
     expect(res.status).toBe(200);
     const body = res.body as InferenceEfficiencyResponse;
     expect(body.tokensKnown).toBe(true);
@@ -168,7 +155,7 @@ describe('cost accounting against kube-sim and a real Prometheus', () => {
     // Only servers with token counters are listed: the training pods of the first test are not.
     expect(body.items.map(i => i.workload)).not.toContain('busy-0');
 
-    const workload = await request(app(prometheus.url)).get(
+    const workload = await request(await app(prometheus.url)).get(
       `/costs/workloads/${east.name}/team-llm-serving/Pod/llama-0?window=1h`,
     );
     expect(workload.status).toBe(200);
@@ -182,7 +169,7 @@ describe('cost accounting against kube-sim and a real Prometheus', () => {
     expect(cost.inference!.timeToFirstTokenP95Seconds).toBeLessThan(10);
     expect(cost.inference!.costPerMillionTokensMicros).toBeGreaterThan(0);
 
-    const unknownWorkload = await request(app(prometheus.url)).get(
+    const unknownWorkload = await request(await app(prometheus.url)).get(
       `/costs/workloads/${east.name}/team-llm-serving/Pod/no-such-pod`,
     );
     expect(unknownWorkload.status).toBe(404);
@@ -191,11 +178,12 @@ describe('cost accounting against kube-sim and a real Prometheus', () => {
     const url = prometheus.url;
     await prometheus.stop();
     prometheus = undefined;
-    const down = await request(app(url)).get('/costs/inference?window=1h');
+    const down = await request(await app(url)).get('/costs/inference?window=1h');
     expect(down.status).toBe(200);
     expect(down.body).toMatchObject({ tokensKnown: false, items: [] });
-    const downWorkload = (await request(app(url)).get(`/costs/workloads/${east.name}/team-llm-serving/Pod/llama-0`))
-      .body as WorkloadCostResponse;
+    const downWorkload = (
+      await request(await app(url)).get(`/costs/workloads/${east.name}/team-llm-serving/Pod/llama-0`)
+    ).body as WorkloadCostResponse;
     expect(downWorkload.utilization).toBeNull();
     expect(downWorkload.costToDateMicros).toBeGreaterThan(0);
     await db.destroy();
@@ -280,8 +268,8 @@ describe('cost accounting against kube-sim and a real Prometheus', () => {
     expect(gpus).toBe(8 * 8 + 4 * 8 + 4 * 4); // demo.yaml's gpu-east: H100 nodes, A100s cut into 3g + 4 × 1g, L4s time-sliced 4 ways
 
     const db = knexFactory({ client: 'better-sqlite3', connection: ':memory:', useNullAsDefault: true });
-    const ledger = await CostLedger.create(db, PriceBook.fromConfig());
-    const capacity = new NodeCapacityLedger(db, ledger.prices);
+    const ledger = await CostDatabase.create(db, PriceBook.fromConfig());
+    const capacity = { record: ledger.recordNodes.bind(ledger) };
     const connection = { name: east.name, mode: 'admit' as const, kubeConfig };
     const ingestor = new CostIngestor([connection], ledger, mockServices.logger.mock(), capacity);
     const t1 = Date.now();
@@ -291,18 +279,10 @@ describe('cost accounting against kube-sim and a real Prometheus', () => {
     expect(Number((await db('ai_platform_node_capacity').count({ n: '*' }))[0].n)).toBe(rows);
 
     const window = `${new Date(t1).toISOString()},${new Date(t1 + 60_000).toISOString()}`;
-    const app = express()
-      .use(
-        createCostRouter({
-          ledger,
-          capacity,
-          httpAuth: mockServices.httpAuth({ defaultCredentials: mockCredentials.user() }),
-          userInfo: mockServices.userInfo(),
-          permissions: mockServices.permissions({ result: 'ALLOW' as never }),
-          now: () => t1 + 60_000,
-        }),
-      )
-      .use(mockErrorHandler());
+    const app = await costRoutesApp({
+      costs: new DefaultCostService({ db: ledger, now: () => t1 + 60_000 }),
+      access: { teamScoped: false },
+    });
     const res = await request(app).get(`/costs/allocation?window=${encodeURIComponent(window)}&aggregate=workload`);
     expect(res.status).toBe(200);
     expect(Object.keys(res.body.data[0])).toContain('capacity-0');

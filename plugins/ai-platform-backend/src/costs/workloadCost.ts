@@ -3,12 +3,12 @@ import type {
   WorkloadRef,
   WorkloadSummary,
 } from '@ai-platform/backstage-plugin-ai-platform-common';
-import { usageWithin, type CostLedger } from './CostLedger';
+import type { TelemetrySource } from '@ai-platform/backstage-plugin-ai-platform-node';
 import type { GpuInterval } from './intervals';
 import { intervalCost } from './money';
 import { costPerMillionTokensMicros } from './inference';
-import type { PrometheusInference } from './PrometheusInference';
-import type { PrometheusUtilization } from './PrometheusUtilization';
+import type { PriceBook } from './pricing';
+import { ratePerHour, usageWithin } from './rollup';
 
 /** Kinds that serve models; their cost view carries an inference block even without token counters. */
 export const servingKinds = new Set(['InferenceService', 'LeaderWorkerSet', 'ServingRuntime', 'RayService']);
@@ -39,21 +39,20 @@ export function projectedCost(options: {
 
 /** One workload's cost, rate, projection, GPU utilization and (for servers) token figures. */
 export async function workloadCost(options: {
-  ledger: CostLedger;
+  prices: PriceBook;
   intervals: GpuInterval[];
   summary?: WorkloadSummary;
   ref: WorkloadRef;
   at: number;
   /** Window for token rates and TTFT, ending now (or when the workload's last pod ended). */
   inferenceWindowMs: number;
-  utilization?: PrometheusUtilization;
-  inference?: PrometheusInference;
+  telemetry?: TelemetrySource;
 }): Promise<WorkloadCostResponse> {
-  const { ledger, intervals, summary, at } = options;
-  const usage = intervals.map(i => usageWithin(i, 0, at, at, ledger.prices));
+  const { prices, intervals, summary, at, telemetry } = options;
+  const usage = intervals.map(i => usageWithin(i, 0, at, at, prices));
   const costToDateMicros = usage.reduce((s, u) => s + u.costMicros, 0);
   const gpuMs = usage.reduce((s, u) => s + u.gpuMs, 0);
-  const ratePerHourMicros = ledger.ratePerHour(intervals, at);
+  const ratePerHourMicros = ratePerHour(intervals, at, prices);
   const running = intervals.some(i => i.end === undefined);
   const admittedAt = summary?.admittedAt ? Date.parse(summary.admittedAt) : undefined;
   const startedAt = intervals.length ? Math.min(...intervals.map(i => i.start)) : admittedAt;
@@ -63,12 +62,12 @@ export async function workloadCost(options: {
   const pods = [...new Set(intervals.map(i => i.pod))];
   const where = { cluster: options.ref.cluster, namespace: options.ref.namespace, pods };
   let utilization: WorkloadCostResponse['utilization'] = null;
-  if (options.utilization && startedAt !== undefined) {
-    utilization = (await options.utilization.series(where, startedAt, endedAt)) ?? null;
+  if (telemetry && startedAt !== undefined) {
+    utilization = (await telemetry.utilizationSeries(where, startedAt, endedAt)) ?? null;
   }
 
   const response: WorkloadCostResponse = {
-    currency: ledger.prices.currency,
+    currency: prices.currency,
     costToDateMicros,
     gpuHoursToDate: gpuMs / 3_600_000,
     ratePerHourMicros,
@@ -83,16 +82,16 @@ export async function workloadCost(options: {
     utilization,
   };
 
-  if (options.inference && pods.length) {
+  if (telemetry && pods.length) {
     const to = endedAt;
     const from = Math.max(startedAt ?? to, to - options.inferenceWindowMs);
-    const tokens = await options.inference.tokensByPod(from, to);
+    const tokens = await telemetry.tokensByPod(from, to);
     const mine = pods.map(p => tokens?.get(where.cluster, where.namespace, p)).filter(t => t !== undefined);
     if (mine.length || servingKinds.has(options.ref.kind)) {
       const known = tokens !== undefined && mine.length > 0;
       const generation = mine.reduce((s, t) => s + t.generation, 0);
-      const windowCost = intervals.reduce((s, i) => s + usageWithin(i, from, to, at, ledger.prices).costMicros, 0);
-      const ttft = known ? await options.inference.ttftP95(where, from, to) : undefined;
+      const windowCost = intervals.reduce((s, i) => s + usageWithin(i, from, to, at, prices).costMicros, 0);
+      const ttft = known ? await telemetry.timeToFirstTokenP95(where, from, to) : undefined;
       response.inference = {
         tokensPerSecond: known && to > from ? generation / ((to - from) / 1000) : null,
         timeToFirstTokenP95Seconds: ttft ?? null,

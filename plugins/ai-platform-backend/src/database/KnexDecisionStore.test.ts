@@ -1,5 +1,6 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { KnexDecisionStore, migrateDecisionStore } from './KnexDecisionStore';
+import { KnexDecisionStore } from './KnexDecisionStore';
+import { migratePluginDatabase } from './migrations';
 import type { DecisionRecord } from '../service/types';
 
 jest.setTimeout(60_000);
@@ -23,7 +24,7 @@ const admitted: DecisionRecord = {
 
 async function storeFor(databaseId: Parameters<typeof databases.init>[0]) {
   const knex = await databases.init(databaseId);
-  await migrateDecisionStore(knex);
+  await migratePluginDatabase(knex);
   return { knex, store: new KnexDecisionStore(knex) };
 }
 
@@ -83,7 +84,7 @@ describe.each(databases.eachSupportedId())('KnexDecisionStore on %p', databaseId
 
   it('migrates idempotently and creates the indexed decisions table', async () => {
     const { knex } = await storeFor(databaseId);
-    await migrateDecisionStore(knex);
+    await migratePluginDatabase(knex);
     expect(await knex.schema.hasTable('ai_platform_decisions')).toBe(true);
     for (const column of [
       'id',

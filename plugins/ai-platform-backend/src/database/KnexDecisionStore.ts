@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
-import { resolvePackagePath, type DatabaseService } from '@backstage/backend-plugin-api';
+import type { DatabaseService } from '@backstage/backend-plugin-api';
 import type { DecisionRecord, DecisionStore } from '../service/types';
+import { migratePluginDatabase } from './migrations';
 
 const TABLE = 'ai_platform_decisions';
 const DEFAULT_LIMIT = 100;
@@ -22,22 +23,13 @@ interface DecisionRow {
   time: Date | string | number;
 }
 
-/** Applies this plugin's migrations (the decision log) to its database. */
-export async function migrateDecisionStore(knex: Knex): Promise<void> {
-  await knex.migrate.latest({
-    directory: resolvePackagePath('@ai-platform/backstage-plugin-ai-platform-backend', 'migrations'),
-    // Its own table: the cost ledger keeps its migrations apart in the same database.
-    tableName: 'ai_platform_knex_migrations',
-  });
-}
-
 /** The admission decision log, in the plugin's database. */
 export class KnexDecisionStore implements DecisionStore {
   /** Connects to the plugin database and brings its schema up to date. */
   static async create(options: { database: DatabaseService }): Promise<KnexDecisionStore> {
     const knex = await options.database.getClient();
     if (!options.database.migrations?.skip) {
-      await migrateDecisionStore(knex);
+      await migratePluginDatabase(knex);
     }
     return new KnexDecisionStore(knex);
   }

@@ -1,1 +1,3 @@
-export { KnexDecisionStore, migrateDecisionStore } from './KnexDecisionStore';
+export { KnexDecisionStore } from './KnexDecisionStore';
+export { CostDatabase } from './CostDatabase';
+export { migratePluginDatabase } from './migrations';

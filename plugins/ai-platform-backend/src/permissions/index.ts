@@ -7,6 +7,7 @@ export {
   workloadResourceId,
   parseWorkloadResourceId,
   teamGroupRef,
+  teamOfGroupRef,
 } from './rules';
-export { WorkloadAccess, workloadRuleset } from './WorkloadAccess';
-export type { Caller, WorkloadAccessOptions } from './WorkloadAccess';
+export { TeamAccess, workloadRuleset, ownedBy, teamList } from './TeamAccess';
+export type { Caller, Credentials, TeamAccessOptions } from './TeamAccess';

@@ -13,6 +13,12 @@ import type { WorkloadFilter } from '../service/types';
 /** The group entity ref that owns a workload of this team. */
 export const teamGroupRef = (team: string) => `group:default/${team}`.toLocaleLowerCase('en-US');
 
+/** The team a group entity ref stands for (lower case); undefined for refs that are not groups of the default namespace. */
+export function teamOfGroupRef(ref: string): string | undefined {
+  const lower = ref.toLocaleLowerCase('en-US');
+  return lower.startsWith('group:default/') ? lower.slice('group:default/'.length) : undefined;
+}
+
 /** Workload resources of the ai-platform plugin, for permission rules and policies. */
 export const workloadResourceRef = createPermissionResourceRef<WorkloadSummary, WorkloadFilter>().with({
   pluginId: 'ai-platform',
@@ -70,9 +76,9 @@ export const isWorkloadOwner: WorkloadOwnerRule = {
   },
   toQuery: ({ claims }) => {
     const teams: WorkloadFilter[] = claims
-      .map(claim => claim.toLocaleLowerCase('en-US'))
-      .filter(claim => claim.startsWith('group:default/'))
-      .map(claim => ({ team: claim.slice('group:default/'.length) }));
+      .map(teamOfGroupRef)
+      .filter((team): team is string => team !== undefined)
+      .map(team => ({ team }));
     // No team claims: nothing is owned (an empty filter matches all, its negation none).
     if (teams.length === 0) return { not: {} };
     return teams.length === 1 ? teams[0] : { anyOf: [teams[0], ...teams.slice(1)] };

@@ -1,17 +1,19 @@
-import express from 'express';
 import request from 'supertest';
 import knexFactory, { type Knex } from 'knex';
-import { mockCredentials, mockErrorHandler, mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { CostLedger } from './CostLedger';
-import { PriceBook } from './pricing';
-import { toMicros } from './money';
-import { createCostRouter, parseWindow } from './router';
-import { TeamBudgets } from './budgets';
-import { NodeCapacityLedger, type NodeSnapshot } from './NodeCapacity';
-import type { GpuInterval } from './intervals';
-import { PrometheusUtilization } from './PrometheusUtilization';
-import { PrometheusInference } from './PrometheusInference';
+import type { TelemetrySource } from '@ai-platform/backstage-plugin-ai-platform-node';
+import { CostDatabase } from '../database/CostDatabase';
+import { PriceBook } from '../costs/pricing';
+import { toMicros } from '../costs/money';
+import { parseWindow } from '../costs/window';
+import { TeamBudgets } from '../costs/budgets';
+import type { NodeSnapshot } from '../costs/NodeCapacity';
+import type { GpuInterval } from '../costs/intervals';
+import { PrometheusUtilization } from '../costs/PrometheusUtilization';
+import { PrometheusInference } from '../costs/PrometheusInference';
+import { DefaultCostService } from '../services/CostService';
+import { costRoutesApp } from './__testUtils__/costRoutesApp';
 import type { WorkloadRef, WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
 
 const H = 3_600_000;
@@ -36,7 +38,20 @@ function usage(team: string, pod: string, hours: number): GpuInterval {
   };
 }
 
+/** The fleet's GPU telemetry from whichever of the two Prometheus readers a test gives. */
+function telemetryOf(o: { utilization?: PrometheusUtilization; inference?: PrometheusInference }) {
+  if (!o.utilization && !o.inference) return undefined;
+  const telemetry: TelemetrySource = {
+    utilizationByPod: async (from, to) => o.utilization?.byPod(from, to),
+    utilizationSeries: async (pods, from, to) => o.utilization?.series(pods, from, to),
+    tokensByPod: async (from, to) => o.inference?.tokensByPod(from, to),
+    timeToFirstTokenP95: async (pods, from, to) => o.inference?.ttftP95(pods, from, to),
+  };
+  return telemetry;
+}
+
 async function app(options: {
+  /** Alice is in ml-research; as an admin she is in platform-admins too, and the policy allows ai-platform.admin. */
   admin: boolean;
   utilization?: PrometheusUtilization;
   inference?: PrometheusInference;
@@ -46,17 +61,16 @@ async function app(options: {
   /** Lists of cluster gpu-east's nodes: when, and what they showed. */
   nodeLists?: Array<[number, NodeSnapshot[]]>;
 }) {
-  const db = options.db ?? knexFactory({ client: 'better-sqlite3', connection: ':memory:', useNullAsDefault: true });
-  const ledger = await CostLedger.create(
-    db,
+  const knex = options.db ?? knexFactory({ client: 'better-sqlite3', connection: ':memory:', useNullAsDefault: true });
+  const db = await CostDatabase.create(
+    knex,
     new PriceBook([{ match: 'NVIDIA-L4', microsPerHour: toMicros('0.80'), from: 0 }]),
   );
-  await ledger.ingest(
+  await db.ingest(
     [usage('ml-research', 'train-a', 10), usage('llm-serving', 'serve-b', 5), ...(options.more ?? [])],
     now,
   );
-  const capacity = new NodeCapacityLedger(db, ledger.prices);
-  for (const [at, list] of options.nodeLists ?? []) await capacity.record('gpu-east', list, at);
+  for (const [at, list] of options.nodeLists ?? []) await db.recordNodes('gpu-east', list, at);
   const permissions = mockServices.permissions.mock({
     authorize: async requests =>
       requests.map(r => ({
@@ -64,15 +78,10 @@ async function app(options: {
           r.permission.name === 'ai-platform.admin' && !options.admin ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
       })),
   });
-  const router = createCostRouter({
-    ledger,
-    capacity,
-    utilization: options.utilization,
-    inference: options.inference,
+  const costs = new DefaultCostService({
+    db,
+    telemetry: telemetryOf(options),
     lookupWorkload: options.lookupWorkload,
-    httpAuth: mockServices.httpAuth({ defaultCredentials: mockCredentials.user('user:default/alice') }),
-    userInfo: mockServices.userInfo({ ownershipEntityRefs: ['user:default/alice', 'group:default/ml-research'] }),
-    permissions,
     budgets: new TeamBudgets(
       new Map([
         ['ml-research', 20_000_000],
@@ -81,7 +90,15 @@ async function app(options: {
     ),
     now: () => now,
   });
-  return express().use(express.json()).use(router).use(mockErrorHandler());
+  return costRoutesApp({
+    costs,
+    permissions,
+    ownership: [
+      'user:default/alice',
+      'group:default/ml-research',
+      ...(options.admin ? ['group:default/platform-admins'] : []),
+    ],
+  });
 }
 
 describe('cost routes', () => {
@@ -145,9 +162,12 @@ describe('cost routes', () => {
     const a = await app({ admin: false });
     const res = await request(a).post('/costs/estimate').send({ gpus: 8, hours: 2.5, gpuProduct: 'NVIDIA-L4' });
     expect(res.body).toMatchObject({ costMicros: 16_000_000, cost: '16.00', currency: 'USD' });
-    const bad = await request(a).post('/costs/estimate').send({ gpus: 'eight' });
+    const bad = await request(a).post('/costs/estimate').send({ gpus: 'eight', hours: 1 });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.message).toContain('"gpus": <positive number>');
+    expect(bad.body.error.message).toContain('request/body/gpus must be number');
+    const none = await request(a).post('/costs/estimate').send({ gpus: 0, hours: 1 });
+    expect(none.status).toBe(400);
+    expect(none.body.error.message).toContain('request/body/gpus must be > 0');
   });
 
   it("reports spend against budget with a month-end forecast, for the caller's teams", async () => {
@@ -186,7 +206,9 @@ describe('cost routes', () => {
     expect(long.body.error.message).toBe(
       'step=1h covers windows of at most 7 days and this one is 30.0 days; use step=1d or a shorter window',
     );
-    expect((await request(a).get('/costs/showback?step=2h')).body.error.message).toContain('use step=1h or step=1d');
+    expect((await request(a).get('/costs/showback?step=2h')).body.error.message).toContain(
+      'request/query/step must be equal to one of the allowed values: 1d, 1h',
+    );
     const old = await request(a).get('/costs/showback?window=2026-10-01T00:00:00Z,2026-10-03T00:00:00Z&step=1h');
     expect(old.status).toBe(400);
     expect(old.body.error.message).toContain('step=1h reaches back 30 days (aiPlatform.costs.hourlyRetentionDays)');
@@ -422,7 +444,7 @@ describe('fleet idle in allocation', () => {
       );
       expect(total).toBe(16_000_000 + 8_000_000 + 5_600_000 + 200_800_000);
       expect((await request(a).get('/costs/allocation?shareIdle=yes')).body.error.message).toBe(
-        'shareIdle "yes" is not valid; use shareIdle=true or shareIdle=false',
+        'request/query/shareIdle must be boolean',
       );
     },
   );

@@ -18,7 +18,7 @@ import {
   type WorkloadSummary,
 } from '@ai-platform/backstage-plugin-ai-platform-common';
 import type { WorkloadChange, WorkloadFilter, WorkloadService } from '../service/types';
-import { KnexDecisionStore, migrateDecisionStore } from '../database';
+import { KnexDecisionStore, migratePluginDatabase } from '../database';
 import { createRouter, type RouterOptions } from './router';
 import fleet from './__fixtures__/fleet.json';
 
@@ -145,7 +145,7 @@ const jobManifest = (namespace: string, name: string, queue?: string) => ({
 async function setup(overrides: Partial<RouterOptions> = {}) {
   const workloads = new FakeWorkloadService();
   const knex = await databases.init('SQLITE_3');
-  await migrateDecisionStore(knex);
+  await migratePluginDatabase(knex);
   const decisions = new KnexDecisionStore(knex);
   const { auditor, events } = recordingAuditor();
   const router = await createRouter({
@@ -197,6 +197,17 @@ describe('createRouter', () => {
       expect(asBob.body.items.map((w: WorkloadSummary) => w.name)).toEqual(['train-b']);
     });
 
+    it('tells a signed-in user in no team how teams are mapped, instead of an empty list', async () => {
+      const { app } = await setup();
+      const res = await request(app)
+        .get('/workloads')
+        .set('Authorization', mockCredentials.user.header('user:default/nobody'));
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toMatch(
+        /user:default\/nobody belongs to no team.*a catalog Group in the default namespace \(group:default\/<team>\) whose name is the ai-platform.io\/team label/,
+      );
+    });
+
     it("returns nothing when a user filters for another team's workloads", async () => {
       const { app } = await setup();
       const res = await request(app).get('/workloads?team=team-b').set('Authorization', alice);
@@ -216,14 +227,19 @@ describe('createRouter', () => {
       expect(byEntity.body.items.map((w: WorkloadSummary) => w.name)).toEqual(['train-a']);
     });
 
-    it("answers 404 for another team's workload, its events and decisions", async () => {
+    it("answers 403 for another team's workload, its events and decisions, and 404 for one that is gone", async () => {
       const { app } = await setup();
       for (const suffix of ['', '/events', '/decisions']) {
         const res = await request(app)
           .get(`/workloads/gpu-east/team-b/Job/train-b${suffix}`)
           .set('Authorization', alice);
-        expect({ suffix, status: res.status }).toEqual({ suffix, status: 404 });
-        expect(res.body.error.message).toMatch(/No workload Job team-b\/train-b on cluster gpu-east/);
+        expect({ suffix, status: res.status }).toEqual({ suffix, status: 403 });
+        expect(res.body.error.message).toMatch(
+          /You may not read Job team-b\/train-b on cluster gpu-east: it belongs to team team-b/,
+        );
+        const gone = await request(app).get(`/workloads/gpu-east/team-b/Job/gone${suffix}`).set('Authorization', alice);
+        expect({ suffix, status: gone.status }).toEqual({ suffix, status: 404 });
+        expect(gone.body.error.message).toMatch(/No workload Job team-b\/gone on cluster gpu-east/);
       }
       const own = await request(app).get('/workloads/gpu-east/team-a/Job/train-a').set('Authorization', alice);
       expect(own.status).toBe(200);
@@ -315,7 +331,7 @@ describe('createRouter', () => {
         const res = await request(app)
           .post(`/workloads/gpu-east/team-b/Job/train-b/${action}`)
           .set('Authorization', alice);
-        expect({ action, status: res.status }).toEqual({ action, status: 404 });
+        expect({ action, status: res.status }).toEqual({ action, status: 403 });
       }
       expect(workloads.calls).toEqual([]);
     });
@@ -394,7 +410,8 @@ describe('createRouter', () => {
       };
       const { app } = await setup({ permissions });
       const res = await request(app).post('/workloads/gpu-east/team-b/Job/train-b/cancel').set('Authorization', carol);
-      expect(res.status).toBe(404);
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toMatch(/belongs to team team-b/);
     });
   });
 
@@ -485,12 +502,8 @@ describe('createRouter', () => {
     });
 
     it.each([
-      [
-        'a manifest that is not an object',
-        { manifest: 'job.yaml' },
-        /Invalid request body: manifest: Expected object, received string/,
-      ],
-      ['no manifest', { queue: 'lq-a' }, /manifest: Required/],
+      ['a manifest that is not an object', { manifest: 'job.yaml' }, /request\/body\/manifest must be object/],
+      ['no manifest', { queue: 'lq-a' }, /request\/body must have required property 'manifest'/],
       [
         'a manifest without a namespace',
         { manifest: { kind: 'Job', metadata: { name: 'x' } }, queue: 'lq-a' },
@@ -505,7 +518,7 @@ describe('createRouter', () => {
       [
         'dryRun that is not a boolean',
         { manifest: jobManifest('team-a', 'x', 'lq-a'), dryRun: 'yes' },
-        /dryRun: Expected boolean/,
+        /request\/body\/dryRun must be boolean/,
       ],
     ])('answers 400 for %s, naming the field', async (_name, body, message) => {
       const { app, workloads } = await setup();
@@ -542,10 +555,10 @@ describe('createRouter', () => {
 
   describe('query validation', () => {
     it.each([
-      ['/workloads?state=Sleeping', /Invalid query: state: Invalid enum value/],
-      ['/workloads?limit=zero', /limit: Expected number/],
-      ['/workloads?colour=blue', /Unrecognized key\(s\) in object: 'colour'/],
-      ['/workloads/gpu-east/team-a/Job/train-a/decisions?limit=-1', /limit: Number must be greater than or equal to 1/],
+      ['/workloads?state=Sleeping', /request\/query\/state must be equal to one of the allowed values: Pending/],
+      ['/workloads?limit=zero', /request\/query\/limit must be integer/],
+      ['/workloads?colour=blue', /Unknown query parameter 'colour'/],
+      ['/workloads/gpu-east/team-a/Job/train-a/decisions?limit=-1', /request\/query\/limit must be >= 1/],
     ])('answers 400 for %s', async (path, message) => {
       const { app } = await setup();
       const res = await request(app).get(path).set('Authorization', alice);

@@ -1,0 +1,2 @@
+export { DefaultCostService } from './DefaultCostService';
+export type { CostService, CostQuery, VisibleTeams } from './types';

@@ -1,0 +1,51 @@
+import createClient, { type Client } from 'openapi-fetch';
+import { ResponseError } from '@backstage/errors';
+import type { paths } from './schema/openapi.generated';
+
+/** The routes of the ai-platform REST API, generated from its OpenAPI spec (src/schema/openapi.yaml of the backend). */
+export type AiPlatformPaths = paths;
+
+/** A typed client of the ai-platform REST API: `client.GET('/workloads', { params: { query } })`. */
+export type AiPlatformApiClient = Client<paths>;
+
+/** The plugin id the backend is served under (`/api/ai-platform`). */
+export const aiPlatformPluginId = 'ai-platform';
+
+// openapi-fetch needs an absolute base; the real one comes from discovery per request.
+const placeholderBase = 'http://ai-platform.invalid';
+
+/**
+ * A client of the ai-platform REST API, typed by its OpenAPI spec. The base
+ * URL comes from Backstage discovery on each request; `token` (a user's or a
+ * service's) is sent as a bearer token. Every answer that is not 2xx throws
+ * a ResponseError carrying the backend's error body, so callers get either
+ * data or a Backstage error whose message says what to change.
+ */
+export function createAiPlatformApiClient(options: {
+  discovery: { getBaseUrl(pluginId: string): Promise<string> };
+  /** Default globalThis.fetch; the frontend passes fetchApi.fetch, which adds the user's identity. */
+  fetch?: (request: Request) => Promise<Response>;
+  token?: () => Promise<string | undefined>;
+}): AiPlatformApiClient {
+  const send = options.fetch ?? ((request: Request) => globalThis.fetch(request));
+  const client = createClient<paths>({
+    baseUrl: placeholderBase,
+    fetch: async request => {
+      const base = await options.discovery.getBaseUrl(aiPlatformPluginId);
+      const token = await options.token?.();
+      const headers = new Headers(request.headers);
+      if (token) headers.set('Authorization', `Bearer ${token}`);
+      const body = request.body === null ? undefined : await request.text();
+      return send(
+        new Request(`${base}${request.url.slice(placeholderBase.length)}`, { method: request.method, headers, body }),
+      );
+    },
+  });
+  client.use({
+    async onResponse({ response }) {
+      if (!response.ok) throw await ResponseError.fromResponse(response);
+      return undefined;
+    },
+  });
+  return client;
+}
