@@ -4,11 +4,13 @@ import { resolve } from 'node:path';
 import { parseScenario, ScenarioError } from '../simulator/scenario';
 import { simulate } from '../simulator/simulate';
 
-const usage = 'usage: yarn simulate <scenario.yaml>   (prints one JSON document: events, workloads, summary)';
+const usage =
+  'usage: yarn simulate <scenario.yaml> [--no-eta]   (prints one JSON document: events, workloads, summary; --no-eta skips measuring ETA accuracy)';
 
 function main(argv: string[]): number {
-  const [file] = argv;
-  if (!file || file === '--help' || argv.length > 1) {
+  const noEta = argv.includes('--no-eta');
+  const [file, ...rest] = argv.filter(a => a !== '--no-eta');
+  if (!file || file === '--help' || rest.length > 0) {
     console.error(usage);
     return file === '--help' ? 0 : 2;
   }
@@ -22,7 +24,7 @@ function main(argv: string[]): number {
     return 1;
   }
   try {
-    const result = simulate(parseScenario(text, file));
+    const result = simulate(parseScenario(text, file), { eta: !noEta });
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return 0;
   } catch (e) {

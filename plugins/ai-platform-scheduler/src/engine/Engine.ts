@@ -608,6 +608,8 @@ export class Engine {
     // The cloned inventory already holds the placements of admitted workloads.
     const copy = new Engine(this.config, this.options, this.inventory?.clone());
     for (const s of this.states.values()) {
+      // Finished workloads hold nothing; copying them would make every forward simulation grow with history.
+      if (s.status === 'finished') continue;
       const c: WorkloadState = { ...s, token: 0, usage: s.usage && new Map(s.usage) };
       copy.states.set(s.workload.key, c);
       const queue = copy.queues.get(c.clusterQueue ?? '');

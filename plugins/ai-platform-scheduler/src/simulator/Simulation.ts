@@ -42,6 +42,11 @@ export class Simulation {
     this.push({ time, kind: 'arrival', workload });
   }
 
+  /** Holds an instant (a scheduling pass) at `time` even if nothing else happens then. */
+  wakeAt(time: number) {
+    this.push({ time, kind: 'wakeup' });
+  }
+
   /** Expects an already admitted workload (e.g. from a cloned engine) to finish at `time`. */
   expectFinish(key: string, time: number) {
     const admission = (this.admissions.get(key) ?? 0) + 1;

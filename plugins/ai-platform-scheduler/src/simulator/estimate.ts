@@ -6,6 +6,8 @@ export interface EstimateOptions {
   expectedDuration(key: string): number;
   /** Stop simulating this far ahead (ms). Default: 30 days. */
   horizon?: number;
+  /** Only these pending workloads need an ETA: the simulation stops once they are admitted. Default: all. */
+  only?: ReadonlySet<string>;
 }
 
 /**
@@ -23,7 +25,8 @@ export function estimateAdmissions(engine: Engine, now: number, options: Estimat
     if (decision.type === 'Admitted' && waiting.delete(decision.workload)) etas.set(decision.workload, time);
   });
   for (const state of copy.workloads()) {
-    if (state.status === 'pending') waiting.add(state.workload.key);
+    if (state.status === 'pending' && (!options.only || options.only.has(state.workload.key)))
+      waiting.add(state.workload.key);
     if (state.status === 'admitted') {
       const expected = options.expectedDuration(state.workload.key);
       const end = state.admittedAt! + expected;

@@ -4,6 +4,7 @@ import { parseQuantity } from '@ai-platform/backstage-plugin-ai-platform-common'
 import type { EngineOptions, QueueConfig } from '../config/types';
 import type { NodeSpec } from '../engine/topology';
 import type { PodSet, Workload } from '../engine/types';
+import { parseEtaSettings, type EtaSettings } from './eta';
 
 export interface ScenarioWorkload {
   workload: Workload;
@@ -11,6 +12,13 @@ export interface ScenarioWorkload {
   arrival: number;
   /** ms of run time once admitted */
   duration: number;
+  /** ms of run time the user declares (what the engine and the ETA may see); `duration` is what really happens. */
+  declaredDuration?: number;
+  /** Kueue's max-exec-time (ms): declared upper bound of the run time. */
+  maxExecTime?: number;
+  /** The owning team (default: the namespace) and workload kind, for the run-time model's history. */
+  team?: string;
+  kind?: string;
   /** ms after admission until pods are ready; undefined = never */
   podsReadyAfter?: number;
   /** Optional label to group results (Kueue's benchmark classes). */
@@ -24,6 +32,8 @@ export interface Scenario {
   workloads: ScenarioWorkload[];
   /** ms: end the simulation here even if workloads are still queued or running. */
   until?: number;
+  /** How ETA accuracy is measured (see simulator/eta.ts). */
+  eta?: Partial<EtaSettings>;
 }
 
 /** A scenario problem, naming the file, the object and the field. */
@@ -140,6 +150,11 @@ export function scenarioFromDocument(doc: Obj, file: string): Scenario {
     }
     const arrival = seconds(w?.arrival, `${where}.arrival`, problems, 0)!;
     const duration = seconds(w?.duration, `${where}.duration`, problems) ?? 0;
+    const declaredDuration = seconds(w?.declaredDuration, `${where}.declaredDuration`, problems, -1);
+    const maxExecTime = seconds(w?.maxExecTime, `${where}.maxExecTime`, problems, -1);
+    for (const field of ['team', 'kind'])
+      if (w?.[field] !== undefined && typeof w[field] !== 'string')
+        problems.push(`${where}.${field}: must be a string, got ${JSON.stringify(w[field])}`);
     const podsReadyAfter =
       w?.podsReadyAfter === 'never' ? undefined : seconds(w?.podsReadyAfter, `${where}.podsReadyAfter`, problems, 0);
     return {
@@ -154,6 +169,10 @@ export function scenarioFromDocument(doc: Obj, file: string): Scenario {
       },
       arrival,
       duration,
+      ...(declaredDuration! >= 0 ? { declaredDuration } : {}),
+      ...(maxExecTime! >= 0 ? { maxExecTime } : {}),
+      ...(typeof w?.team === 'string' ? { team: w.team } : {}),
+      ...(typeof w?.kind === 'string' ? { kind: w.kind } : {}),
       podsReadyAfter,
       className: w?.class,
     };
@@ -171,6 +190,7 @@ export function scenarioFromDocument(doc: Obj, file: string): Scenario {
     }
   }
   const until = seconds(doc.until, 'until', problems, Infinity);
+  const eta = parseEtaSettings(doc.eta, problems);
   const wfpr = options?.waitForPodsReady;
   const neverReady = workloads.findIndex(w => w.podsReadyAfter === undefined);
   // Such a workload is evicted and requeued forever, so the simulation would never end.
@@ -186,5 +206,6 @@ export function scenarioFromDocument(doc: Obj, file: string): Scenario {
     nodes: doc.nodes,
     workloads,
     until: until === Infinity ? undefined : until,
+    eta,
   };
 }

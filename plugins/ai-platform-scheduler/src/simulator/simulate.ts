@@ -4,6 +4,7 @@ import type { Admission } from '../engine/types';
 import type { Scenario } from './scenario';
 import { Simulation } from './Simulation';
 import { appendTo } from '../engine/appendTo';
+import { defaultEtaSettings, EtaTracker, etaWorkloadOf, type EtaSummary } from './eta';
 
 export interface SimulationEvent {
   /** seconds */
@@ -24,6 +25,10 @@ export interface WorkloadResult {
   evictions: number;
   timeToAdmission?: number;
   pendingReason?: Reason;
+  /** Seconds: the p50, p10 and p90 of the admission time predicted at submission (when it had to wait). */
+  etaAtSubmit?: number;
+  etaP10AtSubmit?: number;
+  etaP90AtSubmit?: number;
 }
 
 export interface Stats {
@@ -49,6 +54,8 @@ export interface SimulationResult {
     >;
     /** Seconds from arrival to first admission. */
     timeToAdmission: { byPriority: Record<string, Stats>; byClass?: Record<string, Stats> };
+    /** ETA accuracy, when measured (SimulateOptions.eta). */
+    eta?: EtaSummary;
     /** Wall-clock milliseconds the simulation took. */
     wallMs: number;
   };
@@ -72,6 +79,8 @@ export interface SimulateOptions {
   events?: boolean;
   /** Measure the wall time of every scheduling cycle. */
   measureCycles?: boolean;
+  /** Predict every waiting workload's admission and measure the predictions (summary.eta); default false. */
+  eta?: boolean;
 }
 
 /** Runs a scenario to the end in virtual time and reports what happened. */
@@ -103,6 +112,11 @@ export function simulate(
   for (const w of scenario.workloads)
     results[w.workload.key] = { arrival: w.arrival / 1000, preemptions: 0, evictions: 0 };
 
+  const eta = options.eta
+    ? new EtaTracker(engine, scenario.workloads.map(etaWorkloadOf), { ...defaultEtaSettings, ...scenario.eta }, t =>
+        simulation.wakeAt(t),
+      )
+    : undefined;
   const simulation = new Simulation(
     engine,
     {
@@ -112,6 +126,7 @@ export function simulate(
     (time, d) => {
       const result = results[d.workload];
       if (d.type === 'Admitted') {
+        eta?.admitted(d.workload, time);
         result.admittedAt ??= time / 1000;
         result.timeToAdmission ??= (time - byKey.get(d.workload)!.arrival) / 1000;
         running.set(d.workload, {
@@ -144,6 +159,7 @@ export function simulate(
       }
     },
     (time, key) => {
+      eta?.finished(key, time);
       stopRunning(key, time);
       results[key].finishedAt = time / 1000;
       makespan = Math.max(makespan, time);
@@ -157,7 +173,15 @@ export function simulate(
     },
   );
   for (const w of scenario.workloads) simulation.arrive(w.arrival, w.workload);
-  simulation.run(scenario.until);
+  simulation.run(
+    scenario.until,
+    eta &&
+      (() => {
+        eta.afterInstant(simulation.now);
+        return false;
+      }),
+  );
+  if (eta) for (const key of Object.keys(results)) Object.assign(results[key], eta.submitted(key));
   for (const key of [...running.keys()]) stopRunning(key, simulation.now);
 
   for (const info of engine.pending()) results[info.workload].pendingReason = info.reason;
@@ -212,6 +236,7 @@ export function simulate(
         byPriority: Object.fromEntries([...byPriority].map(([k, v]) => [k, stats(v)])),
         byClass: byClass.size ? Object.fromEntries([...byClass].map(([k, v]) => [k, stats(v)])) : undefined,
       },
+      eta: eta?.summary(),
       wallMs: Math.round(performance.now() - started),
     },
     cycleTimes: engine.cycleTimes,

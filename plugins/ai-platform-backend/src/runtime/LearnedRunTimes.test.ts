@@ -1,0 +1,76 @@
+import { TestDatabases } from '@backstage/backend-test-utils';
+import type { WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
+import { migratePluginDatabase } from '../database/migrations';
+import { LearnedRunTimes } from './LearnedRunTimes';
+import { RunTimeHistory } from './RunTimeHistory';
+
+jest.setTimeout(60_000);
+
+const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+
+/** A PyTorchJob of team vision that declared 30 min and really ran `minutes`. */
+function finished(uid: string, minutes: number, state: WorkloadSummary['state'] = 'Succeeded'): WorkloadSummary {
+  const admittedAt = Date.parse('2026-12-01T10:00:00Z');
+  return {
+    cluster: 'gpu-east',
+    namespace: 'team-vision',
+    kind: 'PyTorchJob',
+    name: `train-${uid}`,
+    apiVersion: 'kubeflow.org/v1',
+    uid,
+    entityType: 'training-job',
+    team: 'vision',
+    queue: 'training',
+    priority: 0,
+    state,
+    createdAt: new Date(admittedAt - 60_000).toISOString(),
+    admittedAt: new Date(admittedAt).toISOString(),
+    finishedAt: new Date(admittedAt + minutes * 60_000).toISOString(),
+    podSets: [],
+    gpus: 8,
+    expectedDurationSeconds: 1800,
+    conditions: [],
+  };
+}
+
+const next = { team: 'vision', kind: 'PyTorchJob', queue: 'training', gpus: 8, declaredSeconds: 1800 };
+
+describe.each(databases.eachSupportedId())('LearnedRunTimes on %p', databaseId => {
+  it('a restarted backend keeps what it learned: declarations stay calibrated', async () => {
+    const knex = await databases.init(databaseId);
+    await migratePluginDatabase(knex);
+    const before = new LearnedRunTimes(new RunTimeHistory(knex));
+    await before.load();
+    expect(before.predict(next).p50).toBe(1800);
+    // The team's jobs run twice as long as declared.
+    for (let i = 0; i < 6; i++) before.observe(finished(`uid-${i}`, 60));
+    await before.flush();
+    expect(before.predict(next).p50).toBeCloseTo(3600, 3);
+
+    const after = new LearnedRunTimes(new RunTimeHistory(knex));
+    await after.load();
+    const p = after.predict(next);
+    expect(p.source).toBe('calibrated-declaration');
+    expect(p.p50).toBeCloseTo(3600, 3);
+  });
+
+  it('learns each workload once and never from failed ones', async () => {
+    const knex = await databases.init(databaseId);
+    await migratePluginDatabase(knex);
+    const runTimes = new LearnedRunTimes(new RunTimeHistory(knex));
+    runTimes.observe(finished('same', 60));
+    runTimes.observe(finished('same', 60));
+    runTimes.observe(finished('broke', 5, 'Failed'));
+    runTimes.observe({ ...finished('running', 60), state: 'Running', finishedAt: undefined });
+    await runTimes.flush();
+    expect(runTimes.model.runs).toBe(1);
+    expect(await new RunTimeHistory(knex).recent(10)).toEqual([
+      expect.objectContaining({ uid: 'same', actualSeconds: 3600, declaredSeconds: 1800, team: 'vision' }),
+    ]);
+    // A second replica that saw the same finish does not store it twice.
+    const other = new LearnedRunTimes(new RunTimeHistory(knex));
+    other.observe(finished('same', 60));
+    await other.flush();
+    expect(await new RunTimeHistory(knex).recent(10)).toHaveLength(1);
+  });
+});

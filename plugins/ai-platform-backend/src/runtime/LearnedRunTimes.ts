@@ -1,0 +1,86 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { annotations, labels, type WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
+import type { WorkloadObject } from '@ai-platform/backstage-plugin-ai-platform-node';
+import { RunTimeModel, type RunTimeFacts, type RunTimePrediction } from '@ai-platform/scheduler';
+import type { RunTimeHistory } from './RunTimeHistory';
+
+/** Kueue's label that stops a workload after this many seconds of running. */
+export const maxExecTimeLabel = 'kueue.x-k8s.io/max-exec-time-seconds';
+
+/** Runs loaded into the model on start: enough for every team's window. */
+const historyLoaded = 20_000;
+
+const positive = (raw: string | undefined) => {
+  const value = Number(raw);
+  return raw !== undefined && Number.isFinite(value) && value > 0 ? value : undefined;
+};
+
+/** What the model may know of a workload object before it runs: its declarations, queue, team and size. */
+export function runTimeFactsOf(obj: WorkloadObject, team: string | undefined, gpus: number): RunTimeFacts {
+  return {
+    team,
+    kind: obj.kind,
+    queue: obj.metadata.labels?.[labels.queueName] ?? '',
+    gpus,
+    declaredSeconds: positive(obj.metadata.annotations?.[annotations.expectedDuration]),
+    maxExecSeconds: positive(obj.metadata.labels?.[maxExecTimeLabel] ?? obj.metadata.annotations?.[maxExecTimeLabel]),
+  };
+}
+
+/**
+ * The backend's run-time model: the scheduler's RunTimeModel, fed at start
+ * from the database's history and then by every workload that succeeds (its
+ * run time from admission to finish), each stored so a restart keeps it.
+ * Without a history store it learns in memory only.
+ */
+export class LearnedRunTimes {
+  readonly model = new RunTimeModel();
+  private readonly seen = new Set<string>();
+  private writes: Promise<void> = Promise.resolve();
+
+  constructor(private readonly history?: RunTimeHistory, private readonly logger?: LoggerService) {}
+
+  /** Loads the stored history into the model. */
+  async load(): Promise<void> {
+    if (!this.history) return;
+    for (const run of await this.history.recent(historyLoaded)) {
+      this.seen.add(`${run.cluster}/${run.uid}`);
+      this.model.record(run);
+    }
+  }
+
+  predict(facts: RunTimeFacts): RunTimePrediction {
+    return this.model.predict(facts);
+  }
+
+  /** Learns from a workload that succeeded; each workload once. Failed runs are not learned: they end early. */
+  observe(summary: WorkloadSummary, maxExecSeconds?: number) {
+    if (summary.state !== 'Succeeded' || !summary.admittedAt || !summary.finishedAt || !summary.uid) return;
+    const id = `${summary.cluster}/${summary.uid}`;
+    if (this.seen.has(id)) return;
+    this.seen.add(id);
+    const finishedAt = Date.parse(summary.finishedAt);
+    const actualSeconds = (finishedAt - Date.parse(summary.admittedAt)) / 1000;
+    if (!(actualSeconds > 0)) return;
+    const run = {
+      team: summary.team,
+      kind: summary.kind,
+      queue: summary.queue ?? '',
+      gpus: summary.gpus,
+      declaredSeconds: summary.expectedDurationSeconds,
+      maxExecSeconds,
+      actualSeconds,
+    };
+    this.model.record(run);
+    if (!this.history) return;
+    const history = this.history;
+    this.writes = this.writes
+      .then(() => history.record({ ...run, cluster: summary.cluster, uid: summary.uid, finishedAt }))
+      .catch(e => this.logger?.warn(`could not store the run time of ${id}: ${(e as Error).message}`));
+  }
+
+  /** Resolves when every run observed so far is stored. */
+  flush(): Promise<void> {
+    return this.writes;
+  }
+}
