@@ -1,6 +1,7 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { fleetApi, renderField } from './__testUtils__/renderField';
+import type { SubmitWorkloadRequest } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { FlavorPicker, validateFlavorPick } from './FlavorPicker';
 
 const templateEnum = ['NVIDIA-H100-80GB-HBM3', 'NVIDIA-A100-SXM4-80GB', 'NVIDIA-A10G', 'NVIDIA-L4'];
@@ -38,6 +39,29 @@ describe('AiPlatformFlavorPicker', () => {
       gpuProduct: 'NVIDIA-H100-80GB-HBM3',
       flavor: 'h100',
     });
+  });
+
+  it('shows the expected wait of the gang the form describes, per flavor, from the platform plan', async () => {
+    const eta = new Date(Date.now() + 25 * 60_000).toISOString();
+    const plan = jest.fn(async (request: SubmitWorkloadRequest) => {
+      const pod = (request.manifest as any).spec.replicatedJobs[0].template.spec.template.spec;
+      return pod.nodeSelector['nvidia.com/gpu.product'] === 'NVIDIA-A10G'
+        ? { admissible: false, eta, etasByCluster: { 'gpu-west': eta } }
+        : { admissible: true, etasByCluster: { 'gpu-east': new Date().toISOString() } };
+    });
+    await renderField<string>(FlavorPicker, {
+      api: { ...fleetApi(prices), plan },
+      uiOptions: { queueFrom: 'queue' },
+      schema: { title: 'GPU flavor', enum: templateEnum },
+      form: { queue: 'ml-research', nodes: 4, gpusPerNode: 8, topology: 'none' },
+    });
+    expect(
+      await screen.findByRole('radio', { name: /^NVIDIA-A10G .* · expected to start in 25 min$/ }),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('radio', { name: /^NVIDIA-H100-80GB-HBM3 .* · starts now$/ })).toBeInTheDocument();
+    const gang = (plan.mock.calls[0][0].manifest as any).spec.replicatedJobs[0].template.spec;
+    expect(gang.parallelism).toBe(4);
+    expect(gang.template.metadata).toEqual({});
   });
 
   it('returns the GPU product the user picks', async () => {

@@ -1,12 +1,13 @@
 import { useEffect } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
 import { makeFieldSchema } from '@backstage/plugin-scaffolder-react';
-import type { CostEstimateResponse } from '@ai-platform/backstage-plugin-ai-platform-common';
+import type { CostEstimateResponse, PlanResponse } from '@ai-platform/backstage-plugin-ai-platform-common';
 import FormHelperText from '@material-ui/core/FormHelperText';
 import { aiPlatformApiRef, type AiPlatformApi } from '../api/AiPlatformApi';
 import { useLiveData } from '../hooks/useLiveData';
 import { Loadable } from '../components/common/Loadable';
-import { stringField } from './formValues';
+import { numberField, stringField } from './formValues';
+import { formatWait, gangPlanRequest } from './planPreview';
 import { ChoiceRadios, PickerFieldset, requireChoice } from './PickerFieldset';
 import { flavorChoices, type FlavorChoice } from './queueChoices';
 
@@ -21,6 +22,12 @@ export const FlavorPickerFieldSchema = makeFieldSchema({
         .optional()
         .describe('Form field with the namespace, when LocalQueue names repeat across namespaces'),
       resource: z.string().optional().describe('GPU resource the workload requests (default nvidia.com/gpu)'),
+      nodesFrom: z
+        .string()
+        .optional()
+        .describe('Form field with the pods in the gang, for the expected wait (default nodes)'),
+      gpusPerNodeFrom: z.string().optional().describe('Form field with the GPUs per pod (default gpusPerNode)'),
+      topologyFrom: z.string().optional().describe('Form field with the required topology (default topology)'),
     }),
 });
 
@@ -43,13 +50,23 @@ export async function gpuHourPrice(
     .catch(() => undefined);
 }
 
-function describe(choice: FlavorChoice, price: CostEstimateResponse | undefined): string {
+function describe(
+  choice: FlavorChoice,
+  price: CostEstimateResponse | undefined,
+  plan: PlanResponse | Error | undefined,
+): string {
+  const wait = plan instanceof Error ? ` · wait unknown (${plan.message})` : plan ? ` · ${formatWait(plan)}` : '';
   return `${choice.gpuProduct} · ${choice.free} of ${choice.capacity} GPUs free now · queue quota ${
     choice.quota
-  } · ${pricePerGpuHour(price)}`;
+  } · ${pricePerGpuHour(price)}${wait}`;
 }
 
-/** Picks the GPU product among the flavors of the chosen queue, with free GPUs now and the price per GPU-hour. */
+/**
+ * Picks the GPU product among the flavors of the chosen queue, with free
+ * GPUs now, the price per GPU-hour and, once the form has the gang's nodes
+ * and GPUs per node, the expected wait per flavor (and cluster) from the
+ * platform's plan; it updates as those fields change.
+ */
 export function FlavorPicker(props: FlavorPickerProps) {
   const { formData, onChange, required, rawErrors, schema, uiSchema, formContext, idSchema } = props;
   const options = uiSchema['ui:options'] ?? { queueFrom: 'queue' };
@@ -60,6 +77,10 @@ export function FlavorPicker(props: FlavorPickerProps) {
     ? schema.enum.filter((e): e is string => typeof e === 'string')
     : undefined;
   const allowedKey = allowed?.join(',');
+  const nodes = numberField(formContext, options.nodesFrom ?? 'nodes');
+  const gpusPerNode = numberField(formContext, options.gpusPerNodeFrom ?? 'gpusPerNode');
+  const topologyValue = stringField(formContext, options.topologyFrom ?? 'topology');
+  const topology = topologyValue === 'none' ? undefined : topologyValue;
 
   const data = useLiveData(async () => {
     if (!queue) return [];
@@ -70,10 +91,22 @@ export function FlavorPicker(props: FlavorPickerProps) {
       { name: queue, namespace },
       { resource: options.resource, allowed },
     );
-    const prices = await Promise.all(choices.map(choice => gpuHourPrice(api, choice)));
-    return choices.map((choice, i) => ({ choice, price: prices[i] }));
+    const lqNamespace =
+      namespace ?? queues.clusterQueues.flatMap(q => q.localQueues).find(lq => lq.name === queue)?.namespace;
+    // The wait of the gang the form describes, per flavor: what the template's plan step will say.
+    const plan = (gpuProduct: string): Promise<PlanResponse | Error | undefined> =>
+      nodes && gpusPerNode && lqNamespace
+        ? api
+            .plan(gangPlanRequest({ namespace: lqNamespace, queue, gpuProduct, nodes, gpusPerNode, topology }))
+            .catch((e: Error) => e)
+        : Promise.resolve(undefined);
+    const [prices, plans] = await Promise.all([
+      Promise.all(choices.map(choice => gpuHourPrice(api, choice))),
+      Promise.all(choices.map(choice => plan(choice.gpuProduct))),
+    ]);
+    return choices.map((choice, i) => ({ choice, price: prices[i], plan: plans[i] }));
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [api, queue, namespace, options.resource, allowedKey]);
+  }, [api, queue, namespace, options.resource, allowedKey, nodes, gpusPerNode, topology]);
 
   const rows = data.value;
   useEffect(() => {
@@ -102,7 +135,10 @@ export function FlavorPicker(props: FlavorPickerProps) {
               name={idSchema?.$id ?? 'gpuProduct'}
               value={formData}
               onChange={onChange}
-              choices={value.map(({ choice, price }) => ({ value: choice.gpuProduct, label: describe(choice, price) }))}
+              choices={value.map(({ choice, price, plan }) => ({
+                value: choice.gpuProduct,
+                label: describe(choice, price, plan),
+              }))}
             />
           )}
         </Loadable>

@@ -1,0 +1,114 @@
+import AxeBuilder from '@axe-core/playwright';
+import { test, expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+import { signIn } from './signIn';
+
+/**
+ * Every page and tab the plugin adds, at a laptop's and a small window's
+ * width, on the dev instance's data: no sideways scrolling, no console
+ * errors, no serious or critical axe-core violations, and a screenshot in the
+ * test artifacts (`<page>-<width>.png`).
+ */
+const widths = [1440, 1024];
+
+interface PageCheck {
+  name: string;
+  path: (request: APIRequestContext) => Promise<string>;
+  /** What shows once the page has its data. */
+  ready: (page: Page) => Locator;
+}
+
+/** The first catalog entity matching `filter`, waiting for the catalog module to emit it. */
+async function firstEntity(request: APIRequestContext, filter: string): Promise<string> {
+  let name = '';
+  await expect(async () => {
+    const res = await request.get(`/api/catalog/entities?filter=${filter}&fields=metadata.name`);
+    const names = ((await res.json()) as Array<{ metadata: { name: string } }>).map(e => e.metadata.name);
+    name = names.sort()[0];
+    expect(name).toBeTruthy();
+  }).toPass({ timeout: 90_000 });
+  return name;
+}
+
+const fixed = (path: string) => async () => path;
+const trainingJob = (request: APIRequestContext) => firstEntity(request, 'kind=component,spec.type=training-job');
+
+const pages: PageCheck[] = [
+  { name: 'fleet', path: fixed('/ai-platform/fleet'), ready: p => p.getByRole('grid', { name: 'GPU pools' }) },
+  { name: 'queues', path: fixed('/ai-platform/queues'), ready: p => p.getByRole('grid', { name: 'ClusterQueues' }) },
+  {
+    name: 'pending',
+    path: fixed('/ai-platform/pending'),
+    ready: p => p.getByRole('table', { name: 'Pending workloads' }).or(p.getByText(/^Nothing is waiting/)),
+  },
+  {
+    name: 'costs',
+    path: fixed('/ai-platform/costs'),
+    ready: p => p.getByLabel('Total cost').or(p.getByText(/^No GPU cost/)),
+  },
+  {
+    name: 'inference',
+    path: fixed('/ai-platform/inference'),
+    ready: p =>
+      p
+        .getByRole('grid', { name: 'Inference services by tokens per second per dollar' })
+        .or(p.getByText(/^No inference services served tokens/))
+        .or(p.getByText(/Token counts unknown/)),
+  },
+  {
+    name: 'workload-overview',
+    path: async request => `/catalog/default/component/${await trainingJob(request)}`,
+    ready: p => p.getByText('Queue and cluster').or(p.getByText(/You may not see this team|is no longer on cluster/)),
+  },
+  {
+    name: 'workload-tab',
+    path: async request => `/catalog/default/component/${await trainingJob(request)}/ai-workload`,
+    ready: p =>
+      p
+        .getByRole('region', { name: 'Recent events' })
+        .or(p.getByText(/You may not see this team|is no longer on cluster/)),
+  },
+  {
+    name: 'team',
+    path: fixed('/catalog/default/group/ml-research'),
+    ready: p => p.getByRole('meter', { name: /^Budget / }),
+  },
+  {
+    name: 'gpu-queue',
+    path: async request =>
+      `/catalog/default/resource/${await firstEntity(request, 'kind=resource,spec.type=gpu-queue')}/gpu-queue`,
+    ready: p => p.getByRole('tree', { name: 'Cohort tree' }),
+  },
+];
+
+for (const width of widths) {
+  for (const check of pages) {
+    test(`${check.name} at ${width} px: fits, no console errors, accessible`, async ({ page, request }, testInfo) => {
+      const errors: string[] = [];
+      page.on('console', msg => {
+        if (msg.type() === 'error' && !/favicon|manifest/i.test(msg.text())) errors.push(msg.text());
+      });
+      page.on('pageerror', error => errors.push(error.message));
+      await page.setViewportSize({ width, height: 1000 });
+      await signIn(page);
+      await page.goto(await check.path(request));
+      await expect(check.ready(page).first()).toBeVisible({ timeout: 60_000 });
+      await expect(page.locator('[aria-busy="true"]')).toHaveCount(0, { timeout: 30_000 });
+
+      await page.screenshot({ path: testInfo.outputPath(`${check.name}-${width}.png`), fullPage: true });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, 'the page scrolls sideways by this many pixels').toBeLessThanOrEqual(0);
+      const { violations } = await new AxeBuilder({ page }).analyze();
+      const serious = violations
+        .filter(v => v.impact === 'serious' || v.impact === 'critical')
+        .map(
+          v =>
+            `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+              .map(n => n.target.join(' '))
+              .slice(0, 5)
+              .join(', ')}`,
+        );
+      expect(serious).toEqual([]);
+      expect(errors).toEqual([]);
+    });
+  }
+}
