@@ -1,7 +1,7 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { fleetApi, renderField } from './__testUtils__/renderField';
-import type { SubmitWorkloadRequest } from '@ai-platform/backstage-plugin-ai-platform-common';
+import type { PlanResponse, SubmitWorkloadRequest } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { FlavorPicker, validateFlavorPick } from './FlavorPicker';
 
 const templateEnum = ['NVIDIA-H100-80GB-HBM3', 'NVIDIA-A100-SXM4-80GB', 'NVIDIA-A10G', 'NVIDIA-L4'];
@@ -43,7 +43,7 @@ describe('AiPlatformFlavorPicker', () => {
 
   it('shows the expected wait of the gang the form describes, per flavor, from the platform plan', async () => {
     const eta = new Date(Date.now() + 25 * 60_000).toISOString();
-    const plan = jest.fn(async (request: SubmitWorkloadRequest) => {
+    const plan = jest.fn(async (request: SubmitWorkloadRequest): Promise<PlanResponse> => {
       const pod = (request.manifest as any).spec.replicatedJobs[0].template.spec.template.spec;
       return pod.nodeSelector['nvidia.com/gpu.product'] === 'NVIDIA-A10G'
         ? { admissible: false, eta, etasByCluster: { 'gpu-west': eta } }
