@@ -48,7 +48,8 @@ describe('workload generator', () => {
     const agents = cluster.store
       .list(cluster.store.typeFor('apps/v1', 'Deployment'))
       .filter(d => d.metadata.namespace === 'team-agents');
-    expect(agents.length).toBeLessThanOrEqual(8);
+    const agentStream = fleet.generator!.streams.find(s => s.team === 'agents' && s.kind === 'Deployment')!;
+    expect(agents.length).toBeLessThanOrEqual(agentStream.maxActive!);
     generator.stop();
   });
 
