@@ -78,6 +78,13 @@ export interface Reason {
   }>;
 }
 
+/**
+ * The entity whose TechDocs hold the runbooks, unless `aiPlatform.runbooks.entityRef` names another: the
+ * Component the backend package ships in `runbooks/catalog-info.yaml`, so reason links work in any app that
+ * registers it.
+ */
+export const defaultRunbookEntityRef = 'component:default/ai-platform-runbooks';
+
 /** Path of a reason's runbook, relative to the TechDocs site root. */
 export function runbookPath(code: ReasonCode): string {
   return `runbooks/${code}/`;

@@ -118,7 +118,7 @@ test('golden path: template with queue, flavor and cost, task, workload in the c
   if (await runbook.count()) {
     const code = (await runbook.first().getAttribute('aria-label'))!.replace('Runbook for ', '');
     await runbook.first().click();
-    await expect(page).toHaveURL(new RegExp(`/docs/default/component/ai-platform-backstage-plugins/runbooks/${code}/`));
+    await expect(page).toHaveURL(new RegExp(`/docs/default/component/ai-platform-runbooks/runbooks/${code}/`));
     await expect(page.getByRole('heading', { level: 1, name: new RegExp(`^${code}: `) })).toBeVisible({
       timeout: 180_000,
     });

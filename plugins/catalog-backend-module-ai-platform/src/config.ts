@@ -7,6 +7,7 @@ import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { readDurationFromConfig, type Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { durationToMilliseconds, type HumanDuration } from '@backstage/types';
+import { defaultRunbookEntityRef } from '@ai-platform/backstage-plugin-ai-platform-common';
 
 /** Settings of the AI platform entity provider, from `catalog.providers.aiPlatform`. */
 export interface AiPlatformProviderConfig {
@@ -15,6 +16,8 @@ export interface AiPlatformProviderConfig {
   retentionMs: number;
   fallbackOwner: string;
   platformOwner: string;
+  /** `aiPlatform.runbooks.entityRef`, shared with the frontend's reason links. */
+  runbookEntityRef: string;
 }
 
 const configKey = 'catalog.providers.aiPlatform';
@@ -45,6 +48,18 @@ function readOwner(config: Config | undefined, key: string): string {
   }
 }
 
+function readRunbookEntityRef(root: RootConfigService | Config): string {
+  const raw = root.getOptionalString('aiPlatform.runbooks.entityRef') ?? defaultRunbookEntityRef;
+  try {
+    return stringifyEntityRef(parseEntityRef(raw, { defaultKind: 'component', defaultNamespace: 'default' }));
+  } catch (error) {
+    throw new InputError(
+      `aiPlatform.runbooks.entityRef must be an entity reference such as ${defaultRunbookEntityRef}, got "${raw}"`,
+      error,
+    );
+  }
+}
+
 /** Reads `catalog.providers.aiPlatform`, filling in the defaults. */
 export function readAiPlatformProviderConfig(root: RootConfigService | Config): AiPlatformProviderConfig {
   const config = root.getOptionalConfig(configKey);
@@ -57,5 +72,6 @@ export function readAiPlatformProviderConfig(root: RootConfigService | Config): 
     retentionMs: durationToMilliseconds(readDuration(config, 'retention', { days: 7 })),
     fallbackOwner: readOwner(config, 'fallbackOwner'),
     platformOwner: readOwner(config, 'platformOwner'),
+    runbookEntityRef: readRunbookEntityRef(root),
   };
 }

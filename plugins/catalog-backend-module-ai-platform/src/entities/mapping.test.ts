@@ -74,7 +74,7 @@ describe('entity mapping', () => {
           'backstage.io/kubernetes-cluster': 'gpu-east',
           'ai-platform.io/queue': 'vision',
           'ai-platform.io/cluster': 'gpu-east',
-          'backstage.io/techdocs-entity': 'component:default/ai-platform-backstage-plugins',
+          'backstage.io/techdocs-entity': 'component:default/ai-platform-runbooks',
           'backstage.io/managed-by-location': 'ai-platform:gpu-east',
           'backstage.io/managed-by-origin-location': 'ai-platform:gpu-east',
         },

@@ -8,6 +8,8 @@ export interface MappingContext {
   fallbackOwner: string;
   /** Owner of ClusterQueues, cohorts, clusters and GPU pools. */
   platformOwner: string;
+  /** The entity whose TechDocs hold the runbooks (the workloads' techdocs-entity); default: the shipped one. */
+  runbookEntityRef?: string;
   /** Finished workloads older than this are left out. */
   retentionMs: number;
   now: () => Date;

@@ -32,8 +32,5 @@ export const moduleAnnotations = {
   kubernetesApiServer: 'kubernetes.io/api-server',
 } as const;
 
-/** The entity whose TechDocs hold the platform runbooks. */
-export const runbookEntityRef = 'component:default/ai-platform-backstage-plugins';
-
 /** Location key and managed-by location of everything read from one cluster. */
 export const locationFor = (cluster: string) => `ai-platform:${cluster}`;

@@ -1,8 +1,12 @@
 import { parseEntityRef, type Entity } from '@backstage/catalog-model';
-import { annotations, type WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
+import {
+  annotations,
+  defaultRunbookEntityRef,
+  type WorkloadSummary,
+} from '@ai-platform/backstage-plugin-ai-platform-common';
 import { entityNameFor } from './names';
 import { ownerFor, type MappingContext } from './owner';
-import { locationFor, moduleAnnotations, platformEntityNames, resourceRef, runbookEntityRef } from './refs';
+import { locationFor, moduleAnnotations, platformEntityNames, resourceRef } from './refs';
 
 const finishedStates = new Set(['Succeeded', 'Failed', 'Cancelled']);
 
@@ -109,7 +113,7 @@ function componentFor(workload: WorkloadSummary, name: string, context: MappingC
     [annotations.kubernetesCluster]: workload.cluster,
     [annotations.workload]: key,
     [moduleAnnotations.workloadState]: workload.state,
-    [moduleAnnotations.techdocsEntity]: runbookEntityRef,
+    [moduleAnnotations.techdocsEntity]: context.runbookEntityRef ?? defaultRunbookEntityRef,
     ...(workload.queue ? { [annotations.queue]: workload.queue } : {}),
     ...(workload.clusterQueue ? { [moduleAnnotations.clusterQueue]: workload.clusterQueue } : {}),
   };

@@ -64,6 +64,7 @@ export class AiPlatformEntityProvider implements EntityProvider {
     this.context = {
       fallbackOwner: deps.config.fallbackOwner,
       platformOwner: deps.config.platformOwner,
+      runbookEntityRef: deps.config.runbookEntityRef,
       retentionMs: deps.config.retentionMs,
       now: deps.now ?? (() => new Date()),
       onUnresolvedOwner: (subject, team) => {

@@ -35,7 +35,7 @@ describe('PendingExplorer', () => {
     expect(screen.getByText('1 of 50 pending')).toBeInTheDocument();
     const link = screen.getByRole('link', { name: 'Runbook for QuotaExhausted' });
     expect(link.getAttribute('href')).toContain(
-      '/docs/default/component/ai-platform-backstage-plugins/runbooks/QuotaExhausted/',
+      '/docs/default/component/ai-platform-runbooks/runbooks/QuotaExhausted/',
     );
   });
 

@@ -26,7 +26,7 @@ import { useSearchParam } from '../../hooks/useSearchParam';
 import { rootRouteRef } from '../../routes';
 import { ClusterFilter } from '../common/ClusterFilter';
 import { Loadable } from '../common/Loadable';
-import { runbookUrl } from '../common/format';
+import { useRunbookUrl } from '../common/useRunbookUrl';
 import { DailyStackedChart } from '../CostExplorer/CostCharts';
 import { dailySeries, groupTotals, seriesKeys, settle, type Settled } from '../CostExplorer/costData';
 import { ClusterQueueUsage, CohortTree, formatFairShare } from '../QueuePage/CohortTree';
@@ -44,6 +44,7 @@ interface QueuesData {
 
 /** Why a queue's workloads wait, compactly: each reason code with its count, linked to its runbook. */
 function PendingReasons({ activity }: { activity?: QueueActivity }) {
+  const runbookUrl = useRunbookUrl();
   if (!activity?.pendingReasons.length) return <Text variant="body-small">—</Text>;
   return (
     <Flex direction="column" gap="0">

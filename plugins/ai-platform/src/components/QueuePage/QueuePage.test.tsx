@@ -93,7 +93,7 @@ describe('QueuePage', () => {
     expect(rows[0]).toHaveTextContent('requested 8, available 2');
     expect(within(rows[0]).getByRole('link', { name: 'Runbook for QuotaExhausted' })).toHaveAttribute(
       'href',
-      '/docs/default/component/ai-platform-backstage-plugins/runbooks/QuotaExhausted/',
+      '/docs/default/component/ai-platform-runbooks/runbooks/QuotaExhausted/',
     );
     expect(rows[0]).toHaveTextContent(new Date('2026-11-23T13:30:00Z').toLocaleString());
     expect(rows[1]).toHaveTextContent('No NVLink domain can hold 16 GPUs');

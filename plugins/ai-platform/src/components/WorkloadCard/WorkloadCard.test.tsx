@@ -121,7 +121,7 @@ describe('WorkloadCard', () => {
     expect(await screen.findByText(/requested 8, available 1/)).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Runbook for QuotaExhausted' })).toHaveAttribute(
       'href',
-      '/docs/default/component/ai-platform-backstage-plugins/runbooks/QuotaExhausted/',
+      '/docs/default/component/ai-platform-runbooks/runbooks/QuotaExhausted/',
     );
     expect(screen.getByText('3 in research, 2 in research')).toBeInTheDocument();
     expect(screen.getByText(/in 20 min/)).toBeInTheDocument();

@@ -1,9 +1,10 @@
 import { Link } from '@backstage/core-components';
 import type { Reason } from '@ai-platform/backstage-plugin-ai-platform-common';
-import { runbookUrl } from './format';
+import { useRunbookUrl } from './useRunbookUrl';
 
 /** Why a workload waits, in words, with a link to the runbook for its reason. */
 export function ReasonText({ reason }: { reason?: Reason }) {
+  const runbookUrl = useRunbookUrl();
   if (!reason) return <span>—</span>;
   return (
     <span>

@@ -1,4 +1,4 @@
-import { formatAmount, formatEta, formatGpuHours, formatMicros, formatShare } from './format';
+import { formatAmount, formatEta, formatGpuHours, formatMicros, formatShare, runbookUrl } from './format';
 
 describe('cost formatting', () => {
   it('shows micro-units in the response currency', () => {
@@ -37,5 +37,20 @@ describe('ETA wording', () => {
   it('gives one time without a p90, and says unknown without an estimate', () => {
     expect(formatEta('2026-11-23T10:40:00Z', undefined, now)).toBe('in 40 min');
     expect(formatEta(undefined, undefined, now)).toBe('unknown');
+  });
+});
+
+describe('runbook links', () => {
+  it('open the shipped runbooks entity by default', () => {
+    expect(runbookUrl('QuotaExhausted')).toBe('/docs/default/component/ai-platform-runbooks/runbooks/QuotaExhausted/');
+  });
+
+  it('open the TechDocs of the entity aiPlatform.runbooks.entityRef names', () => {
+    expect(runbookUrl('NoMatchingFlavor', 'Component:ops/gpu-runbooks')).toBe(
+      '/docs/ops/component/gpu-runbooks/runbooks/NoMatchingFlavor/',
+    );
+    expect(runbookUrl('NoMatchingFlavor', 'gpu-runbooks')).toBe(
+      '/docs/default/component/gpu-runbooks/runbooks/NoMatchingFlavor/',
+    );
   });
 });

@@ -1,8 +1,17 @@
-import { runbookPath, type ReasonCode } from '@ai-platform/backstage-plugin-ai-platform-common';
+import { parseEntityRef } from '@backstage/catalog-model';
+import {
+  defaultRunbookEntityRef,
+  runbookPath,
+  type ReasonCode,
+} from '@ai-platform/backstage-plugin-ai-platform-common';
 
-/** TechDocs page of a reason's runbook. */
-export function runbookUrl(code: ReasonCode): string {
-  return `/docs/default/component/ai-platform-backstage-plugins/${runbookPath(code)}`;
+/** TechDocs page of a reason's runbook in the TechDocs of `entityRef` (see useRunbookUrl). */
+export function runbookUrl(code: ReasonCode, entityRef: string = defaultRunbookEntityRef): string {
+  const { kind, namespace, name } = parseEntityRef(entityRef, {
+    defaultKind: 'component',
+    defaultNamespace: 'default',
+  });
+  return `/docs/${namespace}/${kind.toLocaleLowerCase('en-US')}/${name}/${runbookPath(code)}`;
 }
 
 /** "in 5 min", "in 2 h", "now", for an ISO time relative to now. */
