@@ -188,8 +188,10 @@ export class InvariantChecker {
     return at - start > grace;
   }
 
-  check(snapshot: ClusterSnapshot, rest: RestView, at: number, dtMs: number) {
+  /** Checks one sample; without `restOrNone` (the backend is down) only what the cluster shows. */
+  check(snapshot: ClusterSnapshot, restOrNone: RestView | undefined, at: number, dtMs: number) {
     const cluster = snapshot.cluster;
+    const rest = restOrNone ?? { used: new Map<string, number>(), workloads: [] };
     const index = topLevelIndex(snapshot);
     const listed = new Set(rest.workloads.map(w => `${w.namespace}/${w.kind}/${w.name}`));
     const nodes = new Map(snapshot.nodes.map(n => [n.name, n]));
@@ -248,7 +250,8 @@ export class InvariantChecker {
 
     // No over-commit, by the API's figures and by the pods' ground truth.
     const pods = podUsage(snapshot);
-    for (const [source, used] of [['API', rest.used] as const, ['pods', pods] as const]) {
+    const sources = restOrNone ? [['API', rest.used] as const, ['pods', pods] as const] : [['pods', pods] as const];
+    for (const [source, used] of sources) {
       const byCohort = new Map<string, { used: number; nominal: number }>();
       for (const cq of this.model.clusterQueues.values()) {
         for (const [flavor, resources] of cq.quota) {
@@ -293,7 +296,9 @@ export class InvariantChecker {
     }
 
     // Quota counted as used is held by pods (within the grace: pods starting, pods going).
-    const keys = new Set([...rest.used.keys(), ...pods.keys()].filter(k => isGpuResource(k.split('\u0000')[2])));
+    const keys = new Set(
+      restOrNone ? [...rest.used.keys(), ...pods.keys()].filter(k => isGpuResource(k.split('\u0000')[2])) : [],
+    );
     for (const key of keys) {
       const [cq, flavor, resource] = key.split('\u0000');
       const diff = (rest.used.get(key) ?? 0) - (pods.get(key) ?? 0);

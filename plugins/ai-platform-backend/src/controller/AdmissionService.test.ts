@@ -94,6 +94,36 @@ describe('AdmissionService against two kube-sim clusters', () => {
     expect(store.count('Submitted')).toBe(1);
   });
 
+  it('plan says "admissible" only when the next cycle admits it, and agrees with the status of the workload once submitted', async () => {
+    east.create(job('running', 8, 600));
+    west.create(job('running', 8, 600));
+    await controller.start();
+    await eventually(() => admitted(east, 'running') && admitted(west, 'running'));
+    await eventually(() => controller.controllers.every(c => c.leader));
+    const manifest = job('waits', 4, 600);
+    const plan = await controller.service.plan({ manifest, queue: 'training' });
+    expect(plan.admissible).toBe(false);
+    expect(plan.reason?.code).toBe('QuotaExhausted');
+    expect(Date.parse(plan.eta!)).toBeGreaterThan(Date.now() + 500_000);
+    const { workload } = await controller.service.submit({ manifest, queue: 'training' }, user);
+    const status = await eventually(async () => {
+      const w = await controller.service.getWorkload(workload);
+      return w?.reason ? w : undefined;
+    });
+    expect(status.state).toBe('Pending');
+    expect(status.reason?.code).toBe(plan.reason?.code);
+
+    const fits = job('fits', 4, 600);
+    fits.metadata.name = 'fits';
+    east.store.delete(east.store.typeFor('batch/v1', 'Job'), 'team-a', 'running');
+    await eventually(
+      async () => (await controller.service.plan({ manifest: fits, queue: 'training', cluster: 'east' })).admissible,
+    );
+    const admittedPlan = await controller.service.plan({ manifest: fits, queue: 'training', cluster: 'east' });
+    expect(admittedPlan.reason).toBeUndefined();
+    expect(admittedPlan.estimatedWaitSeconds).toBe(0);
+  });
+
   it('lists pending workloads with reason, queue position and ETA', async () => {
     east.create(job('running', 8, 600));
     await controller.start();

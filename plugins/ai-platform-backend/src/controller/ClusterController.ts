@@ -61,6 +61,9 @@ export class ClusterController {
   private readonly watches: Watch<KubernetesObject>[] = [];
   private readonly queueWatches: Watch<KubernetesObject>[] = [];
   private nodeWatch?: Watch<KubernetesObject>;
+  private podWatch?: Watch<KubernetesObject>;
+  /** Pods seen deleted since the cost ledger last asked, with when: a pod that ran between two ledger syncs still counts. */
+  private readonly deletedPods = new Map<string, { pod: KubernetesObject; at: number }>();
   private kueueWorkloads?: Watch<KubernetesObject>;
   private readonly lease: LeaderLease;
   private readonly queueConfig: QueueConfigSource;
@@ -114,6 +117,22 @@ export class ClusterController {
     for (const listener of this.listeners) listener(type, tracked);
   }
 
+  /**
+   * The pods deleted since the last call, each with a deletionTimestamp (the time the deletion was seen when the
+   * API server removed it at once). Forgets what nobody asked for within an hour.
+   */
+  takeDeletedPods(): KubernetesObject[] {
+    const stale = Date.now() - 3_600_000;
+    const pods = [...this.deletedPods.values()]
+      .filter(d => d.at >= stale)
+      .map(({ pod, at }) => ({
+        ...pod,
+        metadata: { ...pod.metadata, deletionTimestamp: pod.metadata?.deletionTimestamp ?? new Date(at) },
+      }));
+    this.deletedPods.clear();
+    return pods;
+  }
+
   nodes(): readonly KubernetesObject[] {
     return this.nodeWatch?.list() ?? [];
   }
@@ -132,7 +151,15 @@ export class ClusterController {
       this.queueWatches.push(new Watch(kube, target, () => this.onQueueObject(), log));
     }
     this.nodeWatch = new Watch(kube, { apiVersion: 'v1', kind: 'Node', plural: 'nodes' }, () => this.generation++, log);
-    const all = [...this.watches, ...this.queueWatches, this.nodeWatch];
+    this.podWatch = new Watch(
+      kube,
+      { apiVersion: 'v1', kind: 'Pod', plural: 'pods' },
+      (type, pod) => {
+        if (type === 'delete' && pod.metadata?.uid) this.deletedPods.set(pod.metadata.uid, { pod, at: Date.now() });
+      },
+      log,
+    );
+    const all = [...this.watches, ...this.queueWatches, this.nodeWatch, this.podWatch];
     if (connection.mode !== 'admit') {
       this.kueueWorkloads = new Watch(kube, kueueWorkloadKind, () => this.kick(), log);
       all.push(this.kueueWorkloads);
@@ -170,7 +197,9 @@ export class ClusterController {
     clearTimeout(this.wakeTimer);
     clearTimeout(this.detectTimer);
     await this.lease.stop();
-    await Promise.all([...this.watches, ...this.queueWatches, this.nodeWatch, this.kueueWorkloads].map(w => w?.stop()));
+    await Promise.all(
+      [...this.watches, ...this.queueWatches, this.nodeWatch, this.podWatch, this.kueueWorkloads].map(w => w?.stop()),
+    );
     await this.running;
     this.client.close();
   }

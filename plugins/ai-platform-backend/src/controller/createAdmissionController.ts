@@ -7,6 +7,7 @@ import { readClusters } from '../clusters/readClusters';
 import type { DecisionStore, WorkloadService } from '../service/types';
 import { labels } from '@ai-platform/backstage-plugin-ai-platform-common';
 import type { PodAttribution } from '../costs/CostIngestor';
+import type { PodLike } from '../costs/intervals';
 import { builtinWorkloadKinds } from '../workloads/adapters';
 import { AdmissionService } from './AdmissionService';
 import { ClusterController } from './ClusterController';
@@ -93,6 +94,7 @@ export function createAdmissionController(options: AdmissionControllerOptions): 
       const tracked = c.workloads.get(`${top.namespace}/${top.kind}/${top.name}`);
       return { name: top.name, queue: tracked?.obj.metadata.labels?.[labels.queueName] };
     },
+    deletedPods: cluster => (byName.get(cluster)?.takeDeletedPods() ?? []) as unknown as PodLike[],
     flavorsOf(cluster) {
       const flavors = byName.get(cluster)?.engine.queueConfig.flavors.values() ?? [];
       return [...flavors].map(f => ({ metadata: { name: f.name }, spec: { nodeLabels: f.nodeLabels } }));

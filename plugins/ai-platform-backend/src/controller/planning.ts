@@ -110,11 +110,12 @@ export function planWorkload(
     };
   }
   const pending = engine.pending().find(p => p.workload === probe.key);
+  // "Admissible" means the next scheduling cycle admits it; otherwise the reason and the ETA say when and why not.
   return {
     cluster,
     queue: workload.queue,
     clusterQueue: state.clusterQueue,
-    admissible: !state.routeProblem && eta !== undefined,
+    admissible: false,
     reason: pending?.reason ?? state.routeProblem,
     eta: eta === undefined ? undefined : new Date(eta).toISOString(),
     estimatedWaitSeconds: eta === undefined ? undefined : Math.round((eta - now) / 1000),

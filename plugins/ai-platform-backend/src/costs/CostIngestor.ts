@@ -23,6 +23,8 @@ export interface PodAttribution {
   /** `pods`: the cluster's pods by uid, to trace through pods that own objects (a LeaderWorkerSet's leader). */
   workloadOf(cluster: string, pod: PodLike, pods: Map<string, PodLike>): PodWorkload | undefined;
   flavorsOf(cluster: string): FlavorLike[];
+  /** Pods deleted since the last call (with their deletionTimestamp), so none that ran between two syncs is lost. */
+  deletedPods(cluster: string): PodLike[];
 }
 
 /** The flavor whose nodeLabels a node carries (the most specific match). */
@@ -89,7 +91,9 @@ export class CostIngestor {
       namespaces.items.map(ns => [ns.metadata!.name!, ns.metadata?.labels?.['ai-platform.io/team']]),
     );
     const podsByUid = new Map(pods.items.map(p => [p.metadata?.uid ?? '', p as unknown as PodLike]));
-    const intervals = pods.items.flatMap(p => {
+    // A pod deleted after the list was taken is ingested as it ended.
+    for (const pod of this.attribution?.deletedPods(cluster.name) ?? []) podsByUid.set(pod.metadata.uid ?? '', pod);
+    const intervals = [...podsByUid.values()].flatMap(p => {
       const pod = p as unknown as PodLike;
       return podIntervals(
         cluster.name,
@@ -100,7 +104,7 @@ export class CostIngestor {
       );
     });
     await this.ledger.ingest(intervals, now);
-    const closed = await this.ledger.closeVanished(cluster.name, new Set(pods.items.map(p => p.metadata!.uid!)));
+    const closed = await this.ledger.closeVanished(cluster.name, new Set(podsByUid.keys()));
     return { intervals: intervals.length, closed };
   }
 
