@@ -49,3 +49,12 @@ export function createAiPlatformApiClient(options: {
   });
   return client;
 }
+
+/**
+ * The body of a successful answer as the shared types of this package name
+ * it (the spec's schemas are its JSON shape, the shared types add the domain
+ * unions such as WorkloadState); errors were thrown already.
+ */
+export async function bodyOf<T>(answer: Promise<{ data?: unknown }>): Promise<T> {
+  return (await answer).data as T;
+}

@@ -6,5 +6,5 @@
 export { catalogModuleAiPlatform as default } from './module';
 export { AiPlatformEntityProvider, type ProviderRunStats } from './provider/AiPlatformEntityProvider';
 export type { AiPlatformSource } from './source/types';
-export { HttpAiPlatformSource } from './source/HttpAiPlatformSource';
+export { aiPlatformBackendSource } from './source/aiPlatformBackendSource';
 export { readAiPlatformProviderConfig, type AiPlatformProviderConfig } from './config';

@@ -3,7 +3,7 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { catalogProcessingExtensionPoint, catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { readAiPlatformProviderConfig } from './config';
 import { AiPlatformEntityProvider } from './provider/AiPlatformEntityProvider';
-import { HttpAiPlatformSource } from './source/HttpAiPlatformSource';
+import { aiPlatformBackendSource } from './source/aiPlatformBackendSource';
 
 /** Catalog module that reads the AI platform backend's REST API into the catalog. */
 export const catalogModuleAiPlatform = createBackendModule({
@@ -24,7 +24,7 @@ export const catalogModuleAiPlatform = createBackendModule({
         const providerConfig = readAiPlatformProviderConfig(config);
         catalog.addEntityProvider(
           new AiPlatformEntityProvider({
-            source: new HttpAiPlatformSource({ discovery, auth }),
+            source: aiPlatformBackendSource({ discovery, auth }),
             logger,
             config: providerConfig,
             componentsElsewhere: async refs => {

@@ -1,23 +1,25 @@
 import { createApiRef, DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
-import { ResponseError } from '@backstage/errors';
-import type {
-  AllocationResponse,
-  BudgetsResponse,
-  ClusterSummary,
-  CostAggregation,
-  CostEstimateRequest,
-  CostEstimateResponse,
-  InferenceEfficiencyResponse,
-  PlanResponse,
-  ShowbackResponse,
-  WorkloadCostResponse,
-  QueueListResponse,
-  SubmitWorkloadRequest,
-  WorkloadEvent,
-  WorkloadListResponse,
-  WorkloadQuery,
-  WorkloadRef,
-  WorkloadSummary,
+import {
+  bodyOf,
+  createAiPlatformApiClient,
+  type AiPlatformApiClient,
+  type AllocationResponse,
+  type BudgetsResponse,
+  type ClusterSummary,
+  type CostAggregation,
+  type CostEstimateRequest,
+  type CostEstimateResponse,
+  type InferenceEfficiencyResponse,
+  type PlanResponse,
+  type ShowbackResponse,
+  type WorkloadCostResponse,
+  type QueueListResponse,
+  type SubmitWorkloadRequest,
+  type WorkloadEvent,
+  type WorkloadListResponse,
+  type WorkloadQuery,
+  type WorkloadRef,
+  type WorkloadSummary,
 } from '@ai-platform/backstage-plugin-ai-platform-common';
 
 /** Window and grouping of a cost query; window is "7d", "30d", "24h" or "<ISO start>,<ISO end>". */
@@ -52,93 +54,108 @@ export interface AiPlatformApi {
 
 export const aiPlatformApiRef = createApiRef<AiPlatformApi>({ id: 'plugin.ai-platform.api' });
 
-function costParams(query: CostQuery & { format?: string }): string {
-  const params = new URLSearchParams();
-  if (query.window) params.set('window', query.window);
-  if (query.aggregate) params.set('aggregate', query.aggregate);
-  if (query.team) params.set('filter.team', query.team);
-  if (query.format) params.set('format', query.format);
-  return params.size ? `?${params}` : '';
-}
+type CostParams = { window?: string; aggregate?: CostAggregation; 'filter.team'?: string };
 
-const path = (ref: WorkloadRef) => [ref.cluster, ref.namespace, ref.kind, ref.name].map(encodeURIComponent).join('/');
+const costParams = (query: CostQuery): CostParams => ({
+  window: query.window,
+  aggregate: query.aggregate,
+  'filter.team': query.team,
+});
 
-/** Talks to `/api/ai-platform` with the signed-in user's credentials. */
+const path = (ref: WorkloadRef) => ({ path: { ...ref } });
+
+/** Talks to `/api/ai-platform` with the signed-in user's credentials, through the client generated from its OpenAPI spec. */
 export class AiPlatformClient implements AiPlatformApi {
-  constructor(private readonly deps: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {}
+  private readonly http: AiPlatformApiClient;
 
-  private async request<T>(route: string, init?: RequestInit): Promise<T> {
-    const base = await this.deps.discoveryApi.getBaseUrl('ai-platform');
-    const response = await this.deps.fetchApi.fetch(`${base}${route}`, {
-      ...init,
-      headers: { 'Content-Type': 'application/json', ...init?.headers },
+  constructor(deps: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
+    this.http = createAiPlatformApiClient({
+      discovery: deps.discoveryApi,
+      fetch: request => deps.fetchApi.fetch(request),
     });
-    if (!response.ok) throw await ResponseError.fromResponse(response);
-    if (response.status === 204) return undefined as T;
-    return (await response.json()) as T;
   }
 
-  listWorkloads(query: WorkloadQuery = {}) {
-    const params = new URLSearchParams(Object.entries(query).filter(([, v]) => v) as [string, string][]);
-    return this.request<WorkloadListResponse>(`/workloads${params.size ? `?${params}` : ''}`);
+  async listWorkloads(query: WorkloadQuery = {}) {
+    return bodyOf<WorkloadListResponse>(this.http.GET('/workloads', { params: { query } }));
   }
 
-  getWorkload(ref: WorkloadRef) {
-    return this.request<WorkloadSummary>(`/workloads/${path(ref)}`);
+  async getWorkload(ref: WorkloadRef) {
+    return bodyOf<WorkloadSummary>(
+      this.http.GET('/workloads/{cluster}/{namespace}/{kind}/{name}', { params: path(ref) }),
+    );
   }
 
-  workloadEvents(ref: WorkloadRef) {
-    return this.request<WorkloadEvent[]>(`/workloads/${path(ref)}/events`);
+  async workloadEvents(ref: WorkloadRef) {
+    return bodyOf<WorkloadEvent[]>(
+      this.http.GET('/workloads/{cluster}/{namespace}/{kind}/{name}/events', {
+        params: path(ref),
+      }),
+    );
   }
 
-  listQueues() {
-    return this.request<QueueListResponse>('/queues');
+  async listQueues() {
+    return bodyOf<QueueListResponse>(this.http.GET('/queues'));
   }
 
-  listClusters() {
-    return this.request<ClusterSummary[]>('/clusters');
+  async listClusters() {
+    return bodyOf<ClusterSummary[]>(this.http.GET('/clusters'));
   }
 
-  plan(request: SubmitWorkloadRequest) {
-    return this.request<PlanResponse>('/plan', { method: 'POST', body: JSON.stringify(request) });
+  async plan(request: SubmitWorkloadRequest) {
+    return bodyOf<PlanResponse>(this.http.POST('/plan', { body: request }));
   }
 
   async cancel(ref: WorkloadRef) {
-    await this.request(`/workloads/${path(ref)}/cancel`, { method: 'POST' });
+    await this.http.POST('/workloads/{cluster}/{namespace}/{kind}/{name}/cancel', { params: path(ref) });
   }
 
   async setSuspended(ref: WorkloadRef, suspended: boolean) {
-    await this.request(`/workloads/${path(ref)}/${suspended ? 'suspend' : 'resume'}`, { method: 'POST' });
+    await this.http.POST(
+      suspended
+        ? '/workloads/{cluster}/{namespace}/{kind}/{name}/suspend'
+        : '/workloads/{cluster}/{namespace}/{kind}/{name}/resume',
+      { params: path(ref) },
+    );
   }
 
-  showback(query: CostQuery = {}) {
-    return this.request<ShowbackResponse>(`/costs/showback${costParams(query)}`);
+  async showback(query: CostQuery = {}) {
+    return bodyOf<ShowbackResponse>(this.http.GET('/costs/showback', { params: { query: costParams(query) } }));
   }
 
   async showbackCsv(query: CostQuery = {}) {
-    const base = await this.deps.discoveryApi.getBaseUrl('ai-platform');
-    const response = await this.deps.fetchApi.fetch(`${base}/costs/showback${costParams({ ...query, format: 'csv' })}`);
-    if (!response.ok) throw await ResponseError.fromResponse(response);
-    return response.text();
+    return bodyOf<string>(
+      this.http.GET('/costs/showback', {
+        params: { query: { ...costParams(query), format: 'csv' } },
+        parseAs: 'text',
+      }),
+    );
   }
 
-  allocation(query: CostQuery = {}) {
-    return this.request<AllocationResponse>(`/costs/allocation${costParams(query)}`);
+  async allocation(query: CostQuery = {}) {
+    return bodyOf<AllocationResponse>(this.http.GET('/costs/allocation', { params: { query: costParams(query) } }));
   }
 
-  budgets() {
-    return this.request<BudgetsResponse>('/costs/budgets');
+  async budgets() {
+    return bodyOf<BudgetsResponse>(this.http.GET('/costs/budgets'));
   }
 
-  estimateCost(request: CostEstimateRequest) {
-    return this.request<CostEstimateResponse>('/costs/estimate', { method: 'POST', body: JSON.stringify(request) });
+  async estimateCost(request: CostEstimateRequest) {
+    return bodyOf<CostEstimateResponse>(this.http.POST('/costs/estimate', { body: request }));
   }
 
-  inferenceEfficiency(query: { window?: string; team?: string } = {}) {
-    return this.request<InferenceEfficiencyResponse>(`/costs/inference${costParams(query)}`);
+  async inferenceEfficiency(query: { window?: string; team?: string } = {}) {
+    return bodyOf<InferenceEfficiencyResponse>(
+      this.http.GET('/costs/inference', {
+        params: { query: { window: query.window, 'filter.team': query.team } },
+      }),
+    );
   }
 
-  workloadCost(ref: WorkloadRef) {
-    return this.request<WorkloadCostResponse>(`/costs/workloads/${path(ref)}`);
+  async workloadCost(ref: WorkloadRef) {
+    return bodyOf<WorkloadCostResponse>(
+      this.http.GET('/costs/workloads/{cluster}/{namespace}/{kind}/{name}', {
+        params: path(ref),
+      }),
+    );
   }
 }

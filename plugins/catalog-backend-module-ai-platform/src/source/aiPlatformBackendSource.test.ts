@@ -2,15 +2,16 @@ import { mockServices } from '@backstage/backend-test-utils';
 import type { WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
 import fixture from '../__fixtures__/platform.json';
 import { FakeAiPlatformBackend } from '../testing/FakeAiPlatformBackend';
-import { HttpAiPlatformSource } from './HttpAiPlatformSource';
+import { aiPlatformBackendSource } from './aiPlatformBackendSource';
+import type { AiPlatformSource } from './types';
 
-describe('HttpAiPlatformSource', () => {
+describe('aiPlatformBackendSource', () => {
   const fake = new FakeAiPlatformBackend();
-  let source: HttpAiPlatformSource;
+  let source: AiPlatformSource;
 
   beforeAll(async () => {
     const baseUrl = await fake.start();
-    source = new HttpAiPlatformSource({
+    source = aiPlatformBackendSource({
       discovery: { getBaseUrl: async () => baseUrl, getExternalBaseUrl: async () => baseUrl },
       auth: mockServices.auth({ pluginId: 'catalog' }),
     });

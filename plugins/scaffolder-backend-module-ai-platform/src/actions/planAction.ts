@@ -2,7 +2,7 @@ import type { AuthService, DiscoveryService } from '@backstage/backend-plugin-ap
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { runbookPath, type PlanResponse, type ReasonCode } from '@ai-platform/backstage-plugin-ai-platform-common';
-import { AiPlatformClient } from './aiPlatformClient';
+import { aiPlatformBackend } from './aiPlatformBackend';
 import { workloadActionExample, workloadInput } from './workloadInput';
 import { describeManifest, KubernetesManifest, loadManifests, workloadManifests } from './manifests';
 
@@ -78,7 +78,7 @@ export function createPlanWorkloadAction(deps: { discovery: DiscoveryService; au
     },
     async handler(ctx) {
       const workloads = workloadManifests(await loadManifests(ctx.input, ctx.workspacePath));
-      const client = new AiPlatformClient(deps, await ctx.getInitiatorCredentials());
+      const client = aiPlatformBackend(deps, await ctx.getInitiatorCredentials());
       const plans: Array<{ manifest: KubernetesManifest; plan: PlanResponse }> = [];
       for (const manifest of workloads) {
         const plan = await client.plan({ manifest, cluster: ctx.input.cluster, queue: ctx.input.queue });

@@ -2,7 +2,7 @@ import type { AuthService, DiscoveryService } from '@backstage/backend-plugin-ap
 import { ConflictError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
-import { AiPlatformClient } from './aiPlatformClient';
+import { aiPlatformBackend, type AiPlatformBackend } from './aiPlatformBackend';
 import { workloadActionExample, workloadInput } from './workloadInput';
 import { describeManifest, KubernetesManifest, loadManifests, workloadManifests } from './manifests';
 
@@ -34,7 +34,7 @@ function submitted(workload: WorkloadSummary, created: boolean): SubmittedWorklo
  * mean it exists in a way the backend could not read back; look it up.
  */
 async function existingWorkload(
-  client: AiPlatformClient,
+  client: AiPlatformBackend,
   manifest: KubernetesManifest,
   cluster: string | undefined,
 ): Promise<WorkloadSummary | undefined> {
@@ -80,7 +80,7 @@ export function createSubmitWorkloadAction(deps: { discovery: DiscoveryService; 
     },
     async handler(ctx) {
       const workloads = workloadManifests(await loadManifests(ctx.input, ctx.workspacePath));
-      const client = new AiPlatformClient(deps, await ctx.getInitiatorCredentials());
+      const client = aiPlatformBackend(deps, await ctx.getInitiatorCredentials());
       const results: SubmittedWorkload[] = [];
       for (const manifest of workloads) {
         const request = { manifest, cluster: ctx.input.cluster, queue: ctx.input.queue };
