@@ -15,6 +15,8 @@ import { createAdmissionController } from './controller';
 import { configPriceSource, createCostAccounting, PrometheusTelemetry } from './costs';
 import { defaultPriceSource } from './costs/pricing';
 import { KnexDecisionStore } from './database';
+import { LearnedRunTimes } from './runtime/LearnedRunTimes';
+import { RunTimeHistory } from './runtime/RunTimeHistory';
 import { WorkloadMetrics } from './metrics';
 import { parseWorkloadResourceId, workloadResourceRef, workloadRules } from './permissions';
 import { createRouter } from './routes/router';
@@ -93,10 +95,13 @@ export const aiPlatformPlugin = createBackendPlugin({
         if (prometheusUrl && !telemetrySource) telemetry.setTelemetrySource(new PrometheusTelemetry(prometheusUrl));
 
         const decisions = await KnexDecisionStore.create({ database });
+        const runTimes = new LearnedRunTimes(new RunTimeHistory(await database.getClient()), logger);
+        await runTimes.load();
         const controller = createAdmissionController({
           config,
           logger,
           decisions,
+          runTimes,
           extraKinds: workloadKinds,
         });
         const workloads = controller.service;

@@ -62,15 +62,31 @@ export interface WorkloadSummary extends WorkloadRef {
   /** 1 = next in its ClusterQueue. */
   positionInClusterQueue?: number;
   positionInLocalQueue?: number;
-  /** Expected admission time, from simulating the queues forward. */
+  /** Expected admission time (the median), from simulating the queues forward with learned run times. */
   eta?: string;
-  /** Expected run time in seconds, when known (annotation or history). */
+  /** The range around `eta`: admitted by this time in 10 % / 90 % of the simulated futures. */
+  etaP10?: string;
+  etaP90?: string;
+  /** Run time in seconds the user declares (annotation ai-platform.io/expected-duration-seconds). */
   expectedDurationSeconds?: number;
+  /** The run time the learned model predicts for it, and what that rests on. */
+  expectedRunTime?: RunTimeEstimate;
   conditions: WorkloadCondition[];
   /** Catalog entity this workload belongs to (from backstage.io/kubernetes-id), if any. */
   entityRef?: string;
   /** True when this backend only observes (Kueue admits in that cluster). */
   observedOnly?: boolean;
+}
+
+/** Predicted run-time quantiles of a workload. */
+export interface RunTimeEstimate {
+  p10Seconds: number;
+  p50Seconds: number;
+  p90Seconds: number;
+  /** calibrated-declaration: the declaration × the team's actual ÷ declared; history: finished runs like it; fallback: no data. */
+  source: 'calibrated-declaration' | 'declaration' | 'history' | 'fallback';
+  /** One sentence: what the prediction rests on. */
+  basis: string;
 }
 
 /** A core/v1 Event about a workload, as kubectl describe shows it. */

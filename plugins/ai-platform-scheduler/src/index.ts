@@ -41,3 +41,5 @@ export type {
   RunTimeModelOptions,
 } from './runtime/RunTimeModel';
 export type { Quantiles } from './runtime/quantiles';
+export { estimateAdmissionRange } from './simulator/eta';
+export type { EtaRange, EtaRangeOptions, EtaSummary } from './simulator/eta';

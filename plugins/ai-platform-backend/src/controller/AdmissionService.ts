@@ -12,11 +12,18 @@ import type {
 } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { labels } from '@ai-platform/backstage-plugin-ai-platform-common';
 import type { WorkloadKindAdapter, WorkloadObject } from '@ai-platform/backstage-plugin-ai-platform-node';
-import { estimateAdmissions, type EstimateOptions, type PendingWorkloadInfo } from '@ai-platform/scheduler';
+import {
+  estimateAdmissionRange,
+  type EstimateOptions,
+  type PendingWorkloadInfo,
+  type Quantiles,
+  type RunTimePrediction,
+} from '@ai-platform/scheduler';
 import { statusOf } from '../clusters/ClusterClient';
 import type { DecisionStore, WorkloadChange, WorkloadFilter, WorkloadService } from '../service/types';
 import { holdAnnotation, withAdmission } from '../workloads/admissionAnnotation';
-import { defaultExpectedDurationSeconds, expectedDurationSeconds, summarize } from '../workloads/summary';
+import { gpusOf, summarize } from '../workloads/summary';
+import { LearnedRunTimes, runTimeFactsOf } from '../runtime/LearnedRunTimes';
 import type { ClusterController, TrackedWorkload } from './ClusterController';
 import { decisionAbout } from './DecisionWriter';
 import { readEvents, writeEvent } from './events';
@@ -26,7 +33,7 @@ import { normalizeManifest, planWorkload } from './planning';
 interface Derived {
   generation: number;
   pending: Map<string, PendingWorkloadInfo>;
-  etas: Map<string, number>;
+  etas: Map<string, Partial<Quantiles>>;
 }
 
 /** WorkloadService over the clusters' controllers: reads from their caches and engines, writes to the clusters. */
@@ -38,15 +45,25 @@ export class AdmissionService implements WorkloadService {
     private readonly adapters: WorkloadKindAdapter[],
     private readonly decisions: DecisionStore,
     private readonly logger: LoggerService,
-  ) {}
+    private readonly runTimes: LearnedRunTimes = new LearnedRunTimes(),
+  ) {
+    // Every workload that succeeds teaches the run-time model (stored, so a restart keeps it).
+    for (const c of controllers)
+      c.onWorkloadChange((type, tracked) => {
+        if (type === 'upsert' && tracked.adapter.outcome(tracked.obj) === 'Succeeded')
+          this.runTimes.observe(this.summary(c, tracked));
+      });
+  }
 
-  private estimateFor(c: ClusterController): EstimateOptions {
-    return {
-      expectedDuration: key => {
-        const obj = c.workloads.get(key)?.obj;
-        return 1000 * ((obj && expectedDurationSeconds(obj)) ?? defaultExpectedDurationSeconds);
-      },
-    };
+  /** What the learned model predicts for a workload the controller tracks (the fallback for one it does not). */
+  private runTimeOf(c: ClusterController, key: string): RunTimePrediction {
+    const tracked = c.workloads.get(key);
+    if (!tracked) return this.runTimes.predict({ queue: '', gpus: 0 });
+    const workload = c.engine.get(key)?.workload ?? this.tryWorkload(c, tracked);
+    const team =
+      tracked.obj.metadata.labels?.[labels.team] ??
+      c.engine.queueConfig.namespaces.get(tracked.obj.metadata.namespace)?.[labels.team];
+    return this.runTimes.predict(runTimeFactsOf(tracked.obj, team, workload ? gpusOf(workload) : 0));
   }
 
   /** Queue positions and ETAs, recomputed only when the controller reconciled since. */
@@ -56,7 +73,7 @@ export class AdmissionService implements WorkloadService {
     const next: Derived = {
       generation: c.generation,
       pending: new Map(c.engine.pending().map(p => [p.workload, p])),
-      etas: estimateAdmissions(c.engine, Date.now(), this.estimateFor(c)),
+      etas: estimateAdmissionRange(c.engine, Date.now(), { runTime: key => this.runTimeOf(c, key) }),
     };
     this.derived.set(c.name, next);
     return next;
@@ -70,6 +87,7 @@ export class AdmissionService implements WorkloadService {
       engine,
       pending: derived?.pending.get(tracked.key),
       eta: derived?.etas.get(tracked.key),
+      runTime: tracked.adapter.outcome(tracked.obj) ? undefined : this.runTimeOf(c, tracked.key),
       observedOnly: c.mode === 'observe',
       namespaceTeam: c.engine.queueConfig.namespaces.get(tracked.obj.metadata.namespace)?.[labels.team],
     });
@@ -141,10 +159,14 @@ export class AdmissionService implements WorkloadService {
     });
     const estimate: EstimateOptions = {
       expectedDuration: key => {
-        if (key === `${workload.key}#plan`)
-          return 1000 * (expectedDurationSeconds(obj) ?? defaultExpectedDurationSeconds);
-        const owner = this.controllers.find(c => c.workloads.has(key));
-        return owner ? this.estimateFor(owner).expectedDuration(key) : 1000 * defaultExpectedDurationSeconds;
+        if (key === `${workload.key}#plan`) {
+          const team =
+            obj.metadata.labels?.[labels.team] ??
+            first?.engine.queueConfig.namespaces.get(obj.metadata.namespace)?.[labels.team];
+          return 1000 * this.runTimes.predict(runTimeFactsOf(obj, team, gpusOf(workload))).p50;
+        }
+        const owner = this.controllers.find(c => c.workloads.has(key)) ?? first;
+        return 1000 * (owner ? this.runTimeOf(owner, key) : this.runTimes.predict({ queue: '', gpus: 0 })).p50;
       },
     };
     return planWorkload(workload, this.controllers, request.cluster, Date.now(), estimate);

@@ -10,6 +10,7 @@ import type { PodAttribution } from '../costs/CostIngestor';
 import type { PodLike } from '../costs/intervals';
 import { builtinWorkloadKinds } from '../workloads/adapters';
 import { AdmissionService } from './AdmissionService';
+import type { LearnedRunTimes } from '../runtime/LearnedRunTimes';
 import { ClusterController } from './ClusterController';
 import type { LeaseTiming } from './LeaderLease';
 
@@ -17,6 +18,8 @@ export interface AdmissionControllerOptions {
   config: RootConfigService;
   logger: LoggerService;
   decisions: DecisionStore;
+  /** The learned run-time model behind ETAs; in memory only when absent. */
+  runTimes?: LearnedRunTimes;
   /** Adapters from the workload-kinds extension point; they replace built-ins of the same apiVersion and kind. */
   extraKinds?: WorkloadKindAdapter[];
   leaseTiming?: LeaseTiming;
@@ -101,7 +104,7 @@ export function createAdmissionController(options: AdmissionControllerOptions): 
     },
   };
   return {
-    service: new AdmissionService(controllers, adapters, decisions, logger),
+    service: new AdmissionService(controllers, adapters, decisions, logger, options.runTimes),
     controllers,
     attribution,
     start: async () => {

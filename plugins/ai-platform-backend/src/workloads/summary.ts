@@ -7,7 +7,13 @@ import {
   type WorkloadSummary,
 } from '@ai-platform/backstage-plugin-ai-platform-common';
 import type { WorkloadKindAdapter, WorkloadObject } from '@ai-platform/backstage-plugin-ai-platform-node';
-import type { PendingWorkloadInfo, Workload, WorkloadState as EngineState } from '@ai-platform/scheduler';
+import type {
+  PendingWorkloadInfo,
+  Quantiles,
+  RunTimePrediction,
+  Workload,
+  WorkloadState as EngineState,
+} from '@ai-platform/scheduler';
 import { isHeld, readAdmission } from './admissionAnnotation';
 
 /** Used when neither the declaration nor history gives the expected run time. */
@@ -21,7 +27,8 @@ export function expectedDurationSeconds(obj: WorkloadObject): number | undefined
 
 const units = (milli: number) => milli / 1000;
 
-function gpusOf(workload: Workload): number {
+/** GPUs the workload requests in total, over its pod sets and GPU resources. */
+export function gpusOf(workload: Workload): number {
   let total = 0;
   for (const ps of workload.podSets) {
     for (const [resource, milli] of Object.entries(ps.requests))
@@ -49,7 +56,10 @@ export interface SummaryContext {
   workload?: Workload;
   engine?: EngineState;
   pending?: PendingWorkloadInfo;
-  eta?: number;
+  /** Admission time quantiles (ms). */
+  eta?: Partial<Quantiles>;
+  /** What the run-time model predicts for it. */
+  runTime?: RunTimePrediction;
   observedOnly: boolean;
   /** The team its namespace names (label ai-platform.io/team), for workloads without their own team label. */
   namespaceTeam?: string;
@@ -80,6 +90,8 @@ export function finishedTime(obj: WorkloadObject): string | undefined {
     .filter(t => !Number.isNaN(t));
   return times.length ? new Date(Math.max(...times)).toISOString() : undefined;
 }
+
+const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 
 /** The API's view of one workload object. */
 export function summarize(adapter: WorkloadKindAdapter, obj: WorkloadObject, ctx: SummaryContext): WorkloadSummary {
@@ -146,8 +158,17 @@ export function summarize(adapter: WorkloadKindAdapter, obj: WorkloadObject, ctx
     reason: admission ? undefined : reason,
     positionInClusterQueue: ctx.pending?.positionInClusterQueue,
     positionInLocalQueue: ctx.pending?.positionInLocalQueue,
-    eta: !admission && ctx.eta !== undefined ? new Date(ctx.eta).toISOString() : undefined,
+    eta: iso(admission ? undefined : ctx.eta?.p50),
+    etaP10: iso(admission ? undefined : ctx.eta?.p10),
+    etaP90: iso(admission ? undefined : ctx.eta?.p90),
     expectedDurationSeconds: expected,
+    expectedRunTime: ctx.runTime && {
+      p10Seconds: Math.round(ctx.runTime.p10),
+      p50Seconds: Math.round(ctx.runTime.p50),
+      p90Seconds: Math.round(ctx.runTime.p90),
+      source: ctx.runTime.source,
+      basis: ctx.runTime.basis,
+    },
     conditions,
     entityRef: kubernetesId ? `component:default/${kubernetesId}` : undefined,
     observedOnly: ctx.observedOnly || undefined,

@@ -1036,14 +1036,38 @@ export interface components {
             reason?: components["schemas"]["Reason"];
             positionInClusterQueue?: number;
             positionInLocalQueue?: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description Median expected admission time
+             */
             eta?: string;
+            /**
+             * Format: date-time
+             * @description Admitted by then in 10 % of simulated futures
+             */
+            etaP10?: string;
+            /**
+             * Format: date-time
+             * @description Admitted by then in 90 % of simulated futures
+             */
+            etaP90?: string;
+            /** @description Run time the user declares */
             expectedDurationSeconds?: number;
+            expectedRunTime?: components["schemas"]["RunTimeEstimate"];
             conditions: {
                 [key: string]: unknown;
             }[];
             entityRef?: string;
             observedOnly?: boolean;
+        };
+        /** @description Run-time quantiles the learned model predicts, and what they rest on */
+        RunTimeEstimate: {
+            p10Seconds: number;
+            p50Seconds: number;
+            p90Seconds: number;
+            /** @enum {string} */
+            source: "calibrated-declaration" | "declaration" | "history" | "fallback";
+            basis: string;
         };
         WorkloadEvent: {
             /** @enum {string} */
