@@ -1,6 +1,6 @@
-import { Navigate, Route, Routes } from 'react-router-dom';
+import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { useRouteRef } from '@backstage/core-plugin-api';
-import { Container, Flex, HeaderPage, Tab, TabList, Tabs, Text } from '@backstage/ui';
+import { Container, Header } from '@backstage/ui';
 import { rootRouteRef } from '../../routes';
 import { CostExplorer } from '../CostExplorer';
 import { InferenceLeaderboard } from '../InferenceLeaderboard';
@@ -20,29 +20,24 @@ export const aiPlatformViews = [
 /** The AI Platform page: fleet capacity, queues, the pending-workload explorer, GPU costs and inference efficiency, kept live. */
 export function AiPlatformPage() {
   const base = useRouteRef(rootRouteRef)();
+  const { pathname } = useLocation();
+  const active = aiPlatformViews.find(v => pathname.startsWith(`${base}/${v.path}`))?.path ?? null;
   return (
-    <Container>
-      <HeaderPage title="AI Platform" />
-      <Flex direction="column" gap="3">
-        <Text variant="body-medium">
-          GPU capacity, queues, waiting workloads and GPU cost across every cluster, updated live.
-        </Text>
-        <Tabs>
-          <TabList aria-label="AI Platform views">
-            {aiPlatformViews.map(v => (
-              <Tab key={v.path} id={v.path} href={`${base}/${v.path}`} matchStrategy="prefix">
-                {v.title}
-              </Tab>
-            ))}
-          </TabList>
-        </Tabs>
+    <>
+      <Header
+        title="AI Platform"
+        description="GPU capacity, queues, waiting workloads and GPU cost across every cluster, updated live."
+        tabs={aiPlatformViews.map(v => ({ id: v.path, label: v.title, href: `${base}/${v.path}` }))}
+        activeTabId={active}
+      />
+      <Container>
         <Routes>
           {aiPlatformViews.map(v => (
             <Route key={v.path} path={`${v.path}/*`} element={v.element} />
           ))}
           <Route path="*" element={<Navigate to="fleet" replace />} />
         </Routes>
-      </Flex>
-    </Container>
+      </Container>
+    </>
   );
 }

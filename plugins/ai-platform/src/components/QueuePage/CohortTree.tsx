@@ -1,3 +1,4 @@
+import { useId } from 'react';
 import { Flex, Text } from '@backstage/ui';
 import type { ClusterQueueSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { quotaKey } from '../TeamCard/teamQuota';
@@ -81,15 +82,19 @@ function CohortPool({ node }: { node: CohortNode }) {
 }
 
 function CohortBranch({ node, selected, lent }: { node: CohortNode; selected?: string; lent?: Map<string, number> }) {
+  // Named by its heading alone: axe wants an accessible name that matches the visible text.
+  const headingId = `cohort-${useId()}`;
   return (
     <li
       role="treeitem"
       aria-expanded="true"
-      aria-label={`Cohort ${node.name}`}
+      aria-labelledby={headingId}
       aria-selected={false}
       style={{ listStyle: 'none' }}
     >
-      <Text variant="title-x-small">Cohort {node.name}</Text>
+      <Text id={headingId} variant="title-x-small">
+        Cohort {node.name}
+      </Text>
       <CohortPool node={node} />
       <ul
         role="group"

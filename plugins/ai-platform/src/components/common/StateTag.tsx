@@ -1,16 +1,16 @@
 import type { WorkloadState } from '@ai-platform/backstage-plugin-ai-platform-common';
 
 const colors: Record<WorkloadState, string> = {
-  Pending: '#b26a00',
+  Pending: '#8a5100',
   Admitted: '#1565c0',
-  Running: '#2e7d32',
+  Running: '#1b5e20',
   Preempted: '#c62828',
-  Succeeded: '#2e7d32',
+  Succeeded: '#1b5e20',
   Failed: '#c62828',
   Cancelled: '#616161',
 };
 
-/** A workload's state as a coloured label (the text carries the meaning; colour only helps). */
+/** A workload's state as a coloured label (tones of at least 4.5:1 contrast on white) (the text carries the meaning; colour only helps). */
 export function StateTag({ state }: { state: WorkloadState }) {
   return (
     <span
