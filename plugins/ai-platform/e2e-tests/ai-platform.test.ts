@@ -9,24 +9,28 @@ test('the AI Platform page shows the simulated fleet, its queues and what waits'
   await signIn(page);
   const nav = page.getByRole('navigation', { name: 'sidebar nav' });
   await nav.getByRole('link', { name: 'AI Platform' }).click();
-  await expect(page).toHaveURL(/\/ai-platform$/);
+  // The page opens on its first view, a route of its own.
+  await expect(page).toHaveURL(/\/ai-platform\/fleet$/);
 
-  // Fleet: both kube-sim clusters with their GPU types.
-  const heatmap = page.getByRole('table', { name: 'GPU capacity by cluster and GPU type' });
+  // Fleet: both kube-sim clusters with their pools, MIG slices and time-sliced shares as such.
+  const heatmap = page.getByRole('table', { name: 'GPU allocation by cluster and pool' });
   await expect(heatmap).toBeVisible({ timeout: 60_000 });
   await expect(heatmap.getByRole('rowheader', { name: /gpu-east/ })).toBeVisible();
   await expect(heatmap.getByRole('rowheader', { name: /gpu-west/ })).toBeVisible();
-  await expect(heatmap.getByRole('columnheader', { name: 'NVIDIA-H100-80GB-HBM3' })).toBeVisible();
+  await expect(heatmap.getByRole('columnheader', { name: 'H100 80GB HBM3 · whole GPUs' })).toBeVisible();
+  await expect(heatmap.getByRole('columnheader', { name: 'A100 SXM4 80GB · MIG 1g.10gb slices' })).toBeVisible();
+  await expect(heatmap.getByRole('columnheader', { name: 'L4 · time-sliced shares' })).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath('ai-platform-fleet.png'), fullPage: true });
 
   // Queues: the demo cohort's ClusterQueues from examples/queues/demo.yaml.
-  await page.getByRole('tab', { name: 'Queues' }).click();
+  await page.getByRole('link', { name: 'Queues', exact: true }).click();
+  await expect(page).toHaveURL(/\/ai-platform\/queues$/);
   await expect(page.getByText('ml-research', { exact: true }).first()).toBeVisible({ timeout: 30_000 });
   await expect(page.getByText(/pending · \d+ admitted/).first()).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath('ai-platform-queues.png'), fullPage: true });
 
   // Pending workloads: either the explorer or the empty state says so.
-  await page.getByRole('tab', { name: 'Pending workloads' }).click();
+  await page.getByRole('link', { name: 'Pending workloads' }).click();
   await expect(
     page.getByRole('table', { name: 'Pending workloads' }).or(page.getByText('Nothing is waiting')),
   ).toBeVisible({ timeout: 30_000 });
@@ -59,7 +63,7 @@ test('an AI workload in the catalog has its card with state and queue', async ({
   await page.getByText('AI workload', { exact: true }).first().click();
   await expect(page).toHaveURL(/\/ai-workload$/);
   await expect(page.getByText('State', { exact: true }).first()).toBeVisible({ timeout: 30_000 });
-  await expect(page.getByText('Queue', { exact: true }).first()).toBeVisible();
-  await expect(page.getByText(/gpu-(east|west) \/ ml-research/).first()).toBeVisible();
+  await expect(page.getByText('Queue and cluster', { exact: true }).first()).toBeVisible();
+  await expect(page.getByText(/ml-research → ClusterQueue ml-research on gpu-(east|west)/).first()).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath('ai-workload-entity.png'), fullPage: true });
 });

@@ -54,9 +54,9 @@ test('golden path: template with queue, flavor and cost, task, workload in the c
   await snapshot(page, testInfo, '2-workload-step');
   await page.getByRole('button', { name: 'Next' }).click();
 
-  // Step 2: the flavor picker shows the queue's GPU products with free GPUs and prices.
+  // Step 2: the flavor picker shows the queue's GPU products with free GPUs, prices and the gang's expected wait.
   const h100 = page.getByRole('radio', {
-    name: /^NVIDIA-H100-80GB-HBM3 · \d+ of \d+ GPUs free now · queue quota \d+ · \d+\.\d{2} USD per GPU-hour$/,
+    name: /^NVIDIA-H100-80GB-HBM3 · \d+ of \d+ GPUs free now · queue quota \d+ · \d+\.\d{2} USD per GPU-hour · (starts now|expected to start (now|in .+))/,
   });
   await expect(h100).toBeVisible({ timeout: 60_000 });
   await h100.check();
@@ -110,7 +110,7 @@ test('golden path: template with queue, flavor and cost, task, workload in the c
   await page.getByText('AI workload', { exact: true }).first().click();
   await expect(page).toHaveURL(/\/ai-workload$/);
   await expect(page.getByText(/^(Pending|Admitted|Running)$/).first()).toBeVisible({ timeout: 60_000 });
-  await expect(page.getByText(/gpu-(east|west) \/ ml-research/).first()).toBeVisible();
+  await expect(page.getByText(/ml-research → ClusterQueue ml-research on gpu-(east|west)/).first()).toBeVisible();
   await snapshot(page, testInfo, '8-ai-workload-tab');
 
   // Its runbooks (TechDocs): the reason's runbook while it waits, else the entity's docs (the runbooks' home).

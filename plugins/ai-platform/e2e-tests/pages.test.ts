@@ -16,14 +16,12 @@ test('the cost explorer shows spend by team from the simulated fleet and downloa
   page,
 }, testInfo) => {
   const consoleErrors = await signInRecordingErrors(page);
-  await page.goto('/ai-platform');
-  await page.getByRole('tab', { name: 'Costs' }).click();
+  await page.goto('/ai-platform/costs');
   // The ledger has priced the kube-sim pods that ran since the instance started.
   const table = page.getByRole('grid', { name: /^Cost by team$/i });
   await expect(table).toBeVisible({ timeout: 60_000 });
   await expect(async () => {
     await page.reload();
-    await page.getByRole('tab', { name: 'Costs' }).click();
     await expect(
       table
         .getByRole('row')
@@ -48,7 +46,7 @@ test('the cost explorer shows spend by team from the simulated fleet and downloa
 
   // The inference leaderboard: the demo fleet's services, or words that say why there are none
   // (the browser tests' instance runs without Prometheus, so token counts are unknown there).
-  await page.getByRole('tab', { name: 'Inference efficiency' }).click();
+  await page.getByRole('link', { name: 'Inference efficiency' }).click();
   await expect(
     page
       .getByRole('grid', { name: 'Inference services by tokens per second per dollar' })
