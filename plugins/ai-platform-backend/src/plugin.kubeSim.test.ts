@@ -162,11 +162,11 @@ describe('aiPlatformPlugin against a kube-sim cluster, over HTTP', () => {
     const asBob = await api().get('/api/ai-platform/workloads').set('Authorization', bob);
     expect((asBob.body.items as WorkloadSummary[]).map(w => w.name)).not.toContain('train-a');
     const bobReads = await api().get('/api/ai-platform/workloads/gpu/team-a/Job/train-a').set('Authorization', bob);
-    expect(bobReads.status).toBe(404);
+    expect(bobReads.status).toBe(403);
     const bobCancels = await api()
       .post('/api/ai-platform/workloads/gpu/team-a/Job/train-a/cancel')
       .set('Authorization', bob);
-    expect(bobCancels.status).toBe(404);
+    expect(bobCancels.status).toBe(403);
     const bobSubmits = await api()
       .post('/api/ai-platform/workloads')
       .set('Authorization', bob)
@@ -191,6 +191,31 @@ describe('aiPlatformPlugin against a kube-sim cluster, over HTTP', () => {
       const res = await api().get('/api/ai-platform/workloads/gpu/team-a/Job/train-a').set('Authorization', alice);
       return res.status === 404 ? true : undefined;
     }, 'train-a to be gone after cancel');
+  });
+
+  it('answers 400 naming the field for a manifest its kind cannot read, on /plan and /workloads', async () => {
+    const noTemplate = {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'broken', namespace: 'team-a' },
+      spec: {},
+    };
+    const badQuantity = job('greedy', 'team-a');
+    (badQuantity.spec.template.spec.containers[0].resources.requests as Record<string, string>).cpu = 'lots';
+    for (const route of ['/api/ai-platform/plan', '/api/ai-platform/workloads']) {
+      const missing = await api()
+        .post(route)
+        .set('Authorization', alice)
+        .send({ manifest: noTemplate, queue: 'training' });
+      expect({ route, status: missing.status }).toEqual({ route, status: 400 });
+      expect(missing.body.error.message).toMatch(/Job team-a\/broken: .*spec\.template\.spec/);
+      const unparsable = await api()
+        .post(route)
+        .set('Authorization', alice)
+        .send({ manifest: badQuantity, queue: 'training' });
+      expect({ route, status: unparsable.status }).toEqual({ route, status: 400 });
+      expect(unparsable.body.error.message).toMatch(/Job team-a\/greedy: .*lots/);
+    }
   });
 
   it('lists both teams’ LocalQueues with their teams', async () => {

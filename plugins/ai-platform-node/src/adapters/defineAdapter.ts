@@ -1,3 +1,4 @@
+import { InputError } from '@backstage/errors';
 import { labels, type WorkloadEntityType } from '@ai-platform/backstage-plugin-ai-platform-common';
 import type { WorkloadKindAdapter, WorkloadObject, WorkloadOutcome } from '../WorkloadKindAdapter';
 import { pinToFlavors, PodSlot, toPodSet } from './podSets';
@@ -155,6 +156,21 @@ function restoreOriginals(obj: WorkloadObject, slots: PodSlot[]) {
   obj.metadata.annotations = rest;
 }
 
+/**
+ * The object's pod sets. A manifest the kind cannot read (a missing pod
+ * template, a quantity that does not parse) is the submitter's to fix, so
+ * it is an InputError (400) naming the object and the field.
+ */
+function podSetsOf(def: KindDefinition, obj: WorkloadObject) {
+  try {
+    return def.slots(obj).map(toPodSet);
+  } catch (error) {
+    throw new InputError(
+      `manifest: ${def.kind} ${obj.metadata.namespace}/${obj.metadata.name}: ${(error as Error).message}`,
+    );
+  }
+}
+
 /** Builds an adapter from a kind's definition. */
 export function defineAdapter(def: KindDefinition): WorkloadKindAdapter {
   return {
@@ -173,7 +189,7 @@ export function defineAdapter(def: KindDefinition): WorkloadKindAdapter {
         queue: obj.metadata.labels?.[labels.queueName] ?? '',
         priority: (priorityClass && context.priorityClasses.get(priorityClass)) || 0,
         creationTime: Date.parse(obj.metadata.creationTimestamp ? String(obj.metadata.creationTimestamp) : '') || 0,
-        podSets: def.slots(obj).map(toPodSet),
+        podSets: podSetsOf(def, obj),
       };
     },
     isSuspended: obj => def.suspension.isSuspended(obj),
