@@ -10,6 +10,7 @@
  * A tenth of both (50000 200) keeps each workload's shape, for a quick run.
  */
 import knexFactory, { Knex } from 'knex';
+import { percentile } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { seededRandom } from '@ai-platform/kube-sim';
 import { CostDatabase } from '../src/database/CostDatabase';
 import type { GpuInterval } from '../src/costs/intervals';
@@ -82,11 +83,10 @@ async function run(name: string, db: Knex, intervals: GpuInterval[]) {
     rows = (await ledger.showback({ from: now - 30 * 86_400_000, to: now, aggregate: 'team', now })).length;
     times.push(performance.now() - q);
   }
-  times.sort((a, b) => a - b);
   console.log(
     `| ${name} | ${intervals.length} | ${(intervals.length / ingestS).toFixed(0)} intervals/s (${ingestS.toFixed(
       1,
-    )} s) | ${times[9].toFixed(0)} ms | ${times[18].toFixed(0)} ms | ${rows} |`,
+    )} s) | ${percentile(times, 50).toFixed(0)} ms | ${percentile(times, 95).toFixed(0)} ms | ${rows} |`,
   );
   await db.destroy();
 }

@@ -1,4 +1,4 @@
-import type { Reason } from '@ai-platform/backstage-plugin-ai-platform-common';
+import { percentile, type Reason } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { Engine, usageOf } from '../engine/Engine';
 import type { Admission } from '../engine/types';
 import type { Scenario } from './scenario';
@@ -64,10 +64,8 @@ export interface SimulationResult {
 const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 function stats(values: number[]): Stats {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mean = sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length);
-  const p95 = sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(0.95 * sorted.length) - 1)] : 0;
-  return { count: sorted.length, mean: round(mean), p95: round(p95) };
+  const mean = values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
+  return { count: values.length, mean: round(mean), p95: round(percentile(values, 95)) };
 }
 
 function assignmentOf(admission: Admission): SimulationEvent['assignment'] {
