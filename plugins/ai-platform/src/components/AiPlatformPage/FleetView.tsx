@@ -22,7 +22,7 @@ import type {
 import { aiPlatformApiRef } from '../../api/AiPlatformApi';
 import { useLiveData } from '../../hooks/useLiveData';
 import { useSearchParam } from '../../hooks/useSearchParam';
-import { Loadable } from '../common/Loadable';
+import { errorMessage, Loadable } from '../common/Loadable';
 import { formatShare } from '../common/format';
 import { dailySeries, groupTotals, seriesKeys, settle, type Settled } from '../CostExplorer/costData';
 import { DailyStackedChart } from '../CostExplorer/CostCharts';
@@ -104,7 +104,7 @@ function FleetBody({ data, cluster }: { data: FleetData; cluster: string }) {
   const disconnected = clusters.filter(c => !c.connected);
   const utilizationNote =
     'error' in data.utilization
-      ? `Utilization is unavailable: ${data.utilization.error.message}`
+      ? `Utilization is unavailable: ${errorMessage(data.utilization.error)}`
       : !data.utilization.value.utilizationKnown &&
         'Utilization is unknown: the backend has no DCGM metrics from Prometheus (aiPlatform.prometheus.url).';
   return (
@@ -150,7 +150,7 @@ function FleetBody({ data, cluster }: { data: FleetData; cluster: string }) {
         </CardHeader>
         <CardBody>
           {'error' in data.history ? (
-            <Text>The allocation history could not be loaded: {data.history.error.message}</Text>
+            <Text>The allocation history could not be loaded: {errorMessage(data.history.error)}</Text>
           ) : (
             <AllocationHistory showback={data.history.value} />
           )}

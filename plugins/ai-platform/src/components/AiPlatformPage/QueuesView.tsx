@@ -25,7 +25,7 @@ import { useLiveData } from '../../hooks/useLiveData';
 import { useSearchParam } from '../../hooks/useSearchParam';
 import { rootRouteRef } from '../../routes';
 import { ClusterFilter } from '../common/ClusterFilter';
-import { Loadable } from '../common/Loadable';
+import { errorMessage, Loadable } from '../common/Loadable';
 import { useRunbookUrl } from '../common/useRunbookUrl';
 import { DailyStackedChart } from '../CostExplorer/CostCharts';
 import { dailySeries, groupTotals, seriesKeys, settle, type Settled } from '../CostExplorer/costData';
@@ -104,7 +104,7 @@ function QueueTable(props: { clusterQueues: ClusterQueueSummary[]; activity: Map
 
 /** Average GPUs each queue held per day: its GPU-hours of the day over 24 hours. */
 function QueueHistory({ history }: { history: Settled<ShowbackResponse> }) {
-  if ('error' in history) return <Text>The usage history could not be loaded: {history.error.message}</Text>;
+  if ('error' in history) return <Text>The usage history could not be loaded: {errorMessage(history.error)}</Text>;
   if (history.value.rows.length === 0) return <Text>No queue used GPUs in the last {historyWindow}.</Text>;
   const keys = seriesKeys(groupTotals(history.value));
   return (

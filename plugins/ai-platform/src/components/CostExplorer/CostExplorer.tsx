@@ -25,7 +25,7 @@ import type {
 } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { aiPlatformApiRef, type CostQuery } from '../../api/AiPlatformApi';
 import { useLiveData } from '../../hooks/useLiveData';
-import { Loadable } from '../common/Loadable';
+import { errorMessage, Loadable } from '../common/Loadable';
 import { formatGpuHours, formatMicros, formatShare } from '../common/format';
 import { BudgetBurnDowns } from './BudgetBurnDown';
 import { CostBarChart, DailyCostChart, UsedIdleChart } from './CostCharts';
@@ -63,8 +63,9 @@ const groupingLabels: Record<ExplorerGrouping, string> = {
 
 interface ExplorerData {
   showback: ShowbackResponse;
-  flavors: ShowbackResponse;
-  products: ShowbackResponse;
+  /** Non-admins may group by flavor or product only for one of their teams, so these may be refused. */
+  flavors: Settled<ShowbackResponse>;
+  products: Settled<ShowbackResponse>;
   /** Allocation is optional: without it the table has no efficiency, but costs still show. */
   allocation: Settled<AllocationResponse>;
   /** This month's budgets and each team's daily spend this month, for the burn-down. */
@@ -125,16 +126,26 @@ function CostTable({
 /** The total of a view's rows, so each chart says what it adds up to. */
 const totalOf = (totals: GroupTotal[]) => totals.reduce((sum, t) => sum + t.costMicros, 0);
 
-function BreakdownCard(props: { title: string; totals: GroupTotal[]; currency: string; grandTotalMicros: number }) {
-  const total = totalOf(props.totals);
+function BreakdownCard(props: {
+  title: string;
+  breakdown: Settled<ShowbackResponse>;
+  currency: string;
+  grandTotalMicros: number;
+}) {
+  const { breakdown } = props;
+  const totals = 'value' in breakdown ? groupTotals(breakdown.value) : [];
+  const total = totalOf(totals);
   return (
     <Card style={{ flex: 1, minWidth: 280 }}>
       <CardHeader>
         <Text variant="title-x-small">{props.title}</Text>
-        <Text variant="body-small">Total {formatMicros(total, props.currency)}</Text>
+        {'value' in breakdown && <Text variant="body-small">Total {formatMicros(total, props.currency)}</Text>}
       </CardHeader>
       <CardBody>
-        {total !== props.grandTotalMicros && (
+        {'error' in breakdown && (
+          <Text>Not shown: {errorMessage(breakdown.error)} Type one of your teams under Team to see its split.</Text>
+        )}
+        {'value' in breakdown && total !== props.grandTotalMicros && (
           <Alert
             status="warning"
             title={`This view adds up to ${formatMicros(total, props.currency)}, not the window's ${formatMicros(
@@ -143,11 +154,12 @@ function BreakdownCard(props: { title: string; totals: GroupTotal[]; currency: s
             )}: the ledger changed between requests. Refresh the page to see figures from one moment.`}
           />
         )}
-        {props.totals.length ? (
-          <CostBarChart groups={props.totals} currency={props.currency} label={props.title} />
-        ) : (
-          <Text>No costs in this window.</Text>
-        )}
+        {'value' in breakdown &&
+          (totals.length ? (
+            <CostBarChart groups={totals} currency={props.currency} label={props.title} />
+          ) : (
+            <Text>No costs in this window.</Text>
+          ))}
       </CardBody>
     </Card>
   );
@@ -178,13 +190,13 @@ function ExplorerBody({ data }: { data: ExplorerData }) {
       <Flex gap="4" style={{ flexWrap: 'wrap' }}>
         <BreakdownCard
           title="Cost by flavor"
-          totals={groupTotals(flavors)}
+          breakdown={flavors}
           currency={currency}
           grandTotalMicros={showback.totalCostMicros}
         />
         <BreakdownCard
           title="Cost by GPU product"
-          totals={groupTotals(products)}
+          breakdown={products}
           currency={currency}
           grandTotalMicros={showback.totalCostMicros}
         />
@@ -207,7 +219,7 @@ function ExplorerBody({ data }: { data: ExplorerData }) {
         </CardHeader>
         <CardBody>
           {'error' in budgets ? (
-            <Text>The budgets could not be loaded: {budgets.error.message}</Text>
+            <Text>The budgets could not be loaded: {errorMessage(budgets.error)}</Text>
           ) : (
             <BudgetBurnDowns budgets={budgets.value.budgets} month={budgets.value.month} />
           )}
@@ -245,7 +257,7 @@ export function CostExplorer() {
       window: `${new Date(to - windowDays * 86_400_000).toISOString()},${new Date(to).toISOString()}`,
     };
     const forGroup = (aggregate: CostAggregation) =>
-      grouping === aggregate ? undefined : api.showback({ ...fixed, aggregate });
+      grouping === aggregate ? undefined : settle(api.showback({ ...fixed, aggregate }));
     const monthStart = `${new Date(to).toISOString().slice(0, 7)}-01T00:00:00Z`;
     const [showback, flavors, products, allocation, budgets] = await Promise.all([
       api.showback(fixed),
@@ -259,7 +271,13 @@ export function CostExplorer() {
         ]).then(([b, month]) => ({ budgets: b, month })),
       ),
     ]);
-    return { showback, flavors: flavors ?? showback, products: products ?? showback, allocation, budgets };
+    return {
+      showback,
+      flavors: flavors ?? { value: showback },
+      products: products ?? { value: showback },
+      allocation,
+      budgets,
+    };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [api, window, grouping, team]);
 
@@ -270,7 +288,7 @@ export function CostExplorer() {
         downloadText(text, `showback-${grouping}-${window}.csv`);
         setDownload({ busy: false });
       },
-      (error: Error) => setDownload({ busy: false, error: `The CSV could not be downloaded: ${error.message}` }),
+      (error: Error) => setDownload({ busy: false, error: `The CSV could not be downloaded: ${errorMessage(error)}` }),
     );
   };
 

@@ -1,3 +1,4 @@
+import { errorMessage } from '../common/Loadable';
 import type { AllocationResponse, ShowbackResponse } from '@ai-platform/backstage-plugin-ai-platform-common';
 
 /** One group's totals over the window, with efficiency from allocation when Prometheus knew it. */
@@ -89,7 +90,7 @@ export function settle<T>(request: Promise<T>): Promise<Settled<T>> {
 
 /** Why efficiency and idle cost are missing, or undefined when allocation has them. */
 export function efficiencyNoteOf(allocation: Settled<AllocationResponse>): string | undefined {
-  if ('error' in allocation) return `GPU efficiency is unavailable: ${allocation.error.message}`;
+  if ('error' in allocation) return `GPU efficiency is unavailable: ${errorMessage(allocation.error)}`;
   if (!allocation.value.utilizationKnown)
     return 'GPU efficiency is unknown: the backend has no DCGM utilization from Prometheus for this window.';
   return undefined;

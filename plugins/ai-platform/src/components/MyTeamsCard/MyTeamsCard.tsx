@@ -4,7 +4,7 @@ import { Flex, Text } from '@backstage/ui';
 import type { BudgetsResponse, WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { aiPlatformApiRef } from '../../api/AiPlatformApi';
 import { useLiveData } from '../../hooks/useLiveData';
-import { Loadable } from '../common/Loadable';
+import { errorMessage, Loadable } from '../common/Loadable';
 import { ReasonText } from '../common/ReasonText';
 import { formatEta } from '../common/format';
 import { BudgetBar } from '../TeamCard/BudgetBar';
@@ -93,7 +93,7 @@ export function MyTeamsCard() {
             );
           })}
           {workloads.error && !workloads.value && (
-            <Text variant="body-small">The workloads could not be loaded: {workloads.error.message}</Text>
+            <Text variant="body-small">The workloads could not be loaded: {errorMessage(workloads.error)}</Text>
           )}
         </Flex>
       )}

@@ -2,6 +2,12 @@ import { ReactNode } from 'react';
 import { Alert, Button, Flex, Skeleton } from '@backstage/ui';
 import type { LiveData } from '../../hooks/useLiveData';
 
+/** The backend's own sentence for a failed request (a ResponseError carries it as its cause), else the error's message. */
+export function errorMessage(error: Error): string {
+  const cause = (error as { cause?: { message?: string } }).cause;
+  return cause?.message ?? error.message;
+}
+
 /** What to try after a failed request, by its HTTP status. */
 export function remedyFor(error: Error): string {
   const status = (error as { statusCode?: number }).statusCode;
@@ -36,7 +42,7 @@ export function Loadable<T>(props: {
     return (
       <Alert
         status="danger"
-        title={`Could not load ${props.what ?? 'this view'} from the AI platform backend: ${data.error.message}`}
+        title={`Could not load ${props.what ?? 'this view'} from the AI platform backend: ${errorMessage(data.error)}`}
         description={remedyFor(data.error)}
         customActions={
           <Button size="small" onPress={data.retry}>
