@@ -9,6 +9,8 @@ import {
   flavorOfNode,
   gpuShare,
   InvariantChecker,
+  isGpuResource,
+  nodeSelectors,
   invariantNames,
   mean,
   percentile,
@@ -206,16 +208,23 @@ async function main() {
         apiErrors++; // the backend is restarting: the cluster side is still checked next time
       }
       if (rest) {
-        let waiting = false;
         let used = 0;
+        let waitingUsed = 0;
+        let waitingCapacity = 0;
         let capacity = 0;
         for (const snapshot of snapshots) {
           const view = restView(snapshot.cluster, rest);
           checkers.get(snapshot.cluster)!.check(snapshot, view, now, now - last);
-          waiting ||= view.workloads.some(w => w.state === 'pending' && w.reason?.code === 'QuotaExhausted');
-          const a = allocated(snapshot, models.get(snapshot.cluster)!);
+          const pending = view.workloads.filter(
+            w =>
+              (w.state === 'Pending' || w.state === 'Preempted') &&
+              w.podSets.some(ps => Object.keys(ps.requests).some(isGpuResource)),
+          );
+          const a = allocated(snapshot, models.get(snapshot.cluster)!, pending);
           used += a.used;
           capacity += a.capacity;
+          waitingUsed += a.waiting.used;
+          waitingCapacity += a.waiting.capacity;
           for (const w of view.workloads) {
             if (w.admittedAt && !admittedAfter.has(w.uid))
               admittedAfter.set(w.uid, {
@@ -226,7 +235,7 @@ async function main() {
         }
         const share = capacity ? used / capacity : 0;
         allocation.push(share);
-        if (waiting) allocationWhileWaiting.push(share);
+        if (waitingCapacity > 0) allocationWhileWaiting.push(waitingUsed / waitingCapacity);
         samples++;
         if (samples % 20 === 0)
           log(
@@ -306,20 +315,47 @@ function restView(cluster: string, rest: { queues: any; workloads: any }): RestV
 }
 
 /** GPU-equivalents that running pods hold, and the capacity of nodes the queues' flavors select. */
-function allocated(snapshot: ClusterSnapshot, model: ReturnType<typeof queueModel>) {
+/**
+ * GPU-equivalents that running pods hold and the capacity of the nodes the queues' flavors select, over all
+ * flavors, and over the flavors some pending workload waits for (its GPU resource, on a flavor its node
+ * selectors allow).
+ */
+function allocated(snapshot: ClusterSnapshot, model: ReturnType<typeof queueModel>, pending: RestView['workloads']) {
   const nodes = new Map(snapshot.nodes.map(n => [n.name, n]));
-  let capacity = 0;
+  const byFlavor = new Map<string, { used: number; capacity: number }>();
+  const entry = (f: string) => byFlavor.get(f) ?? byFlavor.set(f, { used: 0, capacity: 0 }).get(f)!;
   for (const n of snapshot.nodes) {
-    if (!flavorOfNode(n, model)) continue;
-    for (const [r, v] of Object.entries(n.allocatable)) capacity += v * gpuShare(r, n);
+    const f = flavorOfNode(n, model);
+    if (f) for (const [r, v] of Object.entries(n.allocatable)) entry(f).capacity += v * gpuShare(r, n);
   }
-  let used = 0;
   for (const p of snapshot.pods) {
     const node = p.node ? nodes.get(p.node) : undefined;
-    if (p.phase !== 'Running' || !flavorOfNode(node, model)) continue;
-    for (const [r, v] of Object.entries(p.requests)) used += v * gpuShare(r, node);
+    const f = flavorOfNode(node, model);
+    if (p.phase !== 'Running' || !f) continue;
+    for (const [r, v] of Object.entries(p.requests)) entry(f).used += v * gpuShare(r, node);
   }
-  return { used, capacity };
+  const wanted = new Set<string>();
+  for (const w of pending) {
+    const obj = snapshot.objects.find(o => o.uid === w.uid);
+    const selectors = obj ? nodeSelectors(obj.raw.spec) : [];
+    const resources = new Set(w.podSets.flatMap(ps => Object.keys(ps.requests).filter(isGpuResource)));
+    for (const [f, labels] of model.flavorLabels) {
+      const fits = selectors.every(sel =>
+        Object.entries(sel).every(([k, v]) => labels[k] === undefined || labels[k] === v),
+      );
+      const covers = [...model.clusterQueues.values()].some(cq => [...resources].some(r => cq.quota.get(f)?.has(r)));
+      if (fits && covers) wanted.add(f);
+    }
+  }
+  const sum = (fs: Iterable<string>) =>
+    [...fs].reduce(
+      (a, f) => ({
+        used: a.used + (byFlavor.get(f)?.used ?? 0),
+        capacity: a.capacity + (byFlavor.get(f)?.capacity ?? 0),
+      }),
+      { used: 0, capacity: 0 },
+    );
+  return { ...sum(byFlavor.keys()), waiting: sum(wanted) };
 }
 
 function writeReplicaPort(dir: string, name: string, port: number): string {

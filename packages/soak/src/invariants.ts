@@ -1,5 +1,4 @@
 import {
-  backendAnnotations,
   quantity,
   readAdmission,
   topLevelIndex,
@@ -214,20 +213,13 @@ export class InvariantChecker {
         );
     }
 
-    // Children of managed workloads: never admitted, suspended or listed by the backend.
+    // Children of managed workloads: never admitted, suspended or listed by the backend. Every write the backend makes
+    // comes with an Event of its own; an annotation of the backend's on a child may be a copy its parent's controller
+    // made (KServe and KubeRay copy annotations), so events and the API's list are what tell.
     const childUids = new Set<string>();
     for (const o of snapshot.objects) {
       if (!index.isChild(o)) continue;
       childUids.add(o.uid);
-      const marks = backendAnnotations.filter(a => o.annotations[a] !== undefined);
-      if (marks.length)
-        this.violate(
-          'childNeverAWorkload',
-          at,
-          cluster,
-          `${o.kind} ${o.namespace}/${o.name} carries ${marks.join(', ')}`,
-          `child-mark/${o.uid}`,
-        );
       if (listed.has(`${o.namespace}/${o.kind}/${o.name}`))
         this.violate(
           'childNeverAWorkload',
@@ -322,7 +314,10 @@ export class InvariantChecker {
 
     // Work conservation: nothing waits for quota that is free, judged by the pods.
     for (const w of rest.workloads) {
-      const waiting = w.state === 'pending' && w.reason?.code === 'QuotaExhausted' && w.clusterQueue !== undefined;
+      const waiting =
+        (w.state === 'Pending' || w.state === 'Preempted') &&
+        w.reason?.code === 'QuotaExhausted' &&
+        w.clusterQueue !== undefined;
       const key = `wc/${cluster}/${w.uid}`;
       const obj = waiting ? snapshot.objects.find(o => o.uid === w.uid) : undefined;
       const fits = waiting && this.fitsNow(w, pods, obj ? nodeSelectors(obj.raw.spec) : []);

@@ -71,7 +71,8 @@ export class Kubelet {
 
   private onEvent(e: StoreEvent): void {
     if (e.resource.group !== '' || e.resource.kind !== 'Pod') return;
-    if (e.type === 'DELETED') {
+    // A pod being deleted stops at once (its containers are killed), even while finalizers keep the object.
+    if (e.type === 'DELETED' || e.object.metadata.deletionTimestamp) {
       const k = key(e.object);
       this.timers.get(k)?.cancel();
       this.timers.delete(k);

@@ -64,6 +64,7 @@ export class ClusterController {
   private podWatch?: Watch<KubernetesObject>;
   /** Pods seen deleted since the cost ledger last asked, with when: a pod that ran between two ledger syncs still counts. */
   private readonly deletedPods = new Map<string, { pod: KubernetesObject; at: number }>();
+  private readonly podListeners = new Set<(pod: KubernetesObject) => void>();
   private kueueWorkloads?: Watch<KubernetesObject>;
   private readonly lease: LeaderLease;
   private readonly queueConfig: QueueConfigSource;
@@ -117,6 +118,12 @@ export class ClusterController {
     for (const listener of this.listeners) listener(type, tracked);
   }
 
+  /** Tells the listener about every pod that appears or changes; returns an unsubscribe function. */
+  onPodChange(listener: (pod: KubernetesObject) => void): () => void {
+    this.podListeners.add(listener);
+    return () => this.podListeners.delete(listener);
+  }
+
   /**
    * The pods deleted since the last call, each with a deletionTimestamp (the time the deletion was seen when the
    * API server removed it at once). Forgets what nobody asked for within an hour.
@@ -156,6 +163,7 @@ export class ClusterController {
       { apiVersion: 'v1', kind: 'Pod', plural: 'pods' },
       (type, pod) => {
         if (type === 'delete' && pod.metadata?.uid) this.deletedPods.set(pod.metadata.uid, { pod, at: Date.now() });
+        else for (const listener of this.podListeners) listener(pod);
       },
       log,
     );

@@ -98,6 +98,10 @@ export function createAdmissionController(options: AdmissionControllerOptions): 
       return { name: top.name, queue: tracked?.obj.metadata.labels?.[labels.queueName] };
     },
     deletedPods: cluster => (byName.get(cluster)?.takeDeletedPods() ?? []) as unknown as PodLike[],
+    watchPods(listener) {
+      const stops = controllers.map(c => c.onPodChange(pod => listener(c.name, pod as unknown as PodLike, c.leader)));
+      return () => stops.forEach(stop => stop());
+    },
     flavorsOf(cluster) {
       const flavors = byName.get(cluster)?.engine.queueConfig.flavors.values() ?? [];
       return [...flavors].map(f => ({ metadata: { name: f.name }, spec: { nodeLabels: f.nodeLabels } }));

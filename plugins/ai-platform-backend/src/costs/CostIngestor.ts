@@ -2,7 +2,7 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { ClusterConnection } from '../clusters/readClusters';
 import { ClusterClient } from '../clusters/ClusterClient';
 import type { CostLedger } from './CostLedger';
-import { NodeInfo, podIntervals, PodLike, type PodWorkload } from './intervals';
+import { isGpuResource, NodeInfo, podIntervals, PodLike, type PodWorkload } from './intervals';
 import { nodeSnapshot, type NodeCapacityLedger, type NodeLike, type NodeSnapshot } from './NodeCapacity';
 
 /** Clusters synced at once (each holds a database connection while it writes). */
@@ -25,7 +25,23 @@ export interface PodAttribution {
   flavorsOf(cluster: string): FlavorLike[];
   /** Pods deleted since the last call (with their deletionTimestamp), so none that ran between two syncs is lost. */
   deletedPods(cluster: string): PodLike[];
+  /** Calls `listener` with every pod change the controller sees, and whether this replica leads that cluster. */
+  watchPods(listener: (cluster: string, pod: PodLike, leader: boolean) => void): () => void;
 }
+
+/**
+ * Held on GPU pods until the ledger has recorded how long they ran: a pod
+ * deleted while no replica of the backend runs (a restart, an upgrade) stays
+ * Terminating, with its deletion time, until the ledger has closed its
+ * interval, and so is never lost (Kueue keeps its pods the same way).
+ */
+export const gpuAccountingFinalizer = 'ai-platform.io/gpu-accounting';
+
+const usesGpu = (pod: PodLike) =>
+  (pod.spec?.containers ?? []).some(c =>
+    Object.keys({ ...c.resources?.requests, ...c.resources?.limits }).some(isGpuResource),
+  );
+const finalized = (pod: PodLike) => (pod.metadata.finalizers ?? []).includes(gpuAccountingFinalizer);
 
 /** The flavor whose nodeLabels a node carries (the most specific match). */
 function flavorOf(labels: Record<string, string>, flavors: FlavorLike[]): string | undefined {
@@ -53,7 +69,62 @@ export class CostIngestor {
     /** Records node GPU capacity from the same node list, for fleet idle. */
     private readonly capacity?: NodeCapacityLedger,
     private readonly attribution?: PodAttribution,
+    /** Keep GPU pods with the gpu-accounting finalizer until their interval is recorded (aiPlatform.costs.podFinalizer). */
+    private readonly finalizePods = false,
   ) {}
+
+  private readonly pendingSyncs = new Map<string, NodeJS.Timeout>();
+  private unwatch?: () => void;
+
+  /** Follows pods as the controller sees them: new GPU pods get the finalizer, a deleted one is recorded at once. */
+  start() {
+    if (!this.finalizePods || !this.attribution) return;
+    this.unwatch = this.attribution.watchPods((name, pod, leader) => {
+      const cluster = this.clusters.find(c => c.name === name);
+      if (!cluster || !leader || !usesGpu(pod)) return;
+      if (pod.metadata.deletionTimestamp) {
+        if (finalized(pod)) this.syncSoon(cluster);
+      } else if (!finalized(pod)) {
+        void this.setFinalizer(new ClusterClient(cluster.kubeConfig), pod, true).catch(e =>
+          this.logger.debug(`Cost ledger: cannot add the ${gpuAccountingFinalizer} finalizer: ${(e as Error).message}`),
+        );
+      }
+    });
+  }
+
+  stop() {
+    this.unwatch?.();
+    for (const t of this.pendingSyncs.values()) clearTimeout(t);
+    this.pendingSyncs.clear();
+  }
+
+  /** Deletions arriving together share one sync, so a terminating pod waits seconds, not a whole ingest interval. */
+  private syncSoon(cluster: ClusterConnection) {
+    if (this.pendingSyncs.has(cluster.name)) return;
+    this.pendingSyncs.set(
+      cluster.name,
+      setTimeout(() => {
+        this.pendingSyncs.delete(cluster.name);
+        void this.syncCluster(cluster).catch(e =>
+          this.logger.warn(`Cost ledger: cannot sync cluster ${cluster.name}: ${(e as Error).message}`),
+        );
+      }, 2_000),
+    );
+  }
+
+  private async setFinalizer(client: ClusterClient, pod: PodLike, on: boolean) {
+    const { namespace, name } = pod.metadata;
+    if (!namespace || !name) return;
+    await client.update({ apiVersion: 'v1', kind: 'Pod', namespace, name }, current => {
+      const list = current.metadata.finalizers ?? [];
+      if (list.includes(gpuAccountingFinalizer) === on || (on && current.metadata.deletionTimestamp)) return undefined;
+      const next = structuredClone(current);
+      next.metadata.finalizers = on
+        ? [...list, gpuAccountingFinalizer]
+        : list.filter(f => f !== gpuAccountingFinalizer);
+      return next;
+    });
+  }
 
   async syncCluster(cluster: ClusterConnection, now = Date.now()): Promise<{ intervals: number; closed: number }> {
     const client = new ClusterClient(cluster.kubeConfig);
@@ -105,6 +176,19 @@ export class CostIngestor {
     });
     await this.ledger.ingest(intervals, now);
     const closed = await this.ledger.closeVanished(cluster.name, new Set(podsByUid.keys()));
+    if (this.finalizePods) {
+      // Recorded now: terminating pods may go. GPU pods that appeared while no replica watched get the finalizer.
+      await Promise.all(
+        pods.items
+          .map(p => p as unknown as PodLike)
+          .filter(p => usesGpu(p) && finalized(p) === Boolean(p.metadata.deletionTimestamp))
+          .map(p =>
+            this.setFinalizer(client, p, !p.metadata.deletionTimestamp).catch(e =>
+              this.logger.debug(`Cost ledger: cannot update the finalizer of pod ${p.metadata.name}: ${e}`),
+            ),
+          ),
+      );
+    }
     return { intervals: intervals.length, closed };
   }
 

@@ -68,7 +68,9 @@ export async function createCostAccounting(options: {
       record: (cluster, nodes, seenAt) => db.recordNodes(cluster, nodes, seenAt),
     },
     options.attribution,
+    config.getOptionalBoolean('aiPlatform.costs.podFinalizer') ?? true,
   );
+  ingestor.start();
   const every = config.getOptionalNumber('aiPlatform.costs.ingestIntervalSeconds') ?? 60;
   await scheduler.scheduleTask({
     id: 'ai-platform-cost-ingest',

@@ -19,6 +19,7 @@ export interface PodLike {
       controller?: boolean;
     }>;
     deletionTimestamp?: string | Date;
+    finalizers?: string[];
   };
   spec?: {
     nodeName?: string;

@@ -75,6 +75,15 @@ describe('workload kind adapters', () => {
     expect(adapter.toWorkload(requeued, context).podSets).toEqual(before.podSets);
   });
 
+  it("calls a TrainJob's pods ready only once its JobSet's jobs are ready, not as soon as it reports them", () => {
+    const trainJob = manifest('TrainJob');
+    const ready = (jobsStatus: unknown) => adapterFor('TrainJob').podsReady({ ...trainJob, status: { jobsStatus } });
+    expect(ready(undefined)).toBe(false);
+    expect(ready([{ name: 'node', ready: 0, active: 1 }])).toBe(false);
+    expect(ready([{ name: 'node', ready: 1, active: 1 }])).toBe(true);
+    expect(ready([{ name: 'node', succeeded: 1 }])).toBe(true);
+  });
+
   it('restores the replica counts saved when scaling to zero', () => {
     const isvc = adapterFor('InferenceService');
     const suspended = isvc.suspendPatch(manifest('InferenceService'));

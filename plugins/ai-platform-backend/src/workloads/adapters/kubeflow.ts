@@ -82,5 +82,11 @@ export const trainJobAdapter = defineAdapter({
   slots: trainSlots,
   suspension: fieldSuspension('spec', 'suspend'),
   outcome: obj => conditionOutcome(obj, 'Complete'),
-  podsReady: obj => !conditionTrue(obj, 'Suspended') && (at<unknown[]>(obj, 'status', 'jobsStatus')?.length ?? 0) > 0,
+  // Ready when each of its jobs (one per replicated job of the JobSet under it) is ready or done, as JobSet counts.
+  podsReady: obj => {
+    const jobs = at<Array<{ ready?: number; succeeded?: number }>>(obj, 'status', 'jobsStatus') ?? [];
+    return (
+      !conditionTrue(obj, 'Suspended') && jobs.length > 0 && jobs.every(j => (j.ready ?? 0) + (j.succeeded ?? 0) > 0)
+    );
+  },
 });
