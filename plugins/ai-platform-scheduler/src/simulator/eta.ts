@@ -2,7 +2,7 @@ import type { Engine } from '../engine/Engine';
 import { RunTimeModel, runTimeAt, type RunTimeFacts, type RunTimePrediction } from '../runtime/RunTimeModel';
 import { quantileOfSorted } from '../runtime/quantiles';
 import { estimateAdmissions } from './estimate';
-import type { ScenarioWorkload } from './scenario';
+import type { Workload } from '../engine/types';
 
 /** When a pending workload is expected to be admitted (ms): p10, p50, p90; undefined past the horizon. */
 export interface EtaRange {
@@ -318,8 +318,18 @@ export function parseEtaSettings(raw: unknown, problems: string[]): Partial<EtaS
   return out;
 }
 
-/** What the ETA may know of a scenario workload: its declaration, never its `duration`. */
-export function etaWorkloadOf(w: ScenarioWorkload): EtaWorkload {
+/** What the ETA may know of a scenario workload (a ScenarioWorkload is one): its declaration, never its `duration`. */
+export interface DeclaredWorkload {
+  workload: Workload;
+  arrival: number;
+  declaredDuration?: number;
+  maxExecTime?: number;
+  team?: string;
+  kind?: string;
+}
+
+/** The ETA's view of a declared workload. */
+export function etaWorkloadOf(w: DeclaredWorkload): EtaWorkload {
   let gpus = 0;
   for (const ps of w.workload.podSets)
     for (const [resource, milli] of Object.entries(ps.requests))
