@@ -156,7 +156,11 @@ export function PendingExplorer({ workloads }: { workloads: WorkloadSummary[] })
                   <div role="cell" style={{ width: columns[5].width, padding: 6 }}>
                     {w.positionInClusterQueue ?? '—'}
                   </div>
-                  <div role="cell" style={{ width: columns[6].width, padding: 6 }}>
+                  <div
+                    role="cell"
+                    style={{ width: columns[6].width, padding: 6 }}
+                    title={w.etaP90 ? `almost surely ${relativeTime(w.etaP90)}` : undefined}
+                  >
                     {relativeTime(w.eta)}
                   </div>
                   <div

@@ -33,7 +33,7 @@ function TeamWork({ team, workloads }: { team: string; workloads?: WorkloadSumma
                 <strong>
                   {w.namespace}/{w.name}
                 </strong>{' '}
-                starts {formatEta(w.eta)}. <ReasonText reason={w.reason} />
+                starts {formatEta(w.eta, w.etaP90)}. <ReasonText reason={w.reason} />
               </Text>
             </li>
           ))}

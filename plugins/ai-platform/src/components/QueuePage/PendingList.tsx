@@ -81,7 +81,13 @@ export function PendingList(props: {
               </Cell>
               <CellText
                 title={w.eta ? relativeTime(w.eta) : 'unknown'}
-                description={w.eta ? new Date(w.eta).toLocaleString() : undefined}
+                description={
+                  w.etaP90
+                    ? `almost surely ${relativeTime(w.etaP90)}`
+                    : w.eta
+                    ? new Date(w.eta).toLocaleString()
+                    : undefined
+                }
               />
             </Row>
           ))}

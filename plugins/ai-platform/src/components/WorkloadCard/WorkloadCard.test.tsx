@@ -125,6 +125,23 @@ describe('WorkloadCard', () => {
     );
     expect(screen.getByText('3 in research, 2 in research')).toBeInTheDocument();
     expect(screen.getByText(/in 20 min/)).toBeInTheDocument();
+  });
+
+  it('gives the start as a range once the backend has a p90, with the expected run time and its basis', async () => {
+    const inMinutes = (m: number) => new Date(Date.now() + m * 60_000).toISOString();
+    const basis = '12 finished runs of ml-research JobSets of 8 GPUs';
+    await render(
+      fakeApi(
+        pendingWorkload(1, {
+          eta: inMinutes(40),
+          etaP90: inMinutes(120),
+          expectedRunTime: { p10Seconds: 1800, p50Seconds: 3600, p90Seconds: 9000, source: 'history', basis },
+        }),
+      ),
+      true,
+    );
+    expect(await screen.findByText('likely in 40 min, almost surely within 2 h')).toBeInTheDocument();
+    expect(screen.getByText('1 h, at most 2 h 30 min in 9 of 10 runs')).toHaveAttribute('title', basis);
     expect(screen.getByText('not admitted yet')).toBeInTheDocument();
     expect(await screen.findByRole('button', { name: 'Cancel' })).toBeInTheDocument();
   });

@@ -5,7 +5,7 @@ import { StateTag } from '../common/StateTag';
 import { formatEta } from '../common/format';
 import { Assignment } from './Assignment';
 import { ConditionTimeline } from './ConditionTimeline';
-import { LifecycleChart } from './LifecycleChart';
+import { formatDuration, LifecycleChart } from './LifecycleChart';
 import { Field, Section } from './Field';
 import { WorkloadActions } from './WorkloadActions';
 import { WorkloadCost } from './WorkloadCost';
@@ -41,9 +41,17 @@ export function WorkloadDetails({ workload, full }: { workload: WorkloadSummary;
         <>
           <Field label="Expected start">
             <span title={workload.eta ? new Date(workload.eta).toLocaleString() : undefined}>
-              {formatEta(workload.eta)}
+              {formatEta(workload.eta, workload.etaP90)}
             </span>
           </Field>
+          {workload.expectedRunTime && (
+            <Field label="Expected run time">
+              <span title={workload.expectedRunTime.basis}>
+                {formatDuration(workload.expectedRunTime.p50Seconds * 1000)}, at most{' '}
+                {formatDuration(workload.expectedRunTime.p90Seconds * 1000)} in 9 of 10 runs
+              </span>
+            </Field>
+          )}
           <Field label="Position">
             <Position workload={workload} />
           </Field>
