@@ -305,6 +305,10 @@ export class ClusterController {
     const admitting = this.leader;
     // Observed admissions come from Kueue's Workload objects, not the workloads' own.
     if (admitting !== this.wasAdmitting || this.mode === 'observe') this.allDirty = true;
+    // A replica that just took the lead looks at every pod once (the previous leader may have left some unseen).
+    if (admitting && !this.wasAdmitting) {
+      for (const pod of this.podWatch?.list() ?? []) for (const listener of this.podListeners) listener(pod);
+    }
     this.wasAdmitting = admitting;
     const keys = this.allDirty ? [...this.workloads.keys()] : [...this.dirty];
     this.allDirty = false;
