@@ -10,6 +10,7 @@ import {
   PreemptionOracle,
   reduceCounts,
 } from './assign';
+import { budgetVerdict, type BudgetStandings } from './budgets';
 import { explainPending } from './explain';
 import { selects } from './labelSelector';
 import { podsReadyDeadline, podsReadyTimeout } from './podsReady';
@@ -83,6 +84,7 @@ export class Engine {
   private readonly activeQueues = new Set<QueueState>();
   /** Workloads with a timer: waiting out a requeue backoff, or admitted and not yet ready under waitForPodsReady. */
   private readonly timed = new Set<WorkloadState>();
+  private budgets: BudgetStandings = new Map();
   private readonly inventory?: NodeInventory;
   /** Wall time of each scheduling cycle in ms, when measuring. */
   cycleTimes?: number[];
@@ -116,6 +118,12 @@ export class Engine {
         this.enqueue(state);
       }
     }
+  }
+
+  /** Replaces the teams' budget standings; pending workloads are queued again under them. */
+  setBudgets(standings: BudgetStandings) {
+    this.budgets = standings;
+    for (const state of this.states.values()) if (state.status === 'pending') this.enqueue(state);
   }
 
   get queueConfig(): QueueConfig {
@@ -281,6 +289,12 @@ export class Engine {
       };
       return;
     }
+    const budget = budgetVerdict(w, this.config, this.budgets);
+    if (budget.hold) {
+      state.routeProblem = budget.hold;
+      return;
+    }
+    state.deprioritized = budget.deprioritized;
     if (state.requeueAt !== undefined) return; // waits for its backoff; runTimers queues it
     queue.active.push(entry(state));
     this.unstall(queue);
@@ -453,6 +467,7 @@ export class Engine {
     state.firstAdmittedAt ??= now;
     state.podsReady = false;
     state.isPreemptor = undefined;
+    state.reserved = undefined;
     state.lastReason = undefined;
     this.charge(queue, state, 1);
     if (this.options.waitForPodsReady.enable) this.timed.add(state);
@@ -485,12 +500,42 @@ export class Engine {
       });
     }
     n.state.isPreemptor = true;
+    n.state.reserved = n.assignment;
     n.state.lastReason = {
       code: 'WaitingForPreemption',
       message: `Waiting for ${n.targets.length} preempted workload(s) to release quota`,
     };
     n.queue.preemptor = entry(n.state);
     this.activeQueues.add(n.queue);
+  }
+
+  /**
+   * Admits, before anything else is nominated, every workload whose victims
+   * are gone, with the assignment it preempted for. Handing the freed quota
+   * to the preemptor by construction is what keeps a victim from taking it
+   * back and being preempted again, forever (Kueue narrows that window with
+   * PrioritizePreemptorWorkloads; here it is closed).
+   */
+  private admitPreemptors(now: number, decisions: Decision[]): boolean {
+    const waiting: QueueState[] = [];
+    for (const queue of this.queues.values()) {
+      const head = queue.preemptor;
+      if (head?.state.reserved && head.token === head.state.token && head.state.status === 'pending')
+        waiting.push(queue);
+    }
+    // In queue order, so the outcome does not depend on the order the ClusterQueues were listed in.
+    waiting.sort((a, b) => (workloadBefore(a.preemptor!.state.workload, b.preemptor!.state.workload) ? -1 : 1));
+    let progress = false;
+    for (const queue of waiting) {
+      const state = queue.preemptor!.state;
+      const n: Nomination = { queue, state, assignment: state.reserved!, targets: [] };
+      state.reserved = undefined;
+      if (!this.stillFits(n)) continue; // the inputs changed: it is nominated afresh
+      queue.preemptor = undefined;
+      decisions.push(this.admit(n, now));
+      progress = true;
+    }
+    return progress;
   }
 
   /** The heads of the active ClusterQueues (parking known-inadmissible shapes on the way). */
@@ -528,8 +573,9 @@ export class Engine {
     for (const queue of this.queues.values()) {
       if (queue.stalled && queue.reservation) hold(queue.node, reservationOf(queue, queue.reservation));
     }
+    const admitted = this.admitPreemptors(now, decisions);
     const { nominations, progress: parked } = this.heads();
-    let progress = parked;
+    let progress = parked || admitted;
     const preempted = new Set<string>();
     const ordered = this.options.fairSharing.enable
       ? fairOrder(nominations, this.gates)
@@ -607,10 +653,11 @@ export class Engine {
   clone(): Engine {
     // The cloned inventory already holds the placements of admitted workloads.
     const copy = new Engine(this.config, this.options, this.inventory?.clone());
+    copy.budgets = this.budgets;
     for (const s of this.states.values()) {
       // Finished workloads hold nothing; copying them would make every forward simulation grow with history.
       if (s.status === 'finished') continue;
-      const c: WorkloadState = { ...s, token: 0, usage: s.usage && new Map(s.usage) };
+      const c: WorkloadState = { ...s, token: 0, usage: s.usage && new Map(s.usage), reserved: undefined };
       copy.states.set(s.workload.key, c);
       const queue = copy.queues.get(c.clusterQueue ?? '');
       if (c.status === 'admitted' && queue) copy.charge(queue, c, 1, false);

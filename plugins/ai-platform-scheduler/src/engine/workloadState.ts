@@ -1,4 +1,5 @@
 import type { Reason } from '@ai-platform/backstage-plugin-ai-platform-common';
+import type { Assignment } from './assign';
 import type { FlavorResource } from './quota';
 import type { Admission, Workload } from './types';
 
@@ -21,6 +22,10 @@ export interface WorkloadState {
   evictions: number;
   /** It preempted others and waits for the quota they free (Kueue's IsPreemptor). */
   isPreemptor?: boolean;
+  /** The admission it preempted for: admitted first in the next cycle, so no one else takes the freed quota. */
+  reserved?: Assignment;
+  /** Its team is over budget under policy Deprioritize: it queues below work within budget. */
+  deprioritized?: boolean;
   /** The reason found the last time the engine tried it. */
   lastReason?: Reason;
   /** Bumped whenever the workload is queued, so stale heap entries are skipped. */
