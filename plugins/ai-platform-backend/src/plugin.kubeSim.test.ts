@@ -105,7 +105,7 @@ describe('aiPlatformPlugin against a kube-sim cluster, over HTTP', () => {
               kubeconfig: join(dir.path, 'kubeconfig'),
               clusters: { gpu: { mode: 'admit' } },
               queues,
-              metrics: { pollIntervalSeconds: 60 },
+              metrics: { pollInterval: { seconds: 60 } },
             },
           },
         }),

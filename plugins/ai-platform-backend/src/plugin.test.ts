@@ -9,7 +9,7 @@ describe('aiPlatformPlugin', () => {
     const backend = await startTestBackend({
       features: [
         aiPlatformPlugin,
-        mockServices.rootConfig.factory({ data: { aiPlatform: { metrics: { pollIntervalSeconds: 60 } } } }),
+        mockServices.rootConfig.factory({ data: { aiPlatform: { metrics: { pollInterval: { seconds: 60 } } } } }),
       ],
     });
     try {

@@ -1,5 +1,6 @@
 import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { durationToMilliseconds } from '@backstage/types';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { aiPlatformPermissions, AI_WORKLOAD_RESOURCE_TYPE } from '@ai-platform/backstage-plugin-ai-platform-common';
@@ -11,6 +12,7 @@ import {
   type TelemetrySource,
   type WorkloadKindAdapter,
 } from '@ai-platform/backstage-plugin-ai-platform-node';
+import { readAiPlatformConfig } from './config';
 import { createAdmissionController } from './controller';
 import { configPriceSource, createCostAccounting, PrometheusTelemetry } from './costs';
 import { defaultPriceSource } from './costs/pricing';
@@ -89,10 +91,12 @@ export const aiPlatformPlugin = createBackendPlugin({
         auth,
         catalog,
       }) {
+        const settings = readAiPlatformConfig(config);
         // Config prices come last, so they win over every module's.
         prices.addPriceSource(configPriceSource(config));
-        const prometheusUrl = config.getOptionalString('aiPlatform.prometheus.url');
-        if (prometheusUrl && !telemetrySource) telemetry.setTelemetrySource(new PrometheusTelemetry(prometheusUrl));
+        if (settings.prometheusUrl && !telemetrySource) {
+          telemetry.setTelemetrySource(new PrometheusTelemetry(settings.prometheusUrl));
+        }
 
         const decisions = await KnexDecisionStore.create({ database });
         const runTimes = new LearnedRunTimes(new RunTimeHistory(await database.getClient()), logger);
@@ -126,6 +130,7 @@ export const aiPlatformPlugin = createBackendPlugin({
 
         const costs = await createCostAccounting({
           config,
+          settings: settings.costs,
           database,
           logger,
           scheduler,
@@ -149,10 +154,7 @@ export const aiPlatformPlugin = createBackendPlugin({
             auditor,
             logger,
             ruleset: permissionsRegistry.getPermissionRuleset(workloadResourceRef),
-            access: {
-              teamScoped: config.getOptionalBoolean('aiPlatform.permissions.teamScoped') ?? true,
-              adminGroups: config.getOptionalStringArray('aiPlatform.permissions.adminGroups') ?? [],
-            },
+            access: settings.permissions,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
@@ -161,11 +163,11 @@ export const aiPlatformPlugin = createBackendPlugin({
         lifecycle.addShutdownHook(stopSignals);
 
         const metrics = new WorkloadMetrics(workloads);
-        const pollSeconds = config.getOptionalNumber('aiPlatform.metrics.pollIntervalSeconds') ?? 15;
+        const pollSeconds = durationToMilliseconds(settings.metrics.pollInterval) / 1000;
         await scheduler.scheduleTask({
           id: 'ai-platform-metrics',
           scope: 'local',
-          frequency: { seconds: pollSeconds },
+          frequency: settings.metrics.pollInterval,
           timeout: { seconds: Math.max(30, pollSeconds * 2) },
           fn: () => metrics.poll(),
         });

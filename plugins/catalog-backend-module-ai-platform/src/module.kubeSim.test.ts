@@ -113,7 +113,7 @@ describe('the catalog follows workloads on a kube-sim cluster through the real a
                 kubeconfig: `${dir.path}/kubeconfig`,
                 clusters: { gpu: { mode: 'admit' } },
                 queues,
-                metrics: { pollIntervalSeconds: 60 },
+                metrics: { pollInterval: { seconds: 60 } },
               },
               catalog: {
                 providers: {

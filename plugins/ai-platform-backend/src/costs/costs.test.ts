@@ -375,7 +375,7 @@ describe('hourly retention', () => {
 
   it.each(databases.eachSupportedId())('keeps hourly rows for the retention and daily rows for ever (%p)', async id => {
     const knex = await databases.init(id);
-    const ledger = await CostDatabase.create(knex, prices, { hourlyRetentionDays: 1, now: t0 });
+    const ledger = await CostDatabase.create(knex, prices, { hourlyRetentionMs: 86_400_000, now: t0 });
     await ledger.ingest([interval(1, { start: t0, end: t0 + 48 * H, count: 1 })], t0 + 48 * H);
     const hours = async () => (await knex('ai_platform_cost_hourly').orderBy('hour').select('hour')).map(r => r.hour);
     expect(await hours()).toHaveLength(24); // 2026-11-02T00 .. T23: the last day before it was seen closed

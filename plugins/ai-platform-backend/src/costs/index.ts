@@ -12,7 +12,8 @@ import type { PriceSource, TelemetrySource } from '@ai-platform/backstage-plugin
 import { readClusters } from '../clusters/readClusters';
 import { CostDatabase } from '../database/CostDatabase';
 import { DefaultCostService } from '../services/CostService';
-import { budgetStatus, newBudgetAlerts, readBudgets, TeamBudgets } from './budgets';
+import type { AiPlatformConfig } from '../config';
+import { budgetStatus, newBudgetAlerts, TeamBudgets } from './budgets';
 import { CostIngestor } from './CostIngestor';
 import { PriceBook } from './pricing';
 
@@ -31,6 +32,8 @@ export { PrometheusTelemetry } from './PrometheusTelemetry';
  */
 export async function createCostAccounting(options: {
   config: RootConfigService;
+  /** aiPlatform.costs, aiPlatform.pricing.currency and aiPlatform.budgets, as readAiPlatformConfig read them. */
+  settings: AiPlatformConfig['costs'];
   database: DatabaseService;
   logger: LoggerService;
   scheduler: SchedulerService;
@@ -45,17 +48,14 @@ export async function createCostAccounting(options: {
   /** What the controller knows about the pods' workloads and flavors. */
   attribution?: ConstructorParameters<typeof CostIngestor>[4];
 }) {
-  const { config, logger, scheduler } = options;
-  const prices = await PriceBook.fromSources(
-    options.priceSources,
-    config.getOptionalString('aiPlatform.pricing.currency') ?? 'USD',
-  );
+  const { config, settings, logger, scheduler } = options;
+  const prices = await PriceBook.fromSources(options.priceSources, settings.currency);
   const db = await CostDatabase.create(await options.database.getClient(), prices, {
     skipMigrations: options.database.migrations?.skip,
-    hourlyRetentionDays: config.getOptionalNumber('aiPlatform.costs.hourlyRetentionDays'),
+    hourlyRetentionMs: settings.hourlyRetentionMs,
   });
   const budgets = new TeamBudgets(
-    readBudgets(config),
+    settings.budgets,
     options.catalog && options.auth ? { catalog: options.catalog, auth: options.auth, logger } : undefined,
   );
   if (!options.telemetry)
@@ -68,15 +68,12 @@ export async function createCostAccounting(options: {
       record: (cluster, nodes, seenAt) => db.recordNodes(cluster, nodes, seenAt),
     },
     options.attribution,
-    config.getOptionalBoolean('aiPlatform.costs.podFinalizer') ?? true,
+    settings.podFinalizer,
   );
   ingestor.start();
-  const every = config.getOptionalNumber('aiPlatform.costs.ingestIntervalSeconds') ?? 60;
   await scheduler.scheduleTask({
     id: 'ai-platform-cost-ingest',
-    frequency: { seconds: every },
-    timeout: { minutes: 10 },
-    initialDelay: { seconds: 5 },
+    ...settings.ingestSchedule,
     fn: () => ingestor.sync(),
   });
   await scheduler.scheduleTask({

@@ -120,8 +120,8 @@ export class CostDatabase {
   /** How far back hourly rows are kept (and written); daily rows are kept forever. */
   readonly hourlyRetentionMs: number;
 
-  private constructor(private readonly db: Knex, readonly prices: PriceBook, hourlyRetentionDays: number) {
-    this.hourlyRetentionMs = hourlyRetentionDays * DAY_MS;
+  private constructor(private readonly db: Knex, readonly prices: PriceBook, hourlyRetentionMs: number) {
+    this.hourlyRetentionMs = hourlyRetentionMs;
   }
 
   static async create(
@@ -132,12 +132,12 @@ export class CostDatabase {
       skipMigrations?: boolean;
       /** For the hourly backfill; default Date.now(). */
       now?: number;
-      /** Default 30 (aiPlatform.costs.hourlyRetentionDays). */
-      hourlyRetentionDays?: number;
+      /** Default 30 days (aiPlatform.costs.hourlyRetention). */
+      hourlyRetentionMs?: number;
     } = {},
   ): Promise<CostDatabase> {
     if (!options.skipMigrations) await migratePluginDatabase(db);
-    const ledger = new CostDatabase(db, prices, options.hourlyRetentionDays ?? 30);
+    const ledger = new CostDatabase(db, prices, options.hourlyRetentionMs ?? 30 * DAY_MS);
     await ledger.backfillHourly(options.now ?? Date.now());
     return ledger;
   }

@@ -211,7 +211,7 @@ describe('cost routes', () => {
     );
     const old = await request(a).get('/costs/showback?window=2026-10-01T00:00:00Z,2026-10-03T00:00:00Z&step=1h');
     expect(old.status).toBe(400);
-    expect(old.body.error.message).toContain('step=1h reaches back 30 days (aiPlatform.costs.hourlyRetentionDays)');
+    expect(old.body.error.message).toContain('step=1h reaches back 30 days (aiPlatform.costs.hourlyRetention)');
     const csvText = (await request(a).get('/costs/showback?window=1d&step=1h&format=csv')).text;
     expect(csvText.split('\n')[0]).toBe('hour,team,gpu_hours,cost_usd');
   });

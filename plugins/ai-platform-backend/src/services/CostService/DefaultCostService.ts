@@ -79,7 +79,7 @@ export class DefaultCostService implements CostService {
       throw new InputError(
         `step=1h reaches back ${Math.round(
           this.deps.db.hourlyRetentionMs / DAY_MS,
-        )} days (aiPlatform.costs.hourlyRetentionDays) and this window starts earlier; use step=1d for it`,
+        )} days (aiPlatform.costs.hourlyRetention) and this window starts earlier; use step=1d for it`,
       );
     }
     this.requireOwnTeam(teams, query);
