@@ -1,9 +1,10 @@
 import { Engine } from '../engine/Engine';
 import { Heap } from '../engine/heap';
-import type { Decision, Workload } from '../engine/types';
+import type { Admission, Decision, Workload } from '../engine/types';
 
 type EventBody =
-  | { time: number; kind: 'arrival'; workload: Workload }
+  | { time: number; kind: 'arrival'; workload: Workload; admission?: Admission }
+  | { time: number; kind: 'change'; apply: () => void }
   | { time: number; kind: 'finish' | 'podsReady'; key: string; admission: number }
   | { time: number; kind: 'wakeup' };
 type TimedEvent = EventBody & { seq: number };
@@ -38,8 +39,14 @@ export class Simulation {
     this.events.push({ ...event, seq: this.seq++ });
   }
 
-  arrive(time: number, workload: Workload) {
-    this.push({ time, kind: 'arrival', workload });
+  /** A workload arrives at `time`; with an admission, it arrives already admitted (seeded). */
+  arrive(time: number, workload: Workload, admission?: Admission) {
+    this.push({ time, kind: 'arrival', workload, admission });
+  }
+
+  /** Runs `apply` (e.g. a queue configuration change) at `time`, before that instant's scheduling pass. */
+  at(time: number, apply: () => void) {
+    this.push({ time, kind: 'change', apply });
   }
 
   /** Holds an instant (a scheduling pass) at `time` even if nothing else happens then. */
@@ -54,6 +61,17 @@ export class Simulation {
     this.push({ time, kind: 'finish', key, admission });
   }
 
+  /** Reports an admission and expects the workload to finish (and its pods to be ready) after its run time. */
+  private started(time: number, decision: Extract<Decision, { type: 'Admitted' }>) {
+    this.onDecision(time, decision);
+    const key = decision.workload;
+    const admission = (this.admissions.get(key) ?? 0) + 1;
+    this.admissions.set(key, admission);
+    this.push({ time: time + this.times.duration(key), kind: 'finish', key, admission });
+    const ready = this.times.podsReadyAfter ? this.times.podsReadyAfter(key) : 0;
+    if (ready !== undefined) this.push({ time: time + ready, kind: 'podsReady', key, admission });
+  }
+
   /** Runs until no event is left or `until` (ms) is reached, or `stop()` says so after an instant. */
   run(until = Infinity, stop?: () => boolean) {
     let wakeup: number | undefined;
@@ -63,8 +81,19 @@ export class Simulation {
       this.now = time;
       while (this.events.size > 0 && this.events.peek()!.time === time) {
         const event = this.events.pop()!;
-        if (event.kind === 'arrival') {
+        if (event.kind === 'arrival' && event.admission) {
+          this.engine.restoreAdmitted(event.workload, event.admission, time);
+          this.started(time, {
+            type: 'Admitted',
+            workload: event.workload.key,
+            clusterQueue: event.admission.clusterQueue,
+            admission: event.admission,
+            borrowing: false,
+          });
+        } else if (event.kind === 'arrival') {
           this.engine.submit(event.workload);
+        } else if (event.kind === 'change') {
+          event.apply();
         } else if (event.kind === 'finish' || event.kind === 'podsReady') {
           const state = this.engine.get(event.key);
           if (!state || state.status !== 'admitted' || this.admissions.get(event.key) !== event.admission) continue;
@@ -77,14 +106,8 @@ export class Simulation {
         }
       }
       for (const decision of this.engine.schedule(time)) {
-        this.onDecision(time, decision);
-        if (decision.type !== 'Admitted') continue;
-        const key = decision.workload;
-        const admission = (this.admissions.get(key) ?? 0) + 1;
-        this.admissions.set(key, admission);
-        this.push({ time: time + this.times.duration(key), kind: 'finish', key, admission });
-        const ready = this.times.podsReadyAfter ? this.times.podsReadyAfter(key) : 0;
-        if (ready !== undefined) this.push({ time: time + ready, kind: 'podsReady', key, admission });
+        if (decision.type === 'Admitted') this.started(time, decision);
+        else this.onDecision(time, decision);
       }
       const next = this.engine.nextWakeup();
       if (next !== undefined && next > time && next !== wakeup) {

@@ -3,7 +3,8 @@ import { ConfigError, parseEngineOptions, parseQueueObjects } from '../config/pa
 import { parseQuantity } from '@ai-platform/backstage-plugin-ai-platform-common';
 import type { EngineOptions, QueueConfig } from '../config/types';
 import type { NodeSpec } from '../engine/topology';
-import type { PodSet, Workload } from '../engine/types';
+import type { Admission, PodSet, Workload } from '../engine/types';
+import { parseChanges, parseSeededAdmission, type ScenarioChange } from './changes';
 import { parseEtaSettings, type EtaSettings } from './eta';
 
 export interface ScenarioWorkload {
@@ -23,6 +24,8 @@ export interface ScenarioWorkload {
   podsReadyAfter?: number;
   /** Optional label to group results (Kueue's benchmark classes). */
   className?: string;
+  /** Seeded as already admitted at its arrival, with this assignment. */
+  admitted?: Admission;
 }
 
 export interface Scenario {
@@ -32,6 +35,8 @@ export interface Scenario {
   workloads: ScenarioWorkload[];
   /** ms: end the simulation here even if workloads are still queued or running. */
   until?: number;
+  /** Queue objects applied or deleted during the run. */
+  changes?: ScenarioChange[];
   /** How ETA accuracy is measured (see simulator/eta.ts). */
   eta?: Partial<EtaSettings>;
 }
@@ -81,7 +86,6 @@ function parsePodSets(raw: unknown, where: string, problems: string[]): PodSet[]
         problems.push(`${field}.requests.${resource}: ${(e as Error).message}`);
       }
     }
-    if (Object.keys(requests).length === 0) problems.push(`${field}.requests: must request at least one resource`);
     const topology = ps?.topology;
     if (topology !== undefined && (typeof topology !== 'object' || (!topology.required && !topology.preferred))) {
       problems.push(`${field}.topology: must be {required: <node label>} or {preferred: <node label>}`);
@@ -189,6 +193,11 @@ export function scenarioFromDocument(doc: Obj, file: string): Scenario {
       }
     }
   }
+  for (const [i, w] of workloads.entries()) {
+    const raw = (doc.workloads as Obj[])[i]?.admitted;
+    if (raw !== undefined) w.admitted = parseSeededAdmission(raw, `workloads[${i}]`, w.workload, config, problems);
+  }
+  const changes = parseChanges(doc, problems);
   const until = seconds(doc.until, 'until', problems, Infinity);
   const eta = parseEtaSettings(doc.eta, problems);
   const wfpr = options?.waitForPodsReady;
@@ -207,5 +216,6 @@ export function scenarioFromDocument(doc: Obj, file: string): Scenario {
     workloads,
     until: until === Infinity ? undefined : until,
     eta,
+    ...(changes.length > 0 && { changes }),
   };
 }

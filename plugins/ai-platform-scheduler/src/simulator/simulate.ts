@@ -170,7 +170,8 @@ export function simulate(
         });
     },
   );
-  for (const w of scenario.workloads) simulation.arrive(w.arrival, w.workload);
+  for (const w of scenario.workloads) simulation.arrive(w.arrival, w.workload, w.admitted);
+  for (const change of scenario.changes ?? []) simulation.at(change.at, () => engine.setConfig(change.config));
   simulation.run(
     scenario.until,
     eta &&

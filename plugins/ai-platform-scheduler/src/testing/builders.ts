@@ -180,6 +180,8 @@ export interface ScenarioDoc {
   nodes?: KueueObject[];
   /** seconds */
   until?: number;
+  /** Objects applied or deleted during the run: {at (seconds), apply | delete}. */
+  changes?: KueueObject[];
 }
 
 /** Parses a scenario document exactly as the CLI would a file named test.yaml. */
