@@ -5,6 +5,7 @@ import type { Target } from './preemption';
 import { compareShares, DominantShare, FlavorResource, QuotaNode } from './quota';
 import type { Workload } from './types';
 import type { WorkloadState } from './workloadState';
+import { deprioritizedOffset } from './budgets';
 
 /** A workload's place in a ClusterQueue's heaps; stale once the workload's token moves on. */
 export interface Entry {
@@ -17,7 +18,8 @@ export interface Entry {
 
 export function entry(state: WorkloadState): Entry {
   const w = state.workload;
-  return { state, token: state.token, priority: w.priority, time: w.creationTime, key: w.key };
+  const priority = state.deprioritized ? w.priority - deprioritizedOffset : w.priority;
+  return { state, token: state.token, priority, time: w.creationTime, key: w.key };
 }
 
 /** Kueue's queue order: higher priority first, then older first. */

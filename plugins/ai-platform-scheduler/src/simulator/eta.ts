@@ -3,6 +3,7 @@ import { RunTimeModel, runTimeAt, type RunTimeFacts, type RunTimePrediction } fr
 import { quantileOfSorted } from '../runtime/quantiles';
 import { estimateAdmissions } from './estimate';
 import type { Workload } from '../engine/types';
+import { gpusOf } from '../engine/budgets';
 
 /** When a pending workload is expected to be admitted (ms): p10, p50, p90; undefined past the horizon. */
 export interface EtaRange {
@@ -330,10 +331,6 @@ export interface DeclaredWorkload {
 
 /** The ETA's view of a declared workload. */
 export function etaWorkloadOf(w: DeclaredWorkload): EtaWorkload {
-  let gpus = 0;
-  for (const ps of w.workload.podSets)
-    for (const [resource, milli] of Object.entries(ps.requests))
-      if (/gpu/i.test(resource)) gpus += (ps.count * milli) / 1000;
   return {
     key: w.workload.key,
     arrival: w.arrival,
@@ -341,7 +338,7 @@ export function etaWorkloadOf(w: DeclaredWorkload): EtaWorkload {
       team: w.team ?? w.workload.namespace,
       kind: w.kind,
       queue: w.workload.queue,
-      gpus,
+      gpus: gpusOf(w.workload),
       declaredSeconds: w.declaredDuration === undefined ? undefined : w.declaredDuration / 1000,
       maxExecSeconds: w.maxExecTime === undefined ? undefined : w.maxExecTime / 1000,
     },
