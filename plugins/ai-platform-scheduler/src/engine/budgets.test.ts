@@ -5,7 +5,9 @@ import {
   localQueue,
   namespaceObject,
   resourceFlavor,
+  run,
   workload,
+  type ScenarioDoc,
 } from '../testing/builders';
 import type { BudgetPolicy, BudgetStandings } from './budgets';
 
@@ -85,5 +87,50 @@ describe('budgets at admission', () => {
     engine.setBudgets(visionOver('Hold'));
     engine.submit(workloads['vision-next']);
     expect(engine.clone().schedule(30_000)).toEqual([]);
+  });
+});
+
+describe('budgets in the simulator', () => {
+  /** Team vision runs 4 GPUs for an hour first, past its 3.5 GPU-hours; meanwhile both teams queue a 4-GPU job. */
+  const doc = (policy: BudgetPolicy) =>
+    ({
+      budgets: [{ team: 'vision', gpuHours: 3.5, policy }],
+      objects: [
+        resourceFlavor('h100'),
+        clusterQueue('shared', { flavors: { h100: { [GPU]: 4 } } }),
+        namespaceObject('vision-ns', { 'ai-platform.io/team': 'vision' }),
+        namespaceObject('speech'),
+        localQueue('gpus', 'shared', 'vision-ns'),
+        localQueue('gpus', 'shared', 'speech'),
+      ],
+      workloads: [
+        workload('first', 'gpus', { namespace: 'vision-ns', count: 4, duration: 3600 }),
+        workload('vision-again', 'gpus', {
+          namespace: 'vision-ns',
+          count: 4,
+          arrival: 10,
+          duration: 600,
+          priority: 100,
+        }),
+        workload('speech-job', 'gpus', { namespace: 'speech', count: 4, arrival: 20, duration: 600 }),
+      ],
+    } as ScenarioDoc);
+
+  it.each([
+    { policy: 'Warn' as const, order: ['vision-ns/first', 'vision-ns/vision-again', 'speech/speech-job'] },
+    { policy: 'Deprioritize' as const, order: ['vision-ns/first', 'speech/speech-job', 'vision-ns/vision-again'] },
+    { policy: 'Hold' as const, order: ['vision-ns/first', 'speech/speech-job'] },
+  ])('$policy: admission order once vision spent its 3.5 GPU-hours', ({ policy, order }) => {
+    const result = run(doc(policy));
+    expect(result.events.filter(e => e.type === 'Admitted').map(e => e.workload)).toEqual(order);
+    expect(result.summary.budgets!.vision).toMatchObject({ policy, budgetGpuHours: 3.5, exceededAt: 3150 });
+    if (policy === 'Hold')
+      expect(result.workloads['vision-ns/vision-again'].pendingReason?.code).toBe('BudgetExceeded');
+  });
+
+  it('rejects a budget with an unknown policy, naming the field', () => {
+    expect(() =>
+      run({ ...doc('Warn'), budgets: [{ team: 'vision', gpuHours: 4, policy: 'Block' }] } as ScenarioDoc),
+    ).toThrow(/budgets\[0\]\.policy: must be one of Warn, Deprioritize, Hold/);
   });
 });

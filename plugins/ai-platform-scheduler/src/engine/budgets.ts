@@ -124,6 +124,21 @@ export class BudgetMeter {
     );
   }
 
+  /** When the next team will cross its budget at the current rate of use (ms), if any will. */
+  nextCrossing(time: number): number | undefined {
+    const used = this.gpuHours(time);
+    const gpus = new Map<string, number>();
+    for (const run of this.running.values()) gpus.set(run.team, (gpus.get(run.team) ?? 0) + run.gpus);
+    let next: number | undefined;
+    for (const spec of this.specs) {
+      const rate = gpus.get(spec.team) ?? 0;
+      if (this.exceeded.has(spec.team) || rate === 0) continue;
+      const at = time + Math.ceil((3_600_000 * (spec.gpuHours - (used.get(spec.team) ?? 0))) / rate);
+      if (next === undefined || at < next) next = at;
+    }
+    return next;
+  }
+
   /** New standings when a team crossed its budget since the last call; undefined when nothing changed. */
   changed(time: number): BudgetStandings | undefined {
     const used = this.gpuHours(time);

@@ -6,6 +6,7 @@ import type { NodeSpec } from '../engine/topology';
 import type { Admission, PodSet, Workload } from '../engine/types';
 import { parseChanges, parseSeededAdmission, type ScenarioChange } from './changes';
 import { parseEtaSettings, type EtaSettings } from './eta';
+import { parseBudgetSpecs, type BudgetSpec } from '../engine/budgets';
 
 export interface ScenarioWorkload {
   workload: Workload;
@@ -39,6 +40,8 @@ export interface Scenario {
   changes?: ScenarioChange[];
   /** How ETA accuracy is measured (see simulator/eta.ts). */
   eta?: Partial<EtaSettings>;
+  /** Teams' GPU-hour budgets for the run, enforced at admission. */
+  budgets?: BudgetSpec[];
 }
 
 /** A scenario problem, naming the file, the object and the field. */
@@ -200,6 +203,7 @@ export function scenarioFromDocument(doc: Obj, file: string): Scenario {
   const changes = parseChanges(doc, problems);
   const until = seconds(doc.until, 'until', problems, Infinity);
   const eta = parseEtaSettings(doc.eta, problems);
+  const budgets = parseBudgetSpecs(doc.budgets, problems);
   const wfpr = options?.waitForPodsReady;
   const neverReady = workloads.findIndex(w => w.podsReadyAfter === undefined);
   // Such a workload is evicted and requeued forever, so the simulation would never end.
@@ -216,6 +220,7 @@ export function scenarioFromDocument(doc: Obj, file: string): Scenario {
     workloads,
     until: until === Infinity ? undefined : until,
     eta,
+    ...(budgets.length > 0 && { budgets }),
     ...(changes.length > 0 && { changes }),
   };
 }

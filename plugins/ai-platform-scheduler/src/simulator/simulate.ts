@@ -5,6 +5,7 @@ import type { Scenario } from './scenario';
 import { Simulation } from './Simulation';
 import { appendTo } from '../engine/appendTo';
 import { defaultEtaSettings, EtaTracker, etaWorkloadOf, type EtaSummary } from './eta';
+import { BudgetMeter, type BudgetOutcome } from '../engine/budgets';
 
 export interface SimulationEvent {
   /** seconds */
@@ -54,6 +55,8 @@ export interface SimulationResult {
     >;
     /** Seconds from arrival to first admission. */
     timeToAdmission: { byPriority: Record<string, Stats>; byClass?: Record<string, Stats> };
+    /** GPU-hours each budgeted team used, and when it went over (seconds), when the scenario has budgets. */
+    budgets?: Record<string, BudgetOutcome>;
     /** ETA accuracy, when measured (SimulateOptions.eta). */
     eta?: EtaSummary;
     /** Wall-clock milliseconds the simulation took. */
@@ -115,6 +118,8 @@ export function simulate(
         simulation.wakeAt(t),
       )
     : undefined;
+  const budgets = scenario.budgets && new BudgetMeter(scenario.budgets);
+  let nextCrossing: number | undefined;
   const simulation = new Simulation(
     engine,
     {
@@ -125,6 +130,7 @@ export function simulate(
       const result = results[d.workload];
       if (d.type === 'Admitted') {
         eta?.admitted(d.workload, time);
+        budgets?.start(d.workload, byKey.get(d.workload)!.workload, scenario.config, time);
         result.admittedAt ??= time / 1000;
         result.timeToAdmission ??= (time - byKey.get(d.workload)!.arrival) / 1000;
         running.set(d.workload, {
@@ -142,6 +148,7 @@ export function simulate(
           });
       } else {
         stopRunning(d.workload, time);
+        budgets?.stop(d.workload, time);
         result.evictions++;
         if (d.type === 'Preempted') result.preemptions++;
         if (record) {
@@ -158,6 +165,7 @@ export function simulate(
     },
     (time, key) => {
       eta?.finished(key, time);
+      budgets?.stop(key, time);
       stopRunning(key, time);
       results[key].finishedAt = time / 1000;
       makespan = Math.max(makespan, time);
@@ -174,9 +182,17 @@ export function simulate(
   for (const change of scenario.changes ?? []) simulation.at(change.at, () => engine.setConfig(change.config));
   simulation.run(
     scenario.until,
-    eta &&
+    (eta || budgets) &&
       (() => {
-        eta.afterInstant(simulation.now);
+        const standings = budgets?.changed(simulation.now);
+        if (standings) {
+          engine.setBudgets(standings);
+          simulation.wakeAt(simulation.now);
+        }
+        // An instant when the next team runs out, so its standing changes then and not at the next event.
+        const crossing = budgets?.nextCrossing(simulation.now);
+        if (crossing !== undefined && crossing !== nextCrossing) simulation.wakeAt((nextCrossing = crossing));
+        eta?.afterInstant(simulation.now);
         return false;
       }),
   );
@@ -235,6 +251,7 @@ export function simulate(
         byPriority: Object.fromEntries([...byPriority].map(([k, v]) => [k, stats(v)])),
         byClass: byClass.size ? Object.fromEntries([...byClass].map(([k, v]) => [k, stats(v)])) : undefined,
       },
+      budgets: budgets?.outcome(simulation.now),
       eta: eta?.summary(),
       wallMs: Math.round(performance.now() - started),
     },
