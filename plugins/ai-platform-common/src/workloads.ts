@@ -40,6 +40,8 @@ export const labels = {
   kind: 'ai-platform.io/workload-type',
   system: 'ai-platform.io/system',
   kubernetesId: 'backstage.io/kubernetes-id',
+  /** The GPU model on a node (NVIDIA's GPU feature discovery). */
+  gpuProduct: 'nvidia.com/gpu.product',
 } as const;
 
 /** Annotations on Kubernetes objects and catalog entities. */

@@ -1,4 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import { labels as wellKnown } from '@ai-platform/backstage-plugin-ai-platform-common';
 import type { ClusterConnection } from '../clusters/readClusters';
 import { ClusterClient } from '../clusters/ClusterClient';
 import type { CostLedger } from './CostLedger';
@@ -146,7 +147,7 @@ export class CostIngestor {
     for (const n of nodes.items) {
       const labels = n.metadata?.labels ?? {};
       nodeInfo.set(n.metadata!.name!, {
-        gpuProduct: labels['nvidia.com/gpu.product'],
+        gpuProduct: labels[wellKnown.gpuProduct],
         replicas: labels['nvidia.com/gpu.replicas'] ? Number(labels['nvidia.com/gpu.replicas']) : undefined,
         flavor: flavorOf(labels, flavors),
       });
@@ -159,7 +160,7 @@ export class CostIngestor {
       now,
     );
     const teams = new Map(
-      namespaces.items.map(ns => [ns.metadata!.name!, ns.metadata?.labels?.['ai-platform.io/team']]),
+      namespaces.items.map(ns => [ns.metadata!.name!, ns.metadata?.labels?.[wellKnown.team]]),
     );
     const podsByUid = new Map(pods.items.map(p => [p.metadata?.uid ?? '', p as unknown as PodLike]));
     // A pod deleted after the list was taken is ingested as it ended.

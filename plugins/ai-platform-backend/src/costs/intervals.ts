@@ -5,6 +5,8 @@
  * relist, watch reconnect) yields the same interval.
  */
 
+import { labels as wellKnown } from '@ai-platform/backstage-plugin-ai-platform-common';
+
 export interface PodLike {
   metadata: {
     uid?: string;
@@ -171,8 +173,8 @@ export function podIntervals(
         pod: pod.metadata.name!,
         node: pod.spec?.nodeName,
         workload,
-        team: labels['ai-platform.io/team'] ?? namespaceTeam,
-        queue: topLevel ? topLevel.queue : labels['kueue.x-k8s.io/queue-name'],
+        team: labels[wellKnown.team] ?? namespaceTeam,
+        queue: topLevel ? topLevel.queue : labels[wellKnown.queueName],
         flavor: node?.flavor,
         gpuProduct: node?.gpuProduct,
         count,
