@@ -43,3 +43,8 @@ export type {
 export type { Quantiles } from './runtime/quantiles';
 export { estimateAdmissionRange } from './simulator/eta';
 export type { EtaRange, EtaRangeOptions, EtaSummary } from './simulator/eta';
+export { chooseClusterByPolicy, clusterPolicies } from './simulator/eta';
+export type { ClusterPolicy, ClusterCandidate, ClusterPolicyOptions } from './simulator/eta';
+export { budgetPolicies, BudgetMeter } from './engine/budgets';
+export type { BudgetPolicy, BudgetStandings, TeamBudgetStanding } from './engine/budgets';
+export { WaitCalibration } from './runtime/WaitCalibration';

@@ -1,6 +1,6 @@
 import { queue, resourceFlavor, scenario, workload, engineFor, type ScenarioDoc } from '../testing/builders';
 import { RunTimeModel } from '../runtime/RunTimeModel';
-import { estimateAdmissionRange } from './eta';
+import { chooseClusterByPolicy, estimateAdmissionRange } from './eta';
 import { simulate } from './simulate';
 
 /** One queue of 8 GPUs: a job holding all 8, and one waiting behind it. */
@@ -71,5 +71,67 @@ describe('ETA accuracy in the simulator', () => {
 
   it('rejects an unknown eta setting, naming it', () => {
     expect(() => scenario({ ...behindOne(10), eta: { sample: 3 } } as ScenarioDoc)).toThrow(/eta.sample: unknown/);
+  });
+});
+
+describe('chooseClusterByPolicy', () => {
+  /** east is busy for an hour and costs 2.00 per GPU-hour; west is free and costs 4.00. */
+  function clusters() {
+    const busy = engineFor(behindOne(3600));
+    busy.engine.submit(busy.workloads.running);
+    busy.engine.schedule(0);
+    const free = engineFor(behindOne(3600));
+    return {
+      list: [
+        { name: 'east', engine: busy.engine },
+        { name: 'west', engine: free.engine },
+      ],
+      probe: busy.workloads.waiting,
+    };
+  }
+  const prices: Record<string, number> = { east: 2_000_000, west: 4_000_000 };
+  const options = (policy: 'FastestStart' | 'Cheapest', toleranceHours?: number) => ({
+    policy,
+    tolerance: toleranceHours === undefined ? undefined : toleranceHours * 3_600_000,
+    runTime: () => new RunTimeModel().predict({ queue: 'team-a', gpus: 8, declaredSeconds: 3600 }),
+    priceOf: (cluster: string) => prices[cluster],
+  });
+
+  it.each([
+    {
+      name: 'FastestStart takes the free cluster',
+      policy: 'FastestStart' as const,
+      tolerance: undefined,
+      cluster: 'west',
+    },
+    {
+      name: 'Cheapest waits for the cheaper cluster when its p90 start is within tolerance',
+      policy: 'Cheapest' as const,
+      tolerance: 4,
+      cluster: 'east',
+    },
+    {
+      name: 'Cheapest takes the pricier cluster when the cheap one would start too late',
+      policy: 'Cheapest' as const,
+      tolerance: 0.5,
+      cluster: 'west',
+    },
+  ])('$name', ({ policy, tolerance, cluster }) => {
+    const { list, probe } = clusters();
+    const choice = chooseClusterByPolicy(probe, list, 60_000, options(policy, tolerance));
+    expect(choice.cluster).toBe(cluster);
+    const east = choice.candidates.find(c => c.cluster === 'east')!;
+    const west = choice.candidates.find(c => c.cluster === 'west')!;
+    expect(west.eta!.p50).toBe(60_000);
+    expect(east.eta!.p50!).toBeGreaterThan(3_000_000);
+    expect(east.eta!.p90!).toBeGreaterThan(east.eta!.p50!);
+    expect([east.pricePerGpuHourMicros, west.pricePerGpuHourMicros]).toEqual([2_000_000, 4_000_000]);
+  });
+
+  it('a cluster without the queue is listed with its problem and never chosen', () => {
+    const { list, probe } = clusters();
+    const choice = chooseClusterByPolicy({ ...probe, queue: 'nowhere' }, list, 60_000, options('Cheapest'));
+    expect(choice.cluster).toBeUndefined();
+    expect(choice.candidates.map(c => c.problem?.code)).toEqual(['QueueNotFound', 'QueueNotFound']);
   });
 });

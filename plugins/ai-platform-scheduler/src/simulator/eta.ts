@@ -1,7 +1,9 @@
+import type { Reason } from '@ai-platform/backstage-plugin-ai-platform-common';
 import type { Engine } from '../engine/Engine';
 import { RunTimeModel, runTimeAt, type RunTimeFacts, type RunTimePrediction } from '../runtime/RunTimeModel';
 import { quantileOfSorted } from '../runtime/quantiles';
 import { estimateAdmissions } from './estimate';
+import { WaitCalibration } from '../runtime/WaitCalibration';
 import type { Workload } from '../engine/types';
 import { gpusOf } from '../engine/budgets';
 
@@ -133,6 +135,8 @@ export interface EtaWorkload {
 }
 
 interface AtSubmit {
+  /** The forward simulation's median before calibration, which the calibration learns from. */
+  raw?: number;
   p10?: number;
   p50?: number;
   p90?: number;
@@ -161,6 +165,7 @@ function errorFigures(errors: number[]): ErrorFigures {
  */
 export class EtaTracker {
   readonly model = new RunTimeModel();
+  readonly calibration = new WaitCalibration();
   private readonly byKey: Map<string, EtaWorkload>;
   private readonly arrivals: EtaWorkload[];
   private cursor = 0;
@@ -190,7 +195,11 @@ export class EtaTracker {
 
   admitted(key: string, time: number) {
     this.lastAdmission.set(key, time);
-    if (!this.firstAdmission.has(key)) this.firstAdmission.set(key, time);
+    if (this.firstAdmission.has(key)) return;
+    this.firstAdmission.set(key, time);
+    const raw = this.atSubmit.get(key)?.raw;
+    const arrival = this.byKey.get(key)?.arrival;
+    if (raw !== undefined && arrival !== undefined) this.calibration.record(raw - arrival, time - arrival);
   }
 
   finished(key: string, time: number) {
@@ -219,7 +228,13 @@ export class EtaTracker {
         expectedDuration: key => 1000 * (this.byKey.get(key)?.facts.declaredSeconds ?? 3600),
       });
       for (const key of fresh) {
-        this.atSubmit.set(key, { ...ranges.get(key), declared: declared.get(key), warm });
+        const range = ranges.get(key) ?? {};
+        this.atSubmit.set(key, {
+          ...this.calibration.adjust(now, range),
+          raw: range.p50,
+          declared: declared.get(key),
+          warm,
+        });
         this.predictions++;
       }
     }
@@ -237,7 +252,8 @@ export class EtaTracker {
         });
         for (const [key, range] of ranges) {
           this.predictions++;
-          if (warm && range.p50 !== undefined) this.later.push({ key, p50: range.p50 });
+          const p50 = this.calibration.adjust(now, range).p50;
+          if (warm && p50 !== undefined) this.later.push({ key, p50 });
         }
       }
       // Without running workloads, arrivals to come or engine timers, nothing changes: no instant to ask for.
@@ -286,7 +302,7 @@ export class EtaTracker {
       .map(p => error(p.key, p.p50));
     const figures = errorFigures(learned);
     return {
-      method: `Predictions of each waiting workload's admission at submission and every ${this.settings.everySeconds} s after, by ${this.settings.samples} Monte Carlo forward simulations with run times from the learned model (which sees declared run times and finished workloads only). Relative error is |predicted − actual wait| ÷ actual wait of the p50, over workloads admitted after waiting at least ${this.settings.minWaitSeconds} s and submitted after ${this.settings.warmUpRuns} workloads had finished. Coverage is the share of those workloads (any wait) admitted between the p10 and p90 predicted at submission. A prediction with no ETA within the horizon counts as infinitely wrong.`,
+      method: `Predictions of each waiting workload's admission at submission and every ${this.settings.everySeconds} s after, by ${this.settings.samples} Monte Carlo forward simulations with run times from the learned model (which sees declared run times and finished workloads only), the median wait then scaled by the p10/p50/p90 of actual ÷ predicted wait over the last 500 admitted workloads (once 30 were). Relative error is |predicted − actual wait| ÷ actual wait of the p50, over workloads admitted after waiting at least ${this.settings.minWaitSeconds} s and submitted after ${this.settings.warmUpRuns} workloads had finished. Coverage is the share of those workloads (any wait) admitted between the p10 and p90 predicted at submission. A prediction with no ETA within the horizon counts as infinitely wrong.`,
       predictions: this.predictions,
       measured: figures.count,
       medianRelativeError: figures.medianRelativeError,
@@ -343,4 +359,74 @@ export function etaWorkloadOf(w: DeclaredWorkload): EtaWorkload {
       maxExecSeconds: w.maxExecTime === undefined ? undefined : w.maxExecTime / 1000,
     },
   };
+}
+
+/** How plan and submit pick a cluster: the earliest start, or the lowest price among those that start soon enough. */
+export type ClusterPolicy = 'FastestStart' | 'Cheapest';
+
+export const clusterPolicies: readonly ClusterPolicy[] = ['FastestStart', 'Cheapest'];
+
+/** One cluster's figures for a workload: when it would start there and what a GPU-hour costs there. */
+export interface ClusterCandidate {
+  cluster: string;
+  /** Why the workload cannot run there at all. */
+  problem?: Reason;
+  eta?: EtaRange;
+  /** Price per GPU-hour of the flavor it would run on (micro-units); undefined when not priced. */
+  pricePerGpuHourMicros?: number;
+  /** Its p90 start is within the tolerance (Cheapest only). */
+  withinTolerance?: boolean;
+}
+
+export interface ClusterPolicyOptions {
+  policy: ClusterPolicy;
+  /** Cheapest: only clusters whose p90 start is at most this long from now (ms); undefined: any that would start. */
+  tolerance?: number;
+  runTime: EtaRangeOptions['runTime'];
+  /** Price per GPU-hour (micro-units) of the flavor the workload would get in this cluster's engine. */
+  priceOf(cluster: string, engine: Engine): number | undefined;
+  samples?: number;
+}
+
+/**
+ * Picks a cluster for a workload by policy. FastestStart: the earliest median
+ * start. Cheapest: the lowest price per GPU-hour among clusters whose p90
+ * start is within the tolerance (ties: earlier median start); when none is
+ * within it, the fastest. Ties go to the earlier cluster in the list. Every
+ * candidate's figures are returned, so a user sees what was weighed.
+ */
+export function chooseClusterByPolicy(
+  workload: Workload,
+  clusters: Array<{ name: string; engine: Engine }>,
+  now: number,
+  options: ClusterPolicyOptions,
+): { cluster?: string; candidates: ClusterCandidate[]; fellBack: boolean } {
+  const candidates: ClusterCandidate[] = clusters.map(({ name, engine }) => {
+    const copy = engine.clone();
+    const state = copy.submit(workload);
+    if (state.routeProblem) return { cluster: name, problem: state.routeProblem };
+    const eta = estimateAdmissionRange(copy, now, {
+      runTime: options.runTime,
+      samples: options.samples,
+      only: [workload.key],
+    }).get(workload.key);
+    return { cluster: name, eta, pricePerGpuHourMicros: options.priceOf(name, engine) };
+  });
+  const starts = candidates.filter(c => c.eta?.p50 !== undefined);
+  const fastest = starts.reduce<ClusterCandidate | undefined>(
+    (a, c) => (!a || c.eta!.p50! < a.eta!.p50! ? c : a),
+    undefined,
+  );
+  if (options.policy === 'FastestStart') return { cluster: fastest?.cluster, candidates, fellBack: false };
+  for (const c of starts)
+    c.withinTolerance =
+      c.eta!.p90 !== undefined && (options.tolerance === undefined || c.eta!.p90 - now <= options.tolerance);
+  const price = (c: ClusterCandidate) => c.pricePerGpuHourMicros ?? Infinity;
+  const cheapest = starts
+    .filter(c => c.withinTolerance)
+    .reduce<ClusterCandidate | undefined>(
+      (a, c) => (!a || price(c) < price(a) || (price(c) === price(a) && c.eta!.p50! < a.eta!.p50!) ? c : a),
+      undefined,
+    );
+  return { cluster: (cheapest ?? fastest)?.cluster, candidates, fellBack: !cheapest && !!fastest };
 }
