@@ -12,9 +12,5 @@ export default {
   warning: false,
   exitCode: 'circular:1',
   // Edges left out of the check, as ISSUER:DEPENDENCY paths.
-  skipImports: [
-    // Known cycle, to go when it is fixed (issue 15): ClusterController.ts and DecisionWriter.ts
-    // import each other. Remove this line then, so the check guards the fix.
-    'plugins/ai-platform-backend/src/controller/DecisionWriter.ts:plugins/ai-platform-backend/src/controller/ClusterController.ts',
-  ],
+  skipImports: [],
 };

@@ -8,6 +8,7 @@ import type { DecisionStore } from '../service/types';
 import { isHeld, readAdmission } from '../workloads/admissionAnnotation';
 import { ManagedKinds, OwnerIndex } from '../workloads/ownership';
 import { DecisionWriter } from './DecisionWriter';
+import type { TrackedWorkload } from './trackedWorkload';
 import { detectKueue, kueueWorkloadKind, observedAdmission } from './observe';
 import { LeaderLease, type LeaseTiming } from './LeaderLease';
 import { QueueConfigSource, queueObjectKinds } from './queueConfig';
@@ -26,12 +27,7 @@ export interface ClusterControllerOptions {
   leaseTiming?: LeaseTiming;
 }
 
-/** A workload object the controller follows, with its kind's adapter. */
-export interface TrackedWorkload {
-  key: string;
-  adapter: WorkloadKindAdapter;
-  obj: WorkloadObject;
-}
+export type { TrackedWorkload } from './trackedWorkload';
 
 function newer(a: WorkloadObject, b: WorkloadObject | undefined): boolean {
   if (!b) return true;

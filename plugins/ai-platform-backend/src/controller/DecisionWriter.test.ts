@@ -2,7 +2,7 @@ import type { Decision } from '@ai-platform/scheduler';
 import type { WorkloadObject } from '@ai-platform/backstage-plugin-ai-platform-node';
 import { withAdmission } from '../workloads/admissionAnnotation';
 import { netEffect } from './DecisionWriter';
-import type { TrackedWorkload } from './ClusterController';
+import type { TrackedWorkload } from './trackedWorkload';
 
 const admission = { clusterQueue: 'cq', podSets: [{ name: 'main', count: 1, flavors: { cpu: 'rf' } }] };
 const admitted = (workload: string): Decision => ({

@@ -6,7 +6,7 @@ import type { ClusterClient } from '../clusters/ClusterClient';
 import type { DecisionRecord, DecisionStore } from '../service/types';
 import { readAdmission, withAdmission, type RecordedAdmission } from '../workloads/admissionAnnotation';
 import { writeEvent } from './events';
-import type { TrackedWorkload } from './ClusterController';
+import type { TrackedWorkload } from './trackedWorkload';
 
 /** Writes in flight at once; each touches its own object, and an API server takes them in parallel. */
 const writeConcurrency = 16;

@@ -1,4 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import pLimit from 'p-limit';
 import { labels as wellKnown } from '@ai-platform/backstage-plugin-ai-platform-common';
 import type { ClusterConnection } from '../clusters/readClusters';
 import { ClusterClient } from '../clusters/ClusterClient';
@@ -159,9 +160,7 @@ export class CostIngestor {
         .filter((n): n is NodeSnapshot => n !== undefined),
       now,
     );
-    const teams = new Map(
-      namespaces.items.map(ns => [ns.metadata!.name!, ns.metadata?.labels?.[wellKnown.team]]),
-    );
+    const teams = new Map(namespaces.items.map(ns => [ns.metadata!.name!, ns.metadata?.labels?.[wellKnown.team]]));
     const podsByUid = new Map(pods.items.map(p => [p.metadata?.uid ?? '', p as unknown as PodLike]));
     // A pod deleted after the list was taken is ingested as it ended.
     for (const pod of this.attribution?.deletedPods(cluster.name) ?? []) podsByUid.set(pod.metadata.uid ?? '', pod);
@@ -195,21 +194,22 @@ export class CostIngestor {
 
   /** One pass over every cluster, a few side by side: their lists and ledger writes overlap. */
   async sync(): Promise<void> {
-    const queue = [...this.clusters];
-    const worker = async () => {
-      for (let cluster = queue.shift(); cluster; cluster = queue.shift()) {
-        try {
-          const { intervals, closed } = await this.syncCluster(cluster);
-          this.logger.debug(
-            `Cost ledger: ${intervals} GPU intervals from cluster ${cluster.name}, ${closed} closed for vanished pods`,
-          );
-        } catch (e) {
-          this.logger.warn(
-            `Cost ledger: cannot read pods of cluster ${cluster.name}, will retry: ${(e as Error).message}`,
-          );
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(CONCURRENT_CLUSTERS, queue.length) }, worker));
+    const limit = pLimit(CONCURRENT_CLUSTERS);
+    await Promise.all(
+      this.clusters.map(cluster =>
+        limit(async () => {
+          try {
+            const { intervals, closed } = await this.syncCluster(cluster);
+            this.logger.debug(
+              `Cost ledger: ${intervals} GPU intervals from cluster ${cluster.name}, ${closed} closed for vanished pods`,
+            );
+          } catch (e) {
+            this.logger.warn(
+              `Cost ledger: cannot read pods of cluster ${cluster.name}, will retry: ${(e as Error).message}`,
+            );
+          }
+        }),
+      ),
+    );
   }
 }
