@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { percentile } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { holdingsPath, type DeviceHolding } from '@ai-platform/kube-sim';
 import { compareLedger } from './ledger';
 import {
@@ -13,12 +14,11 @@ import {
   nodeSelectors,
   invariantNames,
   mean,
-  percentile,
   queueModel,
   usageKey,
   type RestView,
 } from './invariants';
-import { BackendApi, ClusterObserver, type ClusterSnapshot } from './observe';
+import { BackendApi, ClusterObserver, topLevelIndex, type ClusterSnapshot } from './observe';
 import {
   ApiProxy,
   clockEnv,
@@ -105,8 +105,8 @@ async function main() {
           const res = await fetch(`http://localhost:${replicaPort}/api/ai-platform/health`);
           return res.ok ? true : undefined;
         },
-        300_000,
-        () => `backend ${name} did not start:\n${proc.tail(40)}`,
+        600_000,
+        () => `backend ${name} did not start within 10 minutes; its log is ${proc.log}`,
       );
       log(`backend replica ${name} is up on :${replicaPort}`);
     };
@@ -127,7 +127,13 @@ async function main() {
     const checkers = new Map(
       observer.clusters.map(c => [c, new InvariantChecker(models.get(c)!, 3 * 60_000, 8 * 60_000)]),
     );
-    const violations = () => [...checkers.values()].flatMap(c => c.violations);
+    const violationsFromCatalog: Array<{
+      invariant: 'childNeverAWorkload';
+      at: number;
+      cluster: string;
+      detail: string;
+    }> = [];
+    const violations = () => [...[...checkers.values()].flatMap(c => c.violations), ...violationsFromCatalog];
     const preemptions = () => [...checkers.values()].reduce((n, c) => n + c.preemptions, 0);
     const metricsBase = new Map(sim.clusters.map(c => [c.name, new URL(c.metricsUrl).origin]));
 
@@ -231,6 +237,21 @@ async function main() {
                 kind: w.kind,
                 seconds: (Date.parse(w.admittedAt) - Date.parse(w.createdAt)) / 1000,
               });
+          }
+        }
+        // The catalog, every 10 samples: no child of a managed workload is an entity.
+        if (samples % 10 === 0) {
+          for (const snapshot of snapshots) {
+            const children = childRefs(snapshot);
+            for (const ref of await catalogWorkloads(api)) {
+              if (children.has(ref))
+                violationsFromCatalog.push({
+                  invariant: 'childNeverAWorkload',
+                  at: now,
+                  cluster: snapshot.cluster,
+                  detail: `${ref} is in the catalog`,
+                });
+            }
           }
         }
         const share = capacity ? used / capacity : 0;
@@ -356,6 +377,26 @@ function allocated(snapshot: ClusterSnapshot, model: ReturnType<typeof queueMode
       { used: 0, capacity: 0 },
     );
   return { ...sum(byFlavor.keys()), waiting: sum(wanted) };
+}
+
+/** `cluster/namespace/kind/name` of every object of the snapshot that is part of another workload. */
+function childRefs(snapshot: ClusterSnapshot): Set<string> {
+  const index = topLevelIndex(snapshot);
+  return new Set(
+    snapshot.objects.filter(o => index.isChild(o)).map(o => `${snapshot.cluster}/${o.namespace}/${o.kind}/${o.name}`),
+  );
+}
+
+/** The workloads the catalog has entities for (their ai-platform.io/workload annotation). */
+async function catalogWorkloads(api: BackendApi): Promise<string[]> {
+  try {
+    const entities = await api.get<Array<{ metadata: { annotations?: Record<string, string> } }>>(
+      '/api/catalog/entities?filter=kind=component&fields=metadata.annotations',
+    );
+    return entities.map(e => e.metadata.annotations?.['ai-platform.io/workload']).filter((r): r is string => !!r);
+  } catch {
+    return []; // the backend is restarting
+  }
 }
 
 function writeReplicaPort(dir: string, name: string, port: number): string {

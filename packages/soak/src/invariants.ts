@@ -424,10 +424,3 @@ export function nodeSelectors(spec: unknown): Array<Record<string, string>> {
 
 /** Mean of the values, 0 for none. */
 export const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
-
-/** The p-th percentile (0–100) by nearest rank. */
-export function percentile(xs: number[], p: number): number {
-  if (!xs.length) return 0;
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
