@@ -825,15 +825,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": {
-                        gpus: number;
-                        hours: number;
-                        flavor?: string;
-                        gpuProduct?: string;
-                        /** @description Share of one GPU (e.g. 1 of 7 for a MIG slice), numerator */
-                        shareNum?: number;
-                        shareDen?: number;
-                    };
+                    "application/json": components["schemas"]["CostEstimateRequest"];
                 };
             };
             responses: {
@@ -843,12 +835,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            currency: string;
-                            costMicros: number;
-                            cost: string;
-                            priced: boolean;
-                        };
+                        "application/json": components["schemas"]["CostEstimateResponse"];
                     };
                 };
                 400: components["responses"]["BadRequest"];
@@ -906,21 +893,7 @@ export interface components {
         };
         BudgetsResponse: {
             currency: string;
-            items: {
-                team: string;
-                /** @description YYYY-MM */
-                month: string;
-                budgetMicros: number;
-                /**
-                 * @description aiPlatform.budgets or the Group annotation ai-platform.io/monthly-gpu-budget (config wins)
-                 * @enum {string}
-                 */
-                source?: "config" | "group";
-                spentMicros: number;
-                forecastMicros: number;
-                spentRatio: number;
-                forecastRatio: number;
-            }[];
+            items: components["schemas"]["BudgetStatus"][];
         };
         ShowbackResponse: {
             currency: string;
@@ -953,18 +926,7 @@ export interface components {
             currency: string;
             window: components["schemas"]["Window"];
             tokensKnown: boolean;
-            items: {
-                cluster: string;
-                namespace: string;
-                workload: string;
-                team?: string;
-                generationTokens: number;
-                promptTokens: number;
-                gpuHours: number;
-                costMicros: number;
-                tokensPerSecondPerDollar: number | null;
-                costPerMillionTokensMicros: number | null;
-            }[];
+            items: components["schemas"]["InferenceEfficiency"][];
         };
         WorkloadCostResponse: {
             currency: string;
@@ -1096,6 +1058,13 @@ export interface components {
             /** @description LocalQueue; omitted → the manifest label kueue.x-k8s.io/queue-name */
             queue?: string;
             dryRun?: boolean;
+            /**
+             * @description FastestStart (default): earliest start; Cheapest: lowest GPU-hour price among clusters starting within etaToleranceSeconds
+             * @enum {string}
+             */
+            clusterPolicy?: "FastestStart" | "Cheapest";
+            /** @description Cheapest: the p90 start must be within this many seconds */
+            etaToleranceSeconds?: number;
         };
         PlanResponse: {
             cluster?: string;
@@ -1112,6 +1081,26 @@ export interface components {
             etasByCluster: {
                 [key: string]: string | null;
             };
+            /** @enum {string} */
+            clusterPolicy?: "FastestStart" | "Cheapest";
+            candidates?: components["schemas"]["PlanCandidate"][];
+            /** @description Cheapest: no cluster starts within the tolerance; the fastest was taken */
+            toleranceMissed?: boolean;
+        };
+        PlanCandidate: {
+            cluster: string;
+            /**
+             * Format: date-time
+             * @description Median start there
+             */
+            eta?: string;
+            /** Format: date-time */
+            etaP90?: string;
+            /** @description Price per GPU-hour of the flavor it would run on, e.g. "3.10" */
+            pricePerGpuHour?: string;
+            currency?: string;
+            withinTolerance?: boolean;
+            reason?: components["schemas"]["Reason"];
         };
         SubmitWorkloadResponse: {
             workload?: components["schemas"]["WorkloadSummary"];
@@ -1125,6 +1114,54 @@ export interface components {
             cohorts?: {
                 [key: string]: unknown;
             }[];
+        };
+        /** @description POST /costs/estimate: GPUs × hours to price */
+        CostEstimateRequest: {
+            gpus: number;
+            hours: number;
+            flavor?: string;
+            gpuProduct?: string;
+            /** @description Share of one GPU (e.g. 1 of 7 for a MIG slice), numerator */
+            shareNum?: number;
+            shareDen?: number;
+        };
+        /** @description What the GPUs cost for those hours */
+        CostEstimateResponse: {
+            currency: string;
+            costMicros: number;
+            cost: string;
+            /** @description False when no price applies to the flavor or product */
+            priced: boolean;
+        };
+        /** @description A team's spend this month against its budget */
+        BudgetStatus: {
+            team: string;
+            /** @description YYYY-MM */
+            month: string;
+            budgetMicros: number;
+            /**
+             * @description aiPlatform.budgets or the Group annotation ai-platform.io/monthly-gpu-budget (config wins)
+             * @enum {string}
+             */
+            source?: "config" | "group";
+            spentMicros: number;
+            /** @description Month-end spend if the last 7 days' rate continues */
+            forecastMicros: number;
+            spentRatio: number;
+            forecastRatio: number;
+        };
+        /** @description One inference service's efficiency over a window */
+        InferenceEfficiency: {
+            cluster: string;
+            namespace: string;
+            workload: string;
+            team?: string;
+            generationTokens: number;
+            promptTokens: number;
+            gpuHours: number;
+            costMicros: number;
+            tokensPerSecondPerDollar: number | null;
+            costPerMillionTokensMicros: number | null;
         };
     };
     responses: {
