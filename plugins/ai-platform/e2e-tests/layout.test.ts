@@ -76,7 +76,7 @@ const pages: PageCheck[] = [
     name: 'gpu-queue',
     path: async request =>
       `/catalog/default/resource/${await firstEntity(request, 'kind=resource,spec.type=gpu-queue')}/gpu-queue`,
-    ready: p => p.getByRole('tree', { name: 'Cohort tree' }),
+    ready: p => p.getByRole('list', { name: 'Cohort tree' }),
   },
 ];
 

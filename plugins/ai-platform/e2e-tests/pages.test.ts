@@ -84,7 +84,7 @@ test("a GPU queue's page shows its cohort with usage and what waits in it", asyn
   }).toPass({ timeout: 90_000 });
   const consoleErrors = await signInRecordingErrors(page);
   await page.goto(`/catalog/default/resource/${name}/gpu-queue`);
-  await expect(page.getByRole('tree', { name: 'Cohort tree' })).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByRole('list', { name: 'Cohort tree' })).toBeVisible({ timeout: 60_000 });
   await expect(page.locator('[aria-label^="ClusterQueue "][aria-current="true"]')).toBeVisible();
   await expect(page.getByText(/^Pending \(\d+\)$/)).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath('gpu-queue.png'), fullPage: true });

@@ -3,11 +3,11 @@ import { Text } from '@backstage/ui';
 import type { ClusterSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { productLabel, type GpuPool } from './gpuPools';
 
-/** Share of allocated units as a blue of matching strength; the cell's text states the numbers. */
+/** Share of allocated units as a blue of matching strength, light enough for dark text at any share; the text states the numbers. */
 function shade(pool?: GpuPool) {
   if (!pool || pool.capacity === 0) return 'transparent';
   const ratio = Math.min(1, pool.allocated / pool.capacity);
-  return `rgba(21, 101, 192, ${0.12 + ratio * 0.78})`;
+  return `rgba(21, 101, 192, ${0.08 + ratio * 0.37})`;
 }
 
 const columnOf = (p: GpuPool) => `${productLabel(p.gpuProduct)} · ${p.unitLabel}`;
@@ -46,7 +46,6 @@ export function FleetHeatmap({ clusters, pools }: { clusters: ClusterSummary[]; 
               </div>
               {columns.map(col => {
                 const pool = cells.get(`${c.name}|${col}`);
-                const dark = pool && pool.allocated / pool.capacity > 0.5;
                 return (
                   <div
                     key={col}
@@ -55,7 +54,7 @@ export function FleetHeatmap({ clusters, pools }: { clusters: ClusterSummary[]; 
                       background: shade(pool),
                       padding: 6,
                       borderRadius: 4,
-                      color: dark ? '#fff' : 'inherit',
+                      color: '#111',
                     }}
                   >
                     {pool ? `${pool.allocated} / ${pool.capacity} allocated` : '—'}

@@ -82,39 +82,34 @@ function CohortPool({ node }: { node: CohortNode }) {
 }
 
 function CohortBranch({ node, selected, lent }: { node: CohortNode; selected?: string; lent?: Map<string, number> }) {
-  // Named by its heading alone: axe wants an accessible name that matches the visible text.
+  // Nested lists of sections named by their heading: an ARIA tree item would be named by all its text.
   const headingId = `cohort-${useId()}`;
   return (
-    <li
-      role="treeitem"
-      aria-expanded="true"
-      aria-labelledby={headingId}
-      aria-selected={false}
-      style={{ listStyle: 'none' }}
-    >
-      <Text id={headingId} variant="title-x-small">
-        Cohort {node.name}
-      </Text>
-      <CohortPool node={node} />
-      <ul
-        role="group"
-        style={{
-          paddingLeft: 20,
-          margin: '4px 0',
-          display: 'flex',
-          flexDirection: 'column',
-          gap: 12,
-        }}
-      >
-        {node.clusterQueues.map(q => (
-          <li key={q.name} role="treeitem" aria-selected={q.name === selected} style={{ listStyle: 'none' }}>
-            <ClusterQueueUsage queue={q} selected={q.name === selected} lent={lent} />
-          </li>
-        ))}
-        {node.children.map(child => (
-          <CohortBranch key={child.name} node={child} selected={selected} lent={lent} />
-        ))}
-      </ul>
+    <li style={{ listStyle: 'none' }}>
+      <section aria-labelledby={headingId}>
+        <Text as="h3" id={headingId} variant="title-x-small">
+          Cohort {node.name}
+        </Text>
+        <CohortPool node={node} />
+        <ul
+          style={{
+            paddingLeft: 20,
+            margin: '4px 0',
+            display: 'flex',
+            flexDirection: 'column',
+            gap: 12,
+          }}
+        >
+          {node.clusterQueues.map(q => (
+            <li key={q.name} style={{ listStyle: 'none' }}>
+              <ClusterQueueUsage queue={q} selected={q.name === selected} lent={lent} />
+            </li>
+          ))}
+          {node.children.map(child => (
+            <CohortBranch key={child.name} node={child} selected={selected} lent={lent} />
+          ))}
+        </ul>
+      </section>
     </li>
   );
 }
@@ -122,7 +117,7 @@ function CohortBranch({ node, selected, lent }: { node: CohortNode; selected?: s
 /** The cohort tree (cohort → child cohorts and ClusterQueues) with usage bars; `selected` is highlighted. */
 export function CohortTree(props: { root: CohortNode; selected?: string; lent?: Map<string, number>; label?: string }) {
   return (
-    <ul role="tree" aria-label={props.label ?? 'Cohort tree'} style={{ padding: 0, margin: 0 }}>
+    <ul aria-label={props.label ?? 'Cohort tree'} style={{ padding: 0, margin: 0 }}>
       <CohortBranch node={props.root} selected={props.selected} lent={props.lent} />
     </ul>
   );

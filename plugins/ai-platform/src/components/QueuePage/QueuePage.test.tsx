@@ -41,12 +41,12 @@ const api = {
 describe('QueuePage', () => {
   it('shows the whole cohort tree around the queue with usage per flavor and fair shares', async () => {
     await renderPage(api);
-    const tree = await screen.findByRole('tree', { name: 'Cohort tree' });
-    const org = within(tree).getByRole('treeitem', { name: 'Cohort org' });
-    const training = within(org).getByRole('treeitem', {
+    const tree = await screen.findByRole('list', { name: 'Cohort tree' });
+    const org = within(tree).getByRole('region', { name: 'Cohort org' });
+    const training = within(org).getByRole('region', {
       name: 'Cohort training',
     });
-    expect(within(org).getByRole('treeitem', { name: 'Cohort inference' })).toHaveTextContent('ClusterQueue serving');
+    expect(within(org).getByRole('region', { name: 'Cohort inference' })).toHaveTextContent('ClusterQueue serving');
     expect(within(training).getByText('ClusterQueue research (this queue)')).toBeInTheDocument();
     expect(within(training).getByText('ClusterQueue vision')).toBeInTheDocument();
     // The queue without cohort and the other cluster's research queue are not part of this tree.
@@ -128,7 +128,7 @@ describe('QueuePage', () => {
       }),
     );
     expect(await screen.findByText(/In no cohort/)).toBeInTheDocument();
-    expect(screen.queryByRole('tree')).not.toBeInTheDocument();
+    expect(screen.queryByRole('list', { name: 'Cohort tree' })).not.toBeInTheDocument();
     expect(screen.getByRole('meter', { name: 'sandbox l4 gpu usage' })).toBeInTheDocument();
     expect(screen.getByText('Nothing is waiting in this ClusterQueue.')).toBeInTheDocument();
   });
