@@ -174,6 +174,10 @@ export const submitWorkloadRequestSchema = z.object({
   /** LocalQueue; omitted: the manifest's kueue.x-k8s.io/queue-name label. */
   queue: z.string().optional(),
   dryRun: z.boolean().optional(),
+  /** FastestStart (default): the earliest start; Cheapest: the lowest GPU-hour price among clusters starting within the tolerance. */
+  clusterPolicy: z.enum(['FastestStart', 'Cheapest']).optional(),
+  /** Cheapest: only clusters where the workload starts within this many seconds in 90 % of simulated futures. */
+  etaToleranceSeconds: z.number().positive().optional(),
 });
 export type SubmitWorkloadRequest = z.infer<typeof submitWorkloadRequestSchema>;
 
@@ -188,6 +192,26 @@ export interface PlanResponse {
   eta?: string;
   estimatedWaitSeconds?: number;
   etasByCluster: Record<string, string | null>;
+  /** How the cluster was picked. */
+  clusterPolicy?: 'FastestStart' | 'Cheapest';
+  /** Every cluster weighed: when the workload would start there and what a GPU-hour costs there. */
+  candidates?: PlanCandidate[];
+  /** Cheapest: no cluster starts within the tolerance, so the fastest was taken. */
+  toleranceMissed?: boolean;
+}
+
+/** One cluster's figures in a plan. */
+export interface PlanCandidate {
+  cluster: string;
+  /** Median and p90 start time there; absent when it would not start within the horizon. */
+  eta?: string;
+  etaP90?: string;
+  /** Price per GPU-hour of the flavor it would run on, in the price book's currency (e.g. "3.10"). */
+  pricePerGpuHour?: string;
+  currency?: string;
+  withinTolerance?: boolean;
+  /** Why it cannot run there. */
+  reason?: Reason;
 }
 
 export interface SubmitWorkloadResponse {

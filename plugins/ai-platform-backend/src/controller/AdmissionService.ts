@@ -13,6 +13,7 @@ import type {
 import { labels } from '@ai-platform/backstage-plugin-ai-platform-common';
 import type { WorkloadKindAdapter, WorkloadObject } from '@ai-platform/backstage-plugin-ai-platform-node';
 import {
+  chooseClusterByPolicy,
   estimateAdmissionRange,
   type EstimateOptions,
   type PendingWorkloadInfo,
@@ -24,6 +25,9 @@ import type { DecisionStore, WorkloadChange, WorkloadFilter, WorkloadService } f
 import { holdAnnotation, withAdmission } from '../workloads/admissionAnnotation';
 import { gpusOf, summarize } from '../workloads/summary';
 import { LearnedRunTimes, runTimeFactsOf } from '../runtime/LearnedRunTimes';
+import { gpuHourPrice } from '../runtime/clusterPrice';
+import { formatMicros } from '../costs/money';
+import type { PriceBook } from '../costs/pricing';
 import type { ClusterController, TrackedWorkload } from './ClusterController';
 import { decisionAbout } from './DecisionWriter';
 import { readEvents, writeEvent } from './events';
@@ -46,6 +50,8 @@ export class AdmissionService implements WorkloadService {
     private readonly decisions: DecisionStore,
     private readonly logger: LoggerService,
     private readonly runTimes: LearnedRunTimes = new LearnedRunTimes(),
+    /** GPU prices for the Cheapest cluster policy; without them no cluster has a price. */
+    private readonly prices?: PriceBook,
   ) {
     // Every workload that succeeds teaches the run-time model (stored, so a restart keeps it).
     for (const c of controllers)
@@ -157,19 +163,52 @@ export class AdmissionService implements WorkloadService {
     const workload = adapter.toWorkload(obj, {
       priorityClasses: first?.engine.queueConfig.priorityClasses ?? new Map(),
     });
-    const estimate: EstimateOptions = {
-      expectedDuration: key => {
-        if (key === `${workload.key}#plan`) {
-          const team =
-            obj.metadata.labels?.[labels.team] ??
-            first?.engine.queueConfig.namespaces.get(obj.metadata.namespace)?.[labels.team];
-          return 1000 * this.runTimes.predict(runTimeFactsOf(obj, team, gpusOf(workload))).p50;
-        }
-        const owner = this.controllers.find(c => c.workloads.has(key)) ?? first;
-        return 1000 * (owner ? this.runTimeOf(owner, key) : this.runTimes.predict({ queue: '', gpus: 0 })).p50;
-      },
+    const now = Date.now();
+    const probe = { ...workload, key: `${workload.key}#plan`, creationTime: now };
+    const runTime = (key: string): RunTimePrediction => {
+      if (key === probe.key) {
+        const team =
+          obj.metadata.labels?.[labels.team] ??
+          first?.engine.queueConfig.namespaces.get(obj.metadata.namespace)?.[labels.team];
+        return this.runTimes.predict(runTimeFactsOf(obj, team, gpusOf(workload)));
+      }
+      const owner = this.controllers.find(c => c.workloads.has(key)) ?? first;
+      return owner ? this.runTimeOf(owner, key) : this.runTimes.predict({ queue: '', gpus: 0 });
     };
-    return planWorkload(workload, this.controllers, request.cluster, Date.now(), estimate);
+    const estimate: EstimateOptions = { expectedDuration: key => 1000 * runTime(key).p50 };
+    const policy = request.clusterPolicy ?? 'FastestStart';
+    const weighed = this.controllers.filter(
+      c =>
+        (!request.cluster || c.name === request.cluster) &&
+        c.engine.queueConfig.localQueues.has(`${workload.namespace}/${workload.queue}`),
+    );
+    const choice = chooseClusterByPolicy(
+      probe,
+      weighed.map(c => ({ name: c.name, engine: c.engine })),
+      now,
+      {
+        policy,
+        tolerance: request.etaToleranceSeconds === undefined ? undefined : request.etaToleranceSeconds * 1000,
+        runTime,
+        priceOf: (_cluster, engine) => this.prices && gpuHourPrice(engine, probe, this.prices, now),
+      },
+    );
+    const wanted = request.cluster ?? (policy === 'Cheapest' ? choice.cluster : undefined);
+    const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+    return {
+      ...planWorkload(workload, this.controllers, wanted, now, estimate),
+      clusterPolicy: policy,
+      toleranceMissed: choice.fellBack || undefined,
+      candidates: choice.candidates.map(c => ({
+        cluster: c.cluster,
+        eta: iso(c.eta?.p50),
+        etaP90: iso(c.eta?.p90),
+        pricePerGpuHour: c.pricePerGpuHourMicros === undefined ? undefined : formatMicros(c.pricePerGpuHourMicros),
+        currency: c.pricePerGpuHourMicros === undefined ? undefined : this.prices?.currency,
+        withinTolerance: c.withinTolerance,
+        reason: c.problem,
+      })),
+    };
   }
 
   async submit(request: SubmitWorkloadRequest, actor: { userEntityRef: string }): Promise<SubmitWorkloadResponse> {

@@ -11,6 +11,7 @@ import type { PodLike } from '../costs/intervals';
 import { builtinWorkloadKinds } from '../workloads/adapters';
 import { AdmissionService } from './AdmissionService';
 import type { LearnedRunTimes } from '../runtime/LearnedRunTimes';
+import { PriceBook } from '../costs/pricing';
 import { ClusterController } from './ClusterController';
 import type { LeaseTiming } from './LeaderLease';
 
@@ -108,7 +109,14 @@ export function createAdmissionController(options: AdmissionControllerOptions): 
     },
   };
   return {
-    service: new AdmissionService(controllers, adapters, decisions, logger, options.runTimes),
+    service: new AdmissionService(
+      controllers,
+      adapters,
+      decisions,
+      logger,
+      options.runTimes,
+      PriceBook.fromConfig(config),
+    ),
     controllers,
     attribution,
     start: async () => {

@@ -18,9 +18,10 @@ function job(name: string, parallelism: number, declaredSeconds: number): KubeOb
 describe('ETAs from the learned run-time model', () => {
   let east: SimCluster;
   let controller: AdmissionController;
-  const runTimes = new LearnedRunTimes();
+  let runTimes: LearnedRunTimes;
 
   beforeEach(async () => {
+    runTimes = new LearnedRunTimes();
     east = await new SimCluster().start();
     for (const obj of fixture('queues.yaml')) east.create(obj);
     controller = createAdmissionController({
@@ -31,7 +32,10 @@ describe('ETAs from the learned run-time model', () => {
               { type: 'config', clusters: [{ name: 'east', url: east.server!.url, skipTLSVerify: true }] },
             ],
           },
-          aiPlatform: { clusters: { east: { mode: 'admit' } } },
+          aiPlatform: {
+            clusters: { east: { mode: 'admit' } },
+            pricing: { currency: 'EUR', gpu: [{ flavor: 'h100', perHour: '3.10' }] },
+          },
         },
       }),
       logger: mockServices.logger.mock(),
@@ -77,5 +81,47 @@ describe('ETAs from the learned run-time model', () => {
     expect(Date.parse(next.etaP90!)).toBeGreaterThanOrEqual(p50);
     expect(next.expectedRunTime).toMatchObject({ source: 'calibrated-declaration', p50Seconds: 1200 });
     expect(next.expectedRunTime!.basis).toContain('declared 600 s');
+  });
+
+  it('plan shows each candidate cluster with its p50 and p90 start and its GPU-hour price', async () => {
+    east.create(job('hog', 8, 600));
+    await controller.start();
+    await eventually(() =>
+      Boolean(east.get('batch/v1', 'Job', 'team-a', 'hog')?.metadata.annotations?.[admissionAnnotation]),
+    );
+    const plan = await controller.service.plan({
+      manifest: job('planned', 8, 600),
+      queue: 'training',
+      clusterPolicy: 'Cheapest',
+      etaToleranceSeconds: 7200,
+    });
+    expect(plan.clusterPolicy).toBe('Cheapest');
+    expect(plan.cluster).toBe('east');
+    const [candidate] = plan.candidates!;
+    expect(candidate).toMatchObject({
+      cluster: 'east',
+      pricePerGpuHour: '3.10',
+      currency: 'EUR',
+      withinTolerance: true,
+    });
+    expect(Date.parse(candidate.etaP90!)).toBeGreaterThanOrEqual(Date.parse(candidate.eta!));
+    expect(Date.parse(candidate.eta!)).toBeGreaterThan(Date.now() + 400_000);
+  });
+
+  it('Cheapest with a tolerance no cluster meets says so and takes the fastest', async () => {
+    east.create(job('hog', 8, 3600));
+    await controller.start();
+    await eventually(() =>
+      Boolean(east.get('batch/v1', 'Job', 'team-a', 'hog')?.metadata.annotations?.[admissionAnnotation]),
+    );
+    const plan = await controller.service.plan({
+      manifest: job('planned', 8, 600),
+      queue: 'training',
+      clusterPolicy: 'Cheapest',
+      etaToleranceSeconds: 60,
+    });
+    expect(plan.toleranceMissed).toBe(true);
+    expect(plan.cluster).toBe('east');
+    expect(plan.candidates![0].withinTolerance).toBe(false);
   });
 });
