@@ -317,8 +317,14 @@ export class Engine {
         this.inventory.apply(ps.topology, spec.requests, sign);
       }
     }
-    if (sign === 1) queue.admitted.set(state.workload.key, state);
-    else queue.admitted.delete(state.workload.key);
+    if (sign === 1) {
+      const w = state.workload;
+      state.candidate = { ...w, admittedAt: state.admittedAt!, node: queue.node, usage: state.usage! };
+      queue.admitted.set(w.key, state);
+    } else {
+      state.candidate = undefined;
+      queue.admitted.delete(state.workload.key);
+    }
   }
 
   /** Frees a workload's quota and gives every inadmissible workload of the cohort tree another chance. */
@@ -337,15 +343,9 @@ export class Engine {
     }
   }
 
-  private candidatesIn = (node: QuotaNode): Candidate[] =>
-    [...this.queues.get(node.name)!.admitted.values()].map(s => ({
-      key: s.workload.key,
-      priority: s.workload.priority,
-      creationTime: s.workload.creationTime,
-      admittedAt: s.admittedAt!,
-      node,
-      usage: s.usage!,
-    }));
+  private *candidatesIn(node: QuotaNode): Iterable<Candidate> {
+    for (const s of this.queues.get(node.name)!.admitted.values()) yield s.candidate!;
+  }
 
   private preemptionRequest(
     queue: QueueState,
@@ -363,16 +363,17 @@ export class Engine {
       },
       keys,
       usage,
-      admitted: this.candidatesIn,
+      admitted: node => this.candidatesIn(node),
       fairSharing: this.options.fairSharing,
       gates: this.gates,
     };
   }
 
   /** Kueue's preemption oracle: whether preempting could free `amount` of one flavor/resource for the workload. */
-  private oracle(queue: QueueState, w: Workload): PreemptionOracle {
+  private oracle(queue: QueueState, w: Workload, memo?: Map<string, Target[]>): PreemptionOracle {
     return (key, amount) => {
       const targets = findTargets(this.preemptionRequest(queue, w, new Map([[key, amount]]), new Set([key])));
+      memo?.set(`${key}|${amount}`, targets);
       if (targets.length === 0)
         return { possibility: Granular.NoCandidates, borrow: queue.node.borrowLevel(key, amount).level };
       targets.forEach(t => t.candidate.usage.forEach((v, k) => t.candidate.node.addUsage(k, -v)));
@@ -383,36 +384,43 @@ export class Engine {
     };
   }
 
-  private context(queue: QueueState, w: Workload): AssignContext {
+  private context(queue: QueueState, w: Workload, memo?: Map<string, Target[]>): AssignContext {
     return {
       config: this.config,
       cq: queue.spec,
       node: queue.node,
       inventory: this.inventory,
-      oracle: this.oracle(queue, w),
+      oracle: this.oracle(queue, w, memo),
       fairSharing: this.options.fairSharing.enable,
     };
   }
 
-  private targetsFor(queue: QueueState, w: Workload, a: Assignment): Target[] {
+  /** The victims for an assignment; what the oracle already found for the same single request is reused. */
+  private targetsFor(queue: QueueState, w: Workload, a: Assignment, memo?: Map<string, Target[]>): Target[] {
+    if (a.usage.size === 1 && a.preemptKeys.size === 1) {
+      const [[key, amount]] = a.usage;
+      const known = a.preemptKeys.has(key) ? memo?.get(`${key}|${amount}`) : undefined;
+      if (known) return known;
+    }
     return findTargets(this.preemptionRequest(queue, w, a.usage, a.preemptKeys));
   }
 
   /** Kueue's getInitialAssignments: the whole gang by fit or preemption, else (PartialAdmission) fewer pods. */
   private nominate(queue: QueueState, state: WorkloadState): Nomination {
     const w = state.workload;
-    const ctx = this.context(queue, w);
+    const memo = new Map<string, Target[]>();
+    const ctx = this.context(queue, w, memo);
     const assignment = assignFlavors(ctx, w);
     if (assignment.mode === Mode.Fit) return { queue, state, assignment, targets: [] };
     if (assignment.mode === Mode.Preempt) {
-      const targets = this.targetsFor(queue, w, assignment);
+      const targets = this.targetsFor(queue, w, assignment, memo);
       if (targets.length > 0) return { queue, state, assignment, targets };
     }
     if (this.gates.PartialAdmission) {
       const partial = reduceCounts(w, counts => {
         const a = assignFlavors(ctx, w, counts);
         if (a.mode === Mode.Fit) return { assignment: a, targets: [] };
-        const targets = a.mode === Mode.Preempt ? this.targetsFor(queue, w, a) : [];
+        const targets = a.mode === Mode.Preempt ? this.targetsFor(queue, w, a, memo) : [];
         return targets.length > 0 ? { assignment: a, targets } : undefined;
       });
       if (partial) return { queue, state, ...partial };

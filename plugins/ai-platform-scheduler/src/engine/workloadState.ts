@@ -1,5 +1,6 @@
 import type { Reason } from '@ai-platform/backstage-plugin-ai-platform-common';
 import type { Assignment } from './assign';
+import type { Candidate } from './preemption';
 import type { FlavorResource } from './quota';
 import type { Admission, Workload } from './types';
 
@@ -24,6 +25,8 @@ export interface WorkloadState {
   isPreemptor?: boolean;
   /** The admission it preempted for: admitted first in the next cycle, so no one else takes the freed quota. */
   reserved?: Assignment;
+  /** While admitted: what preemption needs to know of it (made once per admission, not per question). */
+  candidate?: Candidate;
   /** Its team is over budget under policy Deprioritize: it queues below work within budget. */
   deprioritized?: boolean;
   /** The reason found the last time the engine tried it. */
