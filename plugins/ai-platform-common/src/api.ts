@@ -163,6 +163,27 @@ export interface ClusterSummary {
   lastError?: string;
   nodes: number;
   flavors: FlavorSummary[];
+  /** Free gang slots per flavor, GPU resource and topology domain. */
+  gangSlots?: GangSlotSummary[];
+}
+
+/** How many gangs of a size fit now in one topology domain of one flavor. */
+export interface GangSlotSummary {
+  cluster: string;
+  flavor: string;
+  resource: string;
+  /** Node label of the topology level (zone, rack, NVLink domain). */
+  level: string;
+  domain: string;
+  nodes: number;
+  freeGpus: number;
+  gangs: Array<{
+    size: number;
+    /** On the domain's free GPUs now. */
+    physical: number;
+    /** Per ClusterQueue: physically and within its unused quota plus idle cohort quota it may borrow. */
+    withinQuota: Record<string, number>;
+  }>;
 }
 
 /** POST /workloads: submit a manifest (the backend adds the queue label and creates it suspended). */

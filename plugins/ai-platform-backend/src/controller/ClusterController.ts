@@ -140,6 +140,11 @@ export class ClusterController {
     return this.nodeWatch?.list() ?? [];
   }
 
+  /** The cluster's pods as last watched. */
+  pods(): readonly KubernetesObject[] {
+    return this.podWatch?.list() ?? [];
+  }
+
   /** Starts watching; in auto mode the controller observes (admits nothing) until it knows Kueue is absent. */
   async start() {
     const { connection, logger } = this.options;

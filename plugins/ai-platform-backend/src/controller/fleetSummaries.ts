@@ -7,6 +7,7 @@ import type {
 import { labels } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { parseQuantity } from '@ai-platform/scheduler';
 import type { ClusterController } from './ClusterController';
+import { gangSlots } from './gangSlots';
 
 const units = (milli: number) => milli / 1000;
 
@@ -114,5 +115,6 @@ export function clusterSummary(c: ClusterController): ClusterSummary {
     lastError: c.lastError,
     nodes: c.nodes().length,
     flavors: flavorSummaries(c),
+    gangSlots: gangSlots(c.name, c.engine, c.nodes(), c.pods()),
   };
 }

@@ -956,6 +956,29 @@ export interface components {
             flavors: {
                 [key: string]: unknown;
             }[];
+            /** @description Per flavor, GPU resource and topology domain, how many gangs of 8/16/32/64 GPUs fit now */
+            gangSlots?: components["schemas"]["GangSlotSummary"][];
+        };
+        GangSlotSummary: {
+            cluster: string;
+            flavor: string;
+            resource: string;
+            /** @description Node label of the topology level, e.g. cloud.provider.com/topology-rack */
+            level: string;
+            /** @description That label's value */
+            domain: string;
+            nodes: number;
+            freeGpus: number;
+            gangs: {
+                /** @description GPUs in the gang */
+                size: number;
+                /** @description Gangs that fit on the free GPUs of the domain now */
+                physical: number;
+                /** @description Per ClusterQueue: gangs that fit physically and within its unused quota plus idle cohort quota it may borrow */
+                withinQuota: {
+                    [key: string]: number;
+                };
+            }[];
         };
         /** @enum {string} */
         WorkloadState: "Pending" | "Admitted" | "Running" | "Preempted" | "Succeeded" | "Failed" | "Cancelled";
