@@ -15,9 +15,9 @@ import {
   type HourPart,
   type NodeCapacityInterval,
   type PodUsage,
-  type PricedDevices,
 } from '../costs/rollup';
 import { migratePluginDatabase } from './migrations';
+import { dimColumns, filterOf, fromRow, pricedDevicesOf, type CapacityRow } from './costRows';
 
 const HOURLY_KEY = ['hour', 'pod_uid', 'resource'];
 const DAILY_KEY = ['day', 'pod_uid', 'resource'];
@@ -47,66 +47,6 @@ export interface ShowbackRow {
   gpuMs: number;
   costMicros: number;
 }
-
-/** The columns that price a stored interval (pods' and nodes' tables share them); bigints may come back as strings. */
-interface PricedRow {
-  flavor: string | null;
-  gpu_product: string | null;
-  count: number | string;
-  share_num: number | string;
-  share_den: number | string;
-  start_ms: number | string;
-  end_ms: number | string | null;
-}
-
-interface CapacityRow extends PricedRow {
-  cluster: string;
-  node: string;
-  node_uid: string;
-  resource: string;
-  last_seen_ms: number | string;
-}
-
-/** The priced part of a stored interval row. */
-function pricedDevicesOf(r: PricedRow): PricedDevices {
-  return {
-    flavor: r.flavor ?? undefined,
-    gpuProduct: r.gpu_product ?? undefined,
-    count: Number(r.count),
-    shareNum: Number(r.share_num),
-    shareDen: Number(r.share_den),
-    start: Number(r.start_ms),
-    end: r.end_ms === null ? undefined : Number(r.end_ms),
-  };
-}
-
-const dimColumns = (i: GpuInterval) => ({
-  cluster: i.cluster,
-  namespace: i.namespace,
-  workload: i.workload,
-  team: i.team ?? null,
-  queue: i.queue ?? null,
-  flavor: i.flavor ?? null,
-  gpu_product: i.gpuProduct ?? null,
-});
-
-function fromRow(r: Record<string, any>): GpuInterval {
-  return {
-    podUid: r.pod_uid,
-    resource: r.resource,
-    cluster: r.cluster,
-    namespace: r.namespace,
-    pod: r.pod,
-    node: r.node ?? undefined,
-    workload: r.workload,
-    team: r.team ?? undefined,
-    queue: r.queue ?? undefined,
-    ...pricedDevicesOf(r as PricedRow),
-  };
-}
-
-const filterOf = (q: { filter?: Partial<Record<Aggregation, string>> }): Record<string, string> =>
-  Object.fromEntries(Object.entries(q.filter ?? {}).filter((e): e is [string, string] => e[1] !== undefined));
 
 /**
  * The cost ledger's persistence: pods' GPU intervals, their hourly and daily
