@@ -34,7 +34,10 @@ describe('AiPlatformClient', () => {
   it("throws the backend's error, with its message, for an answer that is not 2xx", async () => {
     const { fetchApi } = recordingFetch(() =>
       Response.json(
-        { error: { name: 'InputError', message: 'request/query/limit must be integer' }, response: { statusCode: 400 } },
+        {
+          error: { name: 'InputError', message: 'request/query/limit must be integer' },
+          response: { statusCode: 400 },
+        },
         { status: 400 },
       ),
     );
