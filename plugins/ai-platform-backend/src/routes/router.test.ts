@@ -553,6 +553,16 @@ describe('createRouter', () => {
     expect(workloads.calls).toEqual([]);
   });
 
+  it('answers 400 for a body that is not JSON', async () => {
+    const { app } = await setup();
+    const res = await request(app)
+      .post('/plan')
+      .set('Authorization', alice)
+      .set('Content-Type', 'application/json')
+      .send('{"manifest": ');
+    expect(res.status).toBe(400);
+  });
+
   describe('query validation', () => {
     it.each([
       ['/workloads?state=Sleeping', /request\/query\/state must be equal to one of the allowed values: Pending/],
