@@ -166,6 +166,20 @@ describe('CostLedger', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'charges a pod first seen without a flavor to the flavor a later pass finds (%p)',
+    async id => {
+      const knex = await databases.init(id);
+      const ledger = await CostDatabase.create(knex, prices);
+      const running = interval(1, { end: undefined });
+      await ledger.ingest([{ ...running, flavor: undefined }], t0 + H);
+      await ledger.ingest([running], t0 + 2 * H);
+      // Still running: its cost so far comes from the stored interval.
+      const rows = await ledger.showback({ from: t0, to: t0 + 4 * H, aggregate: 'flavor', now: t0 + 2 * H });
+      expect([...new Set(rows.map(r => r.key))]).toEqual(['h100']);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'takes clusters side by side, as the ingestor syncs them, and still counts each interval once (%p)',
     async id => {
       const knex = await databases.init(id);

@@ -153,7 +153,14 @@ export class CostDatabase {
         ['pod_uid', 'resource'],
         rows,
         {
-          set: { end_ms: 'excluded.end_ms', last_seen_ms: 'excluded.last_seen_ms', node: 'excluded.node' },
+          set: {
+            end_ms: 'excluded.end_ms',
+            last_seen_ms: 'excluded.last_seen_ms',
+            node: 'excluded.node',
+            // A pod first seen before its node's flavor was known (queues still loading) gets it on a later pass,
+            // instead of charging its whole run to no flavor.
+            flavor: 'COALESCE(excluded.flavor, ai_platform_gpu_intervals.flavor)',
+          },
           where: 'ai_platform_gpu_intervals.end_ms IS NULL',
         },
         ['pod_uid', 'resource', 'end_ms'],
