@@ -55,6 +55,11 @@ export interface Config {
       }>;
     };
     /** Monthly GPU budget per team (over the Group annotation ai-platform.io/monthly-gpu-budget). */
-    budgets?: Array<{ team: string; monthly: string }>;
+    budgets?: Array<{
+      team: string;
+      monthly: string;
+      /** At admission once the month's budget is spent: Warn (default), Deprioritize (below work within budget) or Hold (new work waits with BudgetExceeded). */
+      policy?: 'Warn' | 'Deprioritize' | 'Hold';
+    }>;
   };
 }

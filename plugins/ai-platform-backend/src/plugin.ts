@@ -18,6 +18,7 @@ import { configPriceSource, createCostAccounting, PrometheusTelemetry } from './
 import { defaultPriceSource } from './costs/pricing';
 import { KnexDecisionStore } from './database';
 import { LearnedRunTimes } from './runtime/LearnedRunTimes';
+import { BudgetEnforcement, readBudgetPolicies } from './costs/budgets';
 import { RunTimeHistory } from './runtime/RunTimeHistory';
 import { WorkloadMetrics } from './metrics';
 import { parseWorkloadResourceId, workloadResourceRef, workloadRules } from './permissions';
@@ -101,11 +102,13 @@ export const aiPlatformPlugin = createBackendPlugin({
         const decisions = await KnexDecisionStore.create({ database });
         const runTimes = new LearnedRunTimes(new RunTimeHistory(await database.getClient()), logger);
         await runTimes.load();
+        const budgets = new BudgetEnforcement(readBudgetPolicies(config));
         const controller = createAdmissionController({
           config,
           logger,
           decisions,
           runTimes,
+          budgets,
           extraKinds: workloadKinds,
         });
         const workloads = controller.service;
@@ -142,6 +145,21 @@ export const aiPlatformPlugin = createBackendPlugin({
           lookupWorkload: ref => workloads.getWorkload(ref),
           // Pods traced to their top-level workload, flavors from the queues the controller uses.
           attribution: controller.attribution,
+        });
+        await scheduler.scheduleTask({
+          id: 'ai-platform-budget-enforcement',
+          // Every replica's engines need the standings; a rebuilt engine gets them again within a minute.
+          scope: 'local',
+          frequency: { minutes: 1 },
+          timeout: { minutes: 1 },
+          initialDelay: { seconds: 10 },
+          fn: async () => {
+            const standings = budgets.update(await costs.budgetStatuses(Date.now()));
+            for (const c of controller.controllers) {
+              c.engine.setBudgets(standings);
+              c.kick();
+            }
+          },
         });
         httpRouter.use(
           await createRouter({

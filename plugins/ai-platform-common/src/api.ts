@@ -219,6 +219,20 @@ export interface PlanResponse {
   candidates?: PlanCandidate[];
   /** Cheapest: no cluster starts within the tolerance, so the fastest was taken. */
   toleranceMissed?: boolean;
+  /** The team's monthly budget against this workload's projected cost (median run time × GPUs × price). */
+  budget?: PlanBudget;
+}
+
+/** A plan's budget check, money as decimal strings in the price book's currency. */
+export interface PlanBudget {
+  team: string;
+  policy: 'Warn' | 'Deprioritize' | 'Hold';
+  month: string;
+  budget: string;
+  left: string;
+  projectedCost: string;
+  /** The projected cost is more than what is left. */
+  exceedsBudget: boolean;
 }
 
 /** One cluster's figures in a plan. */

@@ -28,6 +28,7 @@ import { LearnedRunTimes, runTimeFactsOf } from '../runtime/LearnedRunTimes';
 import { gpuHourPrice } from '../runtime/clusterPrice';
 import { formatMicros } from '../costs/money';
 import type { PriceBook } from '../costs/pricing';
+import type { BudgetEnforcement } from '../costs/budgets';
 import type { ClusterController, TrackedWorkload } from './ClusterController';
 import { decisionAbout } from './DecisionWriter';
 import { readEvents, writeEvent } from './events';
@@ -52,6 +53,7 @@ export class AdmissionService implements WorkloadService {
     private readonly runTimes: LearnedRunTimes = new LearnedRunTimes(),
     /** GPU prices for the Cheapest cluster policy; without them no cluster has a price. */
     private readonly prices?: PriceBook,
+    private readonly budgets?: BudgetEnforcement,
   ) {
     // Every workload that succeeds teaches the run-time model (stored, so a restart keeps it).
     for (const c of controllers)
@@ -195,8 +197,18 @@ export class AdmissionService implements WorkloadService {
     );
     const wanted = request.cluster ?? (policy === 'Cheapest' ? choice.cluster : undefined);
     const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+    const plan = planWorkload(workload, this.controllers, wanted, now, estimate);
+    const price = choice.candidates.find(c => c.cluster === plan.cluster)?.pricePerGpuHourMicros;
+    const team =
+      obj.metadata.labels?.[labels.team] ??
+      first?.engine.queueConfig.namespaces.get(obj.metadata.namespace)?.[labels.team];
+    // Forecast-aware: the median run time at this cluster's price, against what is left of the month's budget.
+    const projected =
+      price === undefined ? undefined : Math.round((gpusOf(workload) * runTime(probe.key).p50 * price) / 3600);
     return {
-      ...planWorkload(workload, this.controllers, wanted, now, estimate),
+      ...plan,
+      // The engine charges a namespace without a team label to the namespace itself; so does the check.
+      budget: this.budgets?.check(team ?? obj.metadata.namespace, projected),
       clusterPolicy: policy,
       toleranceMissed: choice.fellBack || undefined,
       candidates: choice.candidates.map(c => ({

@@ -12,6 +12,7 @@ import { builtinWorkloadKinds } from '../workloads/adapters';
 import { AdmissionService } from './AdmissionService';
 import type { LearnedRunTimes } from '../runtime/LearnedRunTimes';
 import { PriceBook } from '../costs/pricing';
+import type { BudgetEnforcement } from '../costs/budgets';
 import { ClusterController } from './ClusterController';
 import type { LeaseTiming } from './LeaderLease';
 
@@ -21,6 +22,8 @@ export interface AdmissionControllerOptions {
   decisions: DecisionStore;
   /** The learned run-time model behind ETAs; in memory only when absent. */
   runTimes?: LearnedRunTimes;
+  /** Budget standings for plan's budget check. */
+  budgets?: BudgetEnforcement;
   /** Adapters from the workload-kinds extension point; they replace built-ins of the same apiVersion and kind. */
   extraKinds?: WorkloadKindAdapter[];
   leaseTiming?: LeaseTiming;
@@ -116,6 +119,7 @@ export function createAdmissionController(options: AdmissionControllerOptions): 
       logger,
       options.runTimes,
       PriceBook.fromConfig(config),
+      options.budgets,
     ),
     controllers,
     attribution,

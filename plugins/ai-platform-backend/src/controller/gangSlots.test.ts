@@ -81,10 +81,12 @@ describe('gangSlots', () => {
   }));
   const pods = [
     {
+      kind: 'Pod',
       spec: { nodeName: 'n0', containers: [{ resources: { requests: { [GPU]: '8' } } }] },
       status: { phase: 'Running' },
     },
     {
+      kind: 'Pod',
       spec: { nodeName: 'n4', containers: [{ resources: { requests: { [GPU]: '8' } } }] },
       status: { phase: 'Succeeded' },
     },

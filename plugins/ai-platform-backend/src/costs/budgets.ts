@@ -6,6 +6,8 @@ import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { CostDatabase } from '../database/CostDatabase';
 import { formatMicros, toMicros } from './money';
 import type { BudgetStatus } from '@ai-platform/backstage-plugin-ai-platform-common';
+import { InputError } from '@backstage/errors';
+import { budgetPolicies, type BudgetPolicy, type BudgetStandings } from '@ai-platform/scheduler';
 
 export type { BudgetStatus };
 
@@ -168,4 +170,73 @@ export async function newBudgetAlerts(
     }
   }
   return alerts;
+}
+
+/** Budget policies per team from `aiPlatform.budgets[].policy` (Warn when absent). */
+export function readBudgetPolicies(config: Config): Map<string, BudgetPolicy> {
+  const policies = new Map<string, BudgetPolicy>();
+  for (const [i, b] of (config.getOptionalConfigArray('aiPlatform.budgets') ?? []).entries()) {
+    const policy = b.getOptionalString('policy') ?? 'Warn';
+    if (!budgetPolicies.includes(policy as BudgetPolicy))
+      throw new InputError(
+        `aiPlatform.budgets[${i}].policy: must be one of ${budgetPolicies.join(', ')}, got ${JSON.stringify(policy)}`,
+      );
+    policies.set(b.getString('team'), policy as BudgetPolicy);
+  }
+  return policies;
+}
+
+/** What a plan says about the team's budget: what is left and what this workload is projected to cost. */
+export interface PlanBudgetCheck {
+  team: string;
+  policy: BudgetPolicy;
+  month: string;
+  budget: string;
+  left: string;
+  projectedCost: string;
+  /** The projected cost is more than what is left. */
+  exceedsBudget: boolean;
+}
+
+/**
+ * Keeps the teams' latest budget standings for admission: the engine holds
+ * or deprioritizes a team's new work per its policy once it has spent its
+ * month's budget, and plan checks a workload's projected cost against what
+ * is left.
+ */
+export class BudgetEnforcement {
+  private statuses = new Map<string, BudgetStatus>();
+
+  constructor(private readonly policies: Map<string, BudgetPolicy>) {}
+
+  /** Takes the ledger's statuses; returns the standings for the engines. */
+  update(statuses: BudgetStatus[]): BudgetStandings {
+    this.statuses = new Map(statuses.map(s => [s.team, s]));
+    return new Map(
+      statuses.map(s => [
+        s.team,
+        {
+          policy: this.policies.get(s.team) ?? 'Warn',
+          exceeded: s.spentMicros >= s.budgetMicros,
+          spent: `${formatMicros(s.spentMicros)} of ${formatMicros(s.budgetMicros)} in ${s.month}`,
+        },
+      ]),
+    );
+  }
+
+  /** The plan's budget check for a workload of `team` projected to cost `projectedMicros`; undefined without a budget. */
+  check(team: string | undefined, projectedMicros: number | undefined): PlanBudgetCheck | undefined {
+    const status = team === undefined ? undefined : this.statuses.get(team);
+    if (!status || projectedMicros === undefined) return undefined;
+    const left = Math.max(0, status.budgetMicros - status.spentMicros);
+    return {
+      team: status.team,
+      policy: this.policies.get(status.team) ?? 'Warn',
+      month: status.month,
+      budget: formatMicros(status.budgetMicros),
+      left: formatMicros(left),
+      projectedCost: formatMicros(projectedMicros),
+      exceedsBudget: projectedMicros > left,
+    };
+  }
 }

@@ -131,5 +131,7 @@ export async function createCostAccounting(options: {
     lookupWorkload: options.lookupWorkload,
     budgets,
   });
-  return { db, ingestor, budgets, service };
+  /** This month's spend against budget per team, for enforcing budgets at admission. */
+  const budgetStatuses = (now: number) => budgetStatus(db, budgets.current(), now);
+  return { db, ingestor, budgets, service, budgetStatuses };
 }

@@ -4,6 +4,7 @@ import { admissionAnnotation } from '../workloads/admissionAnnotation';
 import { createAdmissionController, type AdmissionController } from '../controller/createAdmissionController';
 import { eventually, fixture, MemoryDecisionStore, SimCluster } from '../controller/__testUtils__/kubeSimCluster';
 import { LearnedRunTimes } from './LearnedRunTimes';
+import { BudgetEnforcement } from '../costs/budgets';
 
 jest.setTimeout(60_000);
 
@@ -19,9 +20,11 @@ describe('ETAs from the learned run-time model', () => {
   let east: SimCluster;
   let controller: AdmissionController;
   let runTimes: LearnedRunTimes;
+  let budgets: BudgetEnforcement;
 
   beforeEach(async () => {
     runTimes = new LearnedRunTimes();
+    budgets = new BudgetEnforcement(new Map([['team-a', 'Hold']]));
     east = await new SimCluster().start();
     for (const obj of fixture('queues.yaml')) east.create(obj);
     controller = createAdmissionController({
@@ -41,6 +44,7 @@ describe('ETAs from the learned run-time model', () => {
       logger: mockServices.logger.mock(),
       decisions: new MemoryDecisionStore(),
       runTimes,
+      budgets,
       leaseTiming: { durationMs: 1_500, renewMs: 300 },
     });
   });
@@ -123,5 +127,47 @@ describe('ETAs from the learned run-time model', () => {
     expect(plan.toleranceMissed).toBe(true);
     expect(plan.cluster).toBe('east');
     expect(plan.candidates![0].withinTolerance).toBe(false);
+  });
+
+  it('Hold: once team-a has spent its budget its new job waits with BudgetExceeded; plan flags one that would exceed what is left', async () => {
+    const status = (spent: number) => ({
+      team: 'team-a',
+      month: '2026-12',
+      budgetMicros: 10_000_000,
+      source: 'config' as const,
+      spentMicros: spent,
+      forecastMicros: spent,
+      spentRatio: spent / 10_000_000,
+      forecastRatio: spent / 10_000_000,
+    });
+    await controller.start();
+    budgets.update([status(9_000_000)]);
+    // 8 GPUs × 600 s × 3.10 = 4.13, more than the 1.00 left.
+    const plan = await controller.service.plan({ manifest: job('big', 8, 600), queue: 'training' });
+    expect(plan.budget).toMatchObject({
+      team: 'team-a',
+      policy: 'Hold',
+      left: '1.00',
+      projectedCost: '4.13',
+      exceedsBudget: true,
+    });
+    const small = await controller.service.plan({ manifest: job('small', 1, 60), queue: 'training' });
+    expect(small.budget).toMatchObject({ projectedCost: '0.05', exceedsBudget: false });
+
+    const [c] = controller.controllers;
+    c.engine.setBudgets(budgets.update([status(10_500_000)]));
+    east.create(job('over', 1, 60));
+    const held = await eventually(async () =>
+      (
+        await controller.service.listWorkloads({ cluster: 'east', state: 'Pending' })
+      ).find(w => w.name === 'over' && w.reason),
+    );
+    expect(held.reason).toMatchObject({ code: 'BudgetExceeded' });
+    expect(held.reason!.message).toContain('10.50 of 10.00 in 2026-12');
+    c.engine.setBudgets(budgets.update([status(0)]));
+    c.kick();
+    await eventually(() =>
+      Boolean(east.get('batch/v1', 'Job', 'team-a', 'over')?.metadata.annotations?.[admissionAnnotation]),
+    );
   });
 });

@@ -1109,6 +1109,18 @@ export interface components {
             candidates?: components["schemas"]["PlanCandidate"][];
             /** @description Cheapest: no cluster starts within the tolerance; the fastest was taken */
             toleranceMissed?: boolean;
+            budget?: components["schemas"]["PlanBudget"];
+        };
+        /** @description The team's monthly budget against the workload's projected cost (median run time × GPUs × price) */
+        PlanBudget: {
+            team: string;
+            /** @enum {string} */
+            policy: "Warn" | "Deprioritize" | "Hold";
+            month: string;
+            budget: string;
+            left: string;
+            projectedCost: string;
+            exceedsBudget: boolean;
         };
         PlanCandidate: {
             cluster: string;
