@@ -9,6 +9,7 @@ import {
   Column,
   Flex,
   Row,
+  Skeleton,
   TableBody,
   TableHeader,
   TableRoot,
@@ -160,21 +161,47 @@ function Workloads({ figures }: { figures: WorkloadFigures }) {
   );
 }
 
-/** A team's GPU quota, spend against budget with the month-end forecast, costliest and most idle workloads, and GPU efficiency. */
-export function TeamCard() {
-  const { entity } = useEntity();
-  const team = entity.metadata.name;
+/** Quota and workload figures: asked for once the budget has answered, so the headline figure is not queued behind them. */
+function TeamFigures({ team }: { team: string }) {
   const api = useApi(aiPlatformApiRef);
   const quota = useLiveData(() => api.listQueues().then(q => teamQuota(q, team)), [api, team]);
-  const budget = useLiveData(
-    () => api.budgets().then(b => ({ currency: b.currency, status: b.items.find(i => i.team === team) })),
-    [api, team],
-  );
   const workloads = useLiveData<WorkloadFigures>(async () => {
     const query = { window: workloadWindow, aggregate: 'workload' as const, team };
     const [showback, allocation] = await Promise.all([api.showback(query), settle(api.allocation(query))]);
     return { showback, allocation };
   }, [api, team]);
+  return (
+    <>
+      <Section title="GPU quota">
+        <Loadable
+          data={quota}
+          what="the team's quota"
+          isEmpty={v => v.length === 0}
+          empty={
+            <Text variant="body-small">
+              No LocalQueue is labelled with team {team}, so no ClusterQueue quota is the team’s.
+            </Text>
+          }
+        >
+          {v => <QuotaTable rows={v} />}
+        </Loadable>
+      </Section>
+      <Loadable data={workloads} what="the team's workload costs" empty={null}>
+        {v => <Workloads figures={v} />}
+      </Loadable>
+    </>
+  );
+}
+
+/** A team's GPU quota, spend against budget with the month-end forecast, costliest and most idle workloads, and GPU efficiency. */
+export function TeamCard() {
+  const { entity } = useEntity();
+  const team = entity.metadata.name;
+  const api = useApi(aiPlatformApiRef);
+  const budget = useLiveData(
+    () => api.budgets().then(b => ({ currency: b.currency, status: b.items.find(i => i.team === team) })),
+    [api, team],
+  );
 
   return (
     <Card>
@@ -186,6 +213,7 @@ export function TeamCard() {
           <Section title="Budget this month">
             <Loadable
               data={budget}
+              what="the team's budget"
               isEmpty={v => !v.status}
               empty={
                 <Text variant="body-small">
@@ -196,22 +224,7 @@ export function TeamCard() {
               {v => v.status && <BudgetBar budget={v.status} currency={v.currency} />}
             </Loadable>
           </Section>
-          <Section title="GPU quota">
-            <Loadable
-              data={quota}
-              isEmpty={v => v.length === 0}
-              empty={
-                <Text variant="body-small">
-                  No LocalQueue is labelled with team {team}, so no ClusterQueue quota is the team’s.
-                </Text>
-              }
-            >
-              {v => <QuotaTable rows={v} />}
-            </Loadable>
-          </Section>
-          <Loadable data={workloads} empty={null}>
-            {v => <Workloads figures={v} />}
-          </Loadable>
+          {budget.loading ? <Skeleton width="100%" height={120} /> : <TeamFigures team={team} />}
         </Flex>
       </CardBody>
     </Card>
