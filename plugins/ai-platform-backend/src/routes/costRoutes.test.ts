@@ -16,6 +16,9 @@ import { DefaultCostService } from '../services/CostService';
 import { costRoutesApp } from './__testUtils__/costRoutesApp';
 import type { WorkloadRef, WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
 
+// The first request loads the OpenAPI validator, slow on a busy machine.
+jest.setTimeout(30_000);
+
 const H = 3_600_000;
 const now = Date.parse('2026-11-23T00:00:00Z');
 
@@ -118,6 +121,22 @@ describe('cost routes', () => {
     );
     expect(other.status).toBe(403);
     expect(other.body.error.message).toContain('one of your teams (ml-research)');
+  });
+
+  it("grants nothing for a group of the team's name in another namespace, as for workloads", async () => {
+    const costs = new DefaultCostService({
+      db: await CostDatabase.create(
+        knexFactory({ client: 'better-sqlite3', connection: ':memory:', useNullAsDefault: true }),
+        PriceBook.fromConfig(),
+      ),
+      now: () => now,
+    });
+    const elsewhere = await costRoutesApp({ costs, ownership: ['user:default/alice', 'group:ops/ml-research'] });
+    const res = await request(elsewhere).get('/costs/showback?aggregate=team');
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toMatch(/belongs to no team.*group:default\/<team>/);
+    const admin = await costRoutesApp({ costs, ownership: ['user:default/alice', 'group:default/platform-admins'] });
+    expect((await request(admin).get('/costs/showback?aggregate=namespace')).status).toBe(200);
   });
 
   it('shows admins every team and exports CSV', async () => {
