@@ -138,8 +138,10 @@ function BreakdownCard(props: {
   return (
     <Card style={{ flex: 1, minWidth: 280 }}>
       <CardHeader>
-        <Text variant="title-x-small">{props.title}</Text>
-        {'value' in breakdown && <Text variant="body-small">Total {formatMicros(total, props.currency)}</Text>}
+        <Flex justify="between" align="center" gap="2">
+          <Text variant="title-x-small">{props.title}</Text>
+          {'value' in breakdown && <Text variant="body-small">Total {formatMicros(total, props.currency)}</Text>}
+        </Flex>
       </CardHeader>
       <CardBody>
         {'error' in breakdown && (
@@ -180,8 +182,10 @@ function ExplorerBody({ data }: { data: ExplorerData }) {
       </Text>
       <Card>
         <CardHeader>
-          <Text variant="title-x-small">Cost per day by {grouping.toLowerCase()}</Text>
-          <Text variant="body-small">Total {formatMicros(totalOf(totals), currency)}</Text>
+          <Flex justify="between" align="center" gap="2">
+            <Text variant="title-x-small">Cost per day by {grouping.toLowerCase()}</Text>
+            <Text variant="body-small">Total {formatMicros(totalOf(totals), currency)}</Text>
+          </Flex>
         </CardHeader>
         <CardBody>
           <DailyCostChart points={dailyCost(showback, keys)} keys={keys} currency={currency} />
