@@ -7,7 +7,7 @@ import { Granular, GranularMode, isPreferred } from './assign';
 const dir = join(__dirname, 'kueue', 'assign');
 for (const file of readdirSync(dir).filter(f => f.endsWith('.yaml'))) {
   const cases = readKueueCases<FlavorAssignerCaseFile>(join(dir, file));
-  describe(cases.upstream, () => {
+  describe(`${cases.upstream}`, () => {
     it.each(cases.cases.map(c => [c.name, c] as const))('%s', (_, c) => {
       const got = runFlavorAssignerCase(cases, c);
       expect({

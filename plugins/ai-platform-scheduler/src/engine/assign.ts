@@ -85,7 +85,10 @@ export function shouldTryNextFlavor(m: GranularMode, fungibility: Fungibility): 
   return m.borrow !== 0 && fungibility.whenCanBorrow === 'TryNextFlavor';
 }
 
-const toMode = (g: Granular) => (g === Granular.Fit ? Mode.Fit : g === Granular.NoFit ? Mode.NoFit : Mode.Preempt);
+function toMode(g: Granular): Mode {
+  if (g === Granular.Fit) return Mode.Fit;
+  return g === Granular.NoFit ? Mode.NoFit : Mode.Preempt;
+}
 
 /** The quota resource Kueue counts one of per pod when a ClusterQueue covers it. */
 export const PODS = 'pods';

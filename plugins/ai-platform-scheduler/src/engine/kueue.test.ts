@@ -6,7 +6,7 @@ import { expectedOutcome, readKueueCases, runKueueCase } from '../testing/kueueC
 const dir = join(__dirname, 'kueue');
 for (const file of readdirSync(dir).filter(f => f.endsWith('.yaml'))) {
   const cases = readKueueCases(join(dir, file));
-  describe(cases.upstream, () => {
+  describe(`${cases.upstream}`, () => {
     it.each(cases.cases.map(c => [c.name, c] as const))('%s', (_, c) => {
       const want = expectedOutcome(cases, c);
       const got = runKueueCase(cases, c);

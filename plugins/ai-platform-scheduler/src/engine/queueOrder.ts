@@ -108,7 +108,7 @@ function byPriorityThenTime(a: Nomination, b: Nomination, gates: FeatureGates): 
   const wb = b.state.workload;
   if (gates.PrioritySortingWithinCohort && wa.priority !== wb.priority) return wb.priority - wa.priority;
   if (wa.creationTime !== wb.creationTime) return wa.creationTime - wb.creationTime;
-  return wa.key < wb.key ? -1 : wa.key > wb.key ? 1 : 0;
+  return Number(wa.key > wb.key) - Number(wa.key < wb.key);
 }
 
 function preemptorsFirst(a: Nomination, b: Nomination, gates: FeatureGates): number {
@@ -198,7 +198,7 @@ function tournament(
     const bBorrows = borrowsOn(b, best.assignment.usage);
     const cmp =
       preemptorsFirst(n, best, gates) ||
-      (aBorrows !== bBorrows ? (aBorrows ? 1 : -1) : 0) ||
+      Number(aBorrows) - Number(bBorrows) ||
       compareShares(a, b) ||
       byPriorityThenTime(n, best, gates);
     if (cmp < 0) best = n;

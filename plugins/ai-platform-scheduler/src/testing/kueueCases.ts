@@ -114,7 +114,7 @@ function resourceGroups(groups: GroupDoc[] = [], inCohort = true) {
       name,
       resources: Object.entries(resources).map(([resource, q]) => ({
         name: resource,
-        ...quota(inCohort || !Array.isArray(q) ? q : q[0]),
+        ...quota(inCohort || !Array.isArray(q) ? q : q[0] ?? 0),
       })),
     })),
   }));
