@@ -36,6 +36,13 @@ describe('aiPlatformPlugin', () => {
       expect(noTeam.status).toBe(403);
       expect(noTeam.body.error.message).toMatch(/belongs to no team/);
 
+      // Mounted under /api/ai-platform, requests are still validated against the spec.
+      const unknownParameter = await request(backend.server)
+        .get('/api/ai-platform/workloads?colour=blue')
+        .set('Authorization', mockCredentials.service.header());
+      expect(unknownParameter.status).toBe(400);
+      expect(unknownParameter.body.error.message).toBe("Unknown query parameter 'colour'");
+
       const clusters = await request(backend.server)
         .get('/api/ai-platform/clusters')
         .set('Authorization', mockCredentials.user.header());
