@@ -22,7 +22,7 @@ import {
 } from '@ai-platform/scheduler';
 import { statusOf } from '../clusters/ClusterClient';
 import type { DecisionStore, WorkloadChange, WorkloadFilter, WorkloadService } from '../service/types';
-import { holdAnnotation, withAdmission } from '../workloads/admissionAnnotation';
+import { holdAnnotation, readAdmission, withAdmission } from '../workloads/admissionAnnotation';
 import { gpusOf, summarize } from '../workloads/summary';
 import { LearnedRunTimes, runTimeFactsOf } from '../runtime/LearnedRunTimes';
 import { gpuHourPrice } from '../runtime/clusterPrice';
@@ -58,8 +58,12 @@ export class AdmissionService implements WorkloadService {
     // Every workload that succeeds teaches the run-time model (stored, so a restart keeps it).
     for (const c of controllers)
       c.onWorkloadChange((type, tracked) => {
-        if (type === 'upsert' && tracked.adapter.outcome(tracked.obj) === 'Succeeded')
-          this.runTimes.observe(this.summary(c, tracked));
+        const id = `${c.name}/${tracked.key}`;
+        if (type === 'delete') return this.runTimes.forget(id);
+        const admission = readAdmission(tracked.obj);
+        if (admission) this.runTimes.admitted(id, admission.admittedAt);
+        if (tracked.adapter.outcome(tracked.obj) === 'Succeeded') this.runTimes.observe(this.summary(c, tracked));
+        return undefined;
       });
   }
 
@@ -78,10 +82,19 @@ export class AdmissionService implements WorkloadService {
   private derive(c: ClusterController): Derived {
     const cached = this.derived.get(c.name);
     if (cached && cached.generation === c.generation) return cached;
+    const now = Date.now();
+    const etas = new Map<string, Partial<Quantiles>>();
+    for (const [key, range] of estimateAdmissionRange(c.engine, now, { runTime: k => this.runTimeOf(c, k) })) {
+      const created = Date.parse(String(c.workloads.get(key)?.obj.metadata.creationTimestamp ?? ''));
+      if (range.p50 !== undefined && Number.isFinite(created))
+        this.runTimes.predicted(`${c.name}/${key}`, created, range.p50);
+      // The forward simulation cannot see later arrivals; what happened to earlier predictions scales it.
+      etas.set(key, this.runTimes.waits.adjust(now, range));
+    }
     const next: Derived = {
       generation: c.generation,
       pending: new Map(c.engine.pending().map(p => [p.workload, p])),
-      etas: estimateAdmissionRange(c.engine, Date.now(), { runTime: key => this.runTimeOf(c, key) }),
+      etas,
     };
     this.derived.set(c.name, next);
     return next;

@@ -74,3 +74,17 @@ describe.each(databases.eachSupportedId())('LearnedRunTimes on %p', databaseId =
     expect(await new RunTimeHistory(knex).recent(10)).toHaveLength(1);
   });
 });
+
+describe('LearnedRunTimes wait calibration', () => {
+  it('learns from first predictions and admissions that waits run twice as long as predicted', () => {
+    const runTimes = new LearnedRunTimes();
+    for (let i = 0; i < 30; i++) {
+      runTimes.predicted(`east/w${i}`, 0, 60_000);
+      runTimes.predicted(`east/w${i}`, 0, 999_000); // only the first prediction counts
+      runTimes.admitted(`east/w${i}`, 120_000);
+    }
+    runTimes.admitted('east/never-predicted', 5_000);
+    expect(runTimes.waits.samples).toBe(30);
+    expect(runTimes.waits.adjust(1_000, { p50: 11_000 }).p50).toBe(21_000);
+  });
+});

@@ -1,7 +1,7 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { annotations, labels, type WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
 import type { WorkloadObject } from '@ai-platform/backstage-plugin-ai-platform-node';
-import { RunTimeModel, type RunTimeFacts, type RunTimePrediction } from '@ai-platform/scheduler';
+import { RunTimeModel, WaitCalibration, type RunTimeFacts, type RunTimePrediction } from '@ai-platform/scheduler';
 import type { RunTimeHistory } from './RunTimeHistory';
 
 /** Kueue's label that stops a workload after this many seconds of running. */
@@ -35,6 +35,9 @@ export function runTimeFactsOf(obj: WorkloadObject, team: string | undefined, gp
  */
 export class LearnedRunTimes {
   readonly model = new RunTimeModel();
+  /** Actual ÷ predicted waits of admitted workloads, to calibrate ETAs (in memory: it relearns within 30 admissions). */
+  readonly waits = new WaitCalibration();
+  private readonly firstEtas = new Map<string, { since: number; p50: number }>();
   private readonly seen = new Set<string>();
   private writes: Promise<void> = Promise.resolve();
 
@@ -77,6 +80,24 @@ export class LearnedRunTimes {
     this.writes = this.writes
       .then(() => history.record({ ...run, cluster: summary.cluster, uid: summary.uid, finishedAt }))
       .catch(e => this.logger?.warn(`could not store the run time of ${id}: ${(e as Error).message}`));
+  }
+
+  /** Remembers the first median admission time predicted for a waiting workload, created at `since` (ms). */
+  predicted(id: string, since: number, p50: number) {
+    if (!this.firstEtas.has(id)) this.firstEtas.set(id, { since, p50 });
+  }
+
+  /** A workload was admitted at `at`: its first prediction teaches the wait calibration. */
+  admitted(id: string, at: number) {
+    const first = this.firstEtas.get(id);
+    if (!first) return;
+    this.firstEtas.delete(id);
+    this.waits.record(first.p50 - first.since, at - first.since);
+  }
+
+  /** A workload went away before it was admitted. */
+  forget(id: string) {
+    this.firstEtas.delete(id);
   }
 
   /** Resolves when every run observed so far is stored. */
