@@ -68,6 +68,11 @@ const pages: PageCheck[] = [
         .or(p.getByText(/You may not see this team|is no longer on cluster/)),
   },
   {
+    name: 'home',
+    path: fixed('/home'),
+    ready: p => p.getByRole('region', { name: 'Team ml-research' }).getByRole('meter', { name: /^Budget / }),
+  },
+  {
     name: 'team',
     path: fixed('/catalog/default/group/ml-research'),
     ready: p => p.getByRole('meter', { name: /^Budget / }),
