@@ -1,7 +1,13 @@
 # Sourced: installs Debian packages the test and start commands need, only when missing.
+# Each argument is a package, or package:command when what a step needs is the command: a machine
+# may have the command from elsewhere (kubectl from a `kubectl` package, where installing Debian's
+# kubernetes-client would fail in dpkg), and then nothing is installed for it.
 ensure_debian_packages() {
   local missing=()
-  for pkg in "$@"; do
+  for want in "$@"; do
+    local pkg="${want%%:*}" cmd=""
+    [ "$pkg" != "$want" ] && cmd="${want#*:}"
+    if [ -n "$cmd" ] && command -v "$cmd" >/dev/null 2>&1; then continue; fi
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
   done
   [ ${#missing[@]} -eq 0 ] && return 0

@@ -189,7 +189,7 @@ start_backend() {
   wait_for_url "http://localhost:$PORT/.backstage/health/v1/readiness" 300 "$log"
 }
 
-ensure_debian_packages chromium
+ensure_debian_packages chromium:chromium
 mkdir -p "$RUN_DIR"
 timed "fresh app from create-app" created_app
 timed "build and pack the plugin set" pack_plugins
