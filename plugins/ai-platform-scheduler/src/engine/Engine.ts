@@ -1,75 +1,22 @@
 import { defaultEngineOptions, defaultFeatureGates } from '../config/parse';
 import type { EngineOptions, FeatureGates, QueueConfig } from '../config/types';
-import {
-  assignFlavors,
-  Assignment,
-  AssignContext,
-  Granular,
-  Mode,
-  perPod,
-  PreemptionOracle,
-  reduceCounts,
-} from './assign';
-import { budgetVerdict, type BudgetStandings } from './budgets';
+import { assignFlavors, AssignContext, Mode, reduceCounts } from './assign';
+import type { BudgetStandings } from './budgets';
 import { explainPending } from './explain';
-import { selects } from './labelSelector';
 import { podsReadyDeadline, podsReadyTimeout } from './podsReady';
-import { Candidate, findTargets, PreemptionRequest, Target } from './preemption';
-import { buildQuotaTree, fr, FlavorResource, QuotaNode } from './quota';
-import { classicalOrder, entry, fairOrder, Nomination, QueueState, workloadBefore } from './queueOrder';
+import type { Target } from './preemption';
+import { Preemptions } from './preemptionOracle';
+import { buildQuotaTree, FlavorResource, QuotaNode } from './quota';
+import { QueueUsage, reservationOf, usageOf, usageReport } from './quotaUsage';
+import { classicalOrder, entry, fairOrder, Nomination, QueueState, shapeOf, workloadBefore } from './queueOrder';
+import { routeOf } from './routing';
 import { NodeInventory, NodeSpec } from './topology';
 import type { Admission, Decision, PendingWorkloadInfo, Workload } from './types';
 import type { WorkloadState } from './workloadState';
 
 export type { WorkloadState, WorkloadStatus } from './workloadState';
 export { workloadBefore } from './queueOrder';
-
-const shapes = new WeakMap<Workload, string>();
-/** What decides whether a workload fits: its priority and pod sets (cached per workload). */
-function shapeOf(w: Workload): string {
-  let shape = shapes.get(w);
-  if (shape === undefined) {
-    shape = `${w.priority}|${w.namespace}|${JSON.stringify(w.podSets)}`;
-    shapes.set(w, shape);
-  }
-  return shape;
-}
-
-/** Quota an admission charges, per flavor/resource (milli-units). */
-export function usageOf(workload: Workload, admission: Admission): Map<FlavorResource, number> {
-  const usage = new Map<FlavorResource, number>();
-  for (const ps of admission.podSets) {
-    const spec = workload.podSets.find(p => p.name === ps.name);
-    if (!spec) continue;
-    for (const [resource, flavor] of Object.entries(ps.flavors)) {
-      const key = fr(flavor, resource);
-      usage.set(key, (usage.get(key) ?? 0) + perPod(spec, resource) * ps.count);
-    }
-  }
-  return usage;
-}
-
-/**
- * Kueue's resourcesToReserve: what a head that needs preemption nobody can
- * give keeps for itself this cycle, within its nominal quota (or its
- * borrowing limit when it borrows).
- */
-function reservationOf(queue: QueueState, assignment: Assignment): Map<FlavorResource, number> {
-  const out = new Map<FlavorResource, number>();
-  for (const [key, amount] of assignment.usage) {
-    const quota = queue.node.quota.get(key);
-    const used = queue.node.used(key);
-    const nominal = quota?.nominal ?? 0;
-    let reserve: number;
-    if (assignment.borrowLevel > 0) {
-      reserve = quota?.borrowingLimit === undefined ? amount : Math.min(amount, nominal + quota.borrowingLimit - used);
-    } else {
-      reserve = Math.max(0, Math.min(amount, nominal - used));
-    }
-    if (reserve > 0) out.set(key, reserve);
-  }
-  return out;
-}
+export { usageOf } from './quotaUsage';
 
 /**
  * The scheduling and quota engine: Kueue's admission semantics over a
@@ -86,6 +33,12 @@ export class Engine {
   private readonly timed = new Set<WorkloadState>();
   private budgets: BudgetStandings = new Map();
   private readonly inventory?: NodeInventory;
+  /** Answers the flavor assigner's and the cycle's questions about victims. */
+  private readonly preemptions = new Preemptions(
+    name => this.queues.get(name)!,
+    () => this.options.fairSharing,
+    () => this.gates,
+  );
   /** Wall time of each scheduling cycle in ms, when measuring. */
   cycleTimes?: number[];
 
@@ -254,47 +207,12 @@ export class Engine {
     state.token++;
     state.routeProblem = undefined;
     state.clusterQueue = undefined;
-    const lq = this.config.localQueues.get(`${w.namespace}/${w.queue}`);
-    if (!lq) {
-      state.routeProblem = {
-        code: 'QueueNotFound',
-        message: `LocalQueue ${w.queue} does not exist in namespace ${w.namespace}`,
-      };
-      return;
-    }
-    const queue = this.queues.get(lq.clusterQueue);
-    if (!queue) {
-      state.routeProblem = {
-        code: 'QueueNotFound',
-        message: `ClusterQueue ${lq.clusterQueue} (of LocalQueue ${w.namespace}/${w.queue}) does not exist`,
-      };
-      return;
-    }
-    state.clusterQueue = queue.spec.name;
-    if (!selects(queue.spec.namespaceSelector, this.config.namespaces.get(w.namespace))) {
-      state.routeProblem = {
-        code: 'NamespaceNotAllowed',
-        message: `ClusterQueue ${queue.spec.name}'s namespaceSelector does not select namespace ${w.namespace}${
-          queue.spec.namespaceSelector
-            ? ''
-            : ' (it has no namespaceSelector; set namespaceSelector: {} to allow every namespace)'
-        }`,
-      };
-      return;
-    }
-    if (lq.stopPolicy !== 'None') {
-      state.routeProblem = {
-        code: 'QueueStopped',
-        message: `LocalQueue ${w.namespace}/${w.queue} is stopped (${lq.stopPolicy})`,
-      };
-      return;
-    }
-    const budget = budgetVerdict(w, this.config, this.budgets);
-    if (budget.hold) {
-      state.routeProblem = budget.hold;
-      return;
-    }
-    state.deprioritized = budget.deprioritized;
+    const route = routeOf(this.config, this.queues, w, this.budgets);
+    state.clusterQueue = route.clusterQueue;
+    state.routeProblem = route.problem;
+    if (route.problem || !route.queue) return;
+    const queue = route.queue;
+    state.deprioritized = route.deprioritized;
     if (state.requeueAt !== undefined) return; // waits for its backoff; runTimers queues it
     queue.active.push(entry(state));
     this.unstall(queue);
@@ -343,66 +261,15 @@ export class Engine {
     }
   }
 
-  private *candidatesIn(node: QuotaNode): Iterable<Candidate> {
-    for (const s of this.queues.get(node.name)!.admitted.values()) yield s.candidate!;
-  }
-
-  private preemptionRequest(
-    queue: QueueState,
-    w: Workload,
-    usage: Map<FlavorResource, number>,
-    keys: Set<FlavorResource>,
-  ): PreemptionRequest {
-    return {
-      preemptor: {
-        key: w.key,
-        priority: w.priority,
-        creationTime: w.creationTime,
-        node: queue.node,
-        preemption: queue.spec.preemption,
-      },
-      keys,
-      usage,
-      admitted: node => this.candidatesIn(node),
-      fairSharing: this.options.fairSharing,
-      gates: this.gates,
-    };
-  }
-
-  /** Kueue's preemption oracle: whether preempting could free `amount` of one flavor/resource for the workload. */
-  private oracle(queue: QueueState, w: Workload, memo?: Map<string, Target[]>): PreemptionOracle {
-    return (key, amount) => {
-      const targets = findTargets(this.preemptionRequest(queue, w, new Map([[key, amount]]), new Set([key])));
-      memo?.set(`${key}|${amount}`, targets);
-      if (targets.length === 0)
-        return { possibility: Granular.NoCandidates, borrow: queue.node.borrowLevel(key, amount).level };
-      targets.forEach(t => t.candidate.usage.forEach((v, k) => t.candidate.node.addUsage(k, -v)));
-      const borrow = queue.node.borrowLevel(key, amount).level;
-      targets.forEach(t => t.candidate.usage.forEach((v, k) => t.candidate.node.addUsage(k, v)));
-      const inQueue = targets.some(t => t.candidate.node === queue.node);
-      return { possibility: inQueue ? Granular.Preempt : Granular.Reclaim, borrow };
-    };
-  }
-
   private context(queue: QueueState, w: Workload, memo?: Map<string, Target[]>): AssignContext {
     return {
       config: this.config,
       cq: queue.spec,
       node: queue.node,
       inventory: this.inventory,
-      oracle: this.oracle(queue, w, memo),
+      oracle: this.preemptions.oracle(queue, w, memo),
       fairSharing: this.options.fairSharing.enable,
     };
-  }
-
-  /** The victims for an assignment; what the oracle already found for the same single request is reused. */
-  private targetsFor(queue: QueueState, w: Workload, a: Assignment, memo?: Map<string, Target[]>): Target[] {
-    if (a.usage.size === 1 && a.preemptKeys.size === 1) {
-      const [[key, amount]] = a.usage;
-      const known = a.preemptKeys.has(key) ? memo?.get(`${key}|${amount}`) : undefined;
-      if (known) return known;
-    }
-    return findTargets(this.preemptionRequest(queue, w, a.usage, a.preemptKeys));
   }
 
   /** Kueue's getInitialAssignments: the whole gang by fit or preemption, else (PartialAdmission) fewer pods. */
@@ -413,14 +280,14 @@ export class Engine {
     const assignment = assignFlavors(ctx, w);
     if (assignment.mode === Mode.Fit) return { queue, state, assignment, targets: [] };
     if (assignment.mode === Mode.Preempt) {
-      const targets = this.targetsFor(queue, w, assignment, memo);
+      const targets = this.preemptions.targetsFor(queue, w, assignment, memo);
       if (targets.length > 0) return { queue, state, assignment, targets };
     }
     if (this.gates.PartialAdmission) {
       const partial = reduceCounts(w, counts => {
         const a = assignFlavors(ctx, w, counts);
         if (a.mode === Mode.Fit) return { assignment: a, targets: [] };
-        const targets = a.mode === Mode.Preempt ? this.targetsFor(queue, w, a, memo) : [];
+        const targets = a.mode === Mode.Preempt ? this.preemptions.targetsFor(queue, w, a, memo) : [];
         return targets.length > 0 ? { assignment: a, targets } : undefined;
       });
       if (partial) return { queue, state, ...partial };
@@ -625,31 +492,8 @@ export class Engine {
   }
 
   /** Quota and usage per ClusterQueue, per flavor/resource, in milli-units. */
-  usage(): Array<{
-    clusterQueue: string;
-    cohort?: string;
-    resources: Array<{
-      flavor: string;
-      resource: string;
-      nominal: number;
-      borrowingLimit?: number;
-      lendingLimit?: number;
-      used: number;
-      borrowed: number;
-    }>;
-  }> {
-    return [...this.queues.values()].map(q => ({
-      clusterQueue: q.spec.name,
-      cohort: q.spec.cohort,
-      resources: q.spec.resourceGroups.flatMap(g =>
-        g.flavors.flatMap(f =>
-          Object.entries(f.resources).map(([resource, quota]) => {
-            const used = q.node.used(fr(f.flavor, resource));
-            return { flavor: f.flavor, resource, ...quota, used, borrowed: Math.max(0, used - quota.nominal) };
-          }),
-        ),
-      ),
-    }));
+  usage(): QueueUsage[] {
+    return usageReport(this.queues.values());
   }
 
   /** Weighted dominant resource share per ClusterQueue (fair sharing). */

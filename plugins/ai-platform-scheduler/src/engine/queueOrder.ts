@@ -7,6 +7,17 @@ import type { Workload } from './types';
 import type { WorkloadState } from './workloadState';
 import { deprioritizedOffset } from './budgets';
 
+const shapes = new WeakMap<Workload, string>();
+/** What decides whether a workload fits: its priority and pod sets (cached per workload). */
+export function shapeOf(w: Workload): string {
+  let shape = shapes.get(w);
+  if (shape === undefined) {
+    shape = `${w.priority}|${w.namespace}|${JSON.stringify(w.podSets)}`;
+    shapes.set(w, shape);
+  }
+  return shape;
+}
+
 /** A workload's place in a ClusterQueue's heaps; stale once the workload's token moves on. */
 export interface Entry {
   state: WorkloadState;
