@@ -1,4 +1,4 @@
-import { LogWindow, normalCdf, normalQuantile, type Quantiles, z90 } from './quantiles';
+import { lognormalQuantiles, LogWindow, normalCdf, normalQuantile, type Quantiles } from './quantiles';
 
 /** What is known about a workload before it runs. */
 export interface RunTimeFacts {
@@ -110,8 +110,7 @@ export class RunTimeModel {
   predict(facts: RunTimeFacts): RunTimePrediction {
     const cap = facts.maxExecSeconds && facts.maxExecSeconds > 0 ? facts.maxExecSeconds : undefined;
     const make = (source: RunTimeSource, median: number, sigma: number, basis: string): RunTimePrediction => {
-      const p10 = median * Math.exp(-z90 * sigma);
-      const p90 = median * Math.exp(z90 * sigma);
+      const { p10, p90 } = lognormalQuantiles(median, sigma);
       const capped = (x: number) => (cap === undefined ? x : Math.min(x, cap));
       return {
         source,

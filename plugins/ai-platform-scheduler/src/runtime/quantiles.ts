@@ -45,12 +45,6 @@ export function normalQuantile(u: number): number {
   );
 }
 
-/** The `q` quantile (0..1) of already sorted values, nearest rank; undefined when empty. */
-export function quantileOfSorted(sorted: readonly number[], q: number): number | undefined {
-  if (sorted.length === 0) return undefined;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
-}
-
 /**
  * Mean and standard deviation of the logs of the last `capacity` values
  * pushed, kept as running sums so reading them is O(1).

@@ -1,7 +1,6 @@
-import type { Reason } from '@ai-platform/backstage-plugin-ai-platform-common';
+import { percentile, type Reason } from '@ai-platform/backstage-plugin-ai-platform-common';
 import type { Engine } from '../engine/Engine';
 import { RunTimeModel, runTimeAt, type RunTimeFacts, type RunTimePrediction } from '../runtime/RunTimeModel';
-import { quantileOfSorted } from '../runtime/quantiles';
 import { estimateAdmissions } from './estimate';
 import { WaitCalibration } from '../runtime/WaitCalibration';
 import type { Workload } from '../engine/types';
@@ -77,12 +76,11 @@ export function estimateAdmissionRange(engine: Engine, now: number, options: Eta
   }
   const out = new Map<string, EtaRange>();
   for (const [key, list] of times) {
-    list.sort((a, b) => a - b);
-    const finite = (q: number) => {
-      const v = quantileOfSorted(list, q);
-      return v === undefined || v === Infinity ? undefined : v;
+    const finite = (p: number) => {
+      const v = percentile(list, p);
+      return v === Infinity ? undefined : v;
     };
-    out.set(key, { p10: finite(0.1), p50: finite(0.5), p90: finite(0.9) });
+    out.set(key, { p10: finite(10), p50: finite(50), p90: finite(90) });
   }
   return out;
 }
@@ -148,11 +146,11 @@ const round = (x: number | undefined, digits = 3) =>
   x === undefined ? undefined : Math.round(x * 10 ** digits) / 10 ** digits;
 
 function errorFigures(errors: number[]): ErrorFigures {
-  errors.sort((a, b) => a - b);
+  if (errors.length === 0) return { count: 0 };
   return {
     count: errors.length,
-    medianRelativeError: round(quantileOfSorted(errors, 0.5)),
-    p90RelativeError: round(quantileOfSorted(errors, 0.9)),
+    medianRelativeError: round(percentile(errors, 50)),
+    p90RelativeError: round(percentile(errors, 90)),
   };
 }
 
