@@ -488,7 +488,12 @@ export class Engine {
    * ClusterQueue and LocalQueue (1 = next).
    */
   pending(): PendingWorkloadInfo[] {
-    return explainPending(this.states.values(), this.queues, (queue, w) => this.context(queue, w));
+    // Without the preemption oracle: a reason reads the same whether or not someone could be preempted, and
+    // asking for every pending workload would cost a victim search each.
+    return explainPending(this.states.values(), this.queues, (queue, w) => ({
+      ...this.context(queue, w),
+      oracle: undefined,
+    }));
   }
 
   /** Quota and usage per ClusterQueue, per flavor/resource, in milli-units. */
