@@ -5,12 +5,21 @@
 # `backend.add` lines, type-checks the app, starts it against kube-sim and checks
 # in Debian's Chromium that the AI Platform page, a workload's entity card and a
 # template work (e2e-fresh-app/). Nothing else is copied from this repository.
-#   scripts/lib/fresh-app.sh
+#   scripts/lib/fresh-app.sh            the new frontend system (create-app's default)
+#   scripts/lib/fresh-app.sh --legacy   create-app --legacy, wired with the guide's App.tsx,
+#                                       Root.tsx and EntityPage.tsx lines (scripts/lib/legacy-wiring.mjs)
 # The created app (one per create-app version) is kept in $AIP_FRESH_APP_CACHE,
 # by default outside the clone (CI runs in a fresh clone on the same machine), and
 # Yarn keeps its package cache machine-wide as usual, so a second run skips
 # create-app and downloads nothing.
 # Ports: backend and app on $AIP_FRESH_APP_PORT (default 7100).
+LEGACY=""
+for arg in "$@"; do
+  case "$arg" in
+    --legacy) LEGACY="-legacy" ;;
+    *) echo "unknown option $arg (known: --legacy)" >&2; exit 2 ;;
+  esac
+done
 source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
 source "$REPO_ROOT/scripts/lib/debian.sh"
 source "$REPO_ROOT/scripts/lib/devinstance.sh"
@@ -18,7 +27,7 @@ source "$REPO_ROOT/scripts/lib/devinstance.sh"
 CACHE_ROOT="${AIP_FRESH_APP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ai-platform/fresh-app}"
 PORT="${AIP_FRESH_APP_PORT:-7100}"
 REGISTRY_PORT="${AIP_FRESH_APP_REGISTRY_PORT:-7190}"
-RUN_DIR="$TOOLS_DIR/fresh-app"
+RUN_DIR="$TOOLS_DIR/fresh-app$LEGACY"
 APP="" # set by created_app
 TARBALLS="$RUN_DIR/tarballs"
 GUIDE="$REPO_ROOT/docs/install.md"
@@ -54,13 +63,13 @@ timed() {
 created_app() {
   local version
   version="$(npm view @backstage/create-app version)"
-  APP="$CACHE_ROOT/create-app-$version"
+  APP="$CACHE_ROOT/create-app-$version$LEGACY"
   if [ ! -d "$APP/.git" ]; then
     rm -rf "$APP"
     mkdir -p "$CACHE_ROOT"
     log "Creating an app with @backstage/create-app@$version (kept in $APP)"
-    printf 'fresh-app\n' | npx --yes "@backstage/create-app@$version" --path "$APP" >"$CACHE_ROOT/create-app.log" 2>&1 ||
-      { tail -40 "$CACHE_ROOT/create-app.log" >&2; return 1; }
+    printf 'fresh-app\n' | npx --yes "@backstage/create-app@$version" --path "$APP" ${LEGACY:+--legacy} \
+      >"$CACHE_ROOT/create-app$LEGACY.log" 2>&1 || { tail -40 "$CACHE_ROOT/create-app$LEGACY.log" >&2; return 1; }
     # create-app cannot fetch its yarn.lock seed here, so it resolves the newest version in each range, and the
     # signals backend then needs the newest backend-defaults (ENVIRONMENT.md).
     (cd "$APP/packages/backend" && yarn add @backstage/backend-defaults@latest >"$CACHE_ROOT/backend-defaults.log" 2>&1) ||
@@ -189,16 +198,18 @@ start_backend() {
   wait_for_url "http://localhost:$PORT/.backstage/health/v1/readiness" 300 "$log"
 }
 
-ensure_debian_packages chromium:chromium
+ensure_debian_packages chromium
 mkdir -p "$RUN_DIR"
 timed "fresh app from create-app" created_app
 timed "build and pack the plugin set" pack_plugins
 serve_tarballs_as_registry
 timed "install as docs/install.md says" install_as_the_guide_says
+[ -z "$LEGACY" ] || node "$REPO_ROOT/scripts/lib/legacy-wiring.mjs" "$GUIDE" "$APP"
 timed "type-check the app (yarn tsc)" bash -c "cd '$APP' && yarn tsc"
 timed "build the app" bash -c "cd '$APP' && yarn --cwd packages/app build >'$RUN_DIR/app-build.log' 2>&1 || { tail -40 '$RUN_DIR/app-build.log' >&2; exit 1; }"
 write_config
-kube_sim_start
+# Once seen on a busy machine: kube-sim gone within a second, with an empty log; a second start worked.
+kube_sim_start || { log "kube-sim did not start; starting it once more"; kube_sim_start; }
 timed "start the backend against kube-sim" start_backend
 log "browser checks (Debian's Chromium)"
 rc=0
