@@ -137,26 +137,10 @@ async function main() {
     const preemptions = () => [...checkers.values()].reduce((n, c) => n + c.preemptions, 0);
     const metricsBase = new Map(sim.clusters.map(c => [c.name, new URL(c.metricsUrl).origin]));
 
-    // Faults at fixed points of the run, in simulated time.
-    const end = epoch + opts.simMinutes * 60_000;
-    const at = (fraction: number) => epoch + fraction * (end - epoch);
-    const faults: Array<{ at: number; name: string; run: () => Promise<void> }> = opts.faults
-      ? [
-          { at: at(0.2), name: 'restart the backend', run: () => restart('a') },
-          { at: at(0.35), name: 'restart the backend again', run: () => restart('a') },
-          ...(postgresUrl
-            ? [
-                { at: at(0.5), name: 'start a second replica', run: () => startReplica('b', port + 1) },
-                { at: at(0.6), name: 'kill the leader', run: () => killLeader() },
-              ]
-            : []),
-          {
-            at: at(0.75),
-            name: `cut ${sim.clusters[1]?.name ?? sim.clusters[0].name} off for a minute`,
-            run: () => outage(),
-          },
-        ]
-      : [];
+    // The measured run starts once the backend is up; faults at fixed points of it, in simulated time.
+    const begin = simNow();
+    const end = begin + opts.simMinutes * 60_000;
+    const at = (fraction: number) => begin + fraction * (end - begin);
     const restart = async (name: string) => {
       const proc = replicas.get(name)!;
       await proc.stop();
@@ -187,6 +171,23 @@ async function main() {
       await proxies[i].start();
     };
 
+    const faults: Array<{ at: number; name: string; run: () => Promise<void> }> = opts.faults
+      ? [
+          { at: at(0.2), name: 'restart the backend', run: () => restart('a') },
+          { at: at(0.35), name: 'restart the backend again', run: () => restart('a') },
+          ...(postgresUrl
+            ? [
+                { at: at(0.5), name: 'start a second replica', run: () => startReplica('b', port + 1) },
+                { at: at(0.6), name: 'kill the leader', run: () => killLeader() },
+              ]
+            : []),
+          {
+            at: at(0.75),
+            name: `cut ${sim.clusters[1]?.name ?? sim.clusters[0].name} off for a minute`,
+            run: () => outage(),
+          },
+        ]
+      : [];
     const allocation: number[] = [];
     const allocationWhileWaiting: number[] = [];
     const admittedAfter = new Map<string, { kind: string; seconds: number }>();
@@ -213,7 +214,9 @@ async function main() {
       } catch (e) {
         apiErrors++; // the backend is restarting: the cluster side is still checked next time
       }
-      if (rest) {
+      if (!rest) {
+        for (const snapshot of snapshots) checkers.get(snapshot.cluster)!.check(snapshot, undefined, now, now - last);
+      } else {
         let used = 0;
         let waitingUsed = 0;
         let waitingCapacity = 0;

@@ -294,11 +294,11 @@ export class InvariantChecker {
     for (const key of keys) {
       const [cq, flavor, resource] = key.split('\u0000');
       const diff = (rest.used.get(key) ?? 0) - (pods.get(key) ?? 0);
-      const share = resource.includes('mig-')
-        ? gpuShare(resource, undefined)
-        : resource === 'nvidia.com/gpu'
-        ? 1
-        : 0.25;
+      // Whole-GPU equivalents of one unit, read off a node of the flavor (time-slice replicas differ per node pool).
+      const share = gpuShare(
+        resource,
+        snapshot.nodes.find(n => flavorOfNode(n, this.model) === flavor),
+      );
       if (diff > 0) this.heldByNothingGpuMs += diff * share * dtMs;
       if (this.persists(`held/${cluster}/${key}`, Math.abs(diff) > 1e-6, at, this.graceMs))
         this.violate(

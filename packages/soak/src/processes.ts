@@ -5,9 +5,11 @@ import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 
 /** The repository root (this file is packages/soak/src/processes.ts). */
+// eslint-disable-next-line no-restricted-syntax -- a test tool that starts the repository's own packages
 export const repoRoot = resolve(__dirname, '..', '..', '..');
 
 const nodeTransform = require.resolve('@backstage/cli/config/nodeTransform.cjs');
+// eslint-disable-next-line no-restricted-syntax -- preloaded by path into the processes it starts
 export const simClockModule = join(__dirname, 'simClock.cjs');
 
 /** Environment that puts a child process on the run's one simulated clock. */
