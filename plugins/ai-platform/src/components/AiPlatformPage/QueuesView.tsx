@@ -49,7 +49,7 @@ function PendingReasons({ activity }: { activity?: QueueActivity }) {
   return (
     <Flex direction="column" gap="0">
       {activity.pendingReasons.map(r => (
-        <Text key={r.code} variant="body-small" style={{ whiteSpace: 'nowrap' }}>
+        <Text key={r.code} variant="body-small" style={{ overflowWrap: 'anywhere' }}>
           <Link to={runbookUrl(r.code)} aria-label={`Runbook for ${r.code}`}>
             {r.code}
           </Link>{' '}
@@ -65,14 +65,24 @@ function QueueTable(props: { clusterQueues: ClusterQueueSummary[]; activity: Map
   return (
     <TableRoot aria-label="ClusterQueues">
       <TableHeader>
-        <Column id="queue" isRowHeader>
+        <Column id="queue" isRowHeader width={150}>
           ClusterQueue
         </Column>
-        <Column id="pending">Pending</Column>
-        <Column id="admitted">Admitted</Column>
-        <Column id="rate">Admissions (1 h)</Column>
-        <Column id="preemptions">Preemptions (24 h)</Column>
-        <Column id="share">Fair share</Column>
+        <Column id="pending" width={80}>
+          Pending
+        </Column>
+        <Column id="admitted" width={90}>
+          Admitted
+        </Column>
+        <Column id="rate" width={110}>
+          Admitted 1 h
+        </Column>
+        <Column id="preemptions" width={120}>
+          Preempted 24 h
+        </Column>
+        <Column id="share" width={90}>
+          Fair share
+        </Column>
         <Column id="reasons">Why they wait</Column>
       </TableHeader>
       <TableBody>
