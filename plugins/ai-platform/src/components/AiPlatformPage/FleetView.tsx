@@ -28,6 +28,7 @@ import { dailySeries, groupTotals, seriesKeys, settle, type Settled } from '../C
 import { DailyStackedChart } from '../CostExplorer/CostCharts';
 import { ClusterFilter } from '../common/ClusterFilter';
 import { FleetHeatmap } from './FleetHeatmap';
+import { GangSlots } from './GangSlots';
 import { gpuPools, productLabel, type GpuPool } from './gpuPools';
 
 /** The window the fleet's history and utilization cover. */
@@ -136,6 +137,16 @@ function FleetBody({ data, cluster }: { data: FleetData; cluster: string }) {
           </Flex>
         </CardBody>
       </Card>
+      {clusters.some(c => c.gangSlots) && (
+        <Card>
+          <CardHeader>
+            <Text variant="title-x-small">Free gang slots now</Text>
+          </CardHeader>
+          <CardBody>
+            <GangSlots slots={clusters.flatMap(c => c.gangSlots ?? [])} />
+          </CardBody>
+        </Card>
+      )}
       <Card>
         <CardHeader>
           <Text variant="title-x-small">Allocation by cluster and pool</Text>
