@@ -66,12 +66,10 @@ export function serveNonResource(
     if (!list) throw notFound();
     sendJson(res, 200, list);
   } else if (root === 'openapi' && second === 'v3') {
-    const doc =
-      segments.length === 2
-        ? discovery.openApiV3Root()
-        : segments[2] === 'api'
-        ? discovery.openApiV3GroupVersion('', segments[3])
-        : discovery.openApiV3GroupVersion(segments[3], segments[4]);
+    let doc;
+    if (segments.length === 2) doc = discovery.openApiV3Root();
+    else if (segments[2] === 'api') doc = discovery.openApiV3GroupVersion('', segments[3]);
+    else doc = discovery.openApiV3GroupVersion(segments[3], segments[4]);
     if (!doc) throw notFound();
     sendJson(res, 200, doc);
   } else if (root === 'openapi' && second === 'v2' && segments.length === 2) {

@@ -70,7 +70,12 @@ const fleetErrorMap: z.ZodErrorMap = (issue, ctx) => {
 };
 
 function fieldPath(path: Array<string | number>): string {
-  const field = path.map((key, i) => (typeof key === 'number' ? `[${key}]` : i === 0 ? key : `.${key}`)).join('');
+  const field = path
+    .map((key, i) => {
+      if (typeof key === 'number') return `[${key}]`;
+      return i === 0 ? key : `.${key}`;
+    })
+    .join('');
   return field || '(top level)';
 }
 

@@ -18,6 +18,46 @@ export const defaultGpuPrices: Record<string, string> = {
   'Tesla-T4': '0.35',
 };
 
+/** The built-in list prices (defaultGpuPrices), registered before every other source so any of them can override. */
+export const defaultPriceSource = {
+  name: 'built-in list prices',
+  prices: (): GpuPrice[] =>
+    Object.entries(defaultGpuPrices).map(([match, perHour]) => ({ match, microsPerHour: toMicros(perHour), from: 0 })),
+};
+
+/**
+ * `aiPlatform.pricing` as a price source, registered last so config wins:
+ *   currency: USD
+ *   gpu:
+ *     - { flavor: h100, perHour: "3.10" }
+ *     - { gpuProduct: NVIDIA-L4, perHour: "0.70", effectiveFrom: "2026-11-01T00:00:00Z" }
+ * Read eagerly, so a bad entry fails at startup naming its key.
+ */
+export function configPriceSource(config?: Config) {
+  const pricing = config?.getOptionalConfig('aiPlatform.pricing');
+  const prices: GpuPrice[] = [];
+  for (const [i, entry] of (pricing?.getOptionalConfigArray('gpu') ?? []).entries()) {
+    const match = entry.getOptionalString('flavor') ?? entry.getOptionalString('gpuProduct');
+    if (!match) throw new Error(`aiPlatform.pricing.gpu[${i}]: set flavor or gpuProduct`);
+    const from = entry.getOptionalString('effectiveFrom');
+    const fromMs = from ? Date.parse(from) : 0;
+    if (Number.isNaN(fromMs))
+      throw new Error(`aiPlatform.pricing.gpu[${i}].effectiveFrom: "${from}" is not an ISO 8601 time`);
+    let micros: number;
+    try {
+      micros = toMicros(entry.getString('perHour'));
+    } catch (e) {
+      throw new Error(`aiPlatform.pricing.gpu[${i}].perHour: ${(e as Error).message}`);
+    }
+    prices.push({ match, microsPerHour: micros, from: fromMs });
+  }
+  return {
+    name: 'aiPlatform.pricing',
+    currency: pricing?.getOptionalString('currency') ?? 'USD',
+    prices: () => prices,
+  };
+}
+
 /** Effective-dated GPU prices per flavor or GPU product. */
 export class PriceBook {
   private readonly prices: GpuPrice[];
@@ -75,44 +115,4 @@ export class PriceBook {
     }
     return out;
   }
-}
-
-/** The built-in list prices (defaultGpuPrices), registered before every other source so any of them can override. */
-export const defaultPriceSource = {
-  name: 'built-in list prices',
-  prices: (): GpuPrice[] =>
-    Object.entries(defaultGpuPrices).map(([match, perHour]) => ({ match, microsPerHour: toMicros(perHour), from: 0 })),
-};
-
-/**
- * `aiPlatform.pricing` as a price source, registered last so config wins:
- *   currency: USD
- *   gpu:
- *     - { flavor: h100, perHour: "3.10" }
- *     - { gpuProduct: NVIDIA-L4, perHour: "0.70", effectiveFrom: "2026-11-01T00:00:00Z" }
- * Read eagerly, so a bad entry fails at startup naming its key.
- */
-export function configPriceSource(config?: Config) {
-  const pricing = config?.getOptionalConfig('aiPlatform.pricing');
-  const prices: GpuPrice[] = [];
-  for (const [i, entry] of (pricing?.getOptionalConfigArray('gpu') ?? []).entries()) {
-    const match = entry.getOptionalString('flavor') ?? entry.getOptionalString('gpuProduct');
-    if (!match) throw new Error(`aiPlatform.pricing.gpu[${i}]: set flavor or gpuProduct`);
-    const from = entry.getOptionalString('effectiveFrom');
-    const fromMs = from ? Date.parse(from) : 0;
-    if (Number.isNaN(fromMs))
-      throw new Error(`aiPlatform.pricing.gpu[${i}].effectiveFrom: "${from}" is not an ISO 8601 time`);
-    let micros: number;
-    try {
-      micros = toMicros(entry.getString('perHour'));
-    } catch (e) {
-      throw new Error(`aiPlatform.pricing.gpu[${i}].perHour: ${(e as Error).message}`);
-    }
-    prices.push({ match, microsPerHour: micros, from: fromMs });
-  }
-  return {
-    name: 'aiPlatform.pricing',
-    currency: pricing?.getOptionalString('currency') ?? 'USD',
-    prices: () => prices,
-  };
 }

@@ -39,7 +39,8 @@ function parseField(field: string, min: number, max: number, names: string[] = [
     if (range !== '*' && range !== '?') {
       const [a, b] = range.split('-');
       from = value(a);
-      to = b === undefined ? (stepText === undefined ? from : max) : value(b);
+      if (b !== undefined) to = value(b);
+      else to = stepText === undefined ? from : max;
     }
     for (let n = from; n <= to; n += step) out.add(n);
   }

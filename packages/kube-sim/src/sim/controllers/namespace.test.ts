@@ -12,7 +12,7 @@ describe('NamespaceController', () => {
       store.create(namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
       store.create(pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a', namespace: name } });
       store.create(queues, {
-        apiVersion: queues.group + '/v1beta1',
+        apiVersion: `${queues.group}/v1beta1`,
         kind: 'LocalQueue',
         metadata: { name: 'q', namespace: name },
       });

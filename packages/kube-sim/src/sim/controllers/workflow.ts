@@ -64,6 +64,12 @@ const failed = (phase: Phase) => phase === 'Failed' || phase === 'Error';
  * starting; pods already running go on, as in Argo. The Workflow CRD has no
  * status subresource, so status is written with the object.
  */
+/** Succeeded when every part did, Pending when none started, else Running. */
+function progressOf(phases: string[]): Phase {
+  if (phases.every(p => p === 'Succeeded')) return 'Succeeded';
+  return phases.every(p => p === 'Pending') ? 'Pending' : 'Running';
+}
+
 export class WorkflowController extends Controller {
   readonly apiVersion = 'argoproj.io/v1alpha1';
   readonly kind = 'Workflow';
@@ -123,13 +129,7 @@ export class WorkflowController extends Controller {
         for (let i = 0; i < tmpl.steps.length && phase === 'Succeeded'; i++) {
           const groupName = `${nodeName}[${i}]`;
           const results = tmpl.steps[i].map(step => run(step.template, `${groupName}.${step.name}`, step.name, tmpl));
-          const groupPhase: Phase = results.some(failed)
-            ? 'Failed'
-            : results.every(p => p === 'Succeeded')
-            ? 'Succeeded'
-            : results.every(p => p === 'Pending')
-            ? 'Pending'
-            : 'Running';
+          const groupPhase: Phase = results.some(failed) ? 'Failed' : progressOf(results);
           record({ name: groupName, displayName: `[${i}]`, type: 'StepGroup', templateName, phase: groupPhase });
           phase = groupPhase;
         }
@@ -152,22 +152,16 @@ export class WorkflowController extends Controller {
           }
         }
         const phases = tasks.map(t => results.get(t.name) ?? 'Pending');
-        const phase: Phase = phases.some(failed)
-          ? phases.every(p => done(p) || p === 'Omitted')
-            ? 'Failed'
-            : 'Running'
-          : phases.every(p => p === 'Succeeded')
-          ? 'Succeeded'
-          : phases.every(p => p === 'Pending')
-          ? 'Pending'
-          : 'Running';
+        let phase: Phase = progressOf(phases);
+        if (phases.some(failed)) phase = phases.every(p => done(p) || p === 'Omitted') ? 'Failed' : 'Running';
         return record({ name: nodeName, displayName, type: 'DAG', templateName, phase });
       }
       return error(`kube-sim does not run template ${templateName}: only container, script, steps and dag`);
     };
 
     const rootPhase = run(wf.spec?.entrypoint ?? '', name, name);
-    const phase: Phase = done(rootPhase) ? (rootPhase === 'Succeeded' ? 'Succeeded' : 'Failed') : 'Running';
+    let phase: Phase = 'Running';
+    if (done(rootPhase)) phase = rootPhase === 'Succeeded' ? 'Succeeded' : 'Failed';
     const podNodes = Object.values(nodes).filter(n => n.type === 'Pod');
     const status = {
       ...wf.status,
