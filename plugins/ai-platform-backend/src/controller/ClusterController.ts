@@ -362,8 +362,12 @@ export class ClusterController {
       this.invalid.set(key, (e as Error).message);
       return;
     }
+    // Until auto mode knows whether Kueue runs there, this platform's own admissions still count: a replica that
+    // just started must not report quota that running workloads hold as free.
     const admission =
-      this.mode === 'observe' ? observedAdmission([...(this.kueueWorkloads?.list() ?? [])], obj) : readAdmission(obj);
+      this.mode === 'observe'
+        ? observedAdmission([...(this.kueueWorkloads?.list() ?? [])], obj) ?? readAdmission(obj)
+        : readAdmission(obj);
     if (admission) {
       if (state?.status !== 'admitted')
         this.engine.restoreAdmitted(workload, admission, admission.admittedAt, adapter.podsReady(obj));
