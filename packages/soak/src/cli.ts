@@ -76,7 +76,9 @@ async function main() {
     await Promise.all(procs.map(p => p.stop()));
     await Promise.all(proxies.map(p => p.stop()));
   };
-  process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void stopAll().then(() => process.exit(130)));
+  }
   try {
     const sim = await startKubeSim({ fleet: opts.fleet, dir, env });
     procs.push(sim.proc);
