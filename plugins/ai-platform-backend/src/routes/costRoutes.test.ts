@@ -104,6 +104,8 @@ async function app(options: {
   });
 }
 
+// The first request builds the OpenAPI router and migrates the database: seconds on a busy machine.
+jest.setTimeout(30_000);
 describe('cost routes', () => {
   it('parses OpenCost-style windows and rejects others with a hint', () => {
     expect(parseWindow('7d', now)).toEqual({ from: now - 7 * 86_400_000, to: now });
