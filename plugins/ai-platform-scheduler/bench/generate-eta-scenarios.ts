@@ -10,7 +10,7 @@
  *   benchmark (its cohorts are independent) with noisy declarations.
  * - <outDir>/eta-demo-month.yaml: 30 days of the demo fleet's workload
  *   generator (examples/fleet/demo.yaml, cluster gpu-east) on the dev
- *   instance's queues (examples/queues/demo.yaml).
+ *   instance's queues (examples/queues/demo.yaml and demo-gpu-east.yaml).
  *
  * Declarations are lognormal around the truth, ×/÷ 1.5 (log-sigma ln 1.5),
  * divided by the team's optimism (the truth runs that many times longer than
@@ -163,8 +163,11 @@ function sample(d: DurationDistribution): number {
 
 function demoMonth() {
   const fleet = loadFleetFile(join(repo, 'examples/fleet/demo.yaml'));
-  const objects = parse(readFileSync(join(repo, 'examples/queues/demo.yaml'), 'utf8'));
   const cluster = 'gpu-east';
+  // The shared objects, then the cluster's own ClusterQueues, as app-config.yaml loads them.
+  const objects = ['demo.yaml', `demo-${cluster}.yaml`].flatMap(file =>
+    parse(readFileSync(join(repo, 'examples/queues', file), 'utf8')),
+  );
   const habits: Record<string, Habit> = {
     'ml-research': { optimism: 2, declares: 0.9 },
     'llm-serving': { optimism: 1.2, declares: 0.8 },
