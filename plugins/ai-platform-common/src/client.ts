@@ -23,11 +23,15 @@ const placeholderBase = 'http://ai-platform.invalid';
  */
 export function createAiPlatformApiClient(options: {
   discovery: { getBaseUrl(pluginId: string): Promise<string> };
-  /** Default globalThis.fetch; the frontend passes fetchApi.fetch, which adds the user's identity. */
-  fetch?: (request: Request) => Promise<Response>;
+  /**
+   * Default globalThis.fetch; the frontend passes fetchApi.fetch, which adds the user's identity. It gets a URL and
+   * an init, never a Request: Backstage's fetch middleware builds a Request of its own from each, and a Request
+   * whose body was read once cannot be built again.
+   */
+  fetch?: (url: string, init: RequestInit) => Promise<Response>;
   token?: () => Promise<string | undefined>;
 }): AiPlatformApiClient {
-  const send = options.fetch ?? ((request: Request) => globalThis.fetch(request));
+  const send = options.fetch ?? ((url: string, init: RequestInit) => globalThis.fetch(url, init));
   const client = createClient<paths>({
     baseUrl: placeholderBase,
     fetch: async request => {
@@ -36,9 +40,7 @@ export function createAiPlatformApiClient(options: {
       const headers = new Headers(request.headers);
       if (token) headers.set('Authorization', `Bearer ${token}`);
       const body = request.body === null ? undefined : await request.text();
-      return send(
-        new Request(`${base}${request.url.slice(placeholderBase.length)}`, { method: request.method, headers, body }),
-      );
+      return send(`${base}${request.url.slice(placeholderBase.length)}`, { method: request.method, headers, body });
     },
   });
   client.use({

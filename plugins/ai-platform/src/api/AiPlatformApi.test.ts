@@ -7,8 +7,8 @@ function recordingFetch(answer: () => Response) {
   return {
     requests,
     fetchApi: {
-      fetch: async (input: RequestInfo | URL) => {
-        requests.push(input as Request);
+      fetch: async (input: RequestInfo | URL, init?: RequestInit) => {
+        requests.push(new Request(input, init));
         return answer();
       },
     },

@@ -71,7 +71,7 @@ export class AiPlatformClient implements AiPlatformApi {
   constructor(deps: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
     this.http = createAiPlatformApiClient({
       discovery: deps.discoveryApi,
-      fetch: request => deps.fetchApi.fetch(request),
+      fetch: (url, init) => deps.fetchApi.fetch(url, init),
     });
   }
 
