@@ -9,7 +9,7 @@ import { MyTeamsCard } from './MyTeamsCard';
 const inMinutes = (m: number) => new Date(Date.now() + m * 60_000).toISOString();
 
 const workloads = [
-  pendingWorkload(1, { team: 'ml-research', name: 'later', eta: inMinutes(90) }),
+  pendingWorkload(1, { team: 'ml-research', name: 'later', eta: inMinutes(110) }),
   pendingWorkload(2, { team: 'ml-research', name: 'sooner', eta: inMinutes(20) }),
   pendingWorkload(3, { team: 'ml-research', name: 'training', state: 'Running' }),
   pendingWorkload(4, { team: 'agents', name: 'not-mine', state: 'Running' }),
