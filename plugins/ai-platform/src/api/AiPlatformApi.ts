@@ -1,3 +1,4 @@
+/* eslint-disable new-cap -- openapi-fetch's methods are named after the HTTP verbs (GET, POST) */
 import { createApiRef, DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import {
   bodyOf,

@@ -55,7 +55,9 @@ function describe(
   price: CostEstimateResponse | undefined,
   plan: PlanResponse | Error | undefined,
 ): string {
-  const wait = plan instanceof Error ? ` · wait unknown (${plan.message})` : plan ? ` · ${formatWait(plan)}` : '';
+  let wait = '';
+  if (plan instanceof Error) wait = ` · wait unknown (${plan.message})`;
+  else if (plan) wait = ` · ${formatWait(plan)}`;
   return `${choice.gpuProduct} · ${choice.free} of ${choice.capacity} GPUs free now · queue quota ${
     choice.quota
   } · ${pricePerGpuHour(price)}${wait}`;

@@ -99,8 +99,10 @@ describe('CostExplorer', () => {
     const short = { ...flavorShowback, rows: flavorShowback.rows.slice(1) };
     await renderExplorer(
       mockApi({
-        showback: async q =>
-          q?.aggregate === 'flavor' ? short : q?.aggregate === 'team' ? teamShowback : productShowback,
+        showback: async q => {
+          if (q?.aggregate === 'flavor') return short;
+          return q?.aggregate === 'team' ? teamShowback : productShowback;
+        },
       }),
     );
     expect(await screen.findByText(/This view adds up to \$288.00, not the window's \$672.00/)).toBeInTheDocument();

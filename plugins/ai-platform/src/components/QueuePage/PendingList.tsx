@@ -4,6 +4,12 @@ import { ReasonText } from '../common/ReasonText';
 import { relativeTime } from '../common/format';
 
 /** Pending workloads in admission order: position 1 is next; workloads without a position go last. */
+/** Under the ETA: the p90 when the model has one, else the expected time itself. */
+function etaDescription(w: { eta?: string; etaP90?: string }): string | undefined {
+  if (w.etaP90) return `almost surely ${relativeTime(w.etaP90)}`;
+  return w.eta ? new Date(w.eta).toLocaleString() : undefined;
+}
+
 export function inAdmissionOrder(workloads: WorkloadSummary[]): WorkloadSummary[] {
   return [...workloads].sort(
     (a, b) =>
@@ -79,16 +85,7 @@ export function PendingList(props: {
                   <ReasonText reason={w.reason} />
                 </Text>
               </Cell>
-              <CellText
-                title={w.eta ? relativeTime(w.eta) : 'unknown'}
-                description={
-                  w.etaP90
-                    ? `almost surely ${relativeTime(w.etaP90)}`
-                    : w.eta
-                    ? new Date(w.eta).toLocaleString()
-                    : undefined
-                }
-              />
+              <CellText title={w.eta ? relativeTime(w.eta) : 'unknown'} description={etaDescription(w)} />
             </Row>
           ))}
         </TableBody>

@@ -228,7 +228,9 @@ describe('WorkloadCard', () => {
     expect(await screen.findByText('$187.25 (74.9 GPU-hours), now $80.00 per hour')).toBeInTheDocument();
     expect(screen.getByText('$412.50 at completion')).toBeInTheDocument();
     // The summary has a utilization sparkline, but no timeline, cost chart or events.
-    expect(screen.getByRole('img', { name: 'GPU utilization sparkline: mean 75 %, latest 90 % over 4 samples' }));
+    expect(
+      screen.getByRole('img', { name: 'GPU utilization sparkline: mean 75 %, latest 90 % over 4 samples' }),
+    ).toBeInTheDocument();
     expect(screen.queryByRole('list', { name: 'Condition timeline' })).not.toBeInTheDocument();
     expect(screen.queryByRole('figure', { name: 'Cost accrual' })).not.toBeInTheDocument();
   });
