@@ -115,6 +115,7 @@ export function simulate(
 
   const eta = options.eta
     ? new EtaTracker(engine, scenario.workloads.map(etaWorkloadOf), { ...defaultEtaSettings, ...scenario.eta }, t =>
+        // eslint-disable-next-line @typescript-eslint/no-use-before-define -- called only once the simulation runs
         simulation.wakeAt(t),
       )
     : undefined;
