@@ -380,6 +380,12 @@ export class InvariantChecker {
           const spare = Math.max(0, free(other, flavor, resource));
           return sum + Math.min(spare, limit?.lendingLimit ?? Infinity);
         }, 0);
+    const cohortFree = (flavor: string, resource: string) =>
+      cq.cohort
+        ? [...this.model.clusterQueues.values()]
+            .filter(other => other.cohort === cq.cohort)
+            .reduce((sum, other) => sum + free(other, flavor, resource), 0)
+        : free(cq, flavor, resource);
     for (const [resource, amount] of need) {
       if (amount <= 0) continue;
       // Only flavors whose node labels agree with the workload's own node selectors.
@@ -398,7 +404,8 @@ export class InvariantChecker {
         const own = free(cq, flavor, resource);
         const used = limit.nominal - own;
         if (limit.borrowingLimit !== undefined && used + amount > limit.nominal + limit.borrowingLimit) return false;
-        return amount <= Math.max(0, own) + lendable(flavor, resource);
+        // What the cohort can lend is what nobody in it uses: quota another queue borrows is not free.
+        return amount <= Math.min(Math.max(0, own) + lendable(flavor, resource), cohortFree(flavor, resource));
       });
       if (!ok) return false;
     }
