@@ -30,7 +30,17 @@ if (existsSync(jestFile)) {
   );
   for (const suite of jest.testResults) {
     for (const t of suite.assertionResults) {
-      if (t.status === 'failed') lines.push(`    FAIL ${t.fullName}`);
+      if (t.status !== 'failed') continue;
+      lines.push(`    FAIL ${t.fullName}`);
+      // The first lines of the failure, without colours, so a CI excerpt that shows only the summary says why.
+      const why = (t.failureMessages ?? [])
+        .join('\n')
+        .replace(/\x1b\[[0-9;]*m/g, '')
+        .split('\n')
+        .map(l => l.trim())
+        .filter(Boolean)
+        .slice(0, 3);
+      for (const l of why) lines.push(`         ${l.slice(0, 300)}`);
     }
     if (suite.status === 'failed' && suite.assertionResults.length === 0) {
       lines.push(`    FAIL ${suite.name}: ${String(suite.message).split('\n')[0]}`);

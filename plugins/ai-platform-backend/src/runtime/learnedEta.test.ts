@@ -143,7 +143,11 @@ describe('ETAs from the learned run-time model', () => {
     await controller.start();
     budgets.update([status(9_000_000)]);
     // 8 GPUs × 600 s × 3.10 = 4.13, more than the 1.00 left.
-    const plan = await controller.service.plan({ manifest: job('big', 8, 600), queue: 'training' });
+    // The controller reads the cluster's queues after start; plan once it knows them.
+    const plan = await eventually(async () => {
+      const p = await controller.service.plan({ manifest: job('big', 8, 600), queue: 'training' });
+      return p.candidates?.length ? p : undefined;
+    });
     expect(plan.budget).toMatchObject({
       team: 'team-a',
       policy: 'Hold',
