@@ -13,7 +13,7 @@ import aiPlatformPlugin from '@ai-platform/backstage-plugin-ai-platform-backend'
 import catalogModuleAiPlatform from './index';
 import { manualScheduler } from './__testUtils__/mockScheduler';
 
-jest.setTimeout(120_000);
+jest.setTimeout(240_000);
 
 /** SQLite always; PostgreSQL too when scripts/test (or you) started one. */
 const databases: Array<[string, JsonObject]> = [
@@ -120,7 +120,7 @@ describe('the catalog follows workloads on a kube-sim cluster through the real a
                   aiPlatform: {
                     schedule: { frequency: { minutes: 30 }, timeout: { minutes: 1 }, initialDelay: { seconds: 0 } },
                     deltaInterval: '1s',
-                    retention: { seconds: 10 },
+                    retention: { seconds: 20 },
                   },
                 },
               },
@@ -200,7 +200,7 @@ describe('the catalog follows workloads on a kube-sim cluster through the real a
           e => state(e) === 'Succeeded',
           'the Job to succeed',
         );
-        // Finished workloads leave the catalog after the retention (10 s here, so a loaded machine still sees the Succeeded state first).
+        // Finished workloads leave the catalog after the retention (20 s here, so a loaded machine's catalog still shows the Succeeded state first).
         await eventually(
           () => entity('component', `gpu--team-a--${name}`),
           e => e === undefined,
