@@ -1,0 +1,70 @@
+import type { RunTimeFacts } from '../runtime/RunTimeModel';
+import type { Workload } from '../engine/types';
+import { gpusOf } from '../engine/budgets';
+
+/** How the simulator measures ETA accuracy. */
+export interface EtaSettings {
+  /** Monte Carlo samples per prediction. */
+  samples: number;
+  /** Seconds between the predictions made after submission. */
+  everySeconds: number;
+  /** Only workloads that waited at least this long count in the relative errors (seconds). */
+  minWaitSeconds: number;
+  /** Predictions made before this many workloads finished (the model still learning) are left out of the figures. */
+  warmUpRuns: number;
+}
+
+export const defaultEtaSettings: EtaSettings = { samples: 16, everySeconds: 60, minWaitSeconds: 60, warmUpRuns: 50 };
+
+/** The scenario's `eta:` block: positive numbers for any of the settings' fields. */
+export function parseEtaSettings(raw: unknown, problems: string[]): Partial<EtaSettings> | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    problems.push(`eta: must be a map of ${Object.keys(defaultEtaSettings).join(', ')}`);
+    return undefined;
+  }
+  const out: Partial<EtaSettings> = {};
+  for (const [field, value] of Object.entries(raw as Record<string, unknown>)) {
+    if (!(field in defaultEtaSettings)) {
+      problems.push(`eta.${field}: unknown; use ${Object.keys(defaultEtaSettings).join(', ')}`);
+    } else if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      problems.push(`eta.${field}: must be a non-negative number, got ${JSON.stringify(value)}`);
+    } else {
+      out[field as keyof EtaSettings] = value;
+    }
+  }
+  return out;
+}
+
+/** What the simulator knows of a workload before it runs: never its true duration. */
+export interface EtaWorkload {
+  key: string;
+  arrival: number;
+  facts: RunTimeFacts;
+}
+
+/** What the ETA may know of a scenario workload (a ScenarioWorkload is one): its declaration, never its `duration`. */
+export interface DeclaredWorkload {
+  workload: Workload;
+  arrival: number;
+  declaredDuration?: number;
+  maxExecTime?: number;
+  team?: string;
+  kind?: string;
+}
+
+/** The ETA's view of a declared workload. */
+export function etaWorkloadOf(w: DeclaredWorkload): EtaWorkload {
+  return {
+    key: w.workload.key,
+    arrival: w.arrival,
+    facts: {
+      team: w.team ?? w.workload.namespace,
+      kind: w.kind,
+      queue: w.workload.queue,
+      gpus: gpusOf(w.workload),
+      declaredSeconds: w.declaredDuration === undefined ? undefined : w.declaredDuration / 1000,
+      maxExecSeconds: w.maxExecTime === undefined ? undefined : w.maxExecTime / 1000,
+    },
+  };
+}
