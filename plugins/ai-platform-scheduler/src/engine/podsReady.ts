@@ -1,4 +1,7 @@
 import type { WaitForPodsReadyConfig } from '../config/types';
+import { release } from './cache';
+import type { EngineCore } from './core';
+import { enqueue } from './routing';
 import type { Decision } from './types';
 import type { WorkloadState } from './workloadState';
 
@@ -46,4 +49,33 @@ export function podsReadyTimeout(
   state.requeueAt = now + backoff;
   state.lastReason = { code: 'RequeueBackoff', message: `${message}; requeued after a ${backoff / 1000}s backoff` };
   return { ...decision, requeueAt: state.requeueAt };
+}
+
+/** The next time at which a timer (requeue backoff, pods-ready timeout) needs schedule() to run. */
+export function nextWakeup(core: EngineCore): number | undefined {
+  let next: number | undefined;
+  for (const state of core.timed) {
+    const t =
+      state.status === 'pending' && state.requeueAt !== undefined
+        ? state.requeueAt
+        : podsReadyDeadline(state, core.options.waitForPodsReady);
+    if (t === undefined) core.timed.delete(state);
+    else if (next === undefined || t < next) next = t;
+  }
+  return next;
+}
+
+/** Requeues workloads whose backoff is over and evicts admitted ones whose pods were not ready in time. */
+export function runTimers(core: EngineCore, now: number, decisions: Decision[]) {
+  const wfpr = core.options.waitForPodsReady;
+  for (const state of core.timed) {
+    if (state.status === 'pending' && state.requeueAt !== undefined && state.requeueAt <= now) {
+      state.requeueAt = undefined;
+      enqueue(core, state);
+    } else if ((podsReadyDeadline(state, wfpr) ?? Infinity) <= now) {
+      const clusterQueue = state.clusterQueue!;
+      release(core, state);
+      decisions.push(podsReadyTimeout(state, wfpr, clusterQueue, now));
+    }
+  }
 }

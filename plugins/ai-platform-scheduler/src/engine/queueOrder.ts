@@ -78,6 +78,12 @@ export class QueueState {
     this.eligible = new Heap(entryBefore);
   }
 
+  /** Quota moved: a stalled StrictFIFO head gets another try and holds no reservation. */
+  unstall() {
+    this.stalled = false;
+    this.reservation = undefined;
+  }
+
   get hasCandidates() {
     return this.active.size + this.eligible.size > 0 || this.preemptor !== undefined;
   }

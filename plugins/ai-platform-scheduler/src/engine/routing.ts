@@ -2,8 +2,10 @@ import type { Reason } from '@ai-platform/backstage-plugin-ai-platform-common';
 import type { QueueConfig } from '../config/types';
 import { budgetVerdict, type BudgetStandings } from './budgets';
 import { selects } from './labelSelector';
-import type { QueueState } from './queueOrder';
+import type { EngineCore } from './core';
+import { entry, type QueueState } from './queueOrder';
 import type { Workload } from './types';
+import type { WorkloadState } from './workloadState';
 
 /** Where a pending workload queues: its ClusterQueue, or why it cannot reach one. */
 export interface Route {
@@ -68,4 +70,22 @@ export function routeOf(
   const budget = budgetVerdict(w, config, budgets);
   if (budget.hold) return { clusterQueue, deprioritized: false, problem: budget.hold };
   return { queue, clusterQueue, deprioritized: budget.deprioritized };
+}
+
+/** Puts a pending workload into its ClusterQueue's queue, or records why it has none. */
+export function enqueue(core: EngineCore, state: WorkloadState) {
+  const w = state.workload;
+  state.token++;
+  state.routeProblem = undefined;
+  state.clusterQueue = undefined;
+  const route = routeOf(core.config, core.queues, w, core.budgets);
+  state.clusterQueue = route.clusterQueue;
+  state.routeProblem = route.problem;
+  if (route.problem || !route.queue) return;
+  const queue = route.queue;
+  state.deprioritized = route.deprioritized;
+  if (state.requeueAt !== undefined) return; // waits for its backoff; runTimers queues it
+  queue.active.push(entry(state));
+  queue.unstall();
+  core.activeQueues.add(queue);
 }

@@ -1,0 +1,68 @@
+import type { EngineCore } from './core';
+import type { Nomination, QueueState } from './queueOrder';
+import type { Decision } from './types';
+import type { WorkloadState } from './workloadState';
+
+/**
+ * Kueue's cache: charges (or refunds) a workload's quota and, unless told
+ * otherwise, its nodes under topology-aware admission.
+ */
+export function charge(core: EngineCore, queue: QueueState, state: WorkloadState, sign: 1 | -1, nodes = true) {
+  queue.node.root().version++;
+  for (const [key, amount] of state.usage!) queue.node.addUsage(key, sign * amount);
+  if (core.inventory && nodes) {
+    for (const ps of state.admission!.podSets) {
+      if (!ps.topology) continue;
+      const spec = state.workload.podSets.find(p => p.name === ps.name)!;
+      core.inventory.apply(ps.topology, spec.requests, sign);
+    }
+  }
+  if (sign === 1) {
+    const w = state.workload;
+    state.candidate = { ...w, admittedAt: state.admittedAt!, node: queue.node, usage: state.usage! };
+    queue.admitted.set(w.key, state);
+  } else {
+    state.candidate = undefined;
+    queue.admitted.delete(state.workload.key);
+  }
+}
+
+/** Frees a workload's quota and gives every inadmissible workload of the cohort tree another chance. */
+export function release(core: EngineCore, state: WorkloadState) {
+  const queue = core.queues.get(state.clusterQueue ?? '');
+  state.token++;
+  if (!queue) return;
+  charge(core, queue, state, -1);
+  state.admission = undefined;
+  state.usage = undefined;
+  for (const node of queue.node.root().clusterQueues()) {
+    const q = core.queues.get(node.name)!;
+    q.unpark();
+    q.unstall();
+    if (q.hasCandidates) core.activeQueues.add(q);
+  }
+}
+
+/** Admits a nomination with its assignment: the workload's quota is charged, its pods-ready timer started. */
+export function admit(core: EngineCore, n: Nomination, now: number): Decision {
+  const { queue, state, assignment } = n;
+  state.status = 'admitted';
+  state.token++;
+  state.admission = { clusterQueue: queue.spec.name, podSets: assignment.podSets };
+  state.usage = assignment.usage;
+  state.admittedAt = now;
+  state.firstAdmittedAt ??= now;
+  state.podsReady = false;
+  state.isPreemptor = undefined;
+  state.reserved = undefined;
+  state.lastReason = undefined;
+  charge(core, queue, state, 1);
+  if (core.options.waitForPodsReady.enable) core.timed.add(state);
+  return {
+    type: 'Admitted',
+    workload: state.workload.key,
+    clusterQueue: queue.spec.name,
+    admission: state.admission,
+    borrowing: assignment.borrowing,
+  };
+}

@@ -1,0 +1,69 @@
+import { assignFlavors, AssignContext, Mode, reduceCounts } from './assign';
+import type { EngineCore } from './core';
+import type { Target } from './preemption';
+import type { Nomination, QueueState } from './queueOrder';
+import type { Workload } from './types';
+import type { WorkloadState } from './workloadState';
+
+/** What the flavor assigner needs to place a workload in a ClusterQueue, with the preemption oracle. */
+export function contextFor(
+  core: EngineCore,
+  queue: QueueState,
+  w: Workload,
+  memo?: Map<string, Target[]>,
+): AssignContext {
+  return {
+    config: core.config,
+    cq: queue.spec,
+    node: queue.node,
+    inventory: core.inventory,
+    oracle: core.preemptions.oracle(queue, w, memo),
+    fairSharing: core.options.fairSharing.enable,
+  };
+}
+
+/** Kueue's getInitialAssignments: the whole gang by fit or preemption, else (PartialAdmission) fewer pods. */
+export function nominate(core: EngineCore, queue: QueueState, state: WorkloadState): Nomination {
+  const w = state.workload;
+  const memo = new Map<string, Target[]>();
+  const ctx = contextFor(core, queue, w, memo);
+  const assignment = assignFlavors(ctx, w);
+  if (assignment.mode === Mode.Fit) return { queue, state, assignment, targets: [] };
+  if (assignment.mode === Mode.Preempt) {
+    const targets = core.preemptions.targetsFor(queue, w, assignment, memo);
+    if (targets.length > 0) return { queue, state, assignment, targets };
+  }
+  if (core.gates.PartialAdmission) {
+    const partial = reduceCounts(w, counts => {
+      const a = assignFlavors(ctx, w, counts);
+      if (a.mode === Mode.Fit) return { assignment: a, targets: [] };
+      const targets = a.mode === Mode.Preempt ? core.preemptions.targetsFor(queue, w, a, memo) : [];
+      return targets.length > 0 ? { assignment: a, targets } : undefined;
+    });
+    if (partial) return { queue, state, ...partial };
+  }
+  return { queue, state, assignment, targets: [] };
+}
+
+/** Kueue's fits check: the nomination still fits once its victims are gone, after what this cycle admitted. */
+export function stillFits(core: EngineCore, n: Nomination): boolean {
+  const apply = (sign: 1 | -1) =>
+    n.targets.forEach(t => t.candidate.usage.forEach((v, k) => t.candidate.node.addUsage(k, sign * v)));
+  apply(-1);
+  try {
+    if (n.state.workload.podSets.some(ps => ps.topology)) {
+      const again = assignFlavors(
+        contextFor(core, n.queue, n.state.workload),
+        n.state.workload,
+        n.assignment.podSets.map(p => p.count),
+      );
+      if (again.mode !== Mode.Fit) return false;
+      if (n.targets.length === 0) n.assignment = again;
+      return true;
+    }
+    for (const [key, need] of n.assignment.usage) if (need > n.queue.node.available(key)) return false;
+    return true;
+  } finally {
+    apply(1);
+  }
+}

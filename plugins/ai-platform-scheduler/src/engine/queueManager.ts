@@ -1,0 +1,68 @@
+import { release } from './cache';
+import type { EngineCore } from './core';
+import { nominate } from './nominate';
+import { entry, Nomination, shapeOf } from './queueOrder';
+import { enqueue } from './routing';
+import type { Decision } from './types';
+
+/**
+ * Kueue's queue manager: puts a head that was not admitted back, parked
+ * (BestEffortFIFO) or at the front, stalling its queue (StrictFIFO).
+ */
+export function requeue(core: EngineCore, n: Nomination, inadmissible: boolean) {
+  const { queue, state } = n;
+  if (inadmissible && queue.spec.queueingStrategy === 'BestEffortFIFO') {
+    if (queue.spec.preemption.withinClusterQueue !== 'LowerOrNewerEqualPriority') {
+      queue.inadmissibleShapes.set(shapeOf(state.workload), queue.node.root().version);
+    }
+    queue.parked.push(entry(state));
+  } else {
+    queue.active.push(entry(state));
+    if (inadmissible) queue.stalled = true;
+    core.activeQueues.add(queue);
+  }
+}
+
+/** The heads of the active ClusterQueues, nominated (parking known-inadmissible shapes on the way). */
+export function heads(core: EngineCore): { nominations: Nomination[]; progress: boolean } {
+  const nominations: Nomination[] = [];
+  let progress = false;
+  for (const queue of [...core.activeQueues]) {
+    if (queue.stalled || queue.spec.stopPolicy !== 'None') {
+      core.activeQueues.delete(queue);
+      continue;
+    }
+    const version = queue.node.root().version;
+    let head = queue.popHead();
+    if (queue.spec.queueingStrategy === 'BestEffortFIFO') {
+      while (head && queue.inadmissibleShapes.get(shapeOf(head.state.workload)) === version) {
+        queue.parked.push(head);
+        progress = true;
+        head = queue.popHead();
+      }
+    }
+    if (!queue.hasCandidates) core.activeQueues.delete(queue);
+    if (head) nominations.push(nominate(core, queue, head.state));
+  }
+  return { nominations, progress };
+}
+
+/** Evicts everything a ClusterQueue stopped with HoldAndDrain has admitted; the workloads queue again. */
+export function drainStopped(core: EngineCore, decisions: Decision[]) {
+  for (const queue of core.queues.values()) {
+    if (queue.spec.stopPolicy !== 'HoldAndDrain') continue;
+    for (const state of [...queue.admitted.values()]) {
+      release(core, state);
+      state.evictions++;
+      state.status = 'pending';
+      enqueue(core, state);
+      decisions.push({
+        type: 'Evicted',
+        workload: state.workload.key,
+        clusterQueue: queue.spec.name,
+        reason: 'ClusterQueueStopped',
+        message: `ClusterQueue ${queue.spec.name} is stopped with HoldAndDrain`,
+      });
+    }
+  }
+}
