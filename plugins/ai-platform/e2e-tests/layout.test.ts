@@ -122,3 +122,53 @@ for (const width of widths) {
     });
   }
 }
+
+/**
+ * Lines of text on screen in each cell of a table row: the line boxes of the
+ * cell's text, told apart by their vertical centres, that lie inside the box
+ * of the element holding them (a truncated description's hidden lines do not
+ * count).
+ */
+function linesPerCell(row: Locator): Promise<Record<string, number>> {
+  return row.evaluate(tr => {
+    const out: Record<string, number> = {};
+    tr.querySelectorAll('td').forEach((td, i) => {
+      const centres: number[] = [];
+      const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (!node.textContent?.trim()) continue;
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        const box = node.parentElement!.getBoundingClientRect();
+        for (const r of Array.from(range.getClientRects())) {
+          const centre = r.top + r.height / 2;
+          if (r.height > 0 && centre >= box.top && centre <= box.bottom) centres.push(centre);
+        }
+      }
+      centres.sort((a, b) => a - b);
+      const lines = centres.filter((c, j) => j === 0 || c - centres[j - 1] > 6).length;
+      out[`${i}: ${(td.textContent ?? '').trim().slice(0, 40)}`] = lines;
+    });
+    return out;
+  });
+}
+
+test('catalog table at 1440 px: workload rows are at most 2 lines high', async ({ page, request }) => {
+  await page.setViewportSize({ width: 1440, height: 1000 });
+  const name = await trainingJob(request);
+  const res = await request.get(`/api/catalog/entities/by-name/component/default/${name}`);
+  const title = ((await res.json()) as { metadata: { title?: string } }).metadata.title ?? name;
+  // The workload's own name, not its cluster and namespace too.
+  expect(title.length).toBeLessThanOrEqual(40);
+  await signIn(page);
+  // The catalog's index page is the app's root (app-config.yaml).
+  await page.goto('/?filters[kind]=component&filters[type]=training-job&filters[user]=all');
+  const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: title, exact: true }) });
+  await expect(row.first()).toBeVisible({ timeout: 60_000 });
+  // Every workload row on the page, the one found by its title among them.
+  const rows = page.getByRole('row').filter({ has: page.getByRole('link') });
+  for (const r of await rows.all()) {
+    const lines = await linesPerCell(r);
+    expect(Math.max(...Object.values(lines)), `lines per cell: ${JSON.stringify(lines)}`).toBeLessThanOrEqual(2);
+  }
+});

@@ -67,6 +67,9 @@ describe('entity mapping', () => {
     expect(component).toMatchObject({
       kind: 'Component',
       metadata: {
+        // Short enough for one line of the catalog table; where it runs is in the description.
+        title: 'train-resnet',
+        description: 'PyTorchJob in team-vision on gpu-east',
         annotations: {
           'backstage.io/kubernetes-id': 'train-resnet',
           'backstage.io/kubernetes-label-selector': 'training.kubeflow.org/job-name=train-resnet',

@@ -127,8 +127,10 @@ function componentFor(workload: WorkloadSummary, name: string, context: MappingC
     metadata: {
       name,
       namespace: 'default',
-      title: `${workload.name} (${workload.namespace}, ${workload.cluster})`,
-      description: `${workload.kind} ${workload.namespace}/${workload.name} on cluster ${workload.cluster}`,
+      // The workload's own name, short enough for one line of the catalog table; where it
+      // runs is in the description (and the cluster annotation, namespace and queue).
+      title: workload.name,
+      description: `${workload.kind} in ${workload.namespace} on ${workload.cluster}`,
       annotations: componentAnnotations,
       tags: [workload.entityType],
     },
