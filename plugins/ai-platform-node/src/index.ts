@@ -33,3 +33,5 @@ export {
 export type { KindDefinition, Suspension } from './adapters/defineAdapter';
 export { podRequests, toPodSet, pinToFlavors } from './adapters/podSets';
 export type { PodSlot, PodSpecLike } from './adapters/podSets';
+export { rayClusterSlots } from './adapters/ray';
+export type { RayClusterSpecLike, RayWorkerGroup } from './adapters/ray';

@@ -10,6 +10,7 @@ import {
   podFromTemplate,
   randomSuffix,
   setCondition,
+  setConditions,
 } from './pods';
 
 /** batch/v1 Job: parallelism, completions, backoffLimit, Indexed completion and suspend. */
@@ -66,24 +67,14 @@ export class JobController extends Controller {
 
     if (counts.failed > backoffLimit) {
       deleteActive(this.store, pods);
-      conditions = setCondition(
+      conditions = setConditions(
         conditions,
-        {
-          type: 'FailureTarget',
-          status: 'True',
-          reason: 'BackoffLimitExceeded',
-          message: 'Job has reached the specified backoff limit',
-        },
-        now,
-      );
-      conditions = setCondition(
-        conditions,
-        {
-          type: 'Failed',
-          status: 'True',
-          reason: 'BackoffLimitExceeded',
-          message: 'Job has reached the specified backoff limit',
-        },
+        [
+          ['FailureTarget', 'True'],
+          ['Failed', 'True'],
+        ],
+        'BackoffLimitExceeded',
+        'Job has reached the specified backoff limit',
         now,
       );
       this.ctx.events.record(
@@ -104,24 +95,14 @@ export class JobController extends Controller {
       return;
     }
     if (counts.succeeded >= completions) {
-      conditions = setCondition(
+      conditions = setConditions(
         conditions,
-        {
-          type: 'SuccessCriteriaMet',
-          status: 'True',
-          reason: 'CompletionsReached',
-          message: 'Reached expected number of succeeded pods',
-        },
-        now,
-      );
-      conditions = setCondition(
-        conditions,
-        {
-          type: 'Complete',
-          status: 'True',
-          reason: 'CompletionsReached',
-          message: 'Reached expected number of succeeded pods',
-        },
+        [
+          ['SuccessCriteriaMet', 'True'],
+          ['Complete', 'True'],
+        ],
+        'CompletionsReached',
+        'Reached expected number of succeeded pods',
         now,
       );
       this.ctx.events.record(job, 'Normal', 'Completed', 'Job completed', 'job-controller');

@@ -146,6 +146,20 @@ export function setCondition(
   return list;
 }
 
+/** Sets several conditions that share a reason and message, e.g. Job's SuccessCriteriaMet and Complete. */
+export function setConditions(
+  conditions: Condition[] | undefined,
+  types: Array<[type: string, status: 'True' | 'False']>,
+  reason: string,
+  message: string,
+  now: string,
+): Condition[] {
+  return types.reduce(
+    (list, [type, status]) => setCondition(list, { type, status, reason, message }, now),
+    conditions ?? [],
+  );
+}
+
 /** True when the condition of that type is True. */
 export function hasCondition(conditions: Condition[] | undefined, type: string): boolean {
   return (conditions ?? []).some(c => c.type === type && c.status === 'True');

@@ -2,7 +2,7 @@ import { KubeObject } from '../../store/types';
 import { isoTime } from '../clock';
 import { Controller } from './controller';
 import { GangMember, reconcileGang } from './gang';
-import { countPods, hasCondition, podFromTemplate, PodTemplate, setCondition } from './pods';
+import { countPods, hasCondition, podFromTemplate, PodTemplate, setCondition, setConditions } from './pods';
 
 /** kubeflow.org/v1 PyTorchJob: Master and Worker replica specs become pods `<name>-master-0`, `<name>-worker-<i>`. */
 export class PyTorchJobController extends Controller {
@@ -52,24 +52,14 @@ export class PyTorchJobController extends Controller {
     );
     const status: Record<string, unknown> = { ...job.status };
     if (phase === 'Suspended') {
-      conditions = setCondition(
+      conditions = setConditions(
         conditions,
-        {
-          type: 'Running',
-          status: 'False',
-          reason: 'PyTorchJobSuspended',
-          message: `PyTorchJob ${name} is suspended.`,
-        },
-        now,
-      );
-      conditions = setCondition(
-        conditions,
-        {
-          type: 'Suspended',
-          status: 'True',
-          reason: 'PyTorchJobSuspended',
-          message: `PyTorchJob ${name} is suspended.`,
-        },
+        [
+          ['Running', 'False'],
+          ['Suspended', 'True'],
+        ],
+        'PyTorchJobSuspended',
+        `PyTorchJob ${name} is suspended.`,
         now,
       );
       delete status.startTime;
@@ -94,37 +84,27 @@ export class PyTorchJobController extends Controller {
           now,
         );
       } else if (phase === 'Succeeded') {
-        conditions = setCondition(
+        conditions = setConditions(
           conditions,
-          {
-            type: 'Running',
-            status: 'False',
-            reason: 'PyTorchJobSucceeded',
-            message: `PyTorchJob ${name} is successfully completed.`,
-          },
-          now,
-        );
-        conditions = setCondition(
-          conditions,
-          {
-            type: 'Succeeded',
-            status: 'True',
-            reason: 'PyTorchJobSucceeded',
-            message: `PyTorchJob ${name} is successfully completed.`,
-          },
+          [
+            ['Running', 'False'],
+            ['Succeeded', 'True'],
+          ],
+          'PyTorchJobSucceeded',
+          `PyTorchJob ${name} is successfully completed.`,
           now,
         );
         status.completionTime = now;
       } else if (phase === 'Failed') {
         const message = `PyTorchJob ${name} is failed because ${failedPod?.metadata.name} replica(s) failed.`;
-        conditions = setCondition(
+        conditions = setConditions(
           conditions,
-          { type: 'Running', status: 'False', reason: 'PyTorchJobFailed', message },
-          now,
-        );
-        conditions = setCondition(
-          conditions,
-          { type: 'Failed', status: 'True', reason: 'PyTorchJobFailed', message },
+          [
+            ['Running', 'False'],
+            ['Failed', 'True'],
+          ],
+          'PyTorchJobFailed',
+          message,
           now,
         );
         status.completionTime = now;
