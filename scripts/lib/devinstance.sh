@@ -91,6 +91,17 @@ prometheus_stop() {
 }
 
 # Waits until a URL answers, or fails with the log that explains why.
+# Fails, naming what holds it, when a TCP port is taken: a second dev instance
+# would otherwise answer the checks meant for this one.
+require_free_port() {
+  local port="$1"
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "port $port is already in use (another dev instance or scripts/test?): $(ss -ltnp "sport = :$port" 2>/dev/null | tail -n +2 | tr -s ' ' | cut -d' ' -f6-)" >&2
+    echo "stop it, then run this again" >&2
+    return 1
+  fi
+}
+
 wait_for_url() {
   local url="$1" seconds="$2" log="$3"
   for _ in $(seq 1 "$seconds"); do
