@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { fields, problem } from './fields';
+import type { EngineOptions, FeatureGates } from './types';
+
+/** Kueue 0.19's defaults for the feature gates that change scheduling. */
+export const defaultFeatureGates: FeatureGates = {
+  PartialAdmission: true,
+  PrioritySortingWithinCohort: true,
+  FairSharingPreemptWithinNominal: true,
+  PrioritizePreemptorWorkloads: false,
+};
+
+const units = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** A duration such as "300s", "5m" or "1h" (a number is seconds), in ms. */
+function duration(fallbackMs: number) {
+  return z.unknown().transform((value, ctx): number => {
+    if (value === undefined || value === null) return fallbackMs;
+    if (typeof value === 'number') return value * 1000;
+    const match = typeof value === 'string' ? /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(value) : null;
+    if (match) return Number(match[1]) * units[match[2] as keyof typeof units];
+    problem(ctx, `"${value}" is not a duration such as "300s", "5m" or "1h"`, [], true);
+    return z.NEVER;
+  });
+}
+
+const strategies = ['LessThanOrEqualToFinalShare', 'LessThanInitialShare'] as const;
+const strategy = z
+  .string()
+  .refine((s): s is (typeof strategies)[number] => (strategies as readonly string[]).includes(s));
+
+const featureGates = z
+  .record(z.unknown(), { errorMap: () => ({ message: 'must be a map of gate name to true or false' }) })
+  .nullish()
+  .transform((value, ctx): FeatureGates => {
+    const gates = { ...defaultFeatureGates };
+    for (const [name, on] of Object.entries(value ?? {})) {
+      if (!(name in gates)) problem(ctx, `is not a gate this engine knows (${Object.keys(gates).join(', ')})`, [name]);
+      else if (typeof on !== 'boolean') problem(ctx, `must be true or false, got ${JSON.stringify(on)}`, [name]);
+      else gates[name as keyof FeatureGates] = on;
+    }
+    return gates;
+  });
+
+/** The Kueue Configuration fields the engine reads (fairSharing, waitForPodsReady, featureGates). */
+export const engineOptionsSchema = fields({
+  fairSharing: fields({
+    enable: z.unknown().transform(v => v === true),
+    preemptionStrategies: z
+      .array(z.unknown(), { errorMap: () => ({ message: 'must be a list' }) })
+      .nullish()
+      .transform((list, ctx) => {
+        const out = list ?? [...strategies];
+        for (const s of out)
+          if (!strategy.safeParse(s).success)
+            problem(ctx, `"${s}" is not LessThanOrEqualToFinalShare or LessThanInitialShare`);
+        return out as EngineOptions['fairSharing']['preemptionStrategies'];
+      }),
+  }),
+  waitForPodsReady: fields({
+    enable: z.unknown().transform(v => v === true),
+    timeout: duration(5 * 60_000),
+    requeuingStrategy: fields({
+      backoffBaseSeconds: z.any(),
+      backoffMaxSeconds: z.any(),
+      backoffLimitCount: z.any(),
+    }),
+  }),
+  featureGates,
+}).transform(
+  ({ fairSharing, waitForPodsReady: { requeuingStrategy: requeue, ...wfpr }, featureGates: gates }): EngineOptions => ({
+    fairSharing,
+    waitForPodsReady: {
+      ...wfpr,
+      backoffBaseSeconds: requeue.backoffBaseSeconds ?? 60,
+      backoffMaxSeconds: requeue.backoffMaxSeconds ?? 3600,
+      backoffLimitCount: requeue.backoffLimitCount,
+    },
+    featureGates: gates,
+  }),
+);

@@ -1,0 +1,118 @@
+import { parseQuantity } from '@ai-platform/backstage-plugin-ai-platform-common';
+import { z } from 'zod';
+
+/**
+ * The zod building blocks of the Kueue object schemas, each with the
+ * message a user reads after "Kind/name: field:". A malformed field is fatal
+ * for the object it is in (its siblings are still checked); checks across
+ * fields (schemas.ts) run once every field they read is well formed.
+ */
+
+const got = (value: unknown) => JSON.stringify(value);
+const absent = (value: unknown) => value === undefined || value === null;
+
+/** A problem with the field at `path` (below the value being checked). */
+export function problem(ctx: z.RefinementCtx, message: string, path: (string | number)[] = [], fatal = false) {
+  ctx.addIssue({ code: z.ZodIssueCode.custom, message, path, fatal });
+}
+
+/** An issue's path as a field: spec.resourceGroups[0].flavors[1].name. */
+export function fieldOf(path: (string | number)[]): string {
+  let out = '';
+  for (const p of path) {
+    if (typeof p === 'number') out += `[${p}]`;
+    else out = out ? `${out}.${p}` : p;
+  }
+  return out;
+}
+
+const notAString = (value: unknown) =>
+  absent(value) ? 'is required' : `must be a non-empty string, got ${got(value)}`;
+
+/** A required non-empty string. */
+export const str = z
+  .string({ errorMap: (_, ctx) => ({ message: notAString(ctx.data) }) })
+  .min(1, { message: 'must be a non-empty string, got ""' });
+
+/** An optional non-empty string (null reads as absent). */
+export const optStr = str.nullish().transform(v => v ?? undefined);
+
+/** One of `values`; absent reads as `fallback`, or undefined when there is none. */
+export function oneOf<const T extends string>(values: readonly [T, ...T[]]): z.ZodType<T, z.ZodTypeDef, unknown>;
+export function oneOf<const T extends string, F extends T | undefined>(
+  values: readonly [T, ...T[]],
+  fallback: F,
+): z.ZodType<T | F, z.ZodTypeDef, unknown>;
+export function oneOf<const T extends string>(values: readonly [T, ...T[]], ...fallback: [T | undefined] | []) {
+  const schema = z.enum(values as [T, ...T[]], {
+    errorMap: (_, ctx) => ({
+      message:
+        typeof ctx.data === 'string' && ctx.data !== ''
+          ? `must be one of ${values.join(', ')}, got "${ctx.data}"`
+          : notAString(ctx.data),
+    }),
+  });
+  return fallback.length === 0 ? schema : schema.nullish().transform(v => v ?? fallback[0]);
+}
+
+/** A list (absent reads as empty). */
+export function list<T extends z.ZodTypeAny>(item: T) {
+  return z
+    .array(item, { errorMap: () => ({ message: 'must be a list' }) })
+    .nullish()
+    .transform(v => (v ?? []) as z.output<T>[]);
+}
+
+/** A map of strings (absent reads as empty). */
+export const stringMap = z
+  .record(z.string({ errorMap: (_, ctx) => ({ message: `must be a string, got ${got(ctx.data)}` }) }), {
+    errorMap: () => ({ message: 'must be a map of strings' }),
+  })
+  .nullish()
+  .transform(v => v ?? {});
+
+/** A map of fields; the value of one that is absent (or null) reads as {}. */
+export function fields<T extends z.ZodRawShape>(shape: T, message = 'must be a map of fields') {
+  return z.preprocess(v => v ?? {}, z.object(shape, { errorMap: () => ({ message }) }));
+}
+
+/** A non-negative Kubernetes quantity, in milli-units; absent reads as undefined. */
+export const quantity = z.unknown().transform((value, ctx): number | undefined => {
+  if (absent(value)) return undefined;
+  let q: number;
+  try {
+    q = parseQuantity(value);
+  } catch (e) {
+    problem(ctx, (e as Error).message, [], true);
+    return z.NEVER;
+  }
+  if (q >= 0) return q;
+  problem(ctx, `must not be negative, got ${got(value)}`, [], true);
+  return z.NEVER;
+});
+
+/** A non-negative number (a string reads as a quantity), or `fallback` when absent. */
+export function nonNegative(fallback: number) {
+  return z.unknown().transform((value, ctx): number => {
+    if (absent(value)) return fallback;
+    let n: unknown = value;
+    try {
+      if (typeof value === 'string') n = parseQuantity(value) / 1000;
+    } catch {
+      n = NaN;
+    }
+    if (typeof n === 'number' && Number.isFinite(n) && n >= 0) return n;
+    problem(ctx, `must be a non-negative number, got ${got(value)}`, [], true);
+    return z.NEVER;
+  });
+}
+
+/** An integer priority; absent reads as undefined unless `required`. */
+export function priority(required = false) {
+  return z.unknown().transform((value, ctx): number | undefined => {
+    if (!required && value === undefined) return undefined;
+    if (typeof value === 'number' && Number.isInteger(value)) return value;
+    problem(ctx, `must be an integer priority, got ${got(value)}`, [], true);
+    return z.NEVER;
+  });
+}

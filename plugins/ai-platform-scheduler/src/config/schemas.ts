@@ -1,0 +1,255 @@
+import { z } from 'zod';
+import { fields, list, nonNegative, oneOf, optStr, priority, problem, quantity, str, stringMap } from './fields';
+import type {
+  ClusterQueue,
+  Cohort,
+  LabelSelector,
+  LocalQueue,
+  ResourceFlavor,
+  ResourceGroup,
+  Taint,
+  Toleration,
+  Topology,
+} from './types';
+
+/**
+ * zod schemas of the Kueue objects the engine reads (v1beta1 or v1beta2, as
+ * applied to a cluster), each turning the object into the engine's view.
+ * References to other objects are checked against the names in `known`.
+ */
+export interface Known {
+  flavors: Set<string>;
+  topologies: Set<string>;
+}
+
+const preemptionPolicies = ['Never', 'LowerPriority', 'LowerOrNewerEqualPriority', 'Any'] as const;
+const stopPolicy = oneOf(['None', 'Hold', 'HoldAndDrain'], 'None');
+const policy = oneOf(preemptionPolicies, 'Never');
+const weight = fields({ weight: nonNegative(1) }).transform(f => f.weight);
+
+const taint = fields({
+  key: str,
+  value: z.any(),
+  effect: oneOf(['NoSchedule', 'PreferNoSchedule', 'NoExecute']),
+}).transform((t): Taint => ({ key: t.key, value: t.value, effect: t.effect }));
+
+const toleration = fields({
+  key: z.any(),
+  operator: oneOf(['Exists', 'Equal'], undefined),
+  value: z.any(),
+  effect: z.any(),
+}).transform((t): Toleration => ({ key: t.key, operator: t.operator, value: t.value, effect: t.effect }));
+
+const selector = z
+  .object(
+    {
+      matchLabels: stringMap,
+      matchExpressions: list(
+        fields({ key: str, operator: oneOf(['In', 'NotIn', 'Exists', 'DoesNotExist']), values: z.any() }),
+      ),
+    },
+    { errorMap: () => ({ message: 'must be a label selector ({} selects every namespace)' }) },
+  )
+  .nullish()
+  .transform((s): LabelSelector | undefined =>
+    s
+      ? {
+          matchLabels: s.matchLabels,
+          matchExpressions: s.matchExpressions.map(e => ({ key: e.key, operator: e.operator, values: e.values ?? [] })),
+        }
+      : undefined,
+  );
+
+function resource(requireNominal: boolean) {
+  return fields({
+    name: str,
+    nominalQuota: requireNominal ? quantity.refine(q => q !== undefined, 'is required') : quantity,
+    borrowingLimit: quantity,
+    lendingLimit: quantity,
+  });
+}
+
+function flavorQuotas(known: Known, requireNominal: boolean) {
+  return fields({
+    name: str.superRefine((name, ctx) => {
+      if (!known.flavors.has(name)) problem(ctx, `ResourceFlavor "${name}" does not exist`);
+    }),
+    resources: list(resource(requireNominal)),
+  });
+}
+
+function groupsSchema(known: Known, requireNominal: boolean) {
+  return list(fields({ coveredResources: list(str), flavors: list(flavorQuotas(known, requireNominal)) }));
+}
+
+type Groups = z.output<ReturnType<typeof groupsSchema>>;
+
+/** Kueue's checks across a ClusterQueue's (or Cohort's) resource groups, flavors and quotas. */
+function checkGroups(groups: Groups, ctx: z.RefinementCtx) {
+  const covering = new Set<string>();
+  const listed = new Set<string>();
+  for (const [gi, { coveredResources: covered, flavors }] of groups.entries()) {
+    if (covered.length === 0) problem(ctx, 'must list at least one resource', [gi, 'coveredResources']);
+    for (const res of covered) {
+      if (covering.has(res))
+        problem(ctx, `resource "${res}" is already covered by another resource group`, [gi, 'coveredResources']);
+      covering.add(res);
+    }
+    if (flavors.length === 0) problem(ctx, 'must list at least one flavor', [gi, 'flavors']);
+    for (const [fi, f] of flavors.entries()) {
+      const at = [gi, 'flavors', fi];
+      if (listed.has(f.name))
+        problem(ctx, `flavor "${f.name}" is already listed; a flavor may appear once per ClusterQueue`, [
+          ...at,
+          'name',
+        ]);
+      listed.add(f.name);
+      for (const [ri, r] of f.resources.entries()) {
+        if (!covered.includes(r.name))
+          problem(ctx, `"${r.name}" is not in coveredResources (${covered.join(', ')})`, [
+            ...at,
+            'resources',
+            ri,
+            'name',
+          ]);
+        if (r.lendingLimit !== undefined && r.lendingLimit > (r.nominalQuota ?? 0))
+          problem(ctx, `must not exceed nominalQuota (${(r.nominalQuota ?? 0) / 1000})`, [
+            ...at,
+            'resources',
+            ri,
+            'lendingLimit',
+          ]);
+      }
+      for (const res of covered) {
+        if (!f.resources.some(r => r.name === res))
+          problem(ctx, `must give a quota for every covered resource; "${res}" is missing`, [...at, 'resources']);
+      }
+    }
+  }
+}
+
+function resourceGroups(known: Known, requireNominal: boolean) {
+  return groupsSchema(known, requireNominal)
+    .superRefine(checkGroups)
+    .transform((groups): ResourceGroup[] =>
+      groups.map(({ coveredResources, flavors }) => ({
+        coveredResources,
+        flavors: flavors.map(f => ({
+          flavor: f.name,
+          resources: Object.fromEntries(
+            f.resources.map(r => [
+              r.name,
+              { nominal: r.nominalQuota ?? 0, borrowingLimit: r.borrowingLimit, lendingLimit: r.lendingLimit },
+            ]),
+          ),
+        })),
+      })),
+    );
+}
+
+const preemption = fields({
+  withinClusterQueue: policy.refine(p => p !== 'Any', 'must be Never, LowerPriority or LowerOrNewerEqualPriority'),
+  reclaimWithinCohort: policy,
+  borrowWithinCohort: fields({
+    policy: oneOf(['Never', 'LowerPriority'], 'Never'),
+    maxPriorityThreshold: priority(),
+  }),
+}).superRefine((p, ctx) => {
+  if (p.reclaimWithinCohort === 'Never' && p.borrowWithinCohort.policy !== 'Never')
+    problem(
+      ctx,
+      'needs reclaimWithinCohort to be LowerPriority or Any (Kueue rejects reclaimWithinCohort=Never with borrowWithinCohort)',
+      ['borrowWithinCohort', 'policy'],
+    );
+});
+
+const flavorFungibility = fields({
+  whenCanBorrow: oneOf(['Borrow', 'MayStopSearch', 'TryNextFlavor'], 'Borrow'),
+  whenCanPreempt: oneOf(['Preempt', 'MayStopSearch', 'TryNextFlavor'], 'TryNextFlavor'),
+  preference: oneOf(['BorrowingOverPreemption', 'PreemptionOverBorrowing'], undefined),
+}).transform(({ preference, ...f }): ClusterQueue['flavorFungibility'] => ({
+  ...f,
+  ...(preference !== undefined && { preference }),
+}));
+
+const named = fields({ name: str });
+const namespaced = fields({ name: str, namespace: str });
+
+export function kueueSchemas(known: Known) {
+  const clusterQueueSpec = fields({
+    cohort: optStr,
+    cohortName: optStr,
+    resourceGroups: resourceGroups(known, true),
+    queueingStrategy: oneOf(['StrictFIFO', 'BestEffortFIFO'], 'BestEffortFIFO'),
+    namespaceSelector: selector,
+    preemption,
+    flavorFungibility,
+    fairSharing: weight,
+    stopPolicy,
+  }).superRefine((spec, ctx) => {
+    if (spec.cohortName ?? spec.cohort) return;
+    for (const [gi, g] of spec.resourceGroups.entries())
+      for (const [fi, f] of g.flavors.entries())
+        for (const [res, q] of Object.entries(f.resources))
+          if (q.borrowingLimit !== undefined || q.lendingLimit !== undefined)
+            problem(ctx, 'borrowingLimit and lendingLimit need the ClusterQueue to be in a cohort', [
+              'resourceGroups',
+              gi,
+              'flavors',
+              fi,
+              `resources(${res})`,
+            ]);
+  });
+  return {
+    ResourceFlavor: fields({
+      metadata: named,
+      spec: fields({
+        nodeLabels: stringMap,
+        nodeTaints: list(taint),
+        tolerations: list(toleration),
+        topologyName: optStr.superRefine((name, ctx) => {
+          if (name && !known.topologies.has(name)) problem(ctx, `Topology "${name}" does not exist`);
+        }),
+      }),
+    }).transform(({ metadata: { name }, spec }): ResourceFlavor => ({ name, ...spec })),
+    ClusterQueue: fields({ metadata: named, spec: clusterQueueSpec }).transform(
+      ({ metadata: { name }, spec: { cohort, cohortName, fairSharing, ...spec } }): ClusterQueue => ({
+        name,
+        cohort: cohortName ?? cohort,
+        ...spec,
+        fairSharingWeight: fairSharing,
+      }),
+    ),
+    Cohort: fields({
+      metadata: named,
+      spec: fields({
+        parentName: optStr,
+        parent: optStr,
+        resourceGroups: resourceGroups(known, false),
+        fairSharing: weight,
+      }),
+    }).transform(
+      ({ metadata: { name }, spec }): Cohort => ({
+        name,
+        parent: spec.parentName ?? spec.parent,
+        resourceGroups: spec.resourceGroups,
+        fairSharingWeight: spec.fairSharing,
+      }),
+    ),
+    LocalQueue: fields({ metadata: namespaced, spec: fields({ clusterQueue: str, stopPolicy }) }).transform(
+      ({ metadata, spec }): LocalQueue => ({ namespace: metadata.namespace, name: metadata.name, ...spec }),
+    ),
+    WorkloadPriorityClass: fields({ metadata: named, value: priority(true) }).transform(o => ({
+      name: o.metadata.name,
+      value: o.value!,
+    })),
+    Topology: fields({
+      metadata: named,
+      spec: fields({
+        levels: list(fields({ nodeLabel: str })).refine(l => l.length > 0, 'must list at least one level'),
+      }),
+    }).transform(({ metadata: { name }, spec }): Topology => ({ name, levels: spec.levels.map(l => l.nodeLabel) })),
+  };
+}
+
+export type KueueSchemas = ReturnType<typeof kueueSchemas>;
