@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { fieldOf, list, nonNegative, oneOf, optStr, priority, quantity, str, stringMap } from './fields';
+import { fieldOf, list, nonNegative, oneOf, optStr, priority, quantity, str, stringMap, withoutNulls } from './fields';
 
 /** The value read, or the problem with its field path. */
 function read(schema: z.ZodTypeAny, value: unknown): unknown {
@@ -15,7 +15,7 @@ describe('the fields of Kueue objects', () => {
     ['a null string', str, null, ['is required']],
     ['an empty string', str, '', ['must be a non-empty string, got ""']],
     ['a number for a string', str, 5, ['must be a non-empty string, got 5']],
-    ['an optional string left out', optStr, null, undefined],
+    ['an optional string left out', optStr, undefined, undefined],
     ['one of a list', oneOf(['Hold', 'None']), 'Hold', 'Hold'],
     ['not one of a list', oneOf(['Hold', 'None']), 'Pause', ['must be one of Hold, None, got "Pause"']],
     ['one of a list, left out', oneOf(['Hold', 'None'], 'None'), undefined, 'None'],
@@ -36,6 +36,18 @@ describe('the fields of Kueue objects', () => {
     ['not a map', stringMap, ['a'], ['must be a map of strings']],
   ])('%s', (_, schema, value, expected) => {
     expect(read(schema, value)).toEqual(expected);
+  });
+
+  it.each<[string, unknown, unknown]>([
+    ['a null field is left out', { spec: { cohort: null, weight: 1 } }, { spec: { weight: 1 } }],
+    [
+      'a null list item is absent',
+      { levels: [null, { nodeLabel: 'rack' }] },
+      { levels: [undefined, { nodeLabel: 'rack' }] },
+    ],
+    ['other values are kept', ['a', 0, false, ''], ['a', 0, false, '']],
+  ])('withoutNulls: %s', (_, value, expected) => {
+    expect(withoutNulls(value)).toEqual(expected);
   });
 
   it.each([

@@ -34,8 +34,8 @@ export const str = z
   .string({ errorMap: (_, ctx) => ({ message: notAString(ctx.data) }) })
   .min(1, { message: 'must be a non-empty string, got ""' });
 
-/** An optional non-empty string (null reads as absent). */
-export const optStr = str.nullish().transform(v => v ?? undefined);
+/** An optional non-empty string. */
+export const optStr = str.optional();
 
 /** One of `values`; absent reads as `fallback`, or undefined when there is none. */
 export function oneOf<const T extends string>(values: readonly [T, ...T[]]): z.ZodType<T, z.ZodTypeDef, unknown>;
@@ -52,15 +52,13 @@ export function oneOf<const T extends string>(values: readonly [T, ...T[]], ...f
           : notAString(ctx.data),
     }),
   });
-  return fallback.length === 0 ? schema : schema.nullish().transform(v => v ?? fallback[0]);
+  if (fallback.length === 0) return schema;
+  return fallback[0] === undefined ? schema.optional() : schema.default(fallback[0] as z.util.noUndefined<T>);
 }
 
 /** A list (absent reads as empty). */
 export function list<T extends z.ZodTypeAny>(item: T) {
-  return z
-    .array(item, { errorMap: () => ({ message: 'must be a list' }) })
-    .nullish()
-    .transform(v => (v ?? []) as z.output<T>[]);
+  return z.array(item, { errorMap: () => ({ message: 'must be a list' }) }).default([]);
 }
 
 /** A map of strings (absent reads as empty). */
@@ -68,12 +66,25 @@ export const stringMap = z
   .record(z.string({ errorMap: (_, ctx) => ({ message: `must be a string, got ${got(ctx.data)}` }) }), {
     errorMap: () => ({ message: 'must be a map of strings' }),
   })
-  .nullish()
-  .transform(v => v ?? {});
+  .default({});
 
-/** A map of fields; the value of one that is absent (or null) reads as {}. */
+/** A map of fields; one that is absent reads as {}. */
 export function fields<T extends z.ZodRawShape>(shape: T, message = 'must be a map of fields') {
-  return z.preprocess(v => v ?? {}, z.object(shape, { errorMap: () => ({ message }) }));
+  const schema = z.object(shape, { errorMap: () => ({ message }) });
+  return schema.default({} as z.input<typeof schema>);
+}
+
+/**
+ * The value with every null field left out and null list items made absent:
+ * Kubernetes reads `field: null` (or `field:` in YAML) as not set, and so do
+ * the schemas, which then need no effect per field to say so.
+ */
+export function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(v => (v === null ? undefined : withoutNulls(v)));
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = withoutNulls(v);
+  return out;
 }
 
 /** A non-negative Kubernetes quantity, in milli-units; absent reads as undefined. */

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { fieldOf, stringMap } from './fields';
+import { fieldOf, stringMap, withoutNulls } from './fields';
 import { Known, kueueSchemas, KueueSchemas } from './schemas';
 import { defaultFeatureGates, engineOptionsSchema } from './engineOptions';
 import type { EngineOptions, QueueConfig } from './types';
@@ -79,14 +79,14 @@ export function parseQueueObjects(objects: unknown[]): QueueConfig {
     if (!kind) {
       problems.push(`${where}: kind: is required`);
     } else if (namespace) {
-      const labels = stringMap.safeParse(obj.metadata?.labels);
+      const labels = stringMap.safeParse(withoutNulls(obj.metadata?.labels));
       if (!labels.success) report(problems, where, prefixed(labels.error, ['metadata', 'labels']));
       else if (typeof name === 'string' && name) config.namespaces.set(name, labels.data);
     } else if (kueue && !supported) {
       problems.push(`${where}: apiVersion: ${obj.apiVersion} is not supported; use kueue.x-k8s.io/v1beta1 or v1beta2`);
     } else if (supported && Object.hasOwn(schemas, kind)) {
       // Workloads, AdmissionChecks and the like are not queue configuration.
-      const result = schemas[kind as keyof KueueSchemas].safeParse(obj);
+      const result = schemas[kind as keyof KueueSchemas].safeParse(withoutNulls(obj));
       if (result.success) store(config, kind as keyof KueueSchemas, result.data);
       else report(problems, where, result.error);
     }
