@@ -6,35 +6,29 @@ import { parse } from 'yaml';
 import { percentile } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { holdingsPath, type DeviceHolding } from '@ai-platform/kube-sim';
 import { compareLedger } from './ledger';
-import {
-  flavorOfNode,
-  gpuShare,
-  InvariantChecker,
-  isGpuResource,
-  nodeSelectors,
-  invariantNames,
-  mean,
-  queueModel,
-  usageKey,
-  type RestView,
-} from './invariants';
-import { BackendApi, ClusterObserver, topLevelIndex, type ClusterSnapshot } from './observe';
+import { EtaObserver } from './eta';
+import { allocated, catalogWorkloads, childRefs, restView } from './fleet';
+import { InvariantChecker, invariantNames, isGpuResource, mean, queueModel } from './invariants';
+import { BackendApi, ClusterObserver } from './observe';
 import {
   ApiProxy,
   clockEnv,
+  isDescendant,
   Managed,
   repoRoot,
   startBackend,
   startKubeSim,
   waitFor,
   writeBackendConfig,
+  writeReplicaPort,
 } from './processes';
 
-const usage = `Usage: soak [--sim-minutes N] [--speed S] [--no-faults] [--json FILE]
+const usage = `Usage: soak [--sim-minutes N] [--speed S] [--no-faults] [--json FILE] [--eta-warm-up RUNS]
 Runs kube-sim's demo fleet and the real backend on one simulated clock (S× real time),
 observes both clusters from outside every 30 simulated seconds, injects faults, and checks
 Kueue's invariants and the ledger against kube-sim's own record of its pods. Exits 1 on any
-violation. PostgreSQL (AIP_TEST_POSTGRES_URL) lets two replicas share a database; without it
+violation. ETA accuracy counts workloads first seen waiting after RUNS (default 20) have succeeded.
+PostgreSQL (AIP_TEST_POSTGRES_URL) lets two replicas share a database; without it
 the second-replica fault is skipped.`;
 
 function args() {
@@ -51,6 +45,7 @@ function args() {
     simMinutes: Number(value('--sim-minutes', '60')),
     speed: Number(value('--speed', '10')),
     faults: !argv.includes('--no-faults'),
+    etaWarmUp: Number(value('--eta-warm-up', '20')),
     json: argv.includes('--json') ? value('--json', '') : undefined,
     fleet: resolve(value('--fleet', join(repoRoot, 'examples/fleet/demo.yaml'))),
     queues: resolve(value('--queues', join(repoRoot, 'examples/queues/demo.yaml'))),
@@ -193,6 +188,7 @@ async function main() {
     const allocation: number[] = [];
     const allocationWhileWaiting: number[] = [];
     const admittedAfter = new Map<string, { kind: string; seconds: number }>();
+    const etas = new EtaObserver(begin, { minWaitSeconds: 60, warmUpRuns: opts.etaWarmUp });
     let last = simNow();
     let samples = 0;
     let apiErrors = 0;
@@ -226,6 +222,7 @@ async function main() {
         for (const snapshot of snapshots) {
           const view = restView(snapshot.cluster, rest);
           checkers.get(snapshot.cluster)!.check(snapshot, view, now, now - last);
+          etas.observe(snapshot.cluster, view.workloads, snapshot, now);
           const pending = view.workloads.filter(
             w =>
               (w.state === 'Pending' || w.state === 'Preempted') &&
@@ -307,6 +304,7 @@ async function main() {
         [...byKind].map(([kind, xs]) => [kind, { n: xs.length, mean: mean(xs), p95: percentile(xs, 95) }]),
       ),
       preemptions: preemptions(),
+      eta: etas.figures(),
       ledger: ledger.summary,
       violations: Object.fromEntries(invariantNames.map(n => [n, all.filter(v => v.invariant === n).length])),
       firstViolations: all.slice(0, 20),
@@ -323,105 +321,24 @@ async function main() {
         report.preemptions
       }`,
     );
+    const e = report.eta;
+    const figure = (x: number | undefined) => (x === undefined ? 'n/a' : x.toFixed(3));
+    for (const [what, f] of [
+      [`after ${e.settings.warmUpRuns} succeeded`, e],
+      ['warm-up included', e.includingWarmUp],
+    ] as const)
+      console.log(
+        `ETA at first sight (${what}): median relative error ${figure(f.medianRelativeError)}, p90 ${figure(
+          f.p90RelativeError,
+        )} over ${f.measured} that waited ≥ ${e.settings.minWaitSeconds} s; interval coverage ${figure(
+          f.intervalCoverage,
+        )}`,
+      );
     for (const n of invariantNames) console.log(`violations of ${n}: ${report.violations[n]}`);
     process.exitCode = all.length ? 1 : 0;
   } finally {
     await stopAll();
   }
-}
-
-/** What the REST API says about one cluster. */
-function restView(cluster: string, rest: { queues: any; workloads: any }): RestView {
-  const used = new Map<string, number>();
-  for (const cq of rest.queues.clusterQueues ?? []) {
-    if (cq.cluster !== cluster) continue;
-    for (const r of cq.resources ?? []) used.set(usageKey(cq.name, r.flavor, r.resource), r.used);
-  }
-  return { used, workloads: (rest.workloads.items ?? []).filter((w: any) => w.cluster === cluster) };
-}
-
-/** GPU-equivalents that running pods hold, and the capacity of nodes the queues' flavors select. */
-/**
- * GPU-equivalents that running pods hold and the capacity of the nodes the queues' flavors select, over all
- * flavors, and over the flavors some pending workload waits for (its GPU resource, on a flavor its node
- * selectors allow).
- */
-function allocated(snapshot: ClusterSnapshot, model: ReturnType<typeof queueModel>, pending: RestView['workloads']) {
-  const nodes = new Map(snapshot.nodes.map(n => [n.name, n]));
-  const byFlavor = new Map<string, { used: number; capacity: number }>();
-  const entry = (f: string) => byFlavor.get(f) ?? byFlavor.set(f, { used: 0, capacity: 0 }).get(f)!;
-  for (const n of snapshot.nodes) {
-    const f = flavorOfNode(n, model);
-    if (f) for (const [r, v] of Object.entries(n.allocatable)) entry(f).capacity += v * gpuShare(r, n);
-  }
-  for (const p of snapshot.pods) {
-    const node = p.node ? nodes.get(p.node) : undefined;
-    const f = flavorOfNode(node, model);
-    if (p.phase !== 'Running' || !f) continue;
-    for (const [r, v] of Object.entries(p.requests)) entry(f).used += v * gpuShare(r, node);
-  }
-  const wanted = new Set<string>();
-  for (const w of pending) {
-    const obj = snapshot.objects.find(o => o.uid === w.uid);
-    const selectors = obj ? nodeSelectors(obj.raw.spec) : [];
-    const resources = new Set(w.podSets.flatMap(ps => Object.keys(ps.requests).filter(isGpuResource)));
-    for (const [f, labels] of model.flavorLabels) {
-      const fits = selectors.every(sel =>
-        Object.entries(sel).every(([k, v]) => labels[k] === undefined || labels[k] === v),
-      );
-      const covers = [...model.clusterQueues.values()].some(cq => [...resources].some(r => cq.quota.get(f)?.has(r)));
-      if (fits && covers) wanted.add(f);
-    }
-  }
-  const sum = (fs: Iterable<string>) =>
-    [...fs].reduce(
-      (a, f) => ({
-        used: a.used + (byFlavor.get(f)?.used ?? 0),
-        capacity: a.capacity + (byFlavor.get(f)?.capacity ?? 0),
-      }),
-      { used: 0, capacity: 0 },
-    );
-  return { ...sum(byFlavor.keys()), waiting: sum(wanted) };
-}
-
-/** `cluster/namespace/kind/name` of every object of the snapshot that is part of another workload. */
-function childRefs(snapshot: ClusterSnapshot): Set<string> {
-  const index = topLevelIndex(snapshot);
-  return new Set(
-    snapshot.objects.filter(o => index.isChild(o)).map(o => `${snapshot.cluster}/${o.namespace}/${o.kind}/${o.name}`),
-  );
-}
-
-/** The workloads the catalog has entities for (their ai-platform.io/workload annotation). */
-async function catalogWorkloads(api: BackendApi): Promise<string[]> {
-  try {
-    const entities = await api.get<Array<{ metadata: { annotations?: Record<string, string> } }>>(
-      '/api/catalog/entities?filter=kind=component&fields=metadata.annotations',
-    );
-    return entities.map(e => e.metadata.annotations?.['ai-platform.io/workload']).filter((r): r is string => !!r);
-  } catch {
-    return []; // the backend is restarting
-  }
-}
-
-function writeReplicaPort(dir: string, name: string, port: number): string {
-  const file = join(dir, `app-config.replica-${name}.yaml`);
-  const baseUrl = `http://localhost:${port}`;
-  writeFileSync(file, `app:\n  baseUrl: ${baseUrl}\nbackend:\n  baseUrl: ${baseUrl}\n  listen:\n    port: ${port}\n`);
-  return file;
-}
-
-/** Whether process `pid` is `ancestor` or runs under it (the backend's entry forks nothing, but be sure). */
-function isDescendant(pid: number, ancestor: number): boolean {
-  for (let p = pid, i = 0; p > 1 && i < 20; i++) {
-    if (p === ancestor) return true;
-    try {
-      p = Number(readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
-    } catch {
-      return false;
-    }
-  }
-  return false;
 }
 
 main().catch(e => {

@@ -216,3 +216,23 @@ export function startBackend(options: { replica: string; dir: string; env: NodeJ
     log: join(options.dir, `backend-${options.replica}.log`),
   });
 }
+
+export function writeReplicaPort(dir: string, name: string, port: number): string {
+  const file = join(dir, `app-config.replica-${name}.yaml`);
+  const baseUrl = `http://localhost:${port}`;
+  writeFileSync(file, `app:\n  baseUrl: ${baseUrl}\nbackend:\n  baseUrl: ${baseUrl}\n  listen:\n    port: ${port}\n`);
+  return file;
+}
+
+/** Whether process `pid` is `ancestor` or runs under it (the backend's entry forks nothing, but be sure). */
+export function isDescendant(pid: number, ancestor: number): boolean {
+  for (let p = pid, i = 0; p > 1 && i < 20; i++) {
+    if (p === ancestor) return true;
+    try {
+      p = Number(readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+    } catch {
+      return false;
+    }
+  }
+  return false;
+}
