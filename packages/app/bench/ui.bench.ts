@@ -84,13 +84,26 @@ test('pending explorer with 10,000 workloads, team card', async ({ page }) => {
     `pending explorer, ${pendingCount} workloads: interactive (search filtered) ${fmt(interactive)} — target < 2000 ms`,
   );
 
+  // The page notes when the budget meter first appears, in its own clock (from the navigation's
+  // start): Playwright's expect polls at growing intervals (100, 250, 500, 1000 ms), which
+  // rounds what it sees up by as much as a second.
+  await page.addInitScript(() => {
+    const w = window as Window & { budgetShownAt?: number };
+    const shown = () => document.querySelector('[role="meter"][aria-label^="Budget "]');
+    new MutationObserver(() => {
+      if (w.budgetShownAt === undefined && shown()) w.budgetShownAt = performance.now();
+    }).observe(document, { subtree: true, childList: true, attributes: true });
+  });
   const team: number[] = [];
+  const teamPolled: number[] = [];
   for (let run = 0; run < runs; run++) {
     const started = Date.now();
     await page.goto('/catalog/default/group/ml-research');
     // The budget meter renders once the team's budget has loaded (the section heading comes earlier).
     await expect(page.getByRole('meter', { name: /^Budget / })).toBeVisible({ timeout: 60_000 });
-    team.push(Date.now() - started);
+    teamPolled.push(Date.now() - started);
+    team.push(await page.evaluate(() => (window as Window & { budgetShownAt?: number }).budgetShownAt ?? NaN));
   }
-  console.log(`team card (group ml-research) until its budget shows, from navigation: ${fmt(team)}`);
+  console.log(`team card (group ml-research) until its budget shows, from navigation: ${fmt(team)} — target < 2000 ms`);
+  console.log(`team card, as Playwright's polling expect sees it (rounded up): ${fmt(teamPolled)}`);
 });

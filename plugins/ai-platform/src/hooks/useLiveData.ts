@@ -17,6 +17,11 @@ export interface LiveData<T> {
  * Loads data and keeps it current: reloads when the backend signals a
  * workload change, and polls as a fallback (every 15 s, or 60 s while
  * signals work).
+ *
+ * A reload asked for while a load is under way waits for it and then runs
+ * once (signals come in bursts while a fleet is busy), and an answer is shown
+ * whenever it is newer than the one on screen: a signal no longer throws away
+ * the first answer a card is waiting for.
  */
 export function useLiveData<T>(load: () => Promise<T>, deps: unknown[]): LiveData<T> {
   const [state, setState] = useState<{ value?: T; error?: Error; loading: boolean; refreshing: boolean }>({
@@ -24,19 +29,49 @@ export function useLiveData<T>(load: () => Promise<T>, deps: unknown[]): LiveDat
     refreshing: false,
   });
   const { lastSignal, isSignalsAvailable } = useSignal(workloadSignalsChannel);
-  const generation = useRef(0);
+  const started = useRef(0);
+  const shown = useRef(0);
+  /** The load under way (0: none), and whether another was asked for meanwhile. */
+  const inFlight = useRef(0);
+  const again = useRef(false);
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const loader = useCallback(load, deps);
+  // The reload a finished load starts when another was asked for meanwhile (the current `run`).
+  const runRef = useRef<() => void>(() => {});
 
   const run = useCallback(() => {
-    const mine = ++generation.current;
+    if (inFlight.current) {
+      again.current = true;
+      return;
+    }
+    const mine = ++started.current;
+    inFlight.current = mine;
     setState(s => ({ ...s, refreshing: s.value !== undefined, loading: s.value === undefined }));
+    const settled = (next: (s: typeof state) => typeof state) => {
+      if (mine > shown.current) {
+        shown.current = mine;
+        setState(next);
+      }
+      if (inFlight.current !== mine) return;
+      inFlight.current = 0;
+      if (again.current) {
+        again.current = false;
+        runRef.current();
+      }
+    };
     loader().then(
-      value => mine === generation.current && setState({ value, loading: false, refreshing: false }),
-      error => mine === generation.current && setState(s => ({ ...s, error, loading: false, refreshing: false })),
+      value => settled(() => ({ value, loading: false, refreshing: false })),
+      error => settled(s => ({ ...s, error, loading: false, refreshing: false })),
     );
   }, [loader]);
+  runRef.current = run;
 
+  // A new loader (other parameters) starts afresh: what is in flight for the old one is not shown.
+  useEffect(() => {
+    shown.current = started.current;
+    inFlight.current = 0;
+    again.current = false;
+  }, [loader]);
   useEffect(run, [run, lastSignal]);
   useEffect(() => {
     const timer = setInterval(run, isSignalsAvailable ? 60_000 : 15_000);
