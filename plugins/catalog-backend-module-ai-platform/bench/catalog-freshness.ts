@@ -24,7 +24,7 @@ import catalogPlugin from '@backstage/plugin-catalog-backend';
 import knexFactory, { type Knex } from 'knex';
 import type { AddressInfo } from 'node:net';
 import catalogModuleAiPlatform from '../src';
-import { FakeAiPlatformBackend } from '../src/testing/FakeAiPlatformBackend';
+import { FakeAiPlatformBackend } from '../src/__testUtils__/FakeAiPlatformBackend';
 import { manualScheduler } from '../src/__testUtils__/mockScheduler';
 
 const total = Number(process.env.BENCH_WORKLOADS ?? 20000);

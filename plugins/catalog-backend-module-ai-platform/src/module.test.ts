@@ -9,7 +9,7 @@ import catalogPlugin from '@backstage/plugin-catalog-backend';
 import type { AddressInfo } from 'node:net';
 import catalogModuleAiPlatform from './index';
 import fixture from './__fixtures__/platform.json';
-import { FakeAiPlatformBackend } from './testing/FakeAiPlatformBackend';
+import { FakeAiPlatformBackend } from './__testUtils__/FakeAiPlatformBackend';
 import { manualScheduler } from './__testUtils__/mockScheduler';
 
 jest.setTimeout(120_000);

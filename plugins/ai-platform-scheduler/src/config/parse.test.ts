@@ -8,7 +8,7 @@ import {
   priorityClass,
   resourceFlavor,
   topology,
-} from '../testing/builders';
+} from '../__testUtils__/builders';
 
 function problemsOf(objects: KueueObject[]): string[] {
   try {

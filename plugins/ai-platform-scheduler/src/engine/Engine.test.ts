@@ -13,7 +13,7 @@ import {
   timeline,
   workload,
   workloadResult,
-} from '../testing/builders';
+} from '../__testUtils__/builders';
 
 const flavor = resourceFlavor('default');
 

@@ -1,4 +1,4 @@
-import { engineFor, GPU, queue, resourceFlavor, workload } from '../testing/builders';
+import { engineFor, GPU, queue, resourceFlavor, workload } from '../__testUtils__/builders';
 
 // "victim" (priority 0) holds the queue's 4 GPUs; "preemptor" (priority 10) needs all 4.
 function preemptionAt10() {

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { FlavorAssignerCaseFile, readKueueCases, runFlavorAssignerCase } from '../testing/kueueCases';
+import { FlavorAssignerCaseFile, readKueueCases, runFlavorAssignerCase } from '../__testUtils__/kueueCases';
 import { Granular, GranularMode, isPreferred } from './assign';
 
 // Kueue's flavor assigner tables (see src/engine/kueue/assign/*.yaml, each naming its upstream file).

@@ -9,7 +9,7 @@ import {
   timeline,
   workload,
   workloadResult,
-} from '../testing/builders';
+} from '../__testUtils__/builders';
 
 const h100 = resourceFlavor('h100', { nodeLabels: { 'nvidia.com/gpu.product': 'H100' } });
 const a100 = resourceFlavor('a100', { nodeLabels: { 'nvidia.com/gpu.product': 'A100' } });

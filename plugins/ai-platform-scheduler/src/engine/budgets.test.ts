@@ -8,7 +8,7 @@ import {
   run,
   workload,
   type ScenarioDoc,
-} from '../testing/builders';
+} from '../__testUtils__/builders';
 import type { BudgetPolicy, BudgetStandings } from './budgets';
 
 /** Teams vision and speech share one ClusterQueue of 8 GPUs; vision holds 4 of them with a running job. */

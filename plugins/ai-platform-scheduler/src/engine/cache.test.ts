@@ -1,4 +1,4 @@
-import { engineFor, GPU, queue, resourceFlavor, workload } from '../testing/builders';
+import { engineFor, GPU, queue, resourceFlavor, workload } from '../__testUtils__/builders';
 import type { Engine } from './Engine';
 import type { Workload } from './types';
 

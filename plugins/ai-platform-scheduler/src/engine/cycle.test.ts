@@ -1,4 +1,4 @@
-import { engineFor, GPU, queue, resourceFlavor, workload } from '../testing/builders';
+import { engineFor, GPU, queue, resourceFlavor, workload } from '../__testUtils__/builders';
 
 describe('a scheduling cycle tries the head of every ClusterQueue once', () => {
   // Three ClusterQueues with room for everything; two workloads in each.

@@ -1,4 +1,4 @@
-import { engineFor, GPU, queue, resourceFlavor, ScenarioDoc, workload } from '../testing/builders';
+import { engineFor, GPU, queue, resourceFlavor, ScenarioDoc, workload } from '../__testUtils__/builders';
 
 const flavor = resourceFlavor('default');
 

@@ -1,4 +1,4 @@
-import { clusterQueue, GPU, queue, resourceFlavor, run, timeline, workload } from '../testing/builders';
+import { clusterQueue, GPU, queue, resourceFlavor, run, timeline, workload } from '../__testUtils__/builders';
 
 describe('fair-sharing preemption: whom a reclaiming queue takes from', () => {
   // "a" runs 5 and "c" runs 3 of lender's 8 GPUs (neither has quota); "b" then needs 2.

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { expectedOutcome, readKueueCases, runKueueCase } from '../testing/kueueCases';
+import { expectedOutcome, readKueueCases, runKueueCase } from '../__testUtils__/kueueCases';
 
 // Kueue's own test tables (see src/engine/kueue/*.yaml, each naming its upstream file).
 const dir = join(__dirname, 'kueue');

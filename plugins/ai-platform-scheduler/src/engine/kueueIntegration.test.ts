@@ -1,4 +1,4 @@
-import { clusterQueue, cohort, localQueue, queue, resourceFlavor, run, timeline, workload } from '../testing/builders';
+import { clusterQueue, cohort, localQueue, queue, resourceFlavor, run, timeline, workload } from '../__testUtils__/builders';
 
 /**
  * Kueue's narrative integration specs, test/integration/singlecluster/scheduler/preemption_test.go,

@@ -1,4 +1,4 @@
-import { engineFor, GPU, queue, resourceFlavor, workload } from '../testing/builders';
+import { engineFor, GPU, queue, resourceFlavor, workload } from '../__testUtils__/builders';
 
 describe('nomination: the whole gang, else (PartialAdmission) fewer pods', () => {
   // 6 GPUs free; "gang" asks for 8 pods of 1 GPU.

@@ -1,5 +1,5 @@
 import type { WaitForPodsReadyConfig } from '../config/types';
-import { engineFor, GPU, queue, resourceFlavor, workload } from '../testing/builders';
+import { engineFor, GPU, queue, resourceFlavor, workload } from '../__testUtils__/builders';
 import { podsReadyDeadline, podsReadyTimeout, requeueBackoff } from './podsReady';
 import type { Workload } from './types';
 import type { WorkloadState } from './workloadState';

@@ -8,7 +8,7 @@ import {
   timeline,
   workload,
   WorkloadOptions,
-} from '../testing/builders';
+} from '../__testUtils__/builders';
 
 const flavor = resourceFlavor('default');
 

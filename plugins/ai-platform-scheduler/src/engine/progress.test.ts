@@ -1,5 +1,5 @@
 import { Engine } from './Engine';
-import { scenario, timeline, run, queue, resourceFlavor, workload, GPU, KueueObject } from '../testing/builders';
+import { scenario, timeline, run, queue, resourceFlavor, workload, GPU, KueueObject } from '../__testUtils__/builders';
 import type { Decision, Workload } from './types';
 
 /** mulberry32: a small seeded generator, so a failing seed can be replayed. */

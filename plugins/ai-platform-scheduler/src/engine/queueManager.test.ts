@@ -1,5 +1,5 @@
 import { parseQueueObjects } from '../config/parse';
-import { engineFor, GPU, queue, resourceFlavor, workload } from '../testing/builders';
+import { engineFor, GPU, queue, resourceFlavor, workload } from '../__testUtils__/builders';
 
 const flavor = resourceFlavor('default');
 

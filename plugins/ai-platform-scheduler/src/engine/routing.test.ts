@@ -6,7 +6,7 @@ import {
   namespaceObject,
   resourceFlavor,
   workload,
-} from '../testing/builders';
+} from '../__testUtils__/builders';
 
 const flavor = resourceFlavor('default');
 

@@ -8,7 +8,7 @@ import {
   topology,
   workload,
   workloadResult,
-} from '../testing/builders';
+} from '../__testUtils__/builders';
 
 const RACK = 'cloud.provider.com/rack';
 const CLIQUE = 'nvidia.com/gpu.clique';

@@ -8,7 +8,7 @@ import {
   scenario,
   timeline,
   workload,
-} from '../testing/builders';
+} from '../__testUtils__/builders';
 
 const flavor = resourceFlavor('default');
 

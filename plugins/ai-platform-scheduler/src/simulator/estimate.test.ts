@@ -1,4 +1,4 @@
-import { clusterQueue, engineFor, GPU, queue, resourceFlavor, workload } from '../testing/builders';
+import { clusterQueue, engineFor, GPU, queue, resourceFlavor, workload } from '../__testUtils__/builders';
 import { estimateAdmissions } from './estimate';
 import { chooseCluster } from './multicluster';
 

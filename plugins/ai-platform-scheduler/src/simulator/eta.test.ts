@@ -1,4 +1,4 @@
-import { queue, resourceFlavor, scenario, workload, engineFor, type ScenarioDoc } from '../testing/builders';
+import { queue, resourceFlavor, scenario, workload, engineFor, type ScenarioDoc } from '../__testUtils__/builders';
 import { RunTimeModel } from '../runtime/RunTimeModel';
 import { chooseClusterByPolicy, estimateAdmissionRange } from './eta';
 import { simulate } from './simulate';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { clusterQueue, GPU, queue, resourceFlavor, run, ScenarioDoc, workload } from '../testing/builders';
+import { clusterQueue, GPU, queue, resourceFlavor, run, ScenarioDoc, workload } from '../__testUtils__/builders';
 import { parseScenario } from './scenario';
 import { simulate } from './simulate';
 

@@ -1,7 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import type { WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
 import fixture from '../__fixtures__/platform.json';
-import { FakeAiPlatformBackend } from '../testing/FakeAiPlatformBackend';
+import { FakeAiPlatformBackend } from '../__testUtils__/FakeAiPlatformBackend';
 import { aiPlatformBackendSource } from './aiPlatformBackendSource';
 import type { AiPlatformSource } from './types';
 
