@@ -11,6 +11,9 @@
  * - <outDir>/eta-demo-month.yaml: 30 days of the demo fleet's workload
  *   generator (examples/fleet/demo.yaml, cluster gpu-east) on the dev
  *   instance's queues (examples/queues/demo.yaml and demo-gpu-east.yaml).
+ * - <outDir>/eta-kueue-baseline-noisy-2q.yaml and eta-demo-7d.yaml: the same
+ *   with 2 of the cohort's 6 ClusterQueues, and 7 days, which measure in
+ *   minutes (the full ones take an hour or more on two cores).
  *
  * Declarations are lognormal around the truth, ×/÷ 1.5 (log-sigma ln 1.5),
  * divided by the team's optimism (the truth runs that many times longer than
@@ -118,9 +121,9 @@ function noisyTeams() {
   );
 }
 
-function kueueBaselineNoisy() {
+function kueueBaselineNoisy(queuesPerCohort = kueueBenchmarks.baseline.queuesPerCohort) {
   // One of the baseline's five cohorts: they share nothing, so one behaves as each does, at a fifth of the cost.
-  const doc = kueueScenarioDocument({ ...kueueBenchmarks.baseline, cohorts: 1 }) as {
+  const doc = kueueScenarioDocument({ ...kueueBenchmarks.baseline, cohorts: 1, queuesPerCohort }) as {
     objects: object[];
     workloads: any[];
   };
@@ -138,12 +141,15 @@ function kueueBaselineNoisy() {
     w.team = w.namespace;
     w.kind = 'Job';
   }
+  const small = queuesPerCohort !== kueueBenchmarks.baseline.queuesPerCohort;
   write(
-    join(outDir, 'eta-kueue-baseline-noisy.yaml'),
-    `# Kueue's baseline scheduler benchmark, one of its 5 independent cohorts (6 ClusterQueues, 3,000 workloads), with noisy
+    join(outDir, small ? `eta-kueue-baseline-noisy-${queuesPerCohort}q.yaml` : 'eta-kueue-baseline-noisy.yaml'),
+    `# Kueue's baseline scheduler benchmark, one of its 5 independent cohorts (${queuesPerCohort} ClusterQueues${
+      small ? ' of its 6' : ''
+    }, ${doc.workloads.length} workloads), with noisy
 # declared run times. Its run times are 0.2 to 1 s, so predictions are made every second and count
 # from a wait of one second.`,
-    { eta: { samples: 8, everySeconds: 1, minWaitSeconds: 1, warmUpRuns: 300 }, ...doc },
+    { eta: { samples: 8, everySeconds: 1, minWaitSeconds: 1, warmUpRuns: small ? 100 : 300 }, ...doc },
   );
 }
 
@@ -161,7 +167,7 @@ function sample(d: DurationDistribution): number {
   }
 }
 
-function demoMonth() {
+function demoMonth(days = 30) {
   const fleet = loadFleetFile(join(repo, 'examples/fleet/demo.yaml'));
   const cluster = 'gpu-east';
   // The shared objects, then the cluster's own ClusterQueues, as app-config.yaml loads them.
@@ -174,7 +180,7 @@ function demoMonth() {
     'data-eng': { optimism: 1.5, declares: 0.5 },
     agents: { optimism: 1, declares: 0 },
   };
-  const month = 30 * 86_400;
+  const month = days * 86_400;
   const workloads: object[] = [];
   for (const [id, s] of (fleet.generator?.streams ?? []).entries()) {
     if (s.clusters && !s.clusters.includes(cluster)) continue;
@@ -230,8 +236,8 @@ function demoMonth() {
     }
   }
   write(
-    join(outDir, 'eta-demo-month.yaml'),
-    `# 30 days of the demo fleet's workload generator (examples/fleet/demo.yaml, cluster ${cluster}) on the dev
+    join(outDir, days === 30 ? 'eta-demo-month.yaml' : `eta-demo-${days}d.yaml`),
+    `# ${days} days of the demo fleet's workload generator (examples/fleet/demo.yaml, cluster ${cluster}) on the dev
 # instance's queues, with noisy declared run times per team (services declare none).`,
     { eta: { samples: 16, everySeconds: 60, minWaitSeconds: 60, warmUpRuns: 50 }, objects, workloads },
   );
@@ -241,3 +247,6 @@ mkdirSync(outDir, { recursive: true });
 noisyTeams();
 kueueBaselineNoisy();
 demoMonth();
+// Smaller ones that measure in minutes on a small machine (the full ones take an hour or more).
+kueueBaselineNoisy(2);
+demoMonth(7);

@@ -1,3 +1,4 @@
+import { LogLinearWindow } from './LogLinearWindow';
 import { lognormalQuantiles, LogWindow, normalCdf, normalQuantile, type Quantiles } from './quantiles';
 
 /** What is known about a workload before it runs. */
@@ -65,13 +66,16 @@ const predictive = (w: LogWindow) => w.sigma * Math.sqrt(1 + 1 / w.count);
 
 /**
  * Learns run times from finished workloads and predicts quantiles, from, in
- * order: the user's declaration calibrated by the team's history of actual ÷
- * declared; the bare declaration; history of finished runs by team × kind ×
+ * order: the user's declaration calibrated by the team's history of actual
+ * against declared run time (a line in log space whose slope is pulled
+ * towards 1, a constant ratio: below 1 when declarations are noisy, so a
+ * declaration far from the team's usual is trusted only part of the way);
+ * the bare declaration; history of finished runs by team × kind ×
  * queue × size bucket, then by team × kind; a stated fallback. Kueue's
  * max-exec-time caps every quantile. Pure and deterministic.
  */
 export class RunTimeModel {
-  private readonly calibration = new Map<string, LogWindow>();
+  private readonly calibration = new Map<string, LogLinearWindow>();
   private readonly history = new Map<string, LogWindow>();
   private readonly byTeamKind = new Map<string, LogWindow>();
   private readonly o: Required<RunTimeModelOptions>;
@@ -101,8 +105,12 @@ export class RunTimeModel {
   record(run: FinishedRun) {
     if (!(run.actualSeconds > 0) || !Number.isFinite(run.actualSeconds)) return;
     this.runs++;
-    if (run.declaredSeconds && run.declaredSeconds > 0)
-      this.window(this.calibration, run.team ?? '').push(run.actualSeconds / run.declaredSeconds);
+    if (run.declaredSeconds && run.declaredSeconds > 0) {
+      const team = run.team ?? '';
+      let w = this.calibration.get(team);
+      if (!w) this.calibration.set(team, (w = new LogLinearWindow(this.o.window)));
+      w.push(run.declaredSeconds, run.actualSeconds);
+    }
     this.window(this.history, historyKey(run)).push(run.actualSeconds);
     this.window(this.byTeamKind, teamKindKey(run)).push(run.actualSeconds);
   }
@@ -126,14 +134,17 @@ export class RunTimeModel {
     if (facts.declaredSeconds && facts.declaredSeconds > 0) {
       const team = this.calibration.get(facts.team ?? '');
       if (team && team.count >= this.o.minCalibration) {
-        const ratio = Math.exp(team.mean);
+        const fit = team.fit();
+        const median = Math.exp(fit.intercept + fit.slope * Math.log(facts.declaredSeconds));
         return make(
           'calibrated-declaration',
-          facts.declaredSeconds * ratio,
-          predictive(team),
-          `declared ${facts.declaredSeconds} s × ${ratio.toFixed(
+          median,
+          fit.sigma * Math.sqrt(1 + 1 / fit.count),
+          `declared ${facts.declaredSeconds} s × ${(median / facts.declaredSeconds).toFixed(
             2,
-          )}, the ratio of actual to declared run time over team ${facts.team ?? '(none)'}'s last ${team.count} runs`,
+          )}, from actual against declared run time over team ${facts.team ?? '(none)'}'s last ${
+            fit.count
+          } runs (log-linear, slope ${fit.slope.toFixed(2)})`,
         );
       }
       return make(

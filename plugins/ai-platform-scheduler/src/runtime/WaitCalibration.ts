@@ -1,5 +1,34 @@
 import { percentile } from '@ai-platform/backstage-plugin-ai-platform-common';
+import type { Workload } from '../engine/types';
 import type { Quantiles } from './quantiles';
+import { sizeBucket } from './RunTimeModel';
+
+/** The last `capacity` ratios, sorted on demand. */
+class RatioWindow {
+  private readonly ratios: number[] = [];
+  private next = 0;
+  private sorted?: number[];
+
+  constructor(private readonly capacity: number) {}
+
+  get count(): number {
+    return this.ratios.length;
+  }
+
+  push(ratio: number) {
+    if (this.ratios.length < this.capacity) this.ratios.push(ratio);
+    else {
+      this.ratios[this.next] = ratio;
+      this.next = (this.next + 1) % this.capacity;
+    }
+    this.sorted = undefined;
+  }
+
+  at(p: number): number {
+    this.sorted ??= [...this.ratios].sort((a, b) => a - b);
+    return percentile(this.sorted, p);
+  }
+}
 
 /**
  * Calibrates predicted waits against what happened (split conformal
@@ -9,37 +38,63 @@ import type { Quantiles } from './quantiles';
  * only run-time noise; this ratio also carries what it cannot see (work
  * that arrives later and goes first, reclaimed quota). Until enough
  * workloads were admitted the prediction passes through unchanged.
+ *
+ * Ratios may be kept per group as well (e.g. the workload's size and queue,
+ * most specific first): a prediction uses the first of its groups with
+ * enough admitted workloads, else all of them, so a bias of one kind of
+ * workload (small ones backfill sooner than the simulation thinks, whole-
+ * quota gangs wait longer) is not spread over the others.
  */
 export class WaitCalibration {
-  private readonly ratios: number[] = [];
-  private next = 0;
-  private sorted?: number[];
+  private readonly all: RatioWindow;
+  private readonly groups = new Map<string, RatioWindow>();
 
-  constructor(private readonly window = 500, private readonly minSamples = 30) {}
+  constructor(private readonly window = 500, private readonly minSamples = 30) {
+    this.all = new RatioWindow(window);
+  }
 
   get samples(): number {
-    return this.ratios.length;
+    return this.all.count;
   }
 
   /** Learns from one admitted workload: the median wait predicted at submission and the actual wait (ms). */
-  record(predictedWait: number, actualWait: number) {
+  record(predictedWait: number, actualWait: number, groups: readonly string[] = []) {
     if (!(predictedWait > 0) || !(actualWait > 0)) return;
     const ratio = actualWait / predictedWait;
-    if (this.ratios.length < this.window) this.ratios.push(ratio);
-    else {
-      this.ratios[this.next] = ratio;
-      this.next = (this.next + 1) % this.window;
+    this.all.push(ratio);
+    for (const g of groups) {
+      let w = this.groups.get(g);
+      if (!w) this.groups.set(g, (w = new RatioWindow(this.window)));
+      w.push(ratio);
     }
-    this.sorted = undefined;
   }
 
   /** The admission-time range (ms) for a workload predicted to be admitted at `p50`, predicted at `now`. */
-  adjust(now: number, range: Partial<Quantiles>): Partial<Quantiles> {
-    if (this.ratios.length < this.minSamples || range.p50 === undefined) return range;
+  adjust(now: number, range: Partial<Quantiles>, groups: readonly string[] = []): Partial<Quantiles> {
+    if (this.all.count < this.minSamples || range.p50 === undefined) return range;
     const wait = range.p50 - now;
     if (wait <= 0) return range;
-    this.sorted ??= [...this.ratios].sort((a, b) => a - b);
-    const at = (p: number) => now + wait * percentile(this.sorted!, p);
+    const ratios =
+      groups.map(g => this.groups.get(g)).find(w => w !== undefined && w.count >= this.minSamples) ?? this.all;
+    const at = (p: number) => now + wait * ratios.at(p);
     return { p10: at(10), p50: at(50), p90: at(90) };
   }
+}
+
+/**
+ * A workload's wait-calibration groups, most specific first: its LocalQueue,
+ * priority and size (GPUs, or CPUs when it requests no GPU, in the run-time
+ * model's size buckets), then its priority and size.
+ */
+export function waitGroupsOf(workload: Workload): string[] {
+  let gpus = 0;
+  let cpus = 0;
+  for (const ps of workload.podSets)
+    for (const [resource, milli] of Object.entries(ps.requests)) {
+      if (/gpu/i.test(resource)) gpus += (ps.count * milli) / 1000;
+      else if (resource === 'cpu') cpus += (ps.count * milli) / 1000;
+    }
+  const size = gpus > 0 ? `${sizeBucket(gpus)} GPUs` : `${sizeBucket(cpus)} CPUs`;
+  const kind = `priority ${workload.priority}, ${size}`;
+  return [`${workload.namespace}/${workload.queue}, ${kind}`, kind];
 }

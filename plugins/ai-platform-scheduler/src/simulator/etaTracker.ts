@@ -1,7 +1,7 @@
 import { percentile } from '@ai-platform/backstage-plugin-ai-platform-common';
 import type { Engine } from '../engine/Engine';
 import { RunTimeModel } from '../runtime/RunTimeModel';
-import { WaitCalibration } from '../runtime/WaitCalibration';
+import { WaitCalibration, waitGroupsOf } from '../runtime/WaitCalibration';
 import { estimateAdmissions } from './estimate';
 import { estimateAdmissionRange } from './etaRange';
 import type { EtaSettings, EtaWorkload } from './etaSettings';
@@ -31,7 +31,6 @@ export interface EtaSummary {
   allPredictions: ErrorFigures;
   settings: EtaSettings;
 }
-
 
 interface AtSubmit {
   /** The forward simulation's median before calibration, which the calibration learns from. */
@@ -87,6 +86,15 @@ export class EtaTracker {
     this.arrivals = [...workloads].sort((a, b) => a.arrival - b.arrival);
   }
 
+  private readonly groupsOf = new Map<string, string[]>();
+  /** The wait-calibration groups of a workload (kept from when the engine first had it). */
+  private groups = (key: string): string[] => {
+    let g = this.groupsOf.get(key);
+    const workload = this.engine.get(key)?.workload;
+    if (!g && workload) this.groupsOf.set(key, (g = waitGroupsOf(workload)));
+    return g ?? [];
+  };
+
   private runTime = (key: string) => {
     const w = this.byKey.get(key);
     return this.model.predict(w?.facts ?? { queue: '', gpus: 0 });
@@ -98,7 +106,8 @@ export class EtaTracker {
     this.firstAdmission.set(key, time);
     const raw = this.atSubmit.get(key)?.raw;
     const arrival = this.byKey.get(key)?.arrival;
-    if (raw !== undefined && arrival !== undefined) this.calibration.record(raw - arrival, time - arrival);
+    if (raw !== undefined && arrival !== undefined)
+      this.calibration.record(raw - arrival, time - arrival, this.groups(key));
   }
 
   finished(key: string, time: number) {
@@ -129,7 +138,7 @@ export class EtaTracker {
       for (const key of fresh) {
         const range = ranges.get(key) ?? {};
         this.atSubmit.set(key, {
-          ...this.calibration.adjust(now, range),
+          ...this.calibration.adjust(now, range, this.groups(key)),
           raw: range.p50,
           declared: declared.get(key),
           warm,
@@ -151,7 +160,7 @@ export class EtaTracker {
         });
         for (const [key, range] of ranges) {
           this.predictions++;
-          const p50 = this.calibration.adjust(now, range).p50;
+          const p50 = this.calibration.adjust(now, range, this.groups(key)).p50;
           if (warm && p50 !== undefined) this.later.push({ key, p50 });
         }
       }
