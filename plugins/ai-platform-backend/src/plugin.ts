@@ -12,6 +12,7 @@ import {
   type TelemetrySource,
   type WorkloadKindAdapter,
 } from '@ai-platform/backstage-plugin-ai-platform-node';
+import { ClusterRegistry } from './clusters/ClusterRegistry';
 import { readAiPlatformConfig } from './config';
 import { createAdmissionController } from './controller';
 import { configPriceSource, createCostAccounting, PrometheusTelemetry } from './costs';
@@ -103,7 +104,10 @@ export const aiPlatformPlugin = createBackendPlugin({
         const runTimes = new LearnedRunTimes(new RunTimeHistory(await database.getClient()), logger);
         await runTimes.load();
         const budgets = new BudgetEnforcement(readBudgetPolicies(config));
+        // One connection and one set of informers per cluster, for the controller, the cost ingest and the fleet views.
+        const registry = ClusterRegistry.fromConfig(config, logger);
         const controller = createAdmissionController({
+          registry,
           config,
           logger,
           decisions,
@@ -113,7 +117,10 @@ export const aiPlatformPlugin = createBackendPlugin({
         });
         const workloads = controller.service;
         lifecycle.addStartupHook(() => controller.start());
-        lifecycle.addShutdownHook(() => controller.stop());
+        lifecycle.addShutdownHook(async () => {
+          await controller.stop();
+          await registry.stop();
+        });
 
         permissionsRegistry.addResourceType({
           resourceRef: workloadResourceRef,
@@ -132,7 +139,7 @@ export const aiPlatformPlugin = createBackendPlugin({
         permissionsRegistry.addPermissions(aiPlatformPermissions.filter(p => !('resourceType' in p)));
 
         const costs = await createCostAccounting({
-          config,
+          registry,
           settings: settings.costs,
           database,
           logger,

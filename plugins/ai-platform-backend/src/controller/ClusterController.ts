@@ -2,20 +2,24 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { WorkloadKindAdapter, WorkloadObject } from '@ai-platform/backstage-plugin-ai-platform-node';
 import { Engine, type EngineOptions } from '@ai-platform/scheduler';
-import { ClusterClient } from '../clusters/ClusterClient';
+import type { ClusterClient } from '../clusters/ClusterClient';
+import { ClusterCache } from '../clusters/ClusterCache';
+import { kueueWorkloadKind } from '../clusters/kinds';
 import type { ClusterConnection } from '../clusters/readClusters';
+import type { Watch } from '../clusters/Watch';
 import type { DecisionStore } from '../service/types';
 import { isHeld, readAdmission } from '../workloads/admissionAnnotation';
 import { ManagedKinds, OwnerIndex } from '../workloads/ownership';
 import { DecisionWriter } from './DecisionWriter';
 import type { TrackedWorkload } from './trackedWorkload';
-import { detectKueue, kueueWorkloadKind, observedAdmission } from './observe';
+import { detectKueue, observedAdmission } from './observe';
 import { LeaderLease, type LeaseTiming } from './LeaderLease';
-import { QueueConfigSource, queueObjectKinds } from './queueConfig';
-import { Watch } from './Watch';
+import { QueueConfigSource } from './queueConfig';
 
 export interface ClusterControllerOptions {
   connection: ClusterConnection;
+  /** The cluster's shared informers (from the ClusterRegistry); the controller makes and owns its own when absent. */
+  cluster?: ClusterCache;
   adapters: WorkloadKindAdapter[];
   decisions: DecisionStore;
   logger: LoggerService;
@@ -37,7 +41,7 @@ function newer(a: WorkloadObject, b: WorkloadObject | undefined): boolean {
 }
 
 /**
- * Binds one cluster to an Engine: watches its workloads and queue objects,
+ * Binds one cluster to an Engine: follows its workloads and queue objects in the cluster's shared informers,
  * and, while holding the Lease in admit mode, suspends queued workloads on
  * sight and applies the engine's decisions. Every replica keeps the engine in
  * step with the objects (admissions come from their annotation), so all of
@@ -46,6 +50,9 @@ function newer(a: WorkloadObject, b: WorkloadObject | undefined): boolean {
 export class ClusterController {
   readonly name: string;
   readonly client: ClusterClient;
+  /** The cluster's informers: pods, nodes, namespaces, Kueue objects and the workload kinds. */
+  readonly cluster: ClusterCache;
+  private readonly ownsCluster: boolean;
   engine: Engine;
   mode: 'admit' | 'observe' = 'admit';
   readonly workloads = new Map<string, TrackedWorkload>();
@@ -56,10 +63,7 @@ export class ClusterController {
   generation = 0;
   private readonly watches: Watch<KubernetesObject>[] = [];
   private readonly queueWatches: Watch<KubernetesObject>[] = [];
-  private nodeWatch?: Watch<KubernetesObject>;
-  private podWatch?: Watch<KubernetesObject>;
-  /** Pods seen deleted since the cost ledger last asked, with when: a pod that ran between two ledger syncs still counts. */
-  private readonly deletedPods = new Map<string, { pod: KubernetesObject; at: number }>();
+  private readonly unsubscribe: Array<() => void> = [];
   private readonly podListeners = new Set<(pod: KubernetesObject) => void>();
   private kueueWorkloads?: Watch<KubernetesObject>;
   private readonly lease: LeaderLease;
@@ -82,8 +86,10 @@ export class ClusterController {
   constructor(private readonly options: ClusterControllerOptions) {
     this.name = options.connection.name;
     this.managedKinds = new ManagedKinds(options.adapters);
-    this.client = new ClusterClient(options.connection.kubeConfig);
     const logger = options.logger.child({ cluster: this.name });
+    this.ownsCluster = !options.cluster;
+    this.cluster = options.cluster ?? new ClusterCache(options.connection, options.logger);
+    this.client = this.cluster.client;
     this.queueConfig = new QueueConfigSource(this.name, options.queueObjects ?? [], logger);
     this.engine = new Engine(this.queueConfig.config, options.engineOptions);
     this.lease = new LeaderLease(this.client, options.identity, logger, () => this.kick(), options.leaseTiming);
@@ -101,7 +107,7 @@ export class ClusterController {
   }
 
   get lastError(): string | undefined {
-    return [...this.watches, ...this.queueWatches].find(w => w.lastError)?.lastError;
+    return this.cluster.lastError([...this.watches, ...this.queueWatches]);
   }
 
   /** Tells the listener about every workload object that changed or went away; returns an unsubscribe function. */
@@ -120,57 +126,32 @@ export class ClusterController {
     return () => this.podListeners.delete(listener);
   }
 
-  /**
-   * The pods deleted since the last call, each with a deletionTimestamp (the time the deletion was seen when the
-   * API server removed it at once). Forgets what nobody asked for within an hour.
-   */
-  takeDeletedPods(): KubernetesObject[] {
-    const stale = Date.now() - 3_600_000;
-    const pods = [...this.deletedPods.values()]
-      .filter(d => d.at >= stale)
-      .map(({ pod, at }) => ({
-        ...pod,
-        metadata: { ...pod.metadata, deletionTimestamp: pod.metadata?.deletionTimestamp ?? new Date(at) },
-      }));
-    this.deletedPods.clear();
-    return pods;
-  }
-
-  nodes(): readonly KubernetesObject[] {
-    return this.nodeWatch?.list() ?? [];
-  }
-
-  /** The cluster's pods as last watched. */
-  pods(): readonly KubernetesObject[] {
-    return this.podWatch?.list() ?? [];
-  }
-
   /** Starts watching; in auto mode the controller observes (admits nothing) until it knows Kueue is absent. */
   async start() {
     const { connection, logger } = this.options;
     const log = logger.child({ cluster: this.name });
-    const kube = connection.kubeConfig;
+    const { cluster } = this;
+    // Objects the shared informers already hold arrive first, as if just listed.
+    const follow = (watch: Watch, listener: (type: 'upsert' | 'delete', obj: KubernetesObject) => void) => {
+      this.unsubscribe.push(watch.subscribe(listener, { replay: true }));
+      return watch;
+    };
     for (const adapter of this.options.adapters) {
       this.watches.push(
-        new Watch(kube, adapter, (type, obj) => this.onWorkloadEvent(adapter, type, obj as WorkloadObject), log),
+        follow(cluster.informer(adapter), (type, obj) => this.onWorkloadEvent(adapter, type, obj as WorkloadObject)),
       );
     }
-    for (const target of queueObjectKinds) {
-      this.queueWatches.push(new Watch(kube, target, () => this.onQueueObject(), log));
-    }
-    this.nodeWatch = new Watch(kube, { apiVersion: 'v1', kind: 'Node', plural: 'nodes' }, () => this.generation++, log);
-    this.podWatch = new Watch(
-      kube,
-      { apiVersion: 'v1', kind: 'Pod', plural: 'pods' },
-      (type, pod) => {
-        if (type === 'delete' && pod.metadata?.uid) this.deletedPods.set(pod.metadata.uid, { pod, at: Date.now() });
-        else for (const listener of this.podListeners) listener(pod);
-      },
-      log,
-    );
-    const all = [...this.watches, ...this.queueWatches, this.nodeWatch, this.podWatch];
+    for (const watch of cluster.queueObjects) this.queueWatches.push(follow(watch, () => this.onQueueObject()));
+    const all = [
+      ...this.watches,
+      ...this.queueWatches,
+      follow(cluster.nodes, () => this.generation++),
+      follow(cluster.pods, (type, pod) => {
+        if (type === 'upsert') for (const listener of this.podListeners) listener(pod);
+      }),
+    ];
     if (connection.mode !== 'admit') {
-      this.kueueWorkloads = new Watch(kube, kueueWorkloadKind, () => this.kick(), log);
+      this.kueueWorkloads = follow(cluster.informer(kueueWorkloadKind), () => this.kick());
       all.push(this.kueueWorkloads);
     }
     this.mode = connection.mode === 'admit' ? 'admit' : 'observe';
@@ -206,11 +187,9 @@ export class ClusterController {
     clearTimeout(this.wakeTimer);
     clearTimeout(this.detectTimer);
     await this.lease.stop();
-    await Promise.all(
-      [...this.watches, ...this.queueWatches, this.nodeWatch, this.podWatch, this.kueueWorkloads].map(w => w?.stop()),
-    );
+    for (const unsubscribe of this.unsubscribe.splice(0)) unsubscribe();
     await this.running;
-    this.client.close();
+    if (this.ownsCluster) await this.cluster.stop();
   }
 
   /** Runs a reconcile soon; changes arriving together share one. */
@@ -308,7 +287,7 @@ export class ClusterController {
     if (admitting !== this.wasAdmitting || this.mode === 'observe') this.allDirty = true;
     // A replica that just took the lead looks at every pod once (the previous leader may have left some unseen).
     if (admitting && !this.wasAdmitting) {
-      for (const pod of this.podWatch?.list() ?? []) for (const listener of this.podListeners) listener(pod);
+      for (const pod of this.cluster.pods.list()) for (const listener of this.podListeners) listener(pod);
     }
     this.wasAdmitting = admitting;
     const keys = this.allDirty ? [...this.workloads.keys()] : [...this.dirty];

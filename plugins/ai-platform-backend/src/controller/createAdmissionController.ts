@@ -3,7 +3,7 @@ import type { LoggerService, RootConfigService } from '@backstage/backend-plugin
 import { InputError } from '@backstage/errors';
 import type { WorkloadKindAdapter } from '@ai-platform/backstage-plugin-ai-platform-node';
 import { parseEngineOptions } from '@ai-platform/scheduler';
-import { readClusters } from '../clusters/readClusters';
+import { ClusterRegistry } from '../clusters/ClusterRegistry';
 import type { DecisionStore, WorkloadService } from '../service/types';
 import { labels } from '@ai-platform/backstage-plugin-ai-platform-common';
 import type { PodAttribution } from '../costs/CostIngestor';
@@ -27,12 +27,16 @@ export interface AdmissionControllerOptions {
   /** Adapters from the workload-kinds extension point; they replace built-ins of the same apiVersion and kind. */
   extraKinds?: WorkloadKindAdapter[];
   leaseTiming?: LeaseTiming;
+  /** The clusters' connections and informers, shared with the cost ingestor; read from config (and owned) when absent. */
+  registry?: ClusterRegistry;
 }
 
 /** The running admission controller: the WorkloadService plus its lifecycle. */
 export interface AdmissionController {
   service: WorkloadService;
   controllers: ClusterController[];
+  /** The clusters' connections and informers the controllers read. */
+  registry: ClusterRegistry;
   /** Traces pods to their top-level workload for cost accounting. */
   attribution: PodAttribution;
   start(): Promise<void>;
@@ -75,14 +79,17 @@ export function createAdmissionController(options: AdmissionControllerOptions): 
   );
   const adapters = mergeKinds(options.extraKinds ?? []);
   const identity = `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  const controllers = readClusters(config).map(
-    connection =>
+  const ownsRegistry = !options.registry;
+  const registry = options.registry ?? ClusterRegistry.fromConfig(config, logger);
+  const controllers = registry.clusters.map(
+    cluster =>
       new ClusterController({
-        connection,
+        connection: cluster.connection,
+        cluster,
         adapters,
         decisions,
         logger,
-        queueObjects: withClusterQueues(queues, queueList(config, `aiPlatform.clusters.${connection.name}.queues`)),
+        queueObjects: withClusterQueues(queues, queueList(config, `aiPlatform.clusters.${cluster.name}.queues`)),
         engineOptions,
         identity,
         leaseTiming: options.leaseTiming,
@@ -101,7 +108,6 @@ export function createAdmissionController(options: AdmissionControllerOptions): 
       const tracked = c.workloads.get(`${top.namespace}/${top.kind}/${top.name}`);
       return { name: top.name, queue: tracked?.obj.metadata.labels?.[labels.queueName] };
     },
-    deletedPods: cluster => (byName.get(cluster)?.takeDeletedPods() ?? []) as unknown as PodLike[],
     watchPods(listener) {
       const stops = controllers.map(c => c.onPodChange(pod => listener(c.name, pod as unknown as PodLike, c.leader)));
       return () => stops.forEach(stop => stop());
@@ -122,12 +128,14 @@ export function createAdmissionController(options: AdmissionControllerOptions): 
       options.budgets,
     ),
     controllers,
+    registry,
     attribution,
     start: async () => {
-      await Promise.all(controllers.map(c => c.start()));
+      await Promise.all([registry.start(), ...controllers.map(c => c.start())]);
     },
     stop: async () => {
       await Promise.all(controllers.map(c => c.stop()));
+      if (ownsRegistry) await registry.stop();
     },
   };
 }

@@ -72,7 +72,7 @@ export function queueSummaries(c: ClusterController): {
 }
 
 function flavorSummaries(c: ClusterController): FlavorSummary[] {
-  const nodes = c.nodes() as NodeLike[];
+  const nodes = c.cluster.nodes.list() as NodeLike[];
   const allocated = new Map<string, Record<string, number>>();
   for (const q of c.engine.usage()) {
     for (const r of q.resources) {
@@ -105,7 +105,7 @@ function flavorSummaries(c: ClusterController): FlavorSummary[] {
   });
 }
 
-/** Connection, leadership and capacity of one cluster; never its credentials. */
+/** Connection, leadership and capacity of one cluster (nodes and pods from its shared informers); never its credentials. */
 export function clusterSummary(c: ClusterController): ClusterSummary {
   return {
     name: c.name,
@@ -113,8 +113,8 @@ export function clusterSummary(c: ClusterController): ClusterSummary {
     connected: c.connected,
     leader: c.leader,
     lastError: c.lastError,
-    nodes: c.nodes().length,
+    nodes: c.cluster.nodes.list().length,
     flavors: flavorSummaries(c),
-    gangSlots: gangSlots(c.name, c.engine, c.nodes(), c.pods()),
+    gangSlots: gangSlots(c.name, c.engine, c.cluster.nodes.list(), c.cluster.pods.list()),
   };
 }

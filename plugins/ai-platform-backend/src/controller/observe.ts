@@ -4,13 +4,6 @@ import type { WorkloadObject } from '@ai-platform/backstage-plugin-ai-platform-n
 import type { PodSetAssignment } from '@ai-platform/scheduler';
 import { ClusterClient, statusOf } from '../clusters/ClusterClient';
 import type { RecordedAdmission } from '../workloads/admissionAnnotation';
-import type { WatchTarget } from './Watch';
-
-export const kueueWorkloadKind: WatchTarget = {
-  apiVersion: 'kueue.x-k8s.io/v1beta1',
-  kind: 'Workload',
-  plural: 'workloads',
-};
 
 /**
  * True when Kueue runs in the cluster (a kueue-system namespace with Kueue's

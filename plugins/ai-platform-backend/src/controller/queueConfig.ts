@@ -1,18 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { ConfigError, emptyQueueConfig, parseQueueObjects, type QueueConfig } from '@ai-platform/scheduler';
-import type { WatchTarget } from './Watch';
-
-/** The Kueue objects (and Namespaces, for namespaceSelector) the queue configuration is built from. */
-export const queueObjectKinds: WatchTarget[] = [
-  { apiVersion: 'kueue.x-k8s.io/v1beta1', kind: 'ResourceFlavor', plural: 'resourceflavors' },
-  { apiVersion: 'kueue.x-k8s.io/v1beta1', kind: 'ClusterQueue', plural: 'clusterqueues' },
-  { apiVersion: 'kueue.x-k8s.io/v1beta1', kind: 'LocalQueue', plural: 'localqueues' },
-  { apiVersion: 'kueue.x-k8s.io/v1beta1', kind: 'Cohort', plural: 'cohorts' },
-  { apiVersion: 'kueue.x-k8s.io/v1beta1', kind: 'WorkloadPriorityClass', plural: 'workloadpriorityclasses' },
-  { apiVersion: 'kueue.x-k8s.io/v1beta1', kind: 'Topology', plural: 'topologies' },
-  { apiVersion: 'v1', kind: 'Namespace', plural: 'namespaces' },
-];
-
 /**
  * Builds the queue configuration from the cluster's objects plus those of
  * `aiPlatform.queues`; an invalid set is logged with every problem (object

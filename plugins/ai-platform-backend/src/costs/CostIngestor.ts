@@ -1,8 +1,8 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import pLimit from 'p-limit';
 import { labels as wellKnown } from '@ai-platform/backstage-plugin-ai-platform-common';
-import type { ClusterConnection } from '../clusters/readClusters';
-import { ClusterClient } from '../clusters/ClusterClient';
+import type { ClusterClient } from '../clusters/ClusterClient';
+import type { ClusterCache, ClusterRegistry } from '../clusters/ClusterRegistry';
 import type { CostLedger } from './CostLedger';
 import { isGpuResource, NodeInfo, podIntervals, PodLike, type PodWorkload } from './intervals';
 import { nodeSnapshot, type NodeCapacityLedger, type NodeLike, type NodeSnapshot } from './NodeCapacity';
@@ -25,8 +25,6 @@ export interface PodAttribution {
   /** `pods`: the cluster's pods by uid, to trace through pods that own objects (a LeaderWorkerSet's leader). */
   workloadOf(cluster: string, pod: PodLike, pods: Map<string, PodLike>): PodWorkload | undefined;
   flavorsOf(cluster: string): FlavorLike[];
-  /** Pods deleted since the last call (with their deletionTimestamp), so none that ran between two syncs is lost. */
-  deletedPods(cluster: string): PodLike[];
   /** Calls `listener` with every pod change the controller sees, and whether this replica leads that cluster. */
   watchPods(listener: (cluster: string, pod: PodLike, leader: boolean) => void): () => void;
 }
@@ -58,14 +56,16 @@ function flavorOf(labels: Record<string, string>, flavors: FlavorLike[]): string
 }
 
 /**
- * Feeds the ledger from every cluster's pods: a full list per cluster on
- * each pass (list is what a relist after a watch gap does anyway), so a
- * restart, a reconnect or a missed event only delays accounting, never
- * changes it. A cluster that cannot be reached is skipped and retried.
+ * Feeds the ledger from every cluster's pods, nodes and namespaces as the
+ * registry's informers hold them (listed once, then watched; nothing is
+ * listed again per pass). Each pass writes the whole state it sees, plus the
+ * pods deleted since the last pass, so a restart, a reconnect or a missed
+ * event only delays accounting, never changes it. A cluster whose informers
+ * have not listed yet, or whose watches fail, is skipped and retried.
  */
 export class CostIngestor {
   constructor(
-    private readonly clusters: ClusterConnection[],
+    private readonly registry: ClusterRegistry,
     private readonly ledger: CostLedger,
     private readonly logger: LoggerService,
     /** Records node GPU capacity from the same node list, for fleet idle. */
@@ -76,32 +76,69 @@ export class CostIngestor {
   ) {}
 
   private readonly pendingSyncs = new Map<string, NodeJS.Timeout>();
-  private unwatch?: () => void;
+  /** Per cluster, pods seen deleted since the last pass, with when: a pod that ran between two passes still counts. */
+  private readonly deletedPods = new Map<string, Map<string, { pod: PodLike; at: number }>>();
+  private readonly unwatch: Array<() => void> = [];
 
-  /** Follows pods as the controller sees them: new GPU pods get the finalizer, a deleted one is recorded at once. */
+  /**
+   * Follows the clusters' pods: remembers deleted ones for the next pass and, with the finalizer on, gives new GPU
+   * pods the finalizer and records a deleted one at once (as the controller reports them, on the cluster's leader).
+   */
   start() {
+    for (const cluster of this.registry.clusters) {
+      const deleted = new Map<string, { pod: PodLike; at: number }>();
+      this.deletedPods.set(cluster.name, deleted);
+      this.unwatch.push(
+        cluster.pods.subscribe((type, obj) => {
+          const pod = obj as unknown as PodLike;
+          if (type === 'delete' && pod.metadata.uid) deleted.set(pod.metadata.uid, { pod, at: Date.now() });
+        }),
+      );
+    }
     if (!this.finalizePods || !this.attribution) return;
-    this.unwatch = this.attribution.watchPods((name, pod, leader) => {
-      const cluster = this.clusters.find(c => c.name === name);
-      if (!cluster || !leader || !usesGpu(pod)) return;
-      if (pod.metadata.deletionTimestamp) {
-        if (finalized(pod)) this.syncSoon(cluster);
-      } else if (!finalized(pod)) {
-        void this.setFinalizer(new ClusterClient(cluster.kubeConfig), pod, true).catch(e =>
-          this.logger.debug(`Cost ledger: cannot add the ${gpuAccountingFinalizer} finalizer: ${(e as Error).message}`),
-        );
-      }
-    });
+    this.unwatch.push(
+      this.attribution.watchPods((name, pod, leader) => {
+        const cluster = this.registry.get(name);
+        if (!cluster || !leader || !usesGpu(pod)) return;
+        if (pod.metadata.deletionTimestamp) {
+          if (finalized(pod)) this.syncSoon(cluster);
+        } else if (!finalized(pod)) {
+          void this.setFinalizer(cluster.client, pod, true).catch(e =>
+            this.logger.debug(
+              `Cost ledger: cannot add the ${gpuAccountingFinalizer} finalizer: ${(e as Error).message}`,
+            ),
+          );
+        }
+      }),
+    );
+  }
+
+  /**
+   * The pods deleted since the last call, each with a deletionTimestamp (the time the deletion was seen when the
+   * API server removed it at once). Forgets what nobody asked for within an hour.
+   */
+  private takeDeletedPods(cluster: string): PodLike[] {
+    const deleted = this.deletedPods.get(cluster);
+    if (!deleted) return [];
+    const stale = Date.now() - 3_600_000;
+    const pods = [...deleted.values()]
+      .filter(d => d.at >= stale)
+      .map(({ pod, at }) => ({
+        ...pod,
+        metadata: { ...pod.metadata, deletionTimestamp: pod.metadata.deletionTimestamp ?? new Date(at) },
+      }));
+    deleted.clear();
+    return pods;
   }
 
   stop() {
-    this.unwatch?.();
+    for (const unwatch of this.unwatch.splice(0)) unwatch();
     for (const t of this.pendingSyncs.values()) clearTimeout(t);
     this.pendingSyncs.clear();
   }
 
   /** Deletions arriving together share one sync, so a terminating pod waits seconds, not a whole ingest interval. */
-  private syncSoon(cluster: ClusterConnection) {
+  private syncSoon(cluster: { name: string }) {
     if (this.pendingSyncs.has(cluster.name)) return;
     this.pendingSyncs.set(
       cluster.name,
@@ -128,24 +165,31 @@ export class CostIngestor {
     });
   }
 
-  async syncCluster(cluster: ClusterConnection, now = Date.now()): Promise<{ intervals: number; closed: number }> {
-    const client = new ClusterClient(cluster.kubeConfig);
-    const [pods, nodes, namespaces, clusterFlavors] = await Promise.all([
-      client.core.listPodForAllNamespaces(),
-      client.core.listNode(),
-      client.core.listNamespace(),
-      client.objects
-        .list('kueue.x-k8s.io/v1beta1', 'ResourceFlavor')
-        .then(r => r.items as unknown as FlavorLike[])
-        .catch(() => [] as FlavorLike[]),
-    ]);
+  /** The cluster's informers once they hold the current state; throws (the pass skips the cluster) until then. */
+  private cacheOf(name: string): ClusterCache {
+    const cache = this.registry.get(name);
+    if (!cache) throw new Error(`cluster ${name} is not in the registry`);
+    const watches = [cache.pods, cache.nodes, cache.namespaces];
+    const waiting = watches.filter(w => !w.synced).map(w => w.target.kind);
+    if (waiting.length) throw new Error(`its informers have not listed ${waiting.join(', ')} yet`);
+    const error = cache.lastError(watches);
+    if (error) throw new Error(error);
+    return cache;
+  }
+
+  /** One pass over one cluster (`cluster.name`) from its informers' current objects. */
+  async syncCluster(cluster: { name: string }, now = Date.now()): Promise<{ intervals: number; closed: number }> {
+    const cache = this.cacheOf(cluster.name);
+    const pods = cache.pods.list() as unknown as PodLike[];
+    const nodes = cache.nodes.list();
+    const clusterFlavors = cache.resourceFlavors.list() as unknown as FlavorLike[];
     const configured = this.attribution?.flavorsOf(cluster.name) ?? [];
     const flavors = [
       ...configured,
       ...clusterFlavors.filter(f => !configured.some(c => c.metadata.name === f.metadata.name)),
     ];
     const nodeInfo = new Map<string, NodeInfo>();
-    for (const n of nodes.items) {
+    for (const n of nodes) {
       const labels = n.metadata?.labels ?? {};
       nodeInfo.set(n.metadata!.name!, {
         gpuProduct: labels[wellKnown.gpuProduct],
@@ -155,35 +199,35 @@ export class CostIngestor {
     }
     await this.capacity?.record(
       cluster.name,
-      nodes.items
+      nodes
         .map(n => nodeSnapshot(n as unknown as NodeLike, nodeInfo.get(n.metadata?.name ?? '')))
         .filter((n): n is NodeSnapshot => n !== undefined),
       now,
     );
-    const teams = new Map(namespaces.items.map(ns => [ns.metadata!.name!, ns.metadata?.labels?.[wellKnown.team]]));
-    const podsByUid = new Map(pods.items.map(p => [p.metadata?.uid ?? '', p as unknown as PodLike]));
-    // A pod deleted after the list was taken is ingested as it ended.
-    for (const pod of this.attribution?.deletedPods(cluster.name) ?? []) podsByUid.set(pod.metadata.uid ?? '', pod);
-    const intervals = [...podsByUid.values()].flatMap(p => {
-      const pod = p as unknown as PodLike;
-      return podIntervals(
+    const teams = new Map(
+      cache.namespaces.list().map(ns => [ns.metadata!.name!, ns.metadata?.labels?.[wellKnown.team]]),
+    );
+    const podsByUid = new Map(pods.map(p => [p.metadata.uid ?? '', p]));
+    // A pod deleted since the last pass is ingested as it ended.
+    for (const pod of this.takeDeletedPods(cluster.name)) podsByUid.set(pod.metadata.uid ?? '', pod);
+    const intervals = [...podsByUid.values()].flatMap(pod =>
+      podIntervals(
         cluster.name,
         pod,
         nodeInfo.get(pod.spec?.nodeName ?? ''),
         teams.get(pod.metadata.namespace ?? ''),
         this.attribution?.workloadOf(cluster.name, pod, podsByUid),
-      );
-    });
+      ),
+    );
     await this.ledger.ingest(intervals, now);
     const closed = await this.ledger.closeVanished(cluster.name, new Set(podsByUid.keys()));
     if (this.finalizePods) {
       // Recorded now: terminating pods may go. GPU pods that appeared while no replica watched get the finalizer.
       await Promise.all(
-        pods.items
-          .map(p => p as unknown as PodLike)
+        pods
           .filter(p => usesGpu(p) && finalized(p) === Boolean(p.metadata.deletionTimestamp))
           .map(p =>
-            this.setFinalizer(client, p, !p.metadata.deletionTimestamp).catch(e =>
+            this.setFinalizer(cache.client, p, !p.metadata.deletionTimestamp).catch(e =>
               this.logger.debug(`Cost ledger: cannot update the finalizer of pod ${p.metadata.name}: ${e}`),
             ),
           ),
@@ -192,11 +236,11 @@ export class CostIngestor {
     return { intervals: intervals.length, closed };
   }
 
-  /** One pass over every cluster, a few side by side: their lists and ledger writes overlap. */
+  /** One pass over every cluster, a few side by side: their ledger writes overlap. */
   async sync(): Promise<void> {
     const limit = pLimit(CONCURRENT_CLUSTERS);
     await Promise.all(
-      this.clusters.map(cluster =>
+      this.registry.clusters.map(cluster =>
         limit(async () => {
           try {
             const { intervals, closed } = await this.syncCluster(cluster);

@@ -1,15 +1,9 @@
-import type {
-  AuthService,
-  DatabaseService,
-  LoggerService,
-  RootConfigService,
-  SchedulerService,
-} from '@backstage/backend-plugin-api';
+import type { AuthService, DatabaseService, LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import type { WorkloadRef, WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
 import type { PriceSource, TelemetrySource } from '@ai-platform/backstage-plugin-ai-platform-node';
-import { readClusters } from '../clusters/readClusters';
+import type { ClusterRegistry } from '../clusters/ClusterRegistry';
 import { CostDatabase } from '../database/CostDatabase';
 import { DefaultCostService } from '../services/CostService';
 import type { AiPlatformConfig } from '../config';
@@ -22,8 +16,8 @@ export { PriceBook, configPriceSource } from './pricing';
 export { PrometheusTelemetry } from './PrometheusTelemetry';
 
 /**
- * GPU cost accounting: ingests every cluster's pods into the ledger each
- * minute, sends budget notifications hourly, and serves the CostService
+ * GPU cost accounting: ingests every cluster's pods (as the shared informers
+ * hold them) into the ledger each minute, sends budget notifications hourly, and serves the CostService
  * behind the /costs routes. Prices come from the registered price sources
  * (the config price book among them), utilization and token figures from
  * the telemetry source. Budgets come from aiPlatform.budgets and, with a
@@ -31,7 +25,6 @@ export { PrometheusTelemetry } from './PrometheusTelemetry';
  * replica).
  */
 export async function createCostAccounting(options: {
-  config: RootConfigService;
   /** aiPlatform.costs, aiPlatform.pricing.currency and aiPlatform.budgets, as readAiPlatformConfig read them. */
   settings: AiPlatformConfig['costs'];
   database: DatabaseService;
@@ -47,8 +40,10 @@ export async function createCostAccounting(options: {
   lookupWorkload?: (ref: WorkloadRef) => Promise<WorkloadSummary | undefined>;
   /** What the controller knows about the pods' workloads and flavors. */
   attribution?: ConstructorParameters<typeof CostIngestor>[4];
+  /** The clusters' informers (shared with the admission controller) the ingest reads pods, nodes and namespaces from. */
+  registry: ClusterRegistry;
 }) {
-  const { config, settings, logger, scheduler } = options;
+  const { settings, logger, scheduler } = options;
   const prices = await PriceBook.fromSources(options.priceSources, settings.currency);
   const db = await CostDatabase.create(await options.database.getClient(), prices, {
     skipMigrations: options.database.migrations?.skip,
@@ -61,7 +56,7 @@ export async function createCostAccounting(options: {
   if (!options.telemetry)
     logger.info('aiPlatform.prometheus.url is not set: GPU utilization and inference token figures are unknown');
   const ingestor = new CostIngestor(
-    readClusters(config),
+    options.registry,
     db,
     logger,
     {

@@ -58,9 +58,9 @@ describe('the gpu-accounting finalizer', () => {
       decisions: new MemoryDecisionStore(),
       leaseTiming: { durationMs: 1_500, renewMs: 300 },
     });
-    const connection = { name: 'sim', mode: 'admit' as const, kubeConfig: sim.kubeConfig() };
+    const connection = { name: 'sim' };
     const ingestor = new CostIngestor(
-      [connection],
+      controller.registry,
       ledger as never,
       mockServices.logger.mock(),
       undefined,

@@ -6,7 +6,10 @@ import knexFactory from 'knex';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { mockServices } from '@backstage/backend-test-utils';
 import { kubeconfigYaml, KubeSim, RunningPrometheus, startKubeSim, startPrometheus } from '@ai-platform/kube-sim';
+import { ClusterRegistry } from '../clusters/ClusterRegistry';
+import type { ClusterConnection } from '../clusters/readClusters';
 import { CostIngestor } from './CostIngestor';
+import type { NodeCapacityLedger } from './NodeCapacity';
 import { CostDatabase } from '../database/CostDatabase';
 import { DefaultCostService } from '../services/CostService';
 import { costRoutesApp } from '../routes/__testUtils__/costRoutesApp';
@@ -43,11 +46,21 @@ function h100Pod(
 describe('cost accounting against kube-sim and a real Prometheus', () => {
   let sim: KubeSim | undefined;
   let prometheus: RunningPrometheus | undefined;
+  const registries: ClusterRegistry[] = [];
 
   afterAll(async () => {
+    await Promise.all(registries.map(r => r.stop()));
     await prometheus?.stop();
     await sim?.stop();
   });
+
+  /** An ingestor over the cluster's informers, once they have listed. */
+  async function ingestorFor(connection: ClusterConnection, ledger: CostDatabase, capacity?: NodeCapacityLedger) {
+    const registry = new ClusterRegistry([connection], mockServices.logger.mock());
+    registries.push(registry);
+    await registry.start();
+    return new CostIngestor(registry, ledger, mockServices.logger.mock(), capacity);
+  }
 
   it('prices the GPUs pods hold and finds the idle cost of a pod that does not use them', async () => {
     sim = await startKubeSim({ fleet: demoFleet, speed: 1, generator: false });
@@ -72,12 +85,8 @@ describe('cost accounting against kube-sim and a real Prometheus', () => {
     kubeConfig.loadFromString(kubeconfigYaml([{ name: east.name, url: east.url }]));
     const db = knexFactory({ client: 'better-sqlite3', connection: ':memory:', useNullAsDefault: true });
     const ledger = await CostDatabase.create(db, PriceBook.fromConfig());
-    const ingestor = new CostIngestor(
-      [{ name: east.name, mode: 'admit', kubeConfig }],
-      ledger,
-      mockServices.logger.mock(),
-    );
-    const synced = await ingestor.syncCluster({ name: east.name, mode: 'admit', kubeConfig });
+    const ingestor = await ingestorFor({ name: east.name, mode: 'admit', kubeConfig }, ledger);
+    const synced = await ingestor.syncCluster({ name: east.name });
     expect(synced.intervals).toBe(2);
 
     const now = Date.now();
@@ -131,7 +140,7 @@ describe('cost accounting against kube-sim and a real Prometheus', () => {
     const db = knexFactory({ client: 'better-sqlite3', connection: ':memory:', useNullAsDefault: true });
     const ledger = await CostDatabase.create(db, PriceBook.fromConfig());
     const connection = { name: east.name, mode: 'admit' as const, kubeConfig };
-    await new CostIngestor([connection], ledger, mockServices.logger.mock()).syncCluster(connection);
+    await (await ingestorFor(connection, ledger)).syncCluster(connection);
 
     const at = Date.now();
     const app = (prometheusUrl: string) =>
@@ -271,11 +280,11 @@ describe('cost accounting against kube-sim and a real Prometheus', () => {
     const ledger = await CostDatabase.create(db, PriceBook.fromConfig());
     const capacity = { record: ledger.recordNodes.bind(ledger) };
     const connection = { name: east.name, mode: 'admit' as const, kubeConfig };
-    const ingestor = new CostIngestor([connection], ledger, mockServices.logger.mock(), capacity);
+    const ingestor = await ingestorFor(connection, ledger, capacity);
     const t1 = Date.now();
     await ingestor.syncCluster(connection, t1);
     const rows = Number((await db('ai_platform_node_capacity').count({ n: '*' }))[0].n);
-    await ingestor.syncCluster(connection, t1 + 30_000); // a relist of the same nodes adds nothing
+    await ingestor.syncCluster(connection, t1 + 30_000); // a second pass over the same nodes adds nothing
     expect(Number((await db('ai_platform_node_capacity').count({ n: '*' }))[0].n)).toBe(rows);
 
     const window = `${new Date(t1).toISOString()},${new Date(t1 + 60_000).toISOString()}`;

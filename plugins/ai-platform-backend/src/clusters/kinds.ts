@@ -1,0 +1,29 @@
+/** What to watch: cluster-wide list+watch of one resource. */
+export interface WatchTarget {
+  apiVersion: string;
+  kind: string;
+  /** URL resource name, e.g. "jobs". */
+  plural: string;
+}
+
+export const podKind: WatchTarget = { apiVersion: 'v1', kind: 'Pod', plural: 'pods' };
+export const nodeKind: WatchTarget = { apiVersion: 'v1', kind: 'Node', plural: 'nodes' };
+export const namespaceKind: WatchTarget = { apiVersion: 'v1', kind: 'Namespace', plural: 'namespaces' };
+
+const kueue = (kind: string, plural: string): WatchTarget => ({ apiVersion: 'kueue.x-k8s.io/v1beta1', kind, plural });
+
+export const resourceFlavorKind = kueue('ResourceFlavor', 'resourceflavors');
+
+/** The Kueue objects (and Namespaces, for namespaceSelector) the queue configuration is built from. */
+export const queueObjectKinds: WatchTarget[] = [
+  resourceFlavorKind,
+  kueue('ClusterQueue', 'clusterqueues'),
+  kueue('LocalQueue', 'localqueues'),
+  kueue('Cohort', 'cohorts'),
+  kueue('WorkloadPriorityClass', 'workloadpriorityclasses'),
+  kueue('Topology', 'topologies'),
+  namespaceKind,
+];
+
+/** Kueue's own Workload objects, whose status holds its admissions (read in observe mode). */
+export const kueueWorkloadKind = kueue('Workload', 'workloads');
