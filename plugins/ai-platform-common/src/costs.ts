@@ -30,6 +30,10 @@ export type BudgetStatus = Schemas['BudgetStatus'];
 /** GET /costs/budgets */
 export type BudgetsResponse = Schemas['BudgetsResponse'];
 
+/** GET /fleet/pools/history?window=24h[&cluster=c]: allocated GPUs and utilization per pool and step. */
+export type PoolHistoryResponse = Schemas['PoolHistoryResponse'];
+export type PoolHistoryPoint = Schemas['PoolHistoryPoint'];
+
 /** POST /costs/estimate */
 export type CostEstimateRequest = Schemas['CostEstimateRequest'];
 

@@ -5,6 +5,7 @@ import type { CostService } from '../services/CostService';
 import type { Credentials, TeamAccess } from '../permissions';
 import { queryOf, type OpenApiRouter } from '../schema/openApiRouter';
 import { formatMicros } from '../costs/money';
+import { poolHistory } from './poolHistory';
 
 /** The spec's filter.<grouping> query parameters, as one filter. */
 function filterOf(query: object): Partial<Record<CostAggregation, string>> {
@@ -31,7 +32,8 @@ function showbackCsv(body: ShowbackResponse): string {
 
 /**
  * The /costs routes: showback (JSON or CSV), OpenCost-style allocation,
- * inference efficiency, a workload's cost, budgets and estimates. The spec
+ * inference efficiency, a workload's cost, budgets and estimates, and the
+ * pools' allocation and utilization over time (/fleet/pools/history). The spec
  * has validated the parameters; TeamAccess says whose costs the caller sees.
  */
 export function addCostRoutes(
@@ -82,6 +84,17 @@ export function addCostRoutes(
 
   router.get('/costs/budgets', async (req, res) => {
     res.json(await costs.budgets(await visibleTeams(req)));
+  });
+
+  router.get('/fleet/pools/history', async (req, res) => {
+    const query = queryOf<'/fleet/pools/history'>(req);
+    res.json(
+      await poolHistory(costs, await visibleTeams(req), {
+        window: query.window ?? '24h',
+        cluster: query.cluster,
+        now: Date.now(),
+      }),
+    );
   });
 
   router.post('/costs/estimate', async (req, res) => {

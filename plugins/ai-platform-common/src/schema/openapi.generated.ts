@@ -557,6 +557,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/fleet/pools/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Allocated GPUs and DCGM utilization of each pool (cluster and flavor) over time
+         * @description From the cost ledger's pod intervals (allocated GPUs: GPU-hours of the step over its length) and the telemetry source's DCGM utilization of those pods (null when unknown). Same visibility as /costs/allocation: a caller who may not see every team's costs is refused.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    window?: "6h" | "24h" | "3d" | "7d";
+                    /** @description Only this cluster's pools */
+                    cluster?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One point per pool and step */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PoolHistoryResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                403: components["responses"]["Forbidden"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/costs/showback": {
         parameters: {
             query?: never;
@@ -863,6 +908,32 @@ export interface components {
             response?: {
                 statusCode?: number;
             };
+        };
+        PoolHistoryResponse: {
+            window: {
+                /** Format: date-time */
+                from: string;
+                /** Format: date-time */
+                to: string;
+            };
+            /** @description Length of each point's step */
+            stepHours: number;
+            /** @description False when the backend has no DCGM metrics (then every utilization is null) */
+            utilizationKnown: boolean;
+            points: components["schemas"]["PoolHistoryPoint"][];
+        };
+        PoolHistoryPoint: {
+            /**
+             * Format: date-time
+             * @description Start of the step
+             */
+            time: string;
+            cluster: string;
+            flavor: string;
+            /** @description Average GPUs (or GPU units: MIG slices, shares) allocated over the step */
+            allocatedGpus: number;
+            /** @description Used share (0..1) of the allocated GPU time, from DCGM; null when unknown */
+            utilization: number | null;
         };
         AllocationEntry: {
             /** @description The group, or __idle__ for unallocated capacity */
