@@ -55,6 +55,9 @@ function flavorOf(labels: Record<string, string>, flavors: FlavorLike[]): string
   return best?.name;
 }
 
+/** A cluster whose informers are still making their first lists. */
+class NotListedYet extends Error {}
+
 /**
  * Feeds the ledger from every cluster's pods, nodes and namespaces as the
  * registry's informers hold them (listed once, then watched; nothing is
@@ -171,7 +174,7 @@ export class CostIngestor {
     if (!cache) throw new Error(`cluster ${name} is not in the registry`);
     const watches = [cache.pods, cache.nodes, cache.namespaces];
     const waiting = watches.filter(w => !w.synced).map(w => w.target.kind);
-    if (waiting.length) throw new Error(`its informers have not listed ${waiting.join(', ')} yet`);
+    if (waiting.length) throw new NotListedYet(`its informers have not listed ${waiting.join(', ')} yet`);
     const error = cache.lastError(watches);
     if (error) throw new Error(error);
     return cache;
@@ -248,7 +251,10 @@ export class CostIngestor {
               `Cost ledger: ${intervals} GPU intervals from cluster ${cluster.name}, ${closed} closed for vanished pods`,
             );
           } catch (e) {
-            this.logger.warn(
+            // Right after startup the informers may still be listing: not worth a warning.
+            const log = e instanceof NotListedYet ? this.logger.debug : this.logger.warn;
+            log.call(
+              this.logger,
               `Cost ledger: cannot read pods of cluster ${cluster.name}, will retry: ${(e as Error).message}`,
             );
           }
