@@ -29,6 +29,9 @@ export interface EtaSummary {
   declaredOnly: ErrorFigures;
   /** Every prediction after warm-up, not only at submission. */
   allPredictions: ErrorFigures;
+  /** The figures at submission per team and per workload kind, beside declared-only's median. */
+  byTeam: Record<string, ErrorFigures & { declaredOnlyMedianRelativeError?: number }>;
+  byKind: Record<string, ErrorFigures & { declaredOnlyMedianRelativeError?: number }>;
   settings: EtaSettings;
 }
 
@@ -186,6 +189,8 @@ export class EtaTracker {
     const declared: number[] = [];
     let covered = 0;
     let coverable = 0;
+    const byTeam = new Map<string, { learned: number[]; declared: number[] }>();
+    const byKind = new Map<string, { learned: number[]; declared: number[] }>();
     const error = (key: string, predicted: number | undefined) => {
       const w = this.byKey.get(key)!;
       const actual = this.firstAdmission.get(key)! - w.arrival;
@@ -199,7 +204,26 @@ export class EtaTracker {
       if (admitted - this.byKey.get(key)!.arrival < this.settings.minWaitSeconds * 1000) continue;
       learned.push(error(key, s.p50));
       declared.push(error(key, s.declared));
+      const facts = this.byKey.get(key)!.facts;
+      for (const [map, group] of [
+        [byTeam, facts.team ?? '(none)'],
+        [byKind, facts.kind ?? '(none)'],
+      ] as const) {
+        const g = map.get(group) ?? map.set(group, { learned: [], declared: [] }).get(group)!;
+        g.learned.push(learned[learned.length - 1]);
+        g.declared.push(declared[declared.length - 1]);
+      }
     }
+    const breakdown = (map: typeof byTeam) =>
+      Object.fromEntries(
+        [...map].map(([group, g]) => [
+          group,
+          {
+            ...errorFigures(g.learned),
+            declaredOnlyMedianRelativeError: errorFigures(g.declared).medianRelativeError,
+          },
+        ]),
+      );
     const all = this.later
       .filter(p => {
         const admitted = this.firstAdmission.get(p.key);
@@ -210,7 +234,7 @@ export class EtaTracker {
       .map(p => error(p.key, p.p50));
     const figures = errorFigures(learned);
     return {
-      method: `Predictions of each waiting workload's admission at submission and every ${this.settings.everySeconds} s after, by ${this.settings.samples} Monte Carlo forward simulations with run times from the learned model (which sees declared run times and finished workloads only), the median wait then scaled by the p10/p50/p90 of actual ÷ predicted wait over the last 500 admitted workloads (once 30 were). Relative error is |predicted − actual wait| ÷ actual wait of the p50, over workloads admitted after waiting at least ${this.settings.minWaitSeconds} s and submitted after ${this.settings.warmUpRuns} workloads had finished. Coverage is the share of those workloads (any wait) admitted between the p10 and p90 predicted at submission. A prediction with no ETA within the horizon counts as infinitely wrong.`,
+      method: `Predictions of each waiting workload's admission at submission and every ${this.settings.everySeconds} s after, by ${this.settings.samples} Monte Carlo forward simulations with run times from the learned model (which sees declared run times and finished workloads only), the median wait then scaled by the p10/p50/p90 of actual ÷ predicted wait over the last 500 admitted workloads of the same LocalQueue, priority and size (else priority and size, else all; a group counts once 30 were admitted). Relative error is |predicted − actual wait| ÷ actual wait of the p50, over workloads admitted after waiting at least ${this.settings.minWaitSeconds} s and submitted after ${this.settings.warmUpRuns} workloads had finished. Coverage is the share of those workloads (any wait) admitted between the p10 and p90 predicted at submission. A prediction with no ETA within the horizon counts as infinitely wrong.`,
       predictions: this.predictions,
       measured: figures.count,
       medianRelativeError: figures.medianRelativeError,
@@ -218,6 +242,8 @@ export class EtaTracker {
       intervalCoverage: coverable ? round(covered / coverable) : undefined,
       declaredOnly: errorFigures(declared),
       allPredictions: errorFigures(all),
+      byTeam: breakdown(byTeam),
+      byKind: breakdown(byKind),
       settings: this.settings,
     };
   }
