@@ -32,6 +32,7 @@ export type BudgetsResponse = Schemas['BudgetsResponse'];
 
 /** GET /fleet/pools/history?window=24h[&cluster=c]: allocated GPUs and utilization per pool and step. */
 export type PoolHistoryResponse = Schemas['PoolHistoryResponse'];
+/** One pool's average allocated GPUs and utilization over one step. */
 export type PoolHistoryPoint = Schemas['PoolHistoryPoint'];
 
 /** POST /costs/estimate */

@@ -18,4 +18,4 @@ export {
   AiPlatformCostEstimateFieldExtension,
 } from './plugin';
 export { aiPlatformApiRef, AiPlatformClient } from './api/AiPlatformApi';
-export type { AiPlatformApi, WorkloadQuery } from './api/AiPlatformApi';
+export type { AiPlatformApi, PoolHistoryQuery, WorkloadQuery } from './api/AiPlatformApi';

@@ -12,6 +12,7 @@ import {
   type CostEstimateResponse,
   type InferenceEfficiencyResponse,
   type PlanResponse,
+  type PoolHistoryResponse,
   type ShowbackResponse,
   type WorkloadCostResponse,
   type QueueListResponse,
@@ -48,9 +49,17 @@ export interface AiPlatformApi {
   showbackCsv(query?: CostQuery): Promise<string>;
   allocation(query?: CostQuery): Promise<AllocationResponse>;
   budgets(): Promise<BudgetsResponse>;
+  /** Allocated GPUs and utilization per pool over time. */
+  poolHistory(query?: PoolHistoryQuery): Promise<PoolHistoryResponse>;
   estimateCost(request: CostEstimateRequest): Promise<CostEstimateResponse>;
   inferenceEfficiency(query?: { window?: string; team?: string }): Promise<InferenceEfficiencyResponse>;
   workloadCost(ref: WorkloadRef): Promise<WorkloadCostResponse>;
+}
+
+/** The window (6h, 24h, 3d, 7d; default 24h) and, optionally, the one cluster of the pool history. */
+export interface PoolHistoryQuery {
+  window?: '6h' | '24h' | '3d' | '7d';
+  cluster?: string;
 }
 
 export const aiPlatformApiRef = createApiRef<AiPlatformApi>({ id: 'plugin.ai-platform.api' });
@@ -138,6 +147,10 @@ export class AiPlatformClient implements AiPlatformApi {
 
   async budgets() {
     return bodyOf<BudgetsResponse>(this.http.GET('/costs/budgets'));
+  }
+
+  async poolHistory(query: PoolHistoryQuery = {}): Promise<PoolHistoryResponse> {
+    return bodyOf<PoolHistoryResponse>(this.http.GET('/fleet/pools/history', { params: { query } }));
   }
 
   async estimateCost(request: CostEstimateRequest) {

@@ -16,6 +16,7 @@ import {
 import type {
   AllocationResponse,
   ClusterSummary,
+  PoolHistoryResponse,
   QueueListResponse,
   ShowbackResponse,
 } from '@ai-platform/backstage-plugin-ai-platform-common';
@@ -30,6 +31,10 @@ import { ClusterFilter } from '../common/ClusterFilter';
 import { FleetHeatmap } from './FleetHeatmap';
 import { GangSlots } from './GangSlots';
 import { gpuPools, productLabel, type GpuPool } from './gpuPools';
+import { PoolHistoryChart } from './PoolHistoryChart';
+
+/** The window of the per-pool allocation and utilization chart, in its steps (2 h). */
+const poolHistoryWindow = '24h';
 
 /** The window the fleet's history and utilization cover. */
 const historyWindow = '7d';
@@ -42,6 +47,8 @@ interface FleetData {
   history: Settled<ShowbackResponse>;
   /** DCGM utilization per flavor over the window. */
   utilization: Settled<AllocationResponse>;
+  /** Allocated GPUs and utilization per pool and step over the last day. */
+  poolHistory: Settled<PoolHistoryResponse>;
 }
 
 function utilizationOf(utilization: Settled<AllocationResponse>, flavor: string): string {
@@ -157,6 +164,23 @@ function FleetBody({ data, cluster }: { data: FleetData; cluster: string }) {
       </Card>
       <Card>
         <CardHeader>
+          <Text variant="title-x-small">Allocation and utilization per pool (last {poolHistoryWindow})</Text>
+        </CardHeader>
+        <CardBody>
+          {'error' in data.poolHistory ? (
+            <Text>The pools' history could not be loaded: {errorMessage(data.poolHistory.error)}</Text>
+          ) : (
+            <Flex direction="column" gap="2">
+              <PoolHistoryChart history={data.poolHistory.value} cluster={cluster || undefined} />
+              {!data.poolHistory.value.utilizationKnown && (
+                <Text variant="body-small">Utilization is unknown: the backend has no DCGM metrics.</Text>
+              )}
+            </Flex>
+          )}
+        </CardBody>
+      </Card>
+      <Card>
+        <CardHeader>
           <Text variant="title-x-small">Allocated GPUs per day by flavor (last {historyWindow})</Text>
         </CardHeader>
         <CardBody>
@@ -177,13 +201,14 @@ export function FleetView() {
   const [cluster, setCluster] = useSearchParam('cluster', '');
   const data = useLiveData<FleetData>(async () => {
     const query = { window: historyWindow, aggregate: 'flavor' as const };
-    const [clusters, queues, history, utilization] = await Promise.all([
+    const [clusters, queues, history, utilization, poolHistory] = await Promise.all([
       api.listClusters(),
       api.listQueues(),
       settle(api.showback(query)),
       settle(api.allocation(query)),
+      settle(api.poolHistory({ window: poolHistoryWindow })),
     ]);
-    return { clusters, queues, history, utilization };
+    return { clusters, queues, history, utilization, poolHistory };
   }, [api]);
   return (
     <Loadable

@@ -33,8 +33,8 @@ export const seriesColors = [
 ];
 
 // Theme variables keep axes and tooltips legible in light and dark themes.
-const tick = { fill: 'var(--bui-fg-secondary, #666)', fontSize: 12 };
-const tooltipStyle = {
+export const tick = { fill: 'var(--bui-fg-secondary, #666)', fontSize: 12 };
+export const tooltipStyle = {
   background: 'var(--bui-bg-neutral-1, #fff)',
   border: '1px solid var(--bui-border-1, #ccc)',
   color: 'var(--bui-fg-primary, #000)',

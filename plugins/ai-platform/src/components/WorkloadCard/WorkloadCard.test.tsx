@@ -12,15 +12,6 @@ import { WorkloadCard, WorkloadContent, workloadRefOf } from './WorkloadCard';
 import { timelineOf } from './ConditionTimeline';
 import { runningCost, runningEvents, runningShowback, runningWorkload } from './fixtures';
 
-// recharts' ResponsiveContainer measures with ResizeObserver, which jsdom lacks.
-beforeAll(() => {
-  globalThis.ResizeObserver ??= class {
-    observe() {}
-    unobserve() {}
-    disconnect() {}
-  };
-});
-
 const entity = {
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
