@@ -55,6 +55,9 @@ function flavorOf(labels: Record<string, string>, flavors: FlavorLike[]): string
   return best?.name;
 }
 
+/** How long a deleted pod is kept for the next pass. */
+const DELETED_POD_MEMORY_MS = 3_600_000;
+
 /** A cluster whose informers are still making their first lists. */
 class NotListedYet extends Error {}
 
@@ -94,7 +97,14 @@ export class CostIngestor {
       this.unwatch.push(
         cluster.pods.subscribe((type, obj) => {
           const pod = obj as unknown as PodLike;
-          if (type === 'delete' && pod.metadata.uid) deleted.set(pod.metadata.uid, { pod, at: Date.now() });
+          if (type !== 'delete' || !pod.metadata.uid) return;
+          const now = Date.now();
+          deleted.set(pod.metadata.uid, { pod, at: now });
+          // On a replica that does not run the ingest nobody takes them: forget the oldest (first in) after an hour.
+          for (const [uid, d] of deleted) {
+            if (d.at >= now - DELETED_POD_MEMORY_MS) break;
+            deleted.delete(uid);
+          }
         }),
       );
     }
@@ -123,7 +133,7 @@ export class CostIngestor {
   private takeDeletedPods(cluster: string): PodLike[] {
     const deleted = this.deletedPods.get(cluster);
     if (!deleted) return [];
-    const stale = Date.now() - 3_600_000;
+    const stale = Date.now() - DELETED_POD_MEMORY_MS;
     const pods = [...deleted.values()]
       .filter(d => d.at >= stale)
       .map(({ pod, at }) => ({

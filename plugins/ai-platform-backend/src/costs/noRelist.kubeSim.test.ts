@@ -4,7 +4,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { KubeConfig } from '@kubernetes/client-node';
 import { kubeconfigYaml, type KubeObject } from '@ai-platform/kube-sim';
 import { ClusterRegistry } from '../clusters/ClusterRegistry';
-import { createAdmissionController, type AdmissionController } from '../controller/createAdmissionController';
+import { createAdmissionController } from '../controller/createAdmissionController';
 import { clusterSummary } from '../controller/fleetSummaries';
 import { eventually, fixture, MemoryDecisionStore, SimCluster } from '../controller/__testUtils__/kubeSimCluster';
 import { CostIngestor } from './CostIngestor';
@@ -63,30 +63,25 @@ const node: KubeObject = {
 };
 
 describe('the cost ingest reads the shared informers', () => {
-  let sim: SimCluster;
-  let proxy: Awaited<ReturnType<typeof countingProxy>>;
-  let registry: ClusterRegistry;
-  let controller: AdmissionController;
-  let ingestor: CostIngestor;
-
+  /** What each test started, stopped after it in reverse order. */
+  const started: Array<() => unknown> = [];
   afterEach(async () => {
-    ingestor?.stop();
-    await controller?.stop();
-    await registry?.stop();
-    await proxy?.close();
-    await sim?.stop();
+    for (const stop of started.splice(0).reverse()) await stop();
   });
 
   it('lists pods, nodes, namespaces and flavors once per cluster, for the controller and every ingest pass', async () => {
-    sim = await new SimCluster().start();
+    const sim = await new SimCluster().start();
+    started.push(() => sim.stop());
     for (const obj of fixture('queues.yaml')) sim.create(obj);
     sim.create(node);
     sim.create(gpuPod('train-0'));
-    proxy = await countingProxy(sim.server!.url);
+    const proxy = await countingProxy(sim.server!.url);
+    started.push(() => proxy.close());
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromString(kubeconfigYaml([{ name: 'sim', url: proxy.url }]));
-    registry = new ClusterRegistry([{ name: 'sim', mode: 'admit', kubeConfig }], mockServices.logger.mock());
-    controller = createAdmissionController({
+    const registry = new ClusterRegistry([{ name: 'sim', mode: 'admit', kubeConfig }], mockServices.logger.mock());
+    started.push(() => registry.stop());
+    const controller = createAdmissionController({
       config: mockServices.rootConfig({ data: {} }),
       logger: mockServices.logger.mock(),
       decisions: new MemoryDecisionStore(),
@@ -99,19 +94,20 @@ describe('the cost ingest reads the shared informers', () => {
       closeVanished: async () => 0,
     };
     const capacity = { record: jest.fn(async () => {}) };
-    ingestor = new CostIngestor(
+    const ingestor = new CostIngestor(
       registry,
       ledger as never,
       mockServices.logger.mock(),
       capacity,
       controller.attribution,
     );
+    started.push(() => controller.stop());
     ingestor.start();
+    started.push(() => ingestor.stop());
     await controller.start();
 
     const store = sim.store;
     const server = sim.server!;
-    const counts = proxy;
     const podType = store.typeFor('v1', 'Pod');
     const cached = (name: string) =>
       registry
@@ -143,10 +139,26 @@ describe('the cost ingest reads the shared informers', () => {
       '/api/v1/namespaces',
       '/apis/kueue.x-k8s.io/v1beta1/resourceflavors',
     ]) {
-      expect({ path, lists: counts.lists(path) }).toEqual({ path, lists: 1 });
+      expect({ path, lists: proxy.lists(path) }).toEqual({ path, lists: 1 });
       // Watched again after the drop, from where the watch was.
-      await eventually(() => counts.watches(path) >= 2);
+      await eventually(() => proxy.watches(path) >= 2);
     }
     expect(registry.get('sim')!.listCounts()).toMatchObject({ Pod: 1, Node: 1, Namespace: 1, ResourceFlavor: 1 });
+  });
+
+  it('skips a cluster whose informers have not listed yet, rather than closing every interval of an empty cache', async () => {
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromString(kubeconfigYaml([{ name: 'sim', url: 'http://127.0.0.1:9' }]));
+    const registry = new ClusterRegistry([{ name: 'sim', mode: 'admit', kubeConfig }], mockServices.logger.mock());
+    const ledger = { ingest: jest.fn(), closeVanished: jest.fn() };
+    const logger = mockServices.logger.mock();
+    const ingestor = new CostIngestor(registry, ledger as never, logger);
+    ingestor.start();
+    started.push(() => ingestor.stop());
+    await ingestor.sync();
+    await expect(ingestor.syncCluster({ name: 'sim' })).rejects.toThrow('have not listed Pod, Node, Namespace yet');
+    expect(ledger.ingest).not.toHaveBeenCalled();
+    expect(ledger.closeVanished).not.toHaveBeenCalled();
+    expect(logger.warn).not.toHaveBeenCalled();
   });
 });
