@@ -134,7 +134,12 @@ export class EtaObserver {
       ...this.measure(s => s.warm),
       firstSeenWithoutEta: this.noEta.size,
       firstEtaAfterSeconds: this.first.size
-        ? round(percentile([...this.first.values()].map(f => (f.seen - f.created) / 1000), 50))
+        ? round(
+            percentile(
+              [...this.first.values()].map(f => (f.seen - f.created) / 1000),
+              50,
+            ),
+          )
         : undefined,
       includingWarmUp: this.measure(() => true),
       settings: this.settings,

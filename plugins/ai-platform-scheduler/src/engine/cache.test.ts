@@ -26,7 +26,12 @@ describe('quota bookkeeping: what a ClusterQueue reports as used', () => {
     ],
     [
       'a workload found already admitted is charged',
-      (e, w) => e.restoreAdmitted(w.b, { clusterQueue: 'team', podSets: [{ name: 'main', count: 2, flavors: { [GPU]: 'default' } }] }, 0),
+      (e, w) =>
+        e.restoreAdmitted(
+          w.b,
+          { clusterQueue: 'team', podSets: [{ name: 'main', count: 2, flavors: { [GPU]: 'default' } }] },
+          0,
+        ),
       2000,
     ],
     [

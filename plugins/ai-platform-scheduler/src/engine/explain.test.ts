@@ -45,7 +45,9 @@ describe('explainPending: the reason and position of every pending workload', ()
     engine.submit(workloads.waiting);
     engine.submit(workloads.behind);
     const pending = Object.fromEntries(
-      engine.pending().map(p => [p.workload.slice('default/'.length), [p.positionInClusterQueue, p.reason.code, p.reason.message]]),
+      engine
+        .pending()
+        .map(p => [p.workload.slice('default/'.length), [p.positionInClusterQueue, p.reason.code, p.reason.message]]),
     );
     expect(pending).toEqual(expected);
   });

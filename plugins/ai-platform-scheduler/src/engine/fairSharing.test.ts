@@ -12,7 +12,11 @@ describe('fair-sharing preemption: whom a reclaiming queue takes from', () => {
         resourceFlavor('default'),
         ...queue('a', { cohort: 'gpus', flavors: { default: { [GPU]: 0 } }, fairSharingWeight: weightA }),
         ...queue('c', { cohort: 'gpus', flavors: { default: { [GPU]: 0 } }, fairSharingWeight: weightC }),
-        ...queue('b', { cohort: 'gpus', flavors: { default: { [GPU]: 0 } }, preemption: { reclaimWithinCohort: 'Any' } }),
+        ...queue('b', {
+          cohort: 'gpus',
+          flavors: { default: { [GPU]: 0 } },
+          preemption: { reclaimWithinCohort: 'Any' },
+        }),
         clusterQueue('lender', { cohort: 'gpus', flavors: { default: { [GPU]: 8 } } }),
       ],
       workloads: [

@@ -1,4 +1,13 @@
-import { clusterQueue, cohort, localQueue, queue, resourceFlavor, run, timeline, workload } from '../__testUtils__/builders';
+import {
+  clusterQueue,
+  cohort,
+  localQueue,
+  queue,
+  resourceFlavor,
+  run,
+  timeline,
+  workload,
+} from '../__testUtils__/builders';
 
 /**
  * Kueue's narrative integration specs, test/integration/singlecluster/scheduler/preemption_test.go,

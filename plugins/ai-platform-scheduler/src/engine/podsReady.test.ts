@@ -4,7 +4,12 @@ import { podsReadyDeadline, podsReadyTimeout, requeueBackoff } from './podsReady
 import type { Workload } from './types';
 import type { WorkloadState } from './workloadState';
 
-const config: WaitForPodsReadyConfig = { enable: true, timeout: 60_000, backoffBaseSeconds: 60, backoffMaxSeconds: 3600 };
+const config: WaitForPodsReadyConfig = {
+  enable: true,
+  timeout: 60_000,
+  backoffBaseSeconds: 60,
+  backoffMaxSeconds: 3600,
+};
 const w: Workload = { key: 'ns/w', namespace: 'ns', name: 'w', queue: 'q', priority: 0, creationTime: 0, podSets: [] };
 const state = (s: Partial<WorkloadState>): WorkloadState => ({
   workload: w,
@@ -46,19 +51,31 @@ describe('podsReadyTimeout', () => {
       'requeued after a backoff',
       undefined,
       0,
-      { status: 'pending', requeueAt: 70_000, message: 'Pods were not ready within 60s of admission; requeued after a 60s backoff' },
+      {
+        status: 'pending',
+        requeueAt: 70_000,
+        message: 'Pods were not ready within 60s of admission; requeued after a 60s backoff',
+      },
     ],
     [
       'requeued with a doubled backoff the second time',
       3,
       1,
-      { status: 'pending', requeueAt: 130_000, message: 'Pods were not ready within 60s of admission; requeued after a 120s backoff' },
+      {
+        status: 'pending',
+        requeueAt: 130_000,
+        message: 'Pods were not ready within 60s of admission; requeued after a 120s backoff',
+      },
     ],
     [
       'deactivated past backoffLimitCount',
       1,
       1,
-      { status: 'inactive', requeueAt: undefined, message: 'Pods were not ready within 60s of admission; deactivated after 2 attempts' },
+      {
+        status: 'inactive',
+        requeueAt: undefined,
+        message: 'Pods were not ready within 60s of admission; deactivated after 2 attempts',
+      },
     ],
   ])('%s', (_, backoffLimitCount, requeueCount, expected) => {
     const s = state({ requeueCount });
