@@ -60,7 +60,7 @@ function generate(): GpuInterval[] {
 }
 
 async function run(name: string, db: Knex, intervals: GpuInterval[]) {
-  const ledger = await CostDatabase.create(db, PriceBook.fromConfig());
+  const ledger = await CostDatabase.create(db, PriceBook.withDefaults());
   const t = performance.now();
   for (let i = 0; i < intervals.length; i += 5000) {
     // Each cluster's share of the batch, side by side, as the ingestor syncs clusters.

@@ -19,7 +19,7 @@ import { kubeconfigYaml, startKubeSim, type FleetSpec } from '@ai-platform/kube-
 import { appendTo, kueueBenchmarks, kueueScenarioDocument, makespanBound } from '@ai-platform/scheduler';
 import { builtinWorkloadKinds } from '../src/workloads/adapters';
 import { ClusterController } from '../src/controller/ClusterController';
-import type { DecisionRecord, DecisionStore } from '../src/service/types';
+import type { DecisionRecord, DecisionStore } from '../src/database/DecisionStore';
 
 const published = {
   wall: 351.1,

@@ -14,4 +14,5 @@ export {
 } from './permissions';
 export { workloadSignalsChannel } from './routes/signals';
 export type { WorkloadSignal } from './routes/signals';
-export type { WorkloadService, WorkloadFilter, WorkloadChange, DecisionStore, DecisionRecord } from './service/types';
+export type { WorkloadService, WorkloadFilter, WorkloadChange } from './services/WorkloadService';
+export type { DecisionStore, DecisionRecord } from './database/DecisionStore';

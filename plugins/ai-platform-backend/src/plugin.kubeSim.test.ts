@@ -4,6 +4,7 @@ import request from 'supertest';
 import { parse } from 'yaml';
 import {
   coreServices,
+  createBackendModule,
   createServiceFactory,
   resolvePackagePath,
   type UserInfoService,
@@ -11,6 +12,7 @@ import {
 import { createMockDirectory, mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { kubeconfigYaml, startKubeSim, type KubeSim } from '@ai-platform/kube-sim';
 import type { WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
+import { aiPlatformPriceSourcesExtensionPoint } from '@ai-platform/backstage-plugin-ai-platform-node';
 import { aiPlatformPlugin } from './plugin';
 import { twoH100NodeFleet } from './controller/__testUtils__/kubeSimCluster';
 
@@ -31,6 +33,24 @@ const userInfo: UserInfoService = {
     };
   },
 };
+
+/** A contract price for the fleet's H100 flavor, as an outside module adds one. */
+const contractPrices = createBackendModule({
+  pluginId: 'ai-platform',
+  moduleId: 'test-contract-prices',
+  register(env) {
+    env.registerInit({
+      deps: { prices: aiPlatformPriceSourcesExtensionPoint },
+      async init({ prices }) {
+        prices.addPriceSource({
+          name: 'contract',
+          currency: 'USD',
+          prices: () => [{ match: 'h100', microsPerHour: 2_750_000, from: 0 }],
+        });
+      },
+    });
+  },
+});
 
 const alice = mockCredentials.user.header('user:default/alice');
 const bob = mockCredentials.user.header('user:default/bob');
@@ -99,6 +119,7 @@ describe('aiPlatformPlugin against a kube-sim cluster, over HTTP', () => {
     backend = await startTestBackend({
       features: [
         aiPlatformPlugin,
+        contractPrices,
         mockServices.rootConfig.factory({
           data: {
             aiPlatform: {
@@ -191,6 +212,27 @@ describe('aiPlatformPlugin against a kube-sim cluster, over HTTP', () => {
       const res = await api().get('/api/ai-platform/workloads/gpu/team-a/Job/train-a').set('Authorization', alice);
       return res.status === 404 ? true : undefined;
     }, 'train-a to be gone after cancel');
+  });
+
+  it('prices a plan with the registered price sources, as the cost ledger does', async () => {
+    const plan = await eventually(async () => {
+      const res = await api()
+        .post('/api/ai-platform/plan')
+        .set('Authorization', alice)
+        .send({
+          manifest: job('priced', 'team-a'),
+          queue: 'training',
+          clusterPolicy: 'Cheapest',
+          etaToleranceSeconds: 3600,
+        });
+      return res.status === 200 && res.body.candidates?.length ? res.body : undefined;
+    }, 'a plan with candidate clusters');
+    expect(plan.candidates[0]).toMatchObject({ cluster: 'gpu', pricePerGpuHour: '2.75', currency: 'USD' });
+    const estimate = await api()
+      .post('/api/ai-platform/costs/estimate')
+      .set('Authorization', alice)
+      .send({ gpus: 1, hours: 1, flavor: 'h100' });
+    expect(estimate.body).toMatchObject({ cost: '2.75' });
   });
 
   it('answers 400 naming the field for a manifest its kind cannot read, on /plan and /workloads', async () => {

@@ -15,11 +15,11 @@ import {
 import { ClusterRegistry } from './clusters/ClusterRegistry';
 import { readAiPlatformConfig } from './config';
 import { createAdmissionController } from './controller';
-import { configPriceSource, createCostAccounting, PrometheusTelemetry } from './costs';
+import { configPriceSource, createCostAccounting, PriceBook, PrometheusTelemetry } from './costs';
 import { defaultPriceSource } from './costs/pricing';
 import { KnexDecisionStore } from './database';
 import { LearnedRunTimes } from './runtime/LearnedRunTimes';
-import { BudgetEnforcement, readBudgetPolicies } from './costs/budgets';
+import { BudgetEnforcement } from './costs/budgets';
 import { RunTimeHistory } from './runtime/RunTimeHistory';
 import { WorkloadMetrics } from './metrics';
 import { parseWorkloadResourceId, workloadResourceRef, workloadRules } from './permissions';
@@ -95,7 +95,9 @@ export const aiPlatformPlugin = createBackendPlugin({
       }) {
         const settings = readAiPlatformConfig(config);
         // Config prices come last, so they win over every module's.
-        prices.addPriceSource(configPriceSource(config));
+        prices.addPriceSource(configPriceSource(settings.pricing));
+        // One book for the ledger and for plan's projected cost.
+        const priceBook = await PriceBook.fromSources(priceSources, settings.pricing.currency);
         if (settings.prometheusUrl && !telemetrySource) {
           telemetry.setTelemetrySource(new PrometheusTelemetry(settings.prometheusUrl));
         }
@@ -103,12 +105,13 @@ export const aiPlatformPlugin = createBackendPlugin({
         const decisions = await KnexDecisionStore.create({ database });
         const runTimes = new LearnedRunTimes(new RunTimeHistory(await database.getClient()), logger);
         await runTimes.load();
-        const budgets = new BudgetEnforcement(readBudgetPolicies(config));
+        const budgets = new BudgetEnforcement(settings.costs.budgetPolicies);
         // One connection and one set of informers per cluster, for the controller, the cost ingest and the fleet views.
-        const registry = ClusterRegistry.fromConfig(config, logger);
+        const registry = new ClusterRegistry(settings.clusters, logger);
         const controller = createAdmissionController({
           registry,
-          config,
+          settings,
+          prices: priceBook,
           logger,
           decisions,
           runTimes,
@@ -144,7 +147,7 @@ export const aiPlatformPlugin = createBackendPlugin({
           database,
           logger,
           scheduler,
-          priceSources,
+          prices: priceBook,
           telemetry: telemetrySource,
           notifications,
           catalog,

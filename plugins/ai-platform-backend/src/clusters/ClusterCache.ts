@@ -1,7 +1,7 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { ClusterClient } from './ClusterClient';
 import { namespaceKind, nodeKind, podKind, queueObjectKinds, resourceFlavorKind, type WatchTarget } from './kinds';
-import type { ClusterConnection } from './readClusters';
+import type { ClusterConnection } from './connection';
 import { Watch } from './Watch';
 
 const keyOf = (t: WatchTarget) => `${t.apiVersion}/${t.kind}`;

@@ -1,7 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { Config } from '@backstage/config';
 import { ClusterCache } from './ClusterCache';
-import { readClusters, type ClusterConnection } from './readClusters';
+import type { ClusterConnection } from './connection';
 
 export { ClusterCache } from './ClusterCache';
 
@@ -19,11 +18,6 @@ export class ClusterRegistry {
   constructor(connections: ClusterConnection[], logger: LoggerService, options: { maxBackoffMs?: number } = {}) {
     this.clusters = connections.map(c => new ClusterCache(c, logger, options.maxBackoffMs));
     this.byName = new Map(this.clusters.map(c => [c.name, c]));
-  }
-
-  /** The clusters of kubernetes.clusterLocatorMethods and aiPlatform.kubeconfig (see readClusters). */
-  static fromConfig(config: Config, logger: LoggerService): ClusterRegistry {
-    return new ClusterRegistry(readClusters(config), logger);
   }
 
   get(name: string): ClusterCache | undefined {

@@ -6,6 +6,7 @@ import { kubeconfigYaml, type KubeObject } from '@ai-platform/kube-sim';
 import { admissionAnnotation } from '../workloads/admissionAnnotation';
 import { createAdmissionController, type AdmissionController } from './createAdmissionController';
 import { eventually, fixture, MemoryDecisionStore, SimCluster } from './__testUtils__/kubeSimCluster';
+import { settingsFrom } from './__testUtils__/settingsFrom';
 
 jest.setTimeout(60_000);
 
@@ -56,7 +57,7 @@ describe('AdmissionService against two kube-sim clusters', () => {
       },
     });
     controller = createAdmissionController({
-      config,
+      ...settingsFrom(config),
       logger: mockServices.logger.mock(),
       decisions: store,
       leaseTiming: { durationMs: 1_500, renewMs: 300 },

@@ -21,7 +21,8 @@ import {
   type RunTimePrediction,
 } from '@ai-platform/scheduler';
 import { statusOf } from '../clusters/ClusterClient';
-import type { DecisionStore, WorkloadChange, WorkloadFilter, WorkloadService } from '../service/types';
+import type { WorkloadChange, WorkloadFilter, WorkloadService } from '../services/WorkloadService';
+import type { DecisionStore } from '../database/DecisionStore';
 import { holdAnnotation, readAdmission, withAdmission } from '../workloads/admissionAnnotation';
 import { gpusOf, summarize } from '../workloads/summary';
 import { LearnedRunTimes, runTimeFactsOf } from '../runtime/LearnedRunTimes';

@@ -5,9 +5,9 @@ import { Engine, type EngineOptions } from '@ai-platform/scheduler';
 import type { ClusterClient } from '../clusters/ClusterClient';
 import { ClusterCache } from '../clusters/ClusterCache';
 import { kueueWorkloadKind } from '../clusters/kinds';
-import type { ClusterConnection } from '../clusters/readClusters';
+import type { ClusterConnection } from '../clusters/connection';
 import type { Watch } from '../clusters/Watch';
-import type { DecisionStore } from '../service/types';
+import type { DecisionStore } from '../database/DecisionStore';
 import { isHeld, readAdmission } from '../workloads/admissionAnnotation';
 import { ManagedKinds, OwnerIndex } from '../workloads/ownership';
 import { DecisionWriter } from './DecisionWriter';
@@ -64,7 +64,7 @@ export class ClusterController {
   private readonly watches: Watch<KubernetesObject>[] = [];
   private readonly queueWatches: Watch<KubernetesObject>[] = [];
   private readonly unsubscribe: Array<() => void> = [];
-  private readonly podListeners = new Set<(pod: KubernetesObject) => void>();
+  private readonly podListeners = new Set<(type: 'upsert' | 'delete', pod: KubernetesObject) => void>();
   private kueueWorkloads?: Watch<KubernetesObject>;
   private readonly lease: LeaderLease;
   private readonly queueConfig: QueueConfigSource;
@@ -120,8 +120,11 @@ export class ClusterController {
     for (const listener of this.listeners) listener(type, tracked);
   }
 
-  /** Tells the listener about every pod that appears or changes; returns an unsubscribe function. */
-  onPodChange(listener: (pod: KubernetesObject) => void): () => void {
+  /**
+   * Tells the listener about every pod that appears, changes or goes (and about every pod again when this replica
+   * takes the lead); returns an unsubscribe function.
+   */
+  onPodChange(listener: (type: 'upsert' | 'delete', pod: KubernetesObject) => void): () => void {
     this.podListeners.add(listener);
     return () => this.podListeners.delete(listener);
   }
@@ -147,7 +150,7 @@ export class ClusterController {
       ...this.queueWatches,
       follow(cluster.nodes, () => this.generation++),
       follow(cluster.pods, (type, pod) => {
-        if (type === 'upsert') for (const listener of this.podListeners) listener(pod);
+        for (const listener of this.podListeners) listener(type, pod);
       }),
     ];
     if (connection.mode !== 'admit') {
@@ -287,7 +290,7 @@ export class ClusterController {
     if (admitting !== this.wasAdmitting || this.mode === 'observe') this.allDirty = true;
     // A replica that just took the lead looks at every pod once (the previous leader may have left some unseen).
     if (admitting && !this.wasAdmitting) {
-      for (const pod of this.cluster.pods.list()) for (const listener of this.podListeners) listener(pod);
+      for (const pod of this.cluster.pods.list()) for (const listener of this.podListeners) listener('upsert', pod);
     }
     this.wasAdmitting = admitting;
     const keys = this.allDirty ? [...this.workloads.keys()] : [...this.dirty];

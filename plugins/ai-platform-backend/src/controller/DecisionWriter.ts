@@ -3,7 +3,7 @@ import type { WorkloadObject, WorkloadOutcome } from '@ai-platform/backstage-plu
 import { appendTo, type Admission, type Decision, type Engine } from '@ai-platform/scheduler';
 import pLimit from 'p-limit';
 import type { ClusterClient } from '../clusters/ClusterClient';
-import type { DecisionRecord, DecisionStore } from '../service/types';
+import type { DecisionRecord, DecisionStore } from '../database/DecisionStore';
 import { readAdmission, withAdmission, type RecordedAdmission } from '../workloads/admissionAnnotation';
 import { writeEvent } from './events';
 import type { TrackedWorkload } from './trackedWorkload';

@@ -1,23 +1,26 @@
 import { hostname } from 'node:os';
-import type { LoggerService, RootConfigService } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
+import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { WorkloadKindAdapter } from '@ai-platform/backstage-plugin-ai-platform-node';
-import { parseEngineOptions } from '@ai-platform/scheduler';
 import { ClusterRegistry } from '../clusters/ClusterRegistry';
-import type { DecisionStore, WorkloadService } from '../service/types';
+import type { WorkloadService } from '../services/WorkloadService';
+import type { DecisionStore } from '../database/DecisionStore';
 import { labels } from '@ai-platform/backstage-plugin-ai-platform-common';
 import type { PodAttribution } from '../costs/CostIngestor';
 import type { PodLike } from '../costs/intervals';
 import { builtinWorkloadKinds } from '../workloads/adapters';
 import { AdmissionService } from './AdmissionService';
 import type { LearnedRunTimes } from '../runtime/LearnedRunTimes';
-import { PriceBook } from '../costs/pricing';
+import type { PriceBook } from '../costs/pricing';
+import type { AiPlatformConfig } from '../config';
 import type { BudgetEnforcement } from '../costs/budgets';
 import { ClusterController } from './ClusterController';
 import type { LeaseTiming } from './LeaderLease';
 
 export interface AdmissionControllerOptions {
-  config: RootConfigService;
+  /** The clusters, their queues and the engine's options, as readAiPlatformConfig read them. */
+  settings: Pick<AiPlatformConfig, 'clusters' | 'queues' | 'engine'>;
+  /** Every price source's prices, for plan's projected cost (the same book the cost ledger prices with). */
+  prices: PriceBook;
   logger: LoggerService;
   decisions: DecisionStore;
   /** The learned run-time model behind ETAs; in memory only when absent. */
@@ -49,13 +52,6 @@ function mergeKinds(extra: WorkloadKindAdapter[]): WorkloadKindAdapter[] {
   return [...byKey.values()];
 }
 
-function queueList(config: RootConfigService, key: string): unknown[] {
-  const list = config.getOptional(key) ?? [];
-  if (!Array.isArray(list))
-    throw new InputError(`${key} must be a list of Kueue objects (ResourceFlavor, ClusterQueue, LocalQueue, ...)`);
-  return list;
-}
-
 /** The shared queue objects with one cluster's own on top: an object of the same kind, namespace and name replaces the shared one. */
 function withClusterQueues(shared: unknown[], own: unknown[]): unknown[] {
   type Named = { kind?: string; metadata?: { name?: string; namespace?: string } };
@@ -72,15 +68,11 @@ function withClusterQueues(shared: unknown[], own: unknown[]): unknown[] {
  * `aiPlatform.engine` (fair sharing, waitForPodsReady).
  */
 export function createAdmissionController(options: AdmissionControllerOptions): AdmissionController {
-  const { config, logger, decisions } = options;
-  const queues = queueList(config, 'aiPlatform.queues');
-  const engineOptions = parseEngineOptions(
-    config.getOptional('aiPlatform.engine') as Record<string, unknown> | undefined,
-  );
+  const { settings, logger, decisions } = options;
   const adapters = mergeKinds(options.extraKinds ?? []);
   const identity = `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   const ownsRegistry = !options.registry;
-  const registry = options.registry ?? ClusterRegistry.fromConfig(config, logger);
+  const registry = options.registry ?? new ClusterRegistry(settings.clusters, logger);
   const controllers = registry.clusters.map(
     cluster =>
       new ClusterController({
@@ -89,8 +81,8 @@ export function createAdmissionController(options: AdmissionControllerOptions): 
         adapters,
         decisions,
         logger,
-        queueObjects: withClusterQueues(queues, queueList(config, `aiPlatform.clusters.${cluster.name}.queues`)),
-        engineOptions,
+        queueObjects: withClusterQueues(settings.queues.shared, settings.queues.byCluster.get(cluster.name) ?? []),
+        engineOptions: settings.engine,
         identity,
         leaseTiming: options.leaseTiming,
       }),
@@ -109,7 +101,9 @@ export function createAdmissionController(options: AdmissionControllerOptions): 
       return { name: top.name, queue: tracked?.obj.metadata.labels?.[labels.queueName] };
     },
     watchPods(listener) {
-      const stops = controllers.map(c => c.onPodChange(pod => listener(c.name, pod as unknown as PodLike, c.leader)));
+      const stops = controllers.map(c =>
+        c.onPodChange((type, pod) => listener(c.name, type, pod as unknown as PodLike, c.leader)),
+      );
       return () => stops.forEach(stop => stop());
     },
     flavorsOf(cluster) {
@@ -124,7 +118,7 @@ export function createAdmissionController(options: AdmissionControllerOptions): 
       decisions,
       logger,
       options.runTimes,
-      PriceBook.fromConfig(config),
+      options.prices,
       options.budgets,
     ),
     controllers,

@@ -26,7 +26,7 @@ export interface PodAttribution {
   workloadOf(cluster: string, pod: PodLike, pods: Map<string, PodLike>): PodWorkload | undefined;
   flavorsOf(cluster: string): FlavorLike[];
   /** Calls `listener` with every pod change the controller sees, and whether this replica leads that cluster. */
-  watchPods(listener: (cluster: string, pod: PodLike, leader: boolean) => void): () => void;
+  watchPods(listener: (cluster: string, type: 'upsert' | 'delete', pod: PodLike, leader: boolean) => void): () => void;
 }
 
 /**
@@ -91,39 +91,43 @@ export class CostIngestor {
    * pods the finalizer and records a deleted one at once (as the controller reports them, on the cluster's leader).
    */
   start() {
-    for (const cluster of this.registry.clusters) {
-      const deleted = new Map<string, { pod: PodLike; at: number }>();
-      this.deletedPods.set(cluster.name, deleted);
-      this.unwatch.push(
-        cluster.pods.subscribe((type, obj) => {
-          const pod = obj as unknown as PodLike;
-          if (type !== 'delete' || !pod.metadata.uid) return;
-          const now = Date.now();
-          deleted.set(pod.metadata.uid, { pod, at: now });
-          // On a replica that does not run the ingest nobody takes them: forget the oldest (first in) after an hour.
-          for (const [uid, d] of deleted) {
-            if (d.at >= now - DELETED_POD_MEMORY_MS) break;
-            deleted.delete(uid);
-          }
-        }),
+    for (const cluster of this.registry.clusters) this.deletedPods.set(cluster.name, new Map());
+    const onPod = (name: string, type: 'upsert' | 'delete', pod: PodLike, leader: boolean) => {
+      if (type === 'delete') this.rememberDeleted(name, pod);
+      else if (this.finalizePods && leader) this.finalize(name, pod);
+    };
+    // One subscription to the pod informers: through the controller (which knows the leader) when there is one.
+    if (this.attribution) this.unwatch.push(this.attribution.watchPods(onPod));
+    else
+      for (const cluster of this.registry.clusters)
+        this.unwatch.push(
+          cluster.pods.subscribe((type, obj) => onPod(cluster.name, type, obj as unknown as PodLike, false)),
+        );
+  }
+
+  private rememberDeleted(cluster: string, pod: PodLike) {
+    const deleted = this.deletedPods.get(cluster);
+    if (!deleted || !pod.metadata.uid) return;
+    const now = Date.now();
+    deleted.set(pod.metadata.uid, { pod, at: now });
+    // On a replica that does not run the ingest nobody takes them: forget the oldest (first in) after an hour.
+    for (const [uid, d] of deleted) {
+      if (d.at >= now - DELETED_POD_MEMORY_MS) break;
+      deleted.delete(uid);
+    }
+  }
+
+  /** Gives a new GPU pod the finalizer; a terminating one that has it is recorded at once. */
+  private finalize(name: string, pod: PodLike) {
+    const cluster = this.registry.get(name);
+    if (!cluster || !usesGpu(pod)) return;
+    if (pod.metadata.deletionTimestamp) {
+      if (finalized(pod)) this.syncSoon(cluster);
+    } else if (!finalized(pod)) {
+      void this.setFinalizer(cluster.client, pod, true).catch(e =>
+        this.logger.debug(`Cost ledger: cannot add the ${gpuAccountingFinalizer} finalizer: ${(e as Error).message}`),
       );
     }
-    if (!this.finalizePods || !this.attribution) return;
-    this.unwatch.push(
-      this.attribution.watchPods((name, pod, leader) => {
-        const cluster = this.registry.get(name);
-        if (!cluster || !leader || !usesGpu(pod)) return;
-        if (pod.metadata.deletionTimestamp) {
-          if (finalized(pod)) this.syncSoon(cluster);
-        } else if (!finalized(pod)) {
-          void this.setFinalizer(cluster.client, pod, true).catch(e =>
-            this.logger.debug(
-              `Cost ledger: cannot add the ${gpuAccountingFinalizer} finalizer: ${(e as Error).message}`,
-            ),
-          );
-        }
-      }),
-    );
   }
 
   /**

@@ -1,13 +1,11 @@
 import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import type { Config } from '@backstage/config';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { CostDatabase } from '../database/CostDatabase';
 import { formatMicros, toMicros } from './money';
 import type { BudgetStatus } from '@ai-platform/backstage-plugin-ai-platform-common';
-import { InputError } from '@backstage/errors';
-import { budgetPolicies, type BudgetPolicy, type BudgetStandings } from '@ai-platform/scheduler';
+import { type BudgetPolicy, type BudgetStandings } from '@ai-platform/scheduler';
 
 export type { BudgetStatus };
 
@@ -15,19 +13,6 @@ export type { BudgetStatus };
 export const budgetThresholds = [50, 80, 100] as const;
 
 const DAY = 86_400_000;
-
-/** Monthly budgets per team from `aiPlatform.budgets: [{ team, monthly: "5000.00" }]`. */
-export function readBudgets(config: Config): Map<string, number> {
-  const budgets = new Map<string, number>();
-  for (const [i, b] of (config.getOptionalConfigArray('aiPlatform.budgets') ?? []).entries()) {
-    try {
-      budgets.set(b.getString('team'), toMicros(b.getString('monthly')));
-    } catch (e) {
-      throw new Error(`aiPlatform.budgets[${i}]: ${(e as Error).message}`);
-    }
-  }
-  return budgets;
-}
 
 /** The Group entity annotation that sets a team's monthly GPU budget, e.g. "5000.00". */
 export const monthlyBudgetAnnotation = 'ai-platform.io/monthly-gpu-budget';
@@ -170,20 +155,6 @@ export async function newBudgetAlerts(
     }
   }
   return alerts;
-}
-
-/** Budget policies per team from `aiPlatform.budgets[].policy` (Warn when absent). */
-export function readBudgetPolicies(config: Config): Map<string, BudgetPolicy> {
-  const policies = new Map<string, BudgetPolicy>();
-  for (const [i, b] of (config.getOptionalConfigArray('aiPlatform.budgets') ?? []).entries()) {
-    const policy = b.getOptionalString('policy') ?? 'Warn';
-    if (!budgetPolicies.includes(policy as BudgetPolicy))
-      throw new InputError(
-        `aiPlatform.budgets[${i}].policy: must be one of ${budgetPolicies.join(', ')}, got ${JSON.stringify(policy)}`,
-      );
-    policies.set(b.getString('team'), policy as BudgetPolicy);
-  }
-  return policies;
 }
 
 /** What a plan says about the team's budget: what is left and what this workload is projected to cost. */

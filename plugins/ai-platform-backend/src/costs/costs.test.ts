@@ -6,6 +6,7 @@ import { podIntervals, type GpuInterval, type PodLike } from './intervals';
 import { intervalCost, toMicros } from './money';
 import { PriceBook } from './pricing';
 import { newBudgetAlerts } from './budgets';
+import { readPricing } from '../config/pricing';
 
 const H = 3_600_000;
 const t0 = Date.parse('2026-11-01T00:00:00Z');
@@ -30,17 +31,19 @@ function interval(i: number, overrides: Partial<GpuInterval> = {}): GpuInterval 
   };
 }
 
-const prices = PriceBook.fromConfig(
-  new ConfigReader({
-    aiPlatform: {
-      pricing: {
-        gpu: [
-          { flavor: 'h100', perHour: '3.333333' },
-          { flavor: 'h100', perHour: '4.10', effectiveFrom: '2026-11-02T12:00:00Z' },
-        ],
+const prices = PriceBook.withDefaults(
+  readPricing(
+    new ConfigReader({
+      aiPlatform: {
+        pricing: {
+          gpu: [
+            { flavor: 'h100', perHour: '3.333333' },
+            { flavor: 'h100', perHour: '4.10', effectiveFrom: '2026-11-02T12:00:00Z' },
+          ],
+        },
       },
-    },
-  }),
+    }),
+  ),
 );
 
 describe('money', () => {

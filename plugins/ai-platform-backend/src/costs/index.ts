@@ -2,14 +2,14 @@ import type { AuthService, DatabaseService, LoggerService, SchedulerService } fr
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import type { WorkloadRef, WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
-import type { PriceSource, TelemetrySource } from '@ai-platform/backstage-plugin-ai-platform-node';
+import type { TelemetrySource } from '@ai-platform/backstage-plugin-ai-platform-node';
 import type { ClusterRegistry } from '../clusters/ClusterRegistry';
 import { CostDatabase } from '../database/CostDatabase';
 import { DefaultCostService } from '../services/CostService';
 import type { AiPlatformConfig } from '../config';
 import { budgetStatus, newBudgetAlerts, TeamBudgets } from './budgets';
 import { CostIngestor } from './CostIngestor';
-import { PriceBook } from './pricing';
+import type { PriceBook } from './pricing';
 
 export { TeamBudgets } from './budgets';
 export { PriceBook, configPriceSource } from './pricing';
@@ -30,7 +30,8 @@ export async function createCostAccounting(options: {
   database: DatabaseService;
   logger: LoggerService;
   scheduler: SchedulerService;
-  priceSources: PriceSource[];
+  /** Every registered price source's prices as one book. */
+  prices: PriceBook;
   telemetry?: TelemetrySource;
   notifications?: NotificationService;
   /** For budgets from Group entities (annotation ai-platform.io/monthly-gpu-budget), read with the plugin's own credentials. */
@@ -44,7 +45,7 @@ export async function createCostAccounting(options: {
   registry: ClusterRegistry;
 }) {
   const { settings, logger, scheduler } = options;
-  const prices = await PriceBook.fromSources(options.priceSources, settings.currency);
+  const { prices } = options;
   const db = await CostDatabase.create(await options.database.getClient(), prices, {
     skipMigrations: options.database.migrations?.skip,
     hourlyRetentionMs: settings.hourlyRetentionMs,

@@ -9,6 +9,7 @@ import { clusterSummary } from '../controller/fleetSummaries';
 import { eventually, fixture, MemoryDecisionStore, SimCluster } from '../controller/__testUtils__/kubeSimCluster';
 import { CostIngestor } from './CostIngestor';
 import type { GpuInterval } from './intervals';
+import { settingsFrom } from '../controller/__testUtils__/settingsFrom';
 
 jest.setTimeout(60_000);
 
@@ -82,7 +83,7 @@ describe('the cost ingest reads the shared informers', () => {
     const registry = new ClusterRegistry([{ name: 'sim', mode: 'admit', kubeConfig }], mockServices.logger.mock());
     started.push(() => registry.stop());
     const controller = createAdmissionController({
-      config: mockServices.rootConfig({ data: {} }),
+      ...settingsFrom(mockServices.rootConfig({ data: {} })),
       logger: mockServices.logger.mock(),
       decisions: new MemoryDecisionStore(),
       leaseTiming: { durationMs: 1_500, renewMs: 300 },

@@ -7,6 +7,7 @@ import { createAdmissionController, type AdmissionController } from '../controll
 import { eventually, fixture, MemoryDecisionStore, SimCluster } from '../controller/__testUtils__/kubeSimCluster';
 import { CostIngestor, gpuAccountingFinalizer } from './CostIngestor';
 import type { GpuInterval } from './intervals';
+import { settingsFrom } from '../controller/__testUtils__/settingsFrom';
 
 jest.setTimeout(60_000);
 
@@ -51,9 +52,11 @@ describe('the gpu-accounting finalizer', () => {
   /** One backend replica: the admission controller and the cost ingest with the finalizer on. */
   async function startBackend() {
     const controller = createAdmissionController({
-      config: mockServices.rootConfig({
-        data: { aiPlatform: { kubeconfig: join(dir, 'kubeconfig'), clusters: { sim: { mode: 'admit' } } } },
-      }),
+      ...settingsFrom(
+        mockServices.rootConfig({
+          data: { aiPlatform: { kubeconfig: join(dir, 'kubeconfig'), clusters: { sim: { mode: 'admit' } } } },
+        }),
+      ),
       logger: mockServices.logger.mock(),
       decisions: new MemoryDecisionStore(),
       leaseTiming: { durationMs: 1_500, renewMs: 300 },

@@ -1,4 +1,5 @@
 import { ConfigReader } from '@backstage/config';
+import { readPricing } from '../config/pricing';
 import { configPriceSource, defaultPriceSource, PriceBook } from './pricing';
 
 const hour = (book: PriceBook, product: string) => book.segments(undefined, product, 0, 3_600_000)[0].microsPerHour;
@@ -16,7 +17,10 @@ describe('price sources', () => {
         { match: 'NVIDIA-L40S', microsPerHour: 1_200_000, from: 0 },
       ],
     };
-    const book = await PriceBook.fromSources([defaultPriceSource, module, configPriceSource(config)], 'EUR');
+    const book = await PriceBook.fromSources(
+      [defaultPriceSource, module, configPriceSource(readPricing(config))],
+      'EUR',
+    );
     expect(hour(book, 'NVIDIA-L4')).toBe(700_000);
     expect(hour(book, 'NVIDIA-L40S')).toBe(1_200_000);
     expect(hour(book, 'NVIDIA-H100-80GB-HBM3')).toBe(4_000_000);
@@ -27,10 +31,5 @@ describe('price sources', () => {
     await expect(PriceBook.fromSources([dollars], 'EUR')).rejects.toThrow(
       'Price source a US price list prices in USD, but aiPlatform.pricing.currency is EUR',
     );
-  });
-
-  it('names the entry of aiPlatform.pricing it cannot read', () => {
-    const bad = new ConfigReader({ aiPlatform: { pricing: { gpu: [{ flavor: 'h100', perHour: '3,10' }] } } });
-    expect(() => configPriceSource(bad)).toThrow(/^aiPlatform\.pricing\.gpu\[0\]\.perHour: /);
   });
 });

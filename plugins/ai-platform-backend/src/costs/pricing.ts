@@ -1,6 +1,11 @@
-import type { Config } from '@backstage/config';
 import type { GpuPrice, PriceSource } from '@ai-platform/backstage-plugin-ai-platform-node';
 import { toMicros } from './money';
+
+/** `aiPlatform.pricing`: the currency and the configured prices per flavor or GPU product. */
+export interface PricingSettings {
+  currency: string;
+  prices: GpuPrice[];
+}
 
 export type { GpuPrice };
 
@@ -25,37 +30,9 @@ export const defaultPriceSource = {
     Object.entries(defaultGpuPrices).map(([match, perHour]) => ({ match, microsPerHour: toMicros(perHour), from: 0 })),
 };
 
-/**
- * `aiPlatform.pricing` as a price source, registered last so config wins:
- *   currency: USD
- *   gpu:
- *     - { flavor: h100, perHour: "3.10" }
- *     - { gpuProduct: NVIDIA-L4, perHour: "0.70", effectiveFrom: "2026-11-01T00:00:00Z" }
- * Read eagerly, so a bad entry fails at startup naming its key.
- */
-export function configPriceSource(config?: Config) {
-  const pricing = config?.getOptionalConfig('aiPlatform.pricing');
-  const prices: GpuPrice[] = [];
-  for (const [i, entry] of (pricing?.getOptionalConfigArray('gpu') ?? []).entries()) {
-    const match = entry.getOptionalString('flavor') ?? entry.getOptionalString('gpuProduct');
-    if (!match) throw new Error(`aiPlatform.pricing.gpu[${i}]: set flavor or gpuProduct`);
-    const from = entry.getOptionalString('effectiveFrom');
-    const fromMs = from ? Date.parse(from) : 0;
-    if (Number.isNaN(fromMs))
-      throw new Error(`aiPlatform.pricing.gpu[${i}].effectiveFrom: "${from}" is not an ISO 8601 time`);
-    let micros: number;
-    try {
-      micros = toMicros(entry.getString('perHour'));
-    } catch (e) {
-      throw new Error(`aiPlatform.pricing.gpu[${i}].perHour: ${(e as Error).message}`);
-    }
-    prices.push({ match, microsPerHour: micros, from: fromMs });
-  }
-  return {
-    name: 'aiPlatform.pricing',
-    currency: pricing?.getOptionalString('currency') ?? 'USD',
-    prices: () => prices,
-  };
+/** `aiPlatform.pricing` as a price source (read by readAiPlatformConfig), registered last so config wins. */
+export function configPriceSource(pricing: PricingSettings = { currency: 'USD', prices: [] }): PriceSource {
+  return { name: 'aiPlatform.pricing', currency: pricing.currency, prices: () => pricing.prices };
 }
 
 /** Effective-dated GPU prices per flavor or GPU product. */
@@ -66,12 +43,9 @@ export class PriceBook {
     this.prices = [...prices].sort((a, b) => a.from - b.from);
   }
 
-  /** The default prices and then `aiPlatform.pricing` (see configPriceSource), as one book. */
-  static fromConfig(config?: Config): PriceBook {
-    return new PriceBook(
-      [...defaultPriceSource.prices(), ...configPriceSource(config).prices()],
-      config?.getOptionalString('aiPlatform.pricing.currency') ?? 'USD',
-    );
+  /** The default prices and then `aiPlatform.pricing` as readAiPlatformConfig read it, as one book. */
+  static withDefaults(pricing?: PricingSettings): PriceBook {
+    return new PriceBook([...defaultPriceSource.prices(), ...(pricing?.prices ?? [])], pricing?.currency ?? 'USD');
   }
 
   /** One book of every source's prices, later sources winning for the same match and time. */

@@ -7,7 +7,7 @@ import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { mockServices } from '@backstage/backend-test-utils';
 import { kubeconfigYaml, KubeSim, RunningPrometheus, startKubeSim, startPrometheus } from '@ai-platform/kube-sim';
 import { ClusterRegistry } from '../clusters/ClusterRegistry';
-import type { ClusterConnection } from '../clusters/readClusters';
+import type { ClusterConnection } from '../clusters/connection';
 import { CostIngestor } from './CostIngestor';
 import type { NodeCapacityLedger } from './NodeCapacity';
 import { CostDatabase } from '../database/CostDatabase';
@@ -84,7 +84,7 @@ describe('cost accounting against kube-sim and a real Prometheus', () => {
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromString(kubeconfigYaml([{ name: east.name, url: east.url }]));
     const db = knexFactory({ client: 'better-sqlite3', connection: ':memory:', useNullAsDefault: true });
-    const ledger = await CostDatabase.create(db, PriceBook.fromConfig());
+    const ledger = await CostDatabase.create(db, PriceBook.withDefaults());
     const ingestor = await ingestorFor({ name: east.name, mode: 'admit', kubeConfig }, ledger);
     const synced = await ingestor.syncCluster({ name: east.name });
     expect(synced.intervals).toBe(2);
@@ -138,7 +138,7 @@ describe('cost accounting against kube-sim and a real Prometheus', () => {
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromString(kubeconfigYaml([{ name: east.name, url: east.url }]));
     const db = knexFactory({ client: 'better-sqlite3', connection: ':memory:', useNullAsDefault: true });
-    const ledger = await CostDatabase.create(db, PriceBook.fromConfig());
+    const ledger = await CostDatabase.create(db, PriceBook.withDefaults());
     const connection = { name: east.name, mode: 'admit' as const, kubeConfig };
     await (await ingestorFor(connection, ledger)).syncCluster(connection);
 
@@ -277,7 +277,7 @@ describe('cost accounting against kube-sim and a real Prometheus', () => {
     expect(gpus).toBe(8 * 8 + 4 * 8 + 4 * 4); // demo.yaml's gpu-east: H100 nodes, A100s cut into 3g + 4 × 1g, L4s time-sliced 4 ways
 
     const db = knexFactory({ client: 'better-sqlite3', connection: ':memory:', useNullAsDefault: true });
-    const ledger = await CostDatabase.create(db, PriceBook.fromConfig());
+    const ledger = await CostDatabase.create(db, PriceBook.withDefaults());
     const capacity = { record: ledger.recordNodes.bind(ledger) };
     const connection = { name: east.name, mode: 'admit' as const, kubeConfig };
     const ingestor = await ingestorFor(connection, ledger, capacity);

@@ -1,7 +1,7 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { KnexDecisionStore } from './KnexDecisionStore';
 import { migratePluginDatabase } from './migrations';
-import type { DecisionRecord } from '../service/types';
+import type { DecisionRecord } from './DecisionStore';
 
 jest.setTimeout(60_000);
 

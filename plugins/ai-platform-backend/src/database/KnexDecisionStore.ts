@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { DatabaseService } from '@backstage/backend-plugin-api';
-import type { DecisionRecord, DecisionStore } from '../service/types';
+import type { DecisionRecord, DecisionStore } from './DecisionStore';
 import { migratePluginDatabase } from './migrations';
 
 const TABLE = 'ai_platform_decisions';

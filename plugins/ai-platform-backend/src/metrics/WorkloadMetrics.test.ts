@@ -1,6 +1,6 @@
 import type { Attributes, Meter, ObservableCallback } from '@opentelemetry/api';
 import type { QueueListResponse, WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
-import type { WorkloadService } from '../service/types';
+import type { WorkloadService } from '../services/WorkloadService';
 import { WorkloadMetrics } from './WorkloadMetrics';
 import fleet from '../routes/__fixtures__/fleet.json';
 

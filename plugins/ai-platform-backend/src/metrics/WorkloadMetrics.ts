@@ -4,7 +4,7 @@ import type {
   QueueResourceUsage,
   WorkloadSummary,
 } from '@ai-platform/backstage-plugin-ai-platform-common';
-import type { WorkloadService } from '../service/types';
+import type { WorkloadService } from '../services/WorkloadService';
 
 /**
  * OpenTelemetry metrics of the platform (meter `ai-platform`), fed by polling

@@ -8,7 +8,7 @@ import {
   type WorkloadRef,
   type WorkloadSummary,
 } from '@ai-platform/backstage-plugin-ai-platform-common';
-import type { WorkloadFilter } from '../service/types';
+import type { WorkloadFilter } from '../services/WorkloadService';
 
 /** The group entity ref that owns a workload of this team. */
 export const teamGroupRef = (team: string) => `group:default/${team}`.toLocaleLowerCase('en-US');

@@ -129,7 +129,7 @@ describe('cost routes', () => {
     const costs = new DefaultCostService({
       db: await CostDatabase.create(
         knexFactory({ client: 'better-sqlite3', connection: ':memory:', useNullAsDefault: true }),
-        PriceBook.fromConfig(),
+        PriceBook.withDefaults(),
       ),
       now: () => now,
     });

@@ -17,7 +17,7 @@ import {
   type WorkloadRef,
   type WorkloadSummary,
 } from '@ai-platform/backstage-plugin-ai-platform-common';
-import type { WorkloadChange, WorkloadFilter, WorkloadService } from '../service/types';
+import type { WorkloadChange, WorkloadFilter, WorkloadService } from '../services/WorkloadService';
 import { KnexDecisionStore, migratePluginDatabase } from '../database';
 import { createRouter, type RouterOptions } from './router';
 import fleet from './__fixtures__/fleet.json';

@@ -9,7 +9,8 @@ import type {
 } from '@backstage/backend-plugin-api';
 import type { PermissionRuleset } from '@backstage/plugin-permission-node';
 import type { WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
-import type { DecisionStore, WorkloadService } from '../service/types';
+import type { WorkloadService } from '../services/WorkloadService';
+import type { DecisionStore } from '../database/DecisionStore';
 import type { CostService } from '../services/CostService';
 import { TeamAccess, type Credentials, type TeamAccessOptions } from '../permissions';
 import { createOpenApiRouter } from '../schema/openApiRouter';

@@ -1,7 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import type { SignalPayload, SignalsService } from '@backstage/plugin-signals-node';
 import type { WorkloadState, WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
-import type { WorkloadChange, WorkloadService } from '../service/types';
+import type { WorkloadChange, WorkloadService } from '../services/WorkloadService';
 import { publishWorkloadSignals, workloadSignalsChannel } from './signals';
 import fleet from './__fixtures__/fleet.json';
 

@@ -1,6 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { SignalsService } from '@backstage/plugin-signals-node';
-import type { WorkloadChange, WorkloadService } from '../service/types';
+import type { WorkloadChange, WorkloadService } from '../services/WorkloadService';
 import { workloadResourceId } from '../permissions';
 
 /** The signals channel the frontend listens on. */

@@ -1,7 +1,7 @@
 import { InputError, ServiceUnavailableError } from '@backstage/errors';
 import { z } from 'zod';
 import { labels, type SubmitWorkloadRequest } from '@ai-platform/backstage-plugin-ai-platform-common';
-import type { WorkloadService } from '../service/types';
+import type { WorkloadService } from '../services/WorkloadService';
 import { parseInput } from './validation';
 
 /** The Kubernetes metadata a submission must carry, with sentences saying what to set. */

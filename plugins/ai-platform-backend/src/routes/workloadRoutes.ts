@@ -13,7 +13,8 @@ import {
   type WorkloadListResponse,
   type WorkloadRef,
 } from '@ai-platform/backstage-plugin-ai-platform-common';
-import type { DecisionStore, WorkloadService } from '../service/types';
+import type { WorkloadService } from '../services/WorkloadService';
+import type { DecisionStore } from '../database/DecisionStore';
 import type { Credentials, TeamAccess } from '../permissions';
 import { queryOf, type OpenApiRouter } from '../schema/openApiRouter';
 import { checkManifest, targetQueue, withTeamLabel } from './submission';

@@ -5,6 +5,7 @@ import { createAdmissionController, type AdmissionController } from '../controll
 import { eventually, fixture, MemoryDecisionStore, SimCluster } from '../controller/__testUtils__/kubeSimCluster';
 import { LearnedRunTimes } from './LearnedRunTimes';
 import { BudgetEnforcement } from '../costs/budgets';
+import { settingsFrom } from '../controller/__testUtils__/settingsFrom';
 
 jest.setTimeout(60_000);
 
@@ -28,19 +29,21 @@ describe('ETAs from the learned run-time model', () => {
     east = await new SimCluster().start();
     for (const obj of fixture('queues.yaml')) east.create(obj);
     controller = createAdmissionController({
-      config: mockServices.rootConfig({
-        data: {
-          kubernetes: {
-            clusterLocatorMethods: [
-              { type: 'config', clusters: [{ name: 'east', url: east.server!.url, skipTLSVerify: true }] },
-            ],
+      ...settingsFrom(
+        mockServices.rootConfig({
+          data: {
+            kubernetes: {
+              clusterLocatorMethods: [
+                { type: 'config', clusters: [{ name: 'east', url: east.server!.url, skipTLSVerify: true }] },
+              ],
+            },
+            aiPlatform: {
+              clusters: { east: { mode: 'admit' } },
+              pricing: { currency: 'EUR', gpu: [{ flavor: 'h100', perHour: '3.10' }] },
+            },
           },
-          aiPlatform: {
-            clusters: { east: { mode: 'admit' } },
-            pricing: { currency: 'EUR', gpu: [{ flavor: 'h100', perHour: '3.10' }] },
-          },
-        },
-      }),
+        }),
+      ),
       logger: mockServices.logger.mock(),
       decisions: new MemoryDecisionStore(),
       runTimes,

@@ -10,7 +10,7 @@ import {
   type FleetSpec,
   type KubeObject,
 } from '@ai-platform/kube-sim';
-import type { DecisionRecord, DecisionStore } from '../../service/types';
+import type { DecisionRecord, DecisionStore } from '../../database/DecisionStore';
 
 /** Reads a multi-document YAML fixture next to the tests. */
 export function fixture(name: string): KubeObject[] {

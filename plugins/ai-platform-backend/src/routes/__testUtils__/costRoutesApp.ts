@@ -2,7 +2,8 @@ import express from 'express';
 import { mockCredentials, mockErrorHandler, mockServices } from '@backstage/backend-test-utils';
 import type { PermissionsService } from '@backstage/backend-plugin-api';
 import type { CostService } from '../../services/CostService';
-import type { DecisionStore, WorkloadService } from '../../service/types';
+import type { WorkloadService } from '../../services/WorkloadService';
+import type { DecisionStore } from '../../database/DecisionStore';
 import type { TeamAccessOptions } from '../../permissions';
 import { createRouter } from '../router';
 

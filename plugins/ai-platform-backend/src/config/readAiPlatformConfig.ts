@@ -4,9 +4,20 @@ import {
 } from '@backstage/backend-plugin-api';
 import { readDurationFromConfig, type Config } from '@backstage/config';
 import { durationToMilliseconds, type HumanDuration } from '@backstage/types';
-import { readBudgets } from './costs/budgets';
+import type { EngineOptions } from '@ai-platform/scheduler';
+import type { ClusterConnection } from '../clusters/connection';
+import type { PricingSettings } from '../costs/pricing';
+import type { BudgetPolicy } from '@ai-platform/scheduler';
+import { readBudgetPolicies, readBudgets } from './budgets';
+import { readClusters } from './clusters';
+import { readPricing } from './pricing';
+import { readEngineOptions, readQueues, type QueueSettings } from './queues';
 
-/** The plugin's settings from `aiPlatform.*` (see config.d.ts), read once at startup. */
+/**
+ * The plugin's settings from `aiPlatform.*` (see config.d.ts) and the clusters of
+ * `kubernetes.clusterLocatorMethods`, read once at startup: the only place the
+ * backend reads its config, so a bad value fails at startup naming its key.
+ */
 export interface AiPlatformConfig {
   permissions: { teamScoped: boolean; adminGroups: string[] };
   metrics: { pollInterval: HumanDuration };
@@ -18,7 +29,13 @@ export interface AiPlatformConfig {
     currency: string;
     /** Monthly budget per team, micro-units. */
     budgets: Map<string, number>;
+    /** What exceeding its budget does to a team's new work (Warn when not set). */
+    budgetPolicies: Map<string, BudgetPolicy>;
   };
+  pricing: PricingSettings;
+  clusters: ClusterConnection[];
+  queues: QueueSettings;
+  engine: EngineOptions;
   prometheusUrl?: string;
 }
 
@@ -65,6 +82,7 @@ export function readAiPlatformConfig(config: Config): AiPlatformConfig {
     c => readDurationFromConfig(c, { key: 'aiPlatform.costs.hourlyRetention' }),
     '{ days: 30 }',
   ) ?? { days: 30 };
+  const clusters = readClusters(config);
   return {
     permissions: {
       teamScoped: config.getOptionalBoolean('aiPlatform.permissions.teamScoped') ?? true,
@@ -77,7 +95,12 @@ export function readAiPlatformConfig(config: Config): AiPlatformConfig {
       podFinalizer: config.getOptionalBoolean('aiPlatform.costs.podFinalizer') ?? true,
       currency: config.getOptionalString('aiPlatform.pricing.currency') ?? 'USD',
       budgets: readBudgets(config),
+      budgetPolicies: readBudgetPolicies(config),
     },
+    pricing: readPricing(config),
+    clusters,
+    queues: readQueues(config, clusters),
+    engine: readEngineOptions(config),
     prometheusUrl: config.getOptionalString('aiPlatform.prometheus.url'),
   };
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mockServices } from '@backstage/backend-test-utils';
 import { kubeconfigYaml } from '@ai-platform/kube-sim';
-import { readClusters } from './readClusters';
+import { readClusters } from './clusters';
 
 describe('readClusters', () => {
   const kubeconfig = join(mkdtempSync(join(tmpdir(), 'clusters-')), 'kubeconfig');

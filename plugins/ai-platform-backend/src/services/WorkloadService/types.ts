@@ -1,9 +1,8 @@
 /**
- * The seams inside the backend plugin. The controller (src/controller,
- * src/clusters, src/workloads) implements WorkloadService; the REST API
- * (src/routes) and the plugin wiring (src/plugin.ts) only use it. The
- * database layer (src/database) implements DecisionStore; the controller
- * records every admission decision through it.
+ * The seam between the controller and everything that reads or changes
+ * workloads. The controller (src/controller, src/clusters, src/workloads)
+ * implements WorkloadService; the REST API (src/routes) and the plugin wiring
+ * (src/plugin.ts) only use it.
  */
 import type {
   ClusterSummary,
@@ -43,36 +42,4 @@ export interface WorkloadService {
   events(ref: WorkloadRef): Promise<WorkloadEvent[]>;
   /** Every change to any workload, for signals and the catalog. Returns an unsubscribe function. */
   subscribe(listener: (change: WorkloadChange) => void): () => void;
-}
-
-export interface DecisionRecord {
-  cluster: string;
-  namespace: string;
-  kind: string;
-  name: string;
-  uid: string;
-  /** Admitted, Preempted, Evicted, Suspended, Finished, Submitted, Cancelled */
-  decision: string;
-  clusterQueue?: string;
-  reason?: string;
-  message?: string;
-  /** JSON of the assignment (flavors per pod set) for admissions. */
-  assignment?: unknown;
-  /** who: 'controller' or a user entity ref */
-  actor: string;
-  time: Date;
-}
-
-export interface DecisionStore {
-  record(decision: DecisionRecord): Promise<void>;
-  /** Most recent first. */
-  list(filter: {
-    cluster?: string;
-    namespace?: string;
-    name?: string;
-    uid?: string;
-    limit?: number;
-  }): Promise<DecisionRecord[]>;
-  /** The admission currently recorded for a workload uid, to never admit twice after a restart. */
-  lastDecision(uid: string): Promise<DecisionRecord | undefined>;
 }

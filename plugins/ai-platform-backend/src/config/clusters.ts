@@ -1,16 +1,7 @@
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { KubeConfig } from '@kubernetes/client-node';
-
-/** admit: this backend admits workloads; observe: Kueue does, we only read; auto: observe when Kueue is found. */
-export type ClusterMode = 'admit' | 'observe' | 'auto';
-
-/** A cluster the platform talks to. The KubeConfig holds its credentials and never leaves the backend. */
-export interface ClusterConnection {
-  name: string;
-  mode: ClusterMode;
-  kubeConfig: KubeConfig;
-}
+import type { ClusterConnection, ClusterMode } from '../clusters/connection';
 
 function modeOf(config: Config, name: string): ClusterMode {
   const mode = config.getOptionalString(`aiPlatform.clusters.${name}.mode`) ?? 'auto';

@@ -1,0 +1,1 @@
+export { readAiPlatformConfig, type AiPlatformConfig } from './readAiPlatformConfig';

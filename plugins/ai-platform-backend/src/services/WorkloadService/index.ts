@@ -1,0 +1,1 @@
+export type { WorkloadService, WorkloadChange, WorkloadFilter, WorkloadEvent } from './types';
