@@ -24,6 +24,17 @@ export class JobController extends Controller {
     const counts = countPods(pods);
     let conditions: Condition[] = job.status?.conditions ?? [];
     const status: Record<string, unknown> = { ...job.status };
+    /** The status of a Job whose pods all stopped (suspended, failed or complete). */
+    const stopped = (extra: Record<string, unknown> = {}) =>
+      this.writeStatus(job, {
+        ...status,
+        conditions,
+        active: 0,
+        ready: 0,
+        succeeded: counts.succeeded,
+        failed: counts.failed,
+        ...extra,
+      });
 
     if (hasCondition(conditions, 'Complete') || hasCondition(conditions, 'Failed')) {
       deleteActive(this.store, pods);
@@ -38,15 +49,7 @@ export class JobController extends Controller {
         now,
       );
       if (counts.active > 0) this.ctx.events.record(job, 'Normal', 'Suspended', 'Job suspended', 'job-controller');
-      this.writeStatus(job, {
-        ...status,
-        conditions,
-        active: 0,
-        ready: 0,
-        succeeded: counts.succeeded,
-        failed: counts.failed,
-        terminating: 0,
-      });
+      stopped({ terminating: 0 });
       return;
     }
 
@@ -84,14 +87,7 @@ export class JobController extends Controller {
         'Job has reached the specified backoff limit',
         'job-controller',
       );
-      this.writeStatus(job, {
-        ...status,
-        conditions,
-        active: 0,
-        ready: 0,
-        succeeded: counts.succeeded,
-        failed: counts.failed,
-      });
+      stopped();
       return;
     }
     if (counts.succeeded >= completions) {
@@ -106,15 +102,7 @@ export class JobController extends Controller {
         now,
       );
       this.ctx.events.record(job, 'Normal', 'Completed', 'Job completed', 'job-controller');
-      this.writeStatus(job, {
-        ...status,
-        conditions,
-        active: 0,
-        ready: 0,
-        succeeded: counts.succeeded,
-        failed: counts.failed,
-        completionTime: now,
-      });
+      stopped({ completionTime: now });
       return;
     }
 
