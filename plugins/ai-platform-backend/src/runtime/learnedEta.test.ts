@@ -90,18 +90,23 @@ describe('ETAs from the learned run-time model', () => {
     expect(next.expectedRunTime!.basis).toContain('declared 600 s');
   });
 
-  it('plan shows each candidate cluster with its p50 and p90 start and its GPU-hour price', async () => {
-    east.create(job('hog', 8, 600));
+  /** Plans an 8-GPU, 10-minute job the Cheapest way while an 8-GPU hog that runs `hogSeconds` holds the cluster. */
+  async function planCheapestBehindHog(hogSeconds: number, etaToleranceSeconds: number) {
+    east.create(job('hog', 8, hogSeconds));
     await controller.start();
     await eventually(() =>
       Boolean(east.get('batch/v1', 'Job', 'team-a', 'hog')?.metadata.annotations?.[admissionAnnotation]),
     );
-    const plan = await controller.service.plan({
+    return controller.service.plan({
       manifest: job('planned', 8, 600),
       queue: 'training',
       clusterPolicy: 'Cheapest',
-      etaToleranceSeconds: 7200,
+      etaToleranceSeconds,
     });
+  }
+
+  it('plan shows each candidate cluster with its p50 and p90 start and its GPU-hour price', async () => {
+    const plan = await planCheapestBehindHog(600, 7200);
     expect(plan.clusterPolicy).toBe('Cheapest');
     expect(plan.cluster).toBe('east');
     const [candidate] = plan.candidates!;
@@ -116,17 +121,7 @@ describe('ETAs from the learned run-time model', () => {
   });
 
   it('Cheapest with a tolerance no cluster meets says so and takes the fastest', async () => {
-    east.create(job('hog', 8, 3600));
-    await controller.start();
-    await eventually(() =>
-      Boolean(east.get('batch/v1', 'Job', 'team-a', 'hog')?.metadata.annotations?.[admissionAnnotation]),
-    );
-    const plan = await controller.service.plan({
-      manifest: job('planned', 8, 600),
-      queue: 'training',
-      clusterPolicy: 'Cheapest',
-      etaToleranceSeconds: 60,
-    });
+    const plan = await planCheapestBehindHog(3600, 60);
     expect(plan.toleranceMissed).toBe(true);
     expect(plan.cluster).toBe('east');
     expect(plan.candidates![0].withinTolerance).toBe(false);
