@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 export * from './reasons';
+export * from './kueueReasons';
 export * from './workloads';
 export * from './api';
 export * from './permissions';

@@ -48,6 +48,34 @@ export const healthReasonCodes = [
   'AgentEgressDenied',
 ] as const;
 
+/**
+ * Kueue 0.19's reasons for a workload's `QuotaReserved=False` condition
+ * (KEP-10852, feature gate UnadmittedWorkloadsObservability, on by default
+ * since 0.19), in Kueue's order of precedence: the workload-wide reasons
+ * first, then the nominated flavor's, then PendingEvaluation. A lower index
+ * is the more severe reason, which wins when several apply.
+ */
+export const kueuePendingReasons = [
+  // Workload-wide: independent of any flavor assignment.
+  'Deactivated',
+  'Misconfigured',
+  'NoMatchingFlavor',
+  'Suspended',
+  'AdmissionGated',
+  'WaitingForPodsReady',
+  // The nominated flavor assignment.
+  'ExceedsMaxQuota',
+  'BorrowingLimitReached',
+  'WaitingForQuota',
+  'TopologyPlacementFailed',
+  'WaitingForPreemptedWorkloads',
+  // Not evaluated yet.
+  'PendingEvaluation',
+] as const;
+
+/** A reason Kueue 0.19 gives for QuotaReserved=False. */
+export type KueuePendingReason = (typeof kueuePendingReasons)[number];
+
 /** Why a workload is not admitted. */
 export type PendingReasonCode = (typeof pendingReasonCodes)[number];
 /** Why a workload was evicted. */
@@ -69,6 +97,8 @@ export interface Reason {
   code: ReasonCode;
   /** One sentence, for people. */
   message: string;
+  /** The reason Kueue 0.19 gives for the same state on its QuotaReserved condition (KEP-10852), for pending ones. */
+  kueueReason?: KueuePendingReason;
   /** Which resource of which flavor is short and by how much, when that is the cause. */
   shortfall?: Array<{
     flavor: string;

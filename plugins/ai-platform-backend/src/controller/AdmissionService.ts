@@ -111,6 +111,7 @@ export class AdmissionService implements WorkloadService {
       eta: derived?.etas.get(tracked.key),
       runTime: tracked.adapter.outcome(tracked.obj) ? undefined : this.runTimeOf(c, tracked.key),
       observedOnly: c.mode === 'observe',
+      observedReason: c.observedReason(tracked.obj),
       namespaceTeam: c.engine.queueConfig.namespaces.get(tracked.obj.metadata.namespace)?.[labels.team],
     });
   }

@@ -1,6 +1,7 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { WorkloadKindAdapter, WorkloadObject } from '@ai-platform/backstage-plugin-ai-platform-node';
+import type { Reason } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { Engine, type EngineOptions } from '@ai-platform/scheduler';
 import type { ClusterClient } from '../clusters/ClusterClient';
 import { ClusterCache } from '../clusters/ClusterCache';
@@ -12,7 +13,7 @@ import { isHeld, readAdmission } from '../workloads/admissionAnnotation';
 import { ManagedKinds, OwnerIndex } from '../workloads/ownership';
 import { DecisionWriter } from './DecisionWriter';
 import type { TrackedWorkload } from './trackedWorkload';
-import { detectKueue, observedAdmission } from './observe';
+import { detectKueue, observedAdmission, observedPendingReason } from './observe';
 import { LeaderLease, type LeaseTiming } from './LeaderLease';
 import { QueueConfigSource } from './queueConfig';
 
@@ -127,6 +128,11 @@ export class ClusterController {
   onPodChange(listener: (type: 'upsert' | 'delete', pod: KubernetesObject) => void): () => void {
     this.podListeners.add(listener);
     return () => this.podListeners.delete(listener);
+  }
+
+  /** In observe mode, why Kueue has not admitted the object, as Kueue wrote it on its Workload. */
+  observedReason(obj: WorkloadObject): Reason | undefined {
+    return this.mode === 'observe' ? observedPendingReason(this.kueueWorkloads?.list() ?? [], obj) : undefined;
   }
 
   /** Starts watching; in auto mode the controller observes (admits nothing) until it knows Kueue is absent. */

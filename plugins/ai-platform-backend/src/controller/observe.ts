@@ -2,6 +2,7 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { WorkloadObject } from '@ai-platform/backstage-plugin-ai-platform-node';
 import type { PodSetAssignment } from '@ai-platform/scheduler';
+import { reasonFromKueue, type Reason } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { ClusterClient, statusOf } from '../clusters/ClusterClient';
 import type { RecordedAdmission } from '../workloads/admissionAnnotation';
 
@@ -34,8 +35,38 @@ interface KueueWorkload extends KubernetesObject {
       clusterQueue: string;
       podSetAssignments?: Array<{ name: string; count?: number; flavors?: Record<string, string> }>;
     };
-    conditions?: Array<{ type: string; status: string; lastTransitionTime?: string }>;
+    conditions?: Array<{
+      type: string;
+      status: string;
+      reason?: string;
+      message?: string;
+      lastTransitionTime?: string;
+    }>;
   };
+}
+
+/** The kueue Workload that Kueue made for the object (it owns it). */
+function ownedWorkload(kueueWorkloads: readonly KubernetesObject[], obj: WorkloadObject): KueueWorkload | undefined {
+  return (kueueWorkloads as readonly KueueWorkload[]).find(
+    w =>
+      w.metadata?.namespace === obj.metadata.namespace &&
+      w.metadata?.ownerReferences?.some(o => o.uid === obj.metadata.uid),
+  );
+}
+
+/**
+ * Why Kueue has not admitted the object: the reason and message of its Workload's QuotaReserved=False condition,
+ * as this platform's reason (and runbook). Kueue 0.19's reasons (KEP-10852) map to their codes; the generic
+ * Pending and Inadmissible of earlier versions stay ObservedOnly, with Kueue's message.
+ */
+export function observedPendingReason(
+  kueueWorkloads: readonly KubernetesObject[],
+  obj: WorkloadObject,
+): Reason | undefined {
+  const condition = ownedWorkload(kueueWorkloads, obj)?.status?.conditions?.find(
+    c => c.type === 'QuotaReserved' && c.status === 'False',
+  );
+  return condition?.reason ? reasonFromKueue(condition.reason, condition.message ?? '') : undefined;
 }
 
 /** Kueue's admission of the object, read from the kueue Workload it owns. */
@@ -43,11 +74,7 @@ export function observedAdmission(
   kueueWorkloads: KubernetesObject[],
   obj: WorkloadObject,
 ): RecordedAdmission | undefined {
-  const owned = (kueueWorkloads as KueueWorkload[]).find(
-    w =>
-      w.metadata?.namespace === obj.metadata.namespace &&
-      w.metadata?.ownerReferences?.some(o => o.uid === obj.metadata.uid),
-  );
+  const owned = ownedWorkload(kueueWorkloads, obj);
   const admission = owned?.status?.admission;
   if (!admission) return undefined;
   const admitted = owned.status?.conditions?.find(c => c.type === 'Admitted' && c.status === 'True');

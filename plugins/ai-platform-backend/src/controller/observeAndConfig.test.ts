@@ -1,5 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import type { KubeObject } from '@ai-platform/kube-sim';
+import type { WorkloadObject } from '@ai-platform/backstage-plugin-ai-platform-node';
 import { builtinWorkloadKinds } from '../workloads/adapters';
 import { ClusterController } from './ClusterController';
 import { leaseName } from './LeaderLease';
@@ -46,28 +47,41 @@ describe('ClusterController modes and configuration', () => {
     const job = sim.create(admittedByKueue);
     const [waiting] = fixture('job.yaml');
     waiting.metadata.name = 'waiting';
-    sim.create(waiting);
-    const wl = sim.create({
-      apiVersion: 'kueue.x-k8s.io/v1beta1',
-      kind: 'Workload',
-      metadata: {
-        name: 'job-train',
-        namespace: 'team-a',
-        ownerReferences: [
-          { apiVersion: 'batch/v1', kind: 'Job', name: 'train', uid: job.metadata.uid!, controller: true },
-        ],
-      },
-      spec: { queueName: 'training', podSets: [{ name: 'main', count: 1, template: { spec: { containers: [] } } }] },
-    } as KubeObject);
-    sim.store.updateStatus(sim.store.typeFor('kueue.x-k8s.io/v1beta1', 'Workload'), {
-      ...wl,
-      status: {
-        admission: {
-          clusterQueue: 'team-a',
-          podSetAssignments: [{ name: 'main', count: 1, flavors: { 'nvidia.com/gpu': 'h100', cpu: 'h100' } }],
+    const waitingJob = sim.create(waiting);
+    /** The Workload Kueue makes for a Job, with the status Kueue wrote. */
+    const kueueWorkload = (owner: KubeObject, status: object) => {
+      const wl = sim.create({
+        apiVersion: 'kueue.x-k8s.io/v1beta1',
+        kind: 'Workload',
+        metadata: {
+          name: `job-${owner.metadata.name}`,
+          namespace: 'team-a',
+          ownerReferences: [
+            {
+              apiVersion: 'batch/v1',
+              kind: 'Job',
+              name: owner.metadata.name!,
+              uid: owner.metadata.uid!,
+              controller: true,
+            },
+          ],
         },
-        conditions: [{ type: 'Admitted', status: 'True', lastTransitionTime: new Date().toISOString() }],
+        spec: { queueName: 'training', podSets: [{ name: 'main', count: 1, template: { spec: { containers: [] } } }] },
+      } as KubeObject);
+      sim.store.updateStatus(sim.store.typeFor('kueue.x-k8s.io/v1beta1', 'Workload'), { ...wl, status });
+    };
+    kueueWorkload(job, {
+      admission: {
+        clusterQueue: 'team-a',
+        podSetAssignments: [{ name: 'main', count: 1, flavors: { 'nvidia.com/gpu': 'h100', cpu: 'h100' } }],
       },
+      conditions: [{ type: 'Admitted', status: 'True', lastTransitionTime: new Date().toISOString() }],
+    });
+    // Kueue 0.19 says why the other waits (KEP-10852): the platform shows it with its own code and runbook.
+    const quotaWait =
+      "couldn't assign flavors to pod set main: insufficient unused quota for nvidia.com/gpu in flavor h100, 1 more needed";
+    kueueWorkload(waitingJob, {
+      conditions: [{ type: 'QuotaReserved', status: 'False', reason: 'WaitingForQuota', message: quotaWait }],
     });
     const c = await start('auto');
     expect(c.mode).toBe('observe');
@@ -78,6 +92,15 @@ describe('ClusterController modes and configuration', () => {
     expect((sim.get('batch/v1', 'Job', 'team-a', 'waiting')!.spec as { suspend: boolean }).suspend).toBe(true);
     expect(sim.list('coordination.k8s.io/v1', 'Lease').map(l => l.metadata.name)).not.toContain(leaseName);
     expect(store.records).toEqual([]);
+    await eventually(
+      () => c.observedReason(sim.get('batch/v1', 'Job', 'team-a', 'waiting') as WorkloadObject) !== undefined,
+    );
+    expect(c.observedReason(sim.get('batch/v1', 'Job', 'team-a', 'waiting') as WorkloadObject)).toEqual({
+      code: 'QuotaExhausted',
+      kueueReason: 'WaitingForQuota',
+      message: quotaWait,
+    });
+    expect(c.observedReason(sim.get('batch/v1', 'Job', 'team-a', 'train') as WorkloadObject)).toBeUndefined();
   });
 
   it('picks up queue changes live, and keeps the last good configuration when a change is invalid', async () => {

@@ -1,5 +1,6 @@
 import {
   annotations,
+  kueueReasonOf,
   labels,
   type Reason,
   type WorkloadCondition,
@@ -61,6 +62,8 @@ export interface SummaryContext {
   /** What the run-time model predicts for it. */
   runTime?: RunTimePrediction;
   observedOnly: boolean;
+  /** In observe mode, why Kueue itself says it has not admitted the workload (its Workload's QuotaReserved=False). */
+  observedReason?: Reason;
   /** The team its namespace names (label ai-platform.io/team), for workloads without their own team label. */
   namespaceTeam?: string;
 }
@@ -115,13 +118,20 @@ export function summarize(adapter: WorkloadKindAdapter, obj: WorkloadObject, ctx
   const finishedAt = state === 'Succeeded' || state === 'Failed' ? finishedTime(obj) : undefined;
   if (state === 'Succeeded' || state === 'Failed')
     conditions.push({ type: 'Finished', status: true, reason: state, time: finishedAt ?? new Date().toISOString() });
-  let reason: Reason | undefined = ctx.pending?.reason ?? ctx.engine?.routeProblem;
-  if (isHeld(obj)) reason = { code: 'QueueStopped', message: 'Suspended by a user; release it to queue it again' };
+  // Where Kueue admits, its own word on why it waits wins over this platform's shadow engine.
+  let reason: Reason | undefined = ctx.observedReason ?? ctx.pending?.reason ?? ctx.engine?.routeProblem;
+  const held = isHeld(obj);
+  if (held) reason = { code: 'QueueStopped', message: 'Suspended by a user; release it to queue it again' };
   if (ctx.observedOnly && !admission && !reason)
     reason = {
       code: 'ObservedOnly',
       message: 'Kueue admits workloads in this cluster and has not admitted this one yet',
     };
+  // Kueue 0.19's name for the same state (KEP-10852); held or deactivated workloads are out of the queue.
+  if (reason && !reason.kueueReason) {
+    const kueueReason = kueueReasonOf(reason, held || ctx.engine?.status === 'inactive');
+    if (kueueReason) reason = { ...reason, kueueReason };
+  }
   const kubernetesId =
     obj.metadata.labels?.[labels.kubernetesId] ?? obj.metadata.annotations?.[annotations.kubernetesId];
   const expected = expectedDurationSeconds(obj);

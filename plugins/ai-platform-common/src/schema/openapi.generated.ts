@@ -1057,6 +1057,11 @@ export interface components {
             /** @description A reason code; docs/runbooks/<code>.md explains it */
             code: string;
             message: string;
+            /**
+             * @description For a pending workload, the reason Kueue 0.19 gives for the same state on its QuotaReserved=False condition (KEP-10852), e.g. WaitingForQuota or Misconfigured. Where Kueue admits, the one Kueue wrote.
+             * @enum {string}
+             */
+            kueueReason?: "Deactivated" | "Misconfigured" | "NoMatchingFlavor" | "Suspended" | "AdmissionGated" | "WaitingForPodsReady" | "ExceedsMaxQuota" | "BorrowingLimitReached" | "WaitingForQuota" | "TopologyPlacementFailed" | "WaitingForPreemptedWorkloads" | "PendingEvaluation";
         };
         WorkloadSummary: {
             cluster: string;
