@@ -11,8 +11,9 @@ import type { PermissionRuleset } from '@backstage/plugin-permission-node';
 import type { WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
 import type { DecisionStore, WorkloadService } from '../service/types';
 import type { CostService } from '../services/CostService';
+import type { FleetNodeService } from '../services/FleetNodes';
 import { TeamAccess, type Credentials, type TeamAccessOptions } from '../permissions';
-import { createOpenApiRouter } from '../schema/openApiRouter';
+import { createOpenApiRouter, queryOf } from '../schema/openApiRouter';
 import { addWorkloadRoutes } from './workloadRoutes';
 import { addCostRoutes } from './costRoutes';
 
@@ -22,6 +23,8 @@ export interface RouterOptions {
   decisions: DecisionStore;
   /** The /costs routes; without it they are not served. */
   costs?: CostService;
+  /** The /fleet/nodes route (the per-node heat map); without it, it is not served. */
+  nodes?: FleetNodeService;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   userInfo: UserInfoService;
@@ -54,5 +57,13 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   });
   addWorkloadRoutes(router, { ...options, access, credentialsOf });
   if (options.costs) addCostRoutes(router, { costs: options.costs, access, credentialsOf });
+  const nodes = options.nodes;
+  if (nodes) {
+    // Fleet-wide, like /clusters: nodes and GPU counts name no team's workloads.
+    router.get('/fleet/nodes', async (req, res) => {
+      await credentialsOf(req);
+      res.json(await nodes.listNodes(queryOf<'/fleet/nodes'>(req)));
+    });
+  }
   return router;
 }
