@@ -10,6 +10,7 @@ import {
   type CostAggregation,
   type CostEstimateRequest,
   type CostEstimateResponse,
+  type FleetNodesResponse,
   type InferenceEfficiencyResponse,
   type PlanResponse,
   type PoolHistoryResponse,
@@ -41,6 +42,8 @@ export interface AiPlatformApi {
   workloadEvents(ref: WorkloadRef): Promise<WorkloadEvent[]>;
   listQueues(): Promise<QueueListResponse>;
   listClusters(): Promise<ClusterSummary[]>;
+  /** Every node (of one cluster, when given) with its flavors, GPUs allocated of capacity and DCGM utilization. */
+  listNodes(query?: { cluster?: string }): Promise<FleetNodesResponse>;
   plan(request: SubmitWorkloadRequest): Promise<PlanResponse>;
   cancel(ref: WorkloadRef): Promise<void>;
   setSuspended(ref: WorkloadRef, suspended: boolean): Promise<void>;
@@ -109,6 +112,10 @@ export class AiPlatformClient implements AiPlatformApi {
 
   async listClusters() {
     return bodyOf<ClusterSummary[]>(this.http.GET('/clusters'));
+  }
+
+  async listNodes(query: { cluster?: string } = {}) {
+    return bodyOf<FleetNodesResponse>(this.http.GET('/fleet/nodes', { params: { query } }));
   }
 
   async plan(request: SubmitWorkloadRequest) {

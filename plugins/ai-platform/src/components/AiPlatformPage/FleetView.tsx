@@ -16,6 +16,7 @@ import {
 import type {
   AllocationResponse,
   ClusterSummary,
+  FleetNodesResponse,
   PoolHistoryResponse,
   QueueListResponse,
   ShowbackResponse,
@@ -49,6 +50,8 @@ interface FleetData {
   utilization: Settled<AllocationResponse>;
   /** Allocated GPUs and utilization per pool and step over the last day. */
   poolHistory: Settled<PoolHistoryResponse>;
+  /** Every node with its GPUs allocated of capacity, for the heat map. */
+  nodes: Settled<FleetNodesResponse>;
 }
 
 function utilizationOf(utilization: Settled<AllocationResponse>, flavor: string): string {
@@ -156,10 +159,14 @@ function FleetBody({ data, cluster }: { data: FleetData; cluster: string }) {
       )}
       <Card>
         <CardHeader>
-          <Text variant="title-x-small">Allocation by cluster and pool</Text>
+          <Text variant="title-x-small">Allocation per node, by cluster and pool</Text>
         </CardHeader>
         <CardBody>
-          <FleetHeatmap clusters={clusters} pools={pools} />
+          {'error' in data.nodes ? (
+            <Text>The nodes could not be loaded: {errorMessage(data.nodes.error)}</Text>
+          ) : (
+            <FleetHeatmap pools={pools} nodes={data.nodes.value} />
+          )}
         </CardBody>
       </Card>
       <Card>
@@ -201,14 +208,15 @@ export function FleetView() {
   const [cluster, setCluster] = useSearchParam('cluster', '');
   const data = useLiveData<FleetData>(async () => {
     const query = { window: historyWindow, aggregate: 'flavor' as const };
-    const [clusters, queues, history, utilization, poolHistory] = await Promise.all([
+    const [clusters, queues, history, utilization, poolHistory, nodes] = await Promise.all([
       api.listClusters(),
       api.listQueues(),
       settle(api.showback(query)),
       settle(api.allocation(query)),
       settle(api.poolHistory({ window: poolHistoryWindow })),
+      settle(api.listNodes()),
     ]);
-    return { clusters, queues, history, utilization, poolHistory };
+    return { clusters, queues, history, utilization, poolHistory, nodes };
   }, [api]);
   return (
     <Loadable
