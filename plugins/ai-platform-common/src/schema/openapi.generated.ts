@@ -867,7 +867,10 @@ export interface paths {
         /** Spend this month against each visible team's budget (aiPlatform.budgets, else the Group annotation ai-platform.io/monthly-gpu-budget), with the month-end forecast */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description Only this team's budget, computed from its own spend only (a team card's cheap call); a team the caller may not see is refused with 403 */
+                    "filter.team"?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;

@@ -51,7 +51,8 @@ export interface AiPlatformApi {
   /** The same showback as CSV text (fetched with the user's credentials, so offer it as a Blob download). */
   showbackCsv(query?: CostQuery): Promise<string>;
   allocation(query?: CostQuery): Promise<AllocationResponse>;
-  budgets(): Promise<BudgetsResponse>;
+  /** This month's budgets of the caller's teams; with `team`, that team's only, computed alone (403 if not the caller's). */
+  budgets(query?: { team?: string }): Promise<BudgetsResponse>;
   /** Allocated GPUs and utilization per pool over time. */
   poolHistory(query?: PoolHistoryQuery): Promise<PoolHistoryResponse>;
   estimateCost(request: CostEstimateRequest): Promise<CostEstimateResponse>;
@@ -152,8 +153,10 @@ export class AiPlatformClient implements AiPlatformApi {
     return bodyOf<AllocationResponse>(this.http.GET('/costs/allocation', { params: { query: costParams(query) } }));
   }
 
-  async budgets() {
-    return bodyOf<BudgetsResponse>(this.http.GET('/costs/budgets'));
+  async budgets(query: { team?: string } = {}) {
+    return bodyOf<BudgetsResponse>(
+      this.http.GET('/costs/budgets', { params: { query: { 'filter.team': query.team } } }),
+    );
   }
 
   async poolHistory(query: PoolHistoryQuery = {}): Promise<PoolHistoryResponse> {

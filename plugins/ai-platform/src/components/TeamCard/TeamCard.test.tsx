@@ -31,7 +31,8 @@ const items = (list: HTMLElement) =>
 
 describe('TeamCard', () => {
   it('shows spend against budget with the month-end forecast and warns before it is exceeded', async () => {
-    await renderCard(mockApi());
+    const api = mockApi();
+    await renderCard(api);
     const meter = await screen.findByRole('meter', { name: 'Budget 2026-11' });
     expect(meter).toHaveAttribute('aria-valuenow', '6000000000');
     expect(meter).toHaveAttribute(
@@ -39,6 +40,8 @@ describe('TeamCard', () => {
       'Spent $6,000.00 of $10,000.00 (60 %); month-end forecast $11,500.00 (115 %)',
     );
     expect(screen.getByText(/exceed its budget by \$1,500.00/)).toBeInTheDocument();
+    // The card asks for its own team's budget only.
+    expect(api.budgets).toHaveBeenCalledWith({ team: teamEntity.metadata.name });
   });
 
   it('shows the team’s GPU quota per flavor: nominal, in use, borrowed and lent', async () => {
