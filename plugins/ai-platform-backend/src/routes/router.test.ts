@@ -23,6 +23,7 @@ import { createRouter, type RouterOptions } from './router';
 import fleet from './__fixtures__/fleet.json';
 import nodeCluster from '../services/FleetNodes/__fixtures__/cluster.json';
 import { DefaultFleetNodeService } from '../services/FleetNodes';
+import type { FlavorLike } from '../costs/CostIngestor';
 
 jest.setTimeout(30_000);
 
@@ -596,7 +597,7 @@ describe('createRouter', () => {
       });
       const nodes = new DefaultFleetNodeService({
         clusters: [informers('gpu-east'), informers('gpu-west')],
-        flavors: { flavorsOf: () => nodeCluster.flavors },
+        flavors: { flavorsOf: () => nodeCluster.flavors as FlavorLike[] },
       });
       const { app } = await setup({ nodes });
       expect((await request(app).get('/fleet/nodes')).status).toBe(401);

@@ -1,4 +1,5 @@
 import type { TelemetrySource } from '@ai-platform/backstage-plugin-ai-platform-node';
+import type { FlavorLike } from '../../costs/CostIngestor';
 import cluster from './__fixtures__/cluster.json';
 import { DefaultFleetNodeService, nodeUtilizationWindowMs, type NodeInformers } from './DefaultFleetNodeService';
 
@@ -8,7 +9,7 @@ const informers = (name: string): NodeInformers => ({
   pods: { list: () => cluster.pods },
 });
 
-const flavors = { flavorsOf: () => cluster.flavors };
+const flavors = { flavorsOf: () => cluster.flavors as FlavorLike[] };
 
 function telemetry(byPod: Record<string, number> | undefined) {
   const calls: Array<[number, number]> = [];
