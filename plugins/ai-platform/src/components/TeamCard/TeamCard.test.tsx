@@ -3,7 +3,19 @@ import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { aiPlatformApiRef, type AiPlatformApi } from '../../api/AiPlatformApi';
 import { TeamCard } from './TeamCard';
-import { budgets, queues, teamEntity, workloadAllocation, workloadShowback } from './fixtures';
+import type {
+  AllocationResponse,
+  BudgetsResponse,
+  QueueListResponse,
+  ShowbackResponse,
+} from '@ai-platform/backstage-plugin-ai-platform-common';
+import team from './__fixtures__/team.json';
+
+const budgets = team.budgets as BudgetsResponse;
+const queues = team.queues as QueueListResponse;
+const teamEntity = team.teamEntity;
+const workloadAllocation = team.workloadAllocation as AllocationResponse;
+const workloadShowback = team.workloadShowback as ShowbackResponse;
 
 function mockApi(overrides: Partial<AiPlatformApi> = {}) {
   return {
