@@ -45,11 +45,13 @@ function shade(cell: NodeCell) {
 export function describeCell(cell: NodeCell, pool: GpuPool, utilizationKnown: boolean): string {
   const { node } = cell;
   const state = [!node.ready && 'not ready', node.unschedulable && 'cordoned'].filter(Boolean).join(', ');
-  const utilization = utilizationKnown
-    ? node.utilization === null
-      ? 'no DCGM utilization (no pod with telemetry)'
-      : `DCGM utilization ${formatShare(node.utilization)} (last 5 min)`
-    : 'utilization unknown';
+  let utilization = 'utilization unknown';
+  if (utilizationKnown) {
+    utilization =
+      node.utilization === null
+        ? 'no DCGM utilization (no pod with telemetry)'
+        : `DCGM utilization ${formatShare(node.utilization)} (last 5 min)`;
+  }
   return (
     `${node.name}${state ? ` (${state})` : ''}: flavor ${pool.flavor}, ${productLabel(node.gpuProduct)}; ` +
     `${cell.allocated} of ${cell.capacity} ${pool.unitLabel} allocated (${formatShare(
@@ -64,8 +66,6 @@ function Cell({ cell, pool, utilizationKnown }: { cell: NodeCell; pool: GpuPool;
   return (
     <Tooltip title={text} arrow>
       <li
-        // Focusable, so keyboard users get the tooltip too.
-        tabIndex={0}
         style={{
           listStyle: 'none',
           width: 64,

@@ -9,13 +9,13 @@ import type {
   BudgetsResponse,
   ShowbackResponse,
 } from '@ai-platform/backstage-plugin-ai-platform-common';
-import costs from './__fixtures__/costs.json';
+import costFixtures from './__fixtures__/costs.json';
 
-const flavorShowback = costs.flavorShowback as ShowbackResponse;
-const productShowback = costs.productShowback as ShowbackResponse;
-const teamAllocation = costs.teamAllocation as AllocationResponse;
-const teamBudgets = costs.teamBudgets as BudgetsResponse;
-const teamShowback = costs.teamShowback as ShowbackResponse;
+const flavorShowback = costFixtures.flavorShowback as ShowbackResponse;
+const productShowback = costFixtures.productShowback as ShowbackResponse;
+const teamAllocation = costFixtures.teamAllocation as AllocationResponse;
+const teamBudgets = costFixtures.teamBudgets as BudgetsResponse;
+const teamShowback = costFixtures.teamShowback as ShowbackResponse;
 
 /** The window the explorer asks for: the last `days` days, ending at the minute of the request, so all its views agree. */
 const lastDays = (days: number) => ({

@@ -1,9 +1,9 @@
 import { dailyCost, groupTotals, maxSeries, otherSeries, seriesKeys } from './costData';
 import type { AllocationResponse, ShowbackResponse } from '@ai-platform/backstage-plugin-ai-platform-common';
-import costs from './__fixtures__/costs.json';
+import costFixtures from './__fixtures__/costs.json';
 
-const teamAllocation = costs.teamAllocation as AllocationResponse;
-const teamShowback = costs.teamShowback as ShowbackResponse;
+const teamAllocation = costFixtures.teamAllocation as AllocationResponse;
+const teamShowback = costFixtures.teamShowback as ShowbackResponse;
 
 describe('cost data', () => {
   it('sums each group over the window and joins efficiency and idle cost from allocation', () => {

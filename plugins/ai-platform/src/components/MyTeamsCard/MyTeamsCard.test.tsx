@@ -4,10 +4,10 @@ import { mockApis, renderInTestApp, TestApiProvider } from '@backstage/test-util
 import { aiPlatformApiRef, type AiPlatformApi } from '../../api/AiPlatformApi';
 import { pendingWorkload } from '../../testing/workloads';
 import type { BudgetsResponse } from '@ai-platform/backstage-plugin-ai-platform-common';
-import team from '../TeamCard/__fixtures__/team.json';
+import teamFixtures from '../TeamCard/__fixtures__/team.json';
 import { MyTeamsCard } from './MyTeamsCard';
 
-const budgets = team.budgets as BudgetsResponse;
+const budgets = teamFixtures.budgets as BudgetsResponse;
 
 const inMinutes = (m: number) => new Date(Date.now() + m * 60_000).toISOString();
 

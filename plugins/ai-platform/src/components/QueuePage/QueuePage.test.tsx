@@ -5,10 +5,10 @@ import type { Entity } from '@backstage/catalog-model';
 import { aiPlatformApiRef, type AiPlatformApi } from '../../api/AiPlatformApi';
 import { QueuePage } from './QueuePage';
 import type { QueueListResponse, WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
-import queues from './__fixtures__/queues.json';
+import queueFixtures from './__fixtures__/queues.json';
 
-const queueFixture = queues.queueFixture as QueueListResponse;
-const researchPending = queues.researchPending as WorkloadSummary[];
+const queueFixture = queueFixtures.queueFixture as QueueListResponse;
+const researchPending = queueFixtures.researchPending as WorkloadSummary[];
 
 function queueEntity(annotations: Record<string, string>): Entity {
   return {

@@ -1,8 +1,8 @@
 import type { QueueListResponse } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { cohortTotals, placeClusterQueue, type CohortNode } from './cohortPlacement';
-import queues from './__fixtures__/queues.json';
+import queueFixtures from './__fixtures__/queues.json';
 
-const queueFixture = queues.queueFixture as QueueListResponse;
+const queueFixture = queueFixtures.queueFixture as QueueListResponse;
 
 const shape = (node: CohortNode): unknown => ({
   name: node.name,

@@ -9,13 +9,13 @@ import type {
   QueueListResponse,
   ShowbackResponse,
 } from '@ai-platform/backstage-plugin-ai-platform-common';
-import team from './__fixtures__/team.json';
+import teamFixtures from './__fixtures__/team.json';
 
-const budgets = team.budgets as BudgetsResponse;
-const queues = team.queues as QueueListResponse;
-const teamEntity = team.teamEntity;
-const workloadAllocation = team.workloadAllocation as AllocationResponse;
-const workloadShowback = team.workloadShowback as ShowbackResponse;
+const budgets = teamFixtures.budgets as BudgetsResponse;
+const queues = teamFixtures.queues as QueueListResponse;
+const teamEntity = teamFixtures.teamEntity;
+const workloadAllocation = teamFixtures.workloadAllocation as AllocationResponse;
+const workloadShowback = teamFixtures.workloadShowback as ShowbackResponse;
 
 function mockApi(overrides: Partial<AiPlatformApi> = {}) {
   return {

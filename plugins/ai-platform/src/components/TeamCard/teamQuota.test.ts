@@ -1,8 +1,8 @@
 import { teamQuota } from './teamQuota';
 import type { QueueListResponse } from '@ai-platform/backstage-plugin-ai-platform-common';
-import team from './__fixtures__/team.json';
+import teamFixtures from './__fixtures__/team.json';
 
-const queues = team.queues as QueueListResponse;
+const queues = teamFixtures.queues as QueueListResponse;
 
 describe('teamQuota', () => {
   it('lists the GPU quota of the ClusterQueues the team’s LocalQueues point at', () => {

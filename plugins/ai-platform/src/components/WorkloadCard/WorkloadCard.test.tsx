@@ -15,12 +15,12 @@ import type {
   WorkloadEvent,
   WorkloadSummary,
 } from '@ai-platform/backstage-plugin-ai-platform-common';
-import running from './__fixtures__/runningWorkload.json';
+import runningFixtures from './__fixtures__/runningWorkload.json';
 
-const runningCost = running.runningCost as WorkloadCostResponse;
-const runningEvents = running.runningEvents as WorkloadEvent[];
-const runningShowback = running.runningShowback as ShowbackResponse;
-const runningWorkload = running.runningWorkload as WorkloadSummary;
+const runningCost = runningFixtures.runningCost as WorkloadCostResponse;
+const runningEvents = runningFixtures.runningEvents as WorkloadEvent[];
+const runningShowback = runningFixtures.runningShowback as ShowbackResponse;
+const runningWorkload = runningFixtures.runningWorkload as WorkloadSummary;
 
 const entity = {
   apiVersion: 'backstage.io/v1alpha1',
