@@ -24,6 +24,7 @@ import { RunTimeHistory } from './runtime/RunTimeHistory';
 import { WorkloadMetrics } from './metrics';
 import { parseWorkloadResourceId, workloadResourceRef, workloadRules } from './permissions';
 import { createRouter } from './routes/router';
+import { DefaultFleetNodeService } from './services/FleetNodes';
 import { publishWorkloadSignals } from './routes/signals';
 import { builtinWorkloadKinds } from './workloads/adapters';
 
@@ -176,6 +177,12 @@ export const aiPlatformPlugin = createBackendPlugin({
             workloads,
             decisions,
             costs: costs.service,
+            // Nodes and pods from the shared informers, flavors from the queues the controller uses.
+            nodes: new DefaultFleetNodeService({
+              clusters: registry.clusters,
+              flavors: controller.attribution,
+              telemetry: telemetrySource,
+            }),
             httpAuth,
             permissions,
             userInfo,

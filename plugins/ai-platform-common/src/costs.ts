@@ -35,6 +35,11 @@ export type PoolHistoryResponse = Schemas['PoolHistoryResponse'];
 /** One pool's average allocated GPUs and utilization over one step. */
 export type PoolHistoryPoint = Schemas['PoolHistoryPoint'];
 
+/** GET /fleet/nodes[?cluster=c]: every node with its flavors, GPUs allocated of capacity and DCGM utilization. */
+export type FleetNodesResponse = Schemas['FleetNodesResponse'];
+/** One node of the fleet: its flavors and, per GPU resource (whole GPUs, MIG slices, shares), allocated and capacity. */
+export type FleetNode = Schemas['FleetNode'];
+
 /** POST /costs/estimate */
 export type CostEstimateRequest = Schemas['CostEstimateRequest'];
 

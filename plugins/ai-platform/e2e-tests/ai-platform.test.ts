@@ -12,14 +12,26 @@ test('the AI Platform page shows the simulated fleet, its queues and what waits'
   // The page opens on its first view, a route of its own.
   await expect(page).toHaveURL(/\/ai-platform\/fleet$/);
 
-  // Fleet: both kube-sim clusters with their pools, MIG slices and time-sliced shares as such.
-  const heatmap = page.getByRole('table', { name: 'GPU allocation by cluster and pool' });
-  await expect(heatmap).toBeVisible({ timeout: 60_000 });
-  await expect(heatmap.getByRole('rowheader', { name: /gpu-east/ })).toBeVisible();
-  await expect(heatmap.getByRole('rowheader', { name: /gpu-west/ })).toBeVisible();
-  await expect(heatmap.getByRole('columnheader', { name: 'H100 80GB HBM3 · whole GPUs' })).toBeVisible();
-  await expect(heatmap.getByRole('columnheader', { name: 'A100 SXM4 80GB · MIG 1g.10gb slices' })).toBeVisible();
-  await expect(heatmap.getByRole('columnheader', { name: 'L4 · time-sliced shares' })).toBeVisible();
+  // Fleet: the per-node heat map has a cell for every node of the demo fleet's pools (examples/fleet/demo.yaml),
+  // MIG slices and time-sliced shares as pools of their own.
+  const pool = (name: string) => page.getByRole('list', { name });
+  const eastH100 = pool('Nodes of pool h100 on gpu-east (whole GPUs)');
+  await expect(eastH100).toBeVisible({ timeout: 60_000 });
+  await expect(eastH100.getByRole('listitem')).toHaveCount(8);
+  await expect(eastH100.getByRole('listitem').first()).toContainText(
+    /gpu-east-h100-0: flavor h100, H100 80GB HBM3; \d+ of 8 whole GPUs allocated/,
+  );
+  await expect(pool('Nodes of pool h100 on gpu-west (whole GPUs)').getByRole('listitem')).toHaveCount(8);
+  const mig = pool('Nodes of pool a100-mig on gpu-east (MIG 1g.10gb slices)');
+  await expect(mig.getByRole('listitem')).toHaveCount(4);
+  await expect(mig.getByRole('listitem').first()).toContainText(/gpu-east-a100-mig-0: .* of 32 MIG 1g\.10gb slices/);
+  await expect(pool('Nodes of pool a100-mig on gpu-east (MIG 3g.40gb slices)').getByRole('listitem')).toHaveCount(4);
+  const shares = pool('Nodes of pool l4-shared on gpu-east (time-sliced shares)');
+  await expect(shares.getByRole('listitem')).toHaveCount(4);
+  await expect(shares.getByRole('listitem').first()).toContainText(/of 16 time-sliced shares allocated/);
+  // The figures on hover, too.
+  await eastH100.getByRole('listitem').first().hover();
+  await expect(page.getByRole('tooltip')).toContainText('gpu-east-h100-0: flavor h100');
   await page.screenshot({ path: testInfo.outputPath('ai-platform-fleet.png'), fullPage: true });
 
   // Queues: the demo cohort's ClusterQueues from examples/queues/demo.yaml.

@@ -113,4 +113,28 @@ describe('team budgets from Group entities', () => {
       }),
     ]);
   });
+
+  it("computes one team's budget from that team's ledger rows only", async () => {
+    const queries: unknown[] = [];
+    const ledger = {
+      showback: async (q: unknown) => {
+        queries.push(q);
+        return [
+          { day: '2026-11-22', key: 'ml-research', gpuMs: 0, costMicros: 4_000_000 },
+          { day: '2026-11-22', key: 'llm-serving', gpuMs: 0, costMicros: 9_000_000 },
+        ];
+      },
+    };
+    const budgets = new Map([
+      ['ml-research', { micros: 8_000_000, source: 'config' as const }],
+      ['llm-serving', { micros: 10_000_000, source: 'config' as const }],
+    ]);
+    const one = await budgetStatus(ledger, budgets, now, { team: 'ml-research' });
+    expect(one).toEqual([expect.objectContaining({ team: 'ml-research', spentMicros: 4_000_000, spentRatio: 0.5 })]);
+    expect(queries).toEqual([expect.objectContaining({ aggregate: 'team', filter: { team: 'ml-research' } })]);
+    // A team without a budget needs no ledger query at all.
+    expect(await budgetStatus(ledger, budgets, now, { team: 'vision' })).toEqual([]);
+    expect(queries).toHaveLength(1);
+    expect((await budgetStatus(ledger, budgets, now)).map(s => s.team)).toEqual(['ml-research', 'llm-serving']);
+  });
 });

@@ -90,20 +90,31 @@ export class TeamBudgets {
 
 /**
  * Spend against budget for the month containing `now`, with a forecast that
- * extends the last seven days' daily rate to the end of the month.
+ * extends the last seven days' daily rate to the end of the month. With
+ * `team`, only that team's budget, from the ledger's rows of that team only.
  */
 export async function budgetStatus(
   ledger: Pick<CostDatabase, 'showback'>,
   budgets: Map<string, TeamBudget>,
   now: number,
+  options: { team?: string } = {},
 ): Promise<BudgetStatus[]> {
+  const { team: only } = options;
+  const wanted = only === undefined ? [...budgets] : [...budgets].filter(([team]) => team === only);
+  if (wanted.length === 0) return [];
   const d = new Date(now);
   const monthStart = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
   const monthEnd = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
   const month = new Date(monthStart).toISOString().slice(0, 7);
-  const rows = await ledger.showback({ from: Math.min(monthStart, now - 7 * DAY), to: now, aggregate: 'team', now });
+  const rows = await ledger.showback({
+    from: Math.min(monthStart, now - 7 * DAY),
+    to: now,
+    aggregate: 'team',
+    now,
+    ...(only === undefined ? {} : { filter: { team: only } }),
+  });
   const out: BudgetStatus[] = [];
-  for (const [team, { micros: budgetMicros, source }] of budgets) {
+  for (const [team, { micros: budgetMicros, source }] of wanted) {
     const mine = rows.filter(r => r.key === team);
     const spent = mine.filter(r => r.day >= month).reduce((s, r) => s + r.costMicros, 0);
     const lastWeek = mine

@@ -207,6 +207,21 @@ describe('cost routes', () => {
     expect(res.body.items[0].forecastMicros).toBe(16_000_000 + Math.round((16_000_000 / 7) * 8));
   });
 
+  it("gives one team's budget on filter.team, and refuses a team the caller may not see", async () => {
+    const a = await app({ admin: false });
+    const all = await request(a).get('/costs/budgets');
+    const mine = await request(a).get('/costs/budgets?filter.team=ml-research');
+    expect(mine.status).toBe(200);
+    expect(mine.body).toEqual(all.body);
+    const other = await request(a).get('/costs/budgets?filter.team=llm-serving');
+    expect(other.status).toBe(403);
+    expect(other.body.error.message).toContain('filter.team=llm-serving is not one of your teams (ml-research)');
+    const asAdmin = await request(await app({ admin: true })).get('/costs/budgets?filter.team=llm-serving');
+    expect(asAdmin.body.items).toEqual([
+      expect.objectContaining({ team: 'llm-serving', budgetMicros: 1_000_000, spentMicros: 8_000_000 }),
+    ]);
+  });
+
   it('gives hourly showback for windows up to 7 days, and says what to do for longer ones', async () => {
     const a = await app({ admin: false });
     const res = await request(a).get('/costs/showback?window=3d&aggregate=team&step=1h');

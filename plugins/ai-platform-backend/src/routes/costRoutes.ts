@@ -83,7 +83,8 @@ export function addCostRoutes(
   });
 
   router.get('/costs/budgets', async (req, res) => {
-    res.json(await costs.budgets(await visibleTeams(req)));
+    const query = queryOf<'/costs/budgets'>(req);
+    res.json(await costs.budgets(await visibleTeams(req), { team: query['filter.team'] }));
   });
 
   router.get('/fleet/pools/history', async (req, res) => {

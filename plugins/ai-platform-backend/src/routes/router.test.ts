@@ -21,6 +21,9 @@ import type { WorkloadChange, WorkloadFilter, WorkloadService } from '../service
 import { KnexDecisionStore, migratePluginDatabase } from '../database';
 import { createRouter, type RouterOptions } from './router';
 import fleet from './__fixtures__/fleet.json';
+import nodeCluster from '../services/FleetNodes/__fixtures__/cluster.json';
+import { DefaultFleetNodeService } from '../services/FleetNodes';
+import type { FlavorLike } from '../costs/CostIngestor';
 
 jest.setTimeout(30_000);
 
@@ -584,6 +587,37 @@ describe('createRouter', () => {
       expect(queues.body.clusterQueues.map((cq: { name: string }) => cq.name)).toEqual(['cq-a', 'cq-b']);
       const clusters = await request(app).get('/clusters').set('Authorization', bob);
       expect(clusters.body).toEqual([expect.objectContaining({ name: 'gpu-east', connected: true })]);
+    });
+
+    it("serves the fleet's nodes to any signed-in user, of one cluster when asked, and refuses callers without credentials", async () => {
+      const informers = (name: string) => ({
+        name,
+        nodes: { list: () => nodeCluster.nodes },
+        pods: { list: () => nodeCluster.pods },
+      });
+      const nodes = new DefaultFleetNodeService({
+        clusters: [informers('gpu-east'), informers('gpu-west')],
+        flavors: { flavorsOf: () => nodeCluster.flavors as FlavorLike[] },
+      });
+      const { app } = await setup({ nodes });
+      expect((await request(app).get('/fleet/nodes')).status).toBe(401);
+      const all = await request(app).get('/fleet/nodes').set('Authorization', bob);
+      expect(all.status).toBe(200);
+      expect(all.body.utilizationKnown).toBe(false);
+      expect(all.body.nodes).toHaveLength(8);
+      const west = await request(app).get('/fleet/nodes?cluster=gpu-west').set('Authorization', bob);
+      expect(west.body.nodes.map((n: { cluster: string; name: string }) => `${n.cluster}/${n.name}`)).toEqual([
+        'gpu-west/a100-mig-0',
+        'gpu-west/cpu-0',
+        'gpu-west/h100-1',
+        'gpu-west/l4-0',
+      ]);
+      expect(west.body.nodes[2]).toMatchObject({ gpus: [{ resource: 'nvidia.com/gpu', capacity: 8, allocated: 6 }] });
+    });
+
+    it('does not serve /fleet/nodes without a node source', async () => {
+      const { app } = await setup();
+      expect((await request(app).get('/fleet/nodes').set('Authorization', bob)).status).toBe(404);
     });
   });
 });

@@ -12,8 +12,9 @@ import type { WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-
 import type { WorkloadService } from '../services/WorkloadService';
 import type { DecisionStore } from '../database/DecisionStore';
 import type { CostService } from '../services/CostService';
+import type { FleetNodeService } from '../services/FleetNodes';
 import { TeamAccess, type Credentials, type TeamAccessOptions } from '../permissions';
-import { createOpenApiRouter } from '../schema/openApiRouter';
+import { createOpenApiRouter, queryOf } from '../schema/openApiRouter';
 import { addWorkloadRoutes } from './workloadRoutes';
 import { addCostRoutes } from './costRoutes';
 
@@ -23,6 +24,8 @@ export interface RouterOptions {
   decisions: DecisionStore;
   /** The /costs routes; without it they are not served. */
   costs?: CostService;
+  /** The /fleet/nodes route (the per-node heat map); without it, it is not served. */
+  nodes?: FleetNodeService;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   userInfo: UserInfoService;
@@ -55,5 +58,13 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   });
   addWorkloadRoutes(router, { ...options, access, credentialsOf });
   if (options.costs) addCostRoutes(router, { costs: options.costs, access, credentialsOf });
+  const nodes = options.nodes;
+  if (nodes) {
+    // Fleet-wide, like /clusters: nodes and GPU counts name no team's workloads.
+    router.get('/fleet/nodes', async (req, res) => {
+      await credentialsOf(req);
+      res.json(await nodes.listNodes(queryOf<'/fleet/nodes'>(req)));
+    });
+  }
   return router;
 }

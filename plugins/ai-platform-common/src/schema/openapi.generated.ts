@@ -602,6 +602,49 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/fleet/nodes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every node of every cluster with its flavors and the GPUs (whole, MIG slices, time-sliced shares) allocated of its capacity
+         * @description From the clusters' node and pod informers: a node's capacity is its allocatable GPU resources, allocated is what its bound, unfinished pods request. Utilization is the telemetry source's DCGM utilization of those pods over the last five minutes (null when unknown). Fleet-wide, like /clusters: no team's workloads are named.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only this cluster's nodes */
+                    cluster?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Nodes */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FleetNodesResponse"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/costs/showback": {
         parameters: {
             query?: never;
@@ -824,7 +867,10 @@ export interface paths {
         /** Spend this month against each visible team's budget (aiPlatform.budgets, else the Group annotation ai-platform.io/monthly-gpu-budget), with the month-end forecast */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description Only this team's budget, computed from its own spend only (a team card's cheap call); a team the caller may not see is refused with 403 */
+                    "filter.team"?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -908,6 +954,32 @@ export interface components {
             response?: {
                 statusCode?: number;
             };
+        };
+        FleetNodesResponse: {
+            /** @description False when the backend has no DCGM metrics (then every utilization is null) */
+            utilizationKnown: boolean;
+            nodes: components["schemas"]["FleetNode"][];
+        };
+        FleetNode: {
+            cluster: string;
+            name: string;
+            /** @description The ResourceFlavors whose nodeLabels the node carries (a flavor without node labels selects every node) */
+            flavors: string[];
+            /** @description The node label nvidia.com/gpu.product */
+            gpuProduct?: string;
+            /** @description The node's Ready condition is True */
+            ready: boolean;
+            unschedulable: boolean;
+            /** @description One entry per GPU resource the node offers, e.g. nvidia.com/gpu, nvidia.com/mig-1g.10gb, nvidia.com/gpu.shared */
+            gpus: {
+                resource: string;
+                /** @description Allocatable units (GPUs */
+                capacity: number;
+                /** @description Units requested by the bound pods that have not finished */
+                allocated: number;
+            }[];
+            /** @description GPU-weighted mean DCGM utilization (0..1) of the node's pods over the last five minutes; null when unknown or no pod holds a GPU */
+            utilization: number | null;
         };
         PoolHistoryResponse: {
             window: {

@@ -10,6 +10,7 @@ import {
   type CostAggregation,
   type CostEstimateRequest,
   type CostEstimateResponse,
+  type FleetNodesResponse,
   type InferenceEfficiencyResponse,
   type PlanResponse,
   type PoolHistoryResponse,
@@ -41,6 +42,8 @@ export interface AiPlatformApi {
   workloadEvents(ref: WorkloadRef): Promise<WorkloadEvent[]>;
   listQueues(): Promise<QueueListResponse>;
   listClusters(): Promise<ClusterSummary[]>;
+  /** Every node (of one cluster, when given) with its flavors, GPUs allocated of capacity and DCGM utilization. */
+  listNodes(query?: { cluster?: string }): Promise<FleetNodesResponse>;
   plan(request: SubmitWorkloadRequest): Promise<PlanResponse>;
   cancel(ref: WorkloadRef): Promise<void>;
   setSuspended(ref: WorkloadRef, suspended: boolean): Promise<void>;
@@ -48,7 +51,8 @@ export interface AiPlatformApi {
   /** The same showback as CSV text (fetched with the user's credentials, so offer it as a Blob download). */
   showbackCsv(query?: CostQuery): Promise<string>;
   allocation(query?: CostQuery): Promise<AllocationResponse>;
-  budgets(): Promise<BudgetsResponse>;
+  /** This month's budgets of the caller's teams; with `team`, that team's only, computed alone (403 if not the caller's). */
+  budgets(query?: { team?: string }): Promise<BudgetsResponse>;
   /** Allocated GPUs and utilization per pool over time. */
   poolHistory(query?: PoolHistoryQuery): Promise<PoolHistoryResponse>;
   estimateCost(request: CostEstimateRequest): Promise<CostEstimateResponse>;
@@ -111,6 +115,10 @@ export class AiPlatformClient implements AiPlatformApi {
     return bodyOf<ClusterSummary[]>(this.http.GET('/clusters'));
   }
 
+  async listNodes(query: { cluster?: string } = {}) {
+    return bodyOf<FleetNodesResponse>(this.http.GET('/fleet/nodes', { params: { query } }));
+  }
+
   async plan(request: SubmitWorkloadRequest) {
     return bodyOf<PlanResponse>(this.http.POST('/plan', { body: request }));
   }
@@ -145,8 +153,10 @@ export class AiPlatformClient implements AiPlatformApi {
     return bodyOf<AllocationResponse>(this.http.GET('/costs/allocation', { params: { query: costParams(query) } }));
   }
 
-  async budgets() {
-    return bodyOf<BudgetsResponse>(this.http.GET('/costs/budgets'));
+  async budgets(query: { team?: string } = {}) {
+    return bodyOf<BudgetsResponse>(
+      this.http.GET('/costs/budgets', { params: { query: { 'filter.team': query.team } } }),
+    );
   }
 
   async poolHistory(query: PoolHistoryQuery = {}): Promise<PoolHistoryResponse> {

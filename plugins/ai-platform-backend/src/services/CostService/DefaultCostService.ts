@@ -180,8 +180,15 @@ export class DefaultCostService implements CostService {
     });
   }
 
-  async budgets(teams: VisibleTeams): Promise<BudgetsResponse> {
-    const statuses = await budgetStatus(this.deps.db, this.deps.budgets?.current() ?? new Map(), this.now());
+  async budgets(teams: VisibleTeams, query: { team?: string } = {}): Promise<BudgetsResponse> {
+    if (query.team !== undefined && !sees(teams, query.team)) {
+      throw new NotAllowedError(
+        `filter.team=${query.team} is not one of your teams (${yours(
+          teams ?? new Set(),
+        )}); you may see their budgets only`,
+      );
+    }
+    const statuses = await budgetStatus(this.deps.db, this.deps.budgets?.current() ?? new Map(), this.now(), query);
     return { currency: this.prices.currency, items: statuses.filter(s => sees(teams, s.team)) };
   }
 

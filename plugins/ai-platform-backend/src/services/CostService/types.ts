@@ -31,8 +31,8 @@ export interface CostService {
   inference(query: Omit<CostQuery, 'aggregate'>, teams: VisibleTeams): Promise<InferenceEfficiencyResponse>;
   /** One workload's cost to date, rate, projection and GPU use; `window` bounds its token figures (default 1h). */
   workloadCost(ref: WorkloadRef, window: string | undefined, teams: VisibleTeams): Promise<WorkloadCostResponse>;
-  /** This month's spend against each visible team's budget. */
-  budgets(teams: VisibleTeams): Promise<BudgetsResponse>;
+  /** This month's spend against each visible team's budget; with `team`, that one team's only (computed alone). */
+  budgets(teams: VisibleTeams, query?: { team?: string }): Promise<BudgetsResponse>;
   /** What GPUs × hours cost at a flavor's or GPU product's price. */
   estimate(request: CostEstimateRequest & { shareNum?: number; shareDen?: number }): CostEstimateResponse;
 }

@@ -1,33 +1,21 @@
 import { useApi } from '@backstage/core-plugin-api';
-import {
-  Alert,
-  Card,
-  CardBody,
-  CardHeader,
-  CellText,
-  Column,
-  Flex,
-  Row,
-  TableBody,
-  TableHeader,
-  TableRoot,
-  Text,
-} from '@backstage/ui';
+import { Alert, CellText, Column, Flex, Row, TableBody, TableHeader, TableRoot, Text } from '@backstage/ui';
 import type {
   AllocationResponse,
   ClusterSummary,
+  FleetNodesResponse,
   PoolHistoryResponse,
   QueueListResponse,
   ShowbackResponse,
 } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { aiPlatformApiRef } from '../../api/AiPlatformApi';
 import { useLiveData } from '../../hooks/useLiveData';
-import { useSearchParam } from '../../hooks/useSearchParam';
-import { errorMessage, Loadable } from '../common/Loadable';
+import { errorMessage } from '../common/Loadable';
 import { formatShare } from '../common/format';
 import { dailySeries, groupTotals, seriesKeys, settle, type Settled } from '../CostExplorer/costData';
 import { DailyStackedChart } from '../CostExplorer/CostCharts';
-import { ClusterFilter } from '../common/ClusterFilter';
+import { ClusterView } from '../common/ClusterView';
+import { SectionCard } from '../common/SectionCard';
 import { FleetHeatmap } from './FleetHeatmap';
 import { GangSlots } from './GangSlots';
 import { gpuPools, productLabel, type GpuPool } from './gpuPools';
@@ -49,6 +37,8 @@ interface FleetData {
   utilization: Settled<AllocationResponse>;
   /** Allocated GPUs and utilization per pool and step over the last day. */
   poolHistory: Settled<PoolHistoryResponse>;
+  /** Every node with its GPUs allocated of capacity, for the heat map. */
+  nodes: Settled<FleetNodesResponse>;
 }
 
 function utilizationOf(utilization: Settled<AllocationResponse>, flavor: string): string {
@@ -125,72 +115,51 @@ function FleetBody({ data, cluster }: { data: FleetData; cluster: string }) {
           description="Its pools show what was last seen. Check the cluster's entry under kubernetes.clusterLocatorMethods."
         />
       ))}
-      <Card>
-        <CardHeader>
-          <Text variant="title-x-small">Pools</Text>
-        </CardHeader>
-        <CardBody>
-          <Flex direction="column" gap="2">
-            {pools.length ? (
-              <PoolTable pools={pools} utilization={data.utilization} />
-            ) : (
-              <Text>
-                No GPU pool: no ClusterQueue gives quota of a GPU resource on a flavor that selects GPU nodes. Add a
-                ResourceFlavor whose nodeLabels match your GPU nodes (nvidia.com/gpu.product) and give a ClusterQueue
-                quota of it.
-              </Text>
-            )}
-            {utilizationNote && <Text variant="body-small">{utilizationNote}</Text>}
-          </Flex>
-        </CardBody>
-      </Card>
+      <SectionCard title="Pools">
+        <Flex direction="column" gap="2">
+          {pools.length ? (
+            <PoolTable pools={pools} utilization={data.utilization} />
+          ) : (
+            <Text>
+              No GPU pool: no ClusterQueue gives quota of a GPU resource on a flavor that selects GPU nodes. Add a
+              ResourceFlavor whose nodeLabels match your GPU nodes (nvidia.com/gpu.product) and give a ClusterQueue
+              quota of it.
+            </Text>
+          )}
+          {utilizationNote && <Text variant="body-small">{utilizationNote}</Text>}
+        </Flex>
+      </SectionCard>
       {clusters.some(c => c.gangSlots) && (
-        <Card>
-          <CardHeader>
-            <Text variant="title-x-small">Free gang slots now</Text>
-          </CardHeader>
-          <CardBody>
-            <GangSlots slots={clusters.flatMap(c => c.gangSlots ?? [])} />
-          </CardBody>
-        </Card>
+        <SectionCard title="Free gang slots now">
+          <GangSlots slots={clusters.flatMap(c => c.gangSlots ?? [])} />
+        </SectionCard>
       )}
-      <Card>
-        <CardHeader>
-          <Text variant="title-x-small">Allocation by cluster and pool</Text>
-        </CardHeader>
-        <CardBody>
-          <FleetHeatmap clusters={clusters} pools={pools} />
-        </CardBody>
-      </Card>
-      <Card>
-        <CardHeader>
-          <Text variant="title-x-small">Allocation and utilization per pool (last {poolHistoryWindow})</Text>
-        </CardHeader>
-        <CardBody>
-          {'error' in data.poolHistory ? (
-            <Text>The pools' history could not be loaded: {errorMessage(data.poolHistory.error)}</Text>
-          ) : (
-            <Flex direction="column" gap="2">
-              <PoolHistoryChart history={data.poolHistory.value} cluster={cluster || undefined} />
-              {!data.poolHistory.value.utilizationKnown && (
-                <Text variant="body-small">Utilization is unknown: the backend has no DCGM metrics.</Text>
-              )}
-            </Flex>
-          )}
-        </CardBody>
-      </Card>
-      <Card>
-        <CardHeader>
-          <Text variant="title-x-small">Allocated GPUs per day by flavor (last {historyWindow})</Text>
-        </CardHeader>
-        <CardBody>
-          {'error' in data.history ? (
-            <Text>The allocation history could not be loaded: {errorMessage(data.history.error)}</Text>
-          ) : (
-            <AllocationHistory showback={data.history.value} />
-          )}
-        </CardBody>
-      </Card>
+      <SectionCard title="Allocation per node, by cluster and pool">
+        {'error' in data.nodes ? (
+          <Text>The nodes could not be loaded: {errorMessage(data.nodes.error)}</Text>
+        ) : (
+          <FleetHeatmap pools={pools} nodes={data.nodes.value} />
+        )}
+      </SectionCard>
+      <SectionCard title={`Allocation and utilization per pool (last ${poolHistoryWindow})`}>
+        {'error' in data.poolHistory ? (
+          <Text>The pools' history could not be loaded: {errorMessage(data.poolHistory.error)}</Text>
+        ) : (
+          <Flex direction="column" gap="2">
+            <PoolHistoryChart history={data.poolHistory.value} cluster={cluster || undefined} />
+            {!data.poolHistory.value.utilizationKnown && (
+              <Text variant="body-small">Utilization is unknown: the backend has no DCGM metrics.</Text>
+            )}
+          </Flex>
+        )}
+      </SectionCard>
+      <SectionCard title={`Allocated GPUs per day by flavor (last ${historyWindow})`}>
+        {'error' in data.history ? (
+          <Text>The allocation history could not be loaded: {errorMessage(data.history.error)}</Text>
+        ) : (
+          <AllocationHistory showback={data.history.value} />
+        )}
+      </SectionCard>
     </Flex>
   );
 }
@@ -198,31 +167,27 @@ function FleetBody({ data, cluster }: { data: FleetData; cluster: string }) {
 /** Every GPU pool of every cluster, whole GPUs, MIG slices and time-sliced shares, with allocation, utilization and history. */
 export function FleetView() {
   const api = useApi(aiPlatformApiRef);
-  const [cluster, setCluster] = useSearchParam('cluster', '');
   const data = useLiveData<FleetData>(async () => {
     const query = { window: historyWindow, aggregate: 'flavor' as const };
-    const [clusters, queues, history, utilization, poolHistory] = await Promise.all([
+    const [clusters, queues, history, utilization, poolHistory, nodes] = await Promise.all([
       api.listClusters(),
       api.listQueues(),
       settle(api.showback(query)),
       settle(api.allocation(query)),
       settle(api.poolHistory({ window: poolHistoryWindow })),
+      settle(api.listNodes()),
     ]);
-    return { clusters, queues, history, utilization, poolHistory };
+    return { clusters, queues, history, utilization, poolHistory, nodes };
   }, [api]);
   return (
-    <Loadable
+    <ClusterView
       data={data}
       what="the fleet"
       isEmpty={v => v.clusters.length === 0}
       empty={<Text>No clusters are configured. Add one under kubernetes.clusterLocatorMethods in app-config.</Text>}
+      clustersOf={v => v.clusters.map(c => c.name)}
     >
-      {v => (
-        <Flex direction="column" gap="3">
-          <ClusterFilter clusters={v.clusters.map(c => c.name)} value={cluster} onChange={setCluster} />
-          <FleetBody data={v} cluster={cluster} />
-        </Flex>
-      )}
-    </Loadable>
+      {(v, cluster) => <FleetBody data={v} cluster={cluster} />}
+    </ClusterView>
   );
 }

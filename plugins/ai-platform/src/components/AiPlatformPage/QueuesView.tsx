@@ -1,19 +1,6 @@
 import { useApi, useRouteRef } from '@backstage/core-plugin-api';
 import { Link } from '@backstage/core-components';
-import {
-  Card,
-  CardBody,
-  CardHeader,
-  Cell,
-  CellText,
-  Column,
-  Flex,
-  Row,
-  TableBody,
-  TableHeader,
-  TableRoot,
-  Text,
-} from '@backstage/ui';
+import { Cell, CellText, Column, Flex, Row, TableBody, TableHeader, TableRoot, Text } from '@backstage/ui';
 import type {
   ClusterQueueSummary,
   QueueListResponse,
@@ -22,10 +9,10 @@ import type {
 } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { aiPlatformApiRef } from '../../api/AiPlatformApi';
 import { useLiveData } from '../../hooks/useLiveData';
-import { useSearchParam } from '../../hooks/useSearchParam';
 import { rootRouteRef } from '../../routes';
-import { ClusterFilter } from '../common/ClusterFilter';
-import { errorMessage, Loadable } from '../common/Loadable';
+import { ClusterView } from '../common/ClusterView';
+import { SectionCard } from '../common/SectionCard';
+import { errorMessage } from '../common/Loadable';
 import { useRunbookUrl } from '../common/useRunbookUrl';
 import { DailyStackedChart } from '../CostExplorer/CostCharts';
 import { dailySeries, groupTotals, seriesKeys, settle, type Settled } from '../CostExplorer/costData';
@@ -142,31 +129,21 @@ function QueuesBody({ data, cluster }: { data: QueuesData; cluster: string }) {
       {clusters.map(c => {
         const { roots, standalone } = cohortForest(data.queues, c);
         return (
-          <Card key={c}>
-            <CardHeader>
-              <Text variant="title-x-small">Cohorts on {c}: quota used, borrowed and lent</Text>
-            </CardHeader>
-            <CardBody>
-              <Flex direction="column" gap="3">
-                {roots.map(root => (
-                  <CohortTree key={root.name} root={root} lent={lent} label={`Cohort tree ${root.name} on ${c}`} />
-                ))}
-                {standalone.map(q => (
-                  <ClusterQueueUsage key={q.name} queue={q} selected={false} />
-                ))}
-              </Flex>
-            </CardBody>
-          </Card>
+          <SectionCard key={c} title={`Cohorts on ${c}: quota used, borrowed and lent`}>
+            <Flex direction="column" gap="3">
+              {roots.map(root => (
+                <CohortTree key={root.name} root={root} lent={lent} label={`Cohort tree ${root.name} on ${c}`} />
+              ))}
+              {standalone.map(q => (
+                <ClusterQueueUsage key={q.name} queue={q} selected={false} />
+              ))}
+            </Flex>
+          </SectionCard>
         );
       })}
-      <Card>
-        <CardHeader>
-          <Text variant="title-x-small">GPUs in use per day by queue (last {historyWindow})</Text>
-        </CardHeader>
-        <CardBody>
-          <QueueHistory history={data.history} />
-        </CardBody>
-      </Card>
+      <SectionCard title={`GPUs in use per day by queue (last ${historyWindow})`}>
+        <QueueHistory history={data.history} />
+      </SectionCard>
     </Flex>
   );
 }
@@ -174,7 +151,6 @@ function QueuesBody({ data, cluster }: { data: QueuesData; cluster: string }) {
 /** Every ClusterQueue: cohort trees with borrowed and lent quota, admission and preemption rates, why work waits, usage over time. */
 export function QueuesView() {
   const api = useApi(aiPlatformApiRef);
-  const [cluster, setCluster] = useSearchParam('cluster', '');
   const data = useLiveData<QueuesData>(async () => {
     const [queues, workloads, history] = await Promise.all([
       api.listQueues(),
@@ -184,7 +160,7 @@ export function QueuesView() {
     return { queues, workloads, history };
   }, [api]);
   return (
-    <Loadable
+    <ClusterView
       data={data}
       what="the queues"
       isEmpty={v => v.queues.clusterQueues.length === 0}
@@ -194,17 +170,9 @@ export function QueuesView() {
           aiPlatform.queues in app-config.
         </Text>
       }
+      clustersOf={v => [...new Set(v.queues.clusterQueues.map(q => q.cluster))].sort()}
     >
-      {v => (
-        <Flex direction="column" gap="3">
-          <ClusterFilter
-            clusters={[...new Set(v.queues.clusterQueues.map(q => q.cluster))].sort()}
-            value={cluster}
-            onChange={setCluster}
-          />
-          <QueuesBody data={v} cluster={cluster} />
-        </Flex>
-      )}
-    </Loadable>
+      {(v, cluster) => <QueuesBody data={v} cluster={cluster} />}
+    </ClusterView>
   );
 }

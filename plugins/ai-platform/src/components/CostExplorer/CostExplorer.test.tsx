@@ -4,7 +4,18 @@ import userEvent from '@testing-library/user-event';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { aiPlatformApiRef, type AiPlatformApi, type CostQuery } from '../../api/AiPlatformApi';
 import { CostExplorer } from './CostExplorer';
-import { flavorShowback, productShowback, teamAllocation, teamBudgets, teamShowback } from './fixtures';
+import type {
+  AllocationResponse,
+  BudgetsResponse,
+  ShowbackResponse,
+} from '@ai-platform/backstage-plugin-ai-platform-common';
+import costFixtures from './__fixtures__/costs.json';
+
+const flavorShowback = costFixtures.flavorShowback as ShowbackResponse;
+const productShowback = costFixtures.productShowback as ShowbackResponse;
+const teamAllocation = costFixtures.teamAllocation as AllocationResponse;
+const teamBudgets = costFixtures.teamBudgets as BudgetsResponse;
+const teamShowback = costFixtures.teamShowback as ShowbackResponse;
 
 /** The window the explorer asks for: the last `days` days, ending at the minute of the request, so all its views agree. */
 const lastDays = (days: number) => ({

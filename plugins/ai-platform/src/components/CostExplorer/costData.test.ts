@@ -1,5 +1,9 @@
 import { dailyCost, groupTotals, maxSeries, otherSeries, seriesKeys } from './costData';
-import { teamAllocation, teamShowback } from './fixtures';
+import type { AllocationResponse, ShowbackResponse } from '@ai-platform/backstage-plugin-ai-platform-common';
+import costFixtures from './__fixtures__/costs.json';
+
+const teamAllocation = costFixtures.teamAllocation as AllocationResponse;
+const teamShowback = costFixtures.teamShowback as ShowbackResponse;
 
 describe('cost data', () => {
   it('sums each group over the window and joins efficiency and idle cost from allocation', () => {

@@ -3,8 +3,11 @@ import { identityApiRef } from '@backstage/core-plugin-api';
 import { mockApis, renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { aiPlatformApiRef, type AiPlatformApi } from '../../api/AiPlatformApi';
 import { pendingWorkload } from '../../testing/workloads';
-import { budgets } from '../TeamCard/fixtures';
+import type { BudgetsResponse } from '@ai-platform/backstage-plugin-ai-platform-common';
+import teamFixtures from '../TeamCard/__fixtures__/team.json';
 import { MyTeamsCard } from './MyTeamsCard';
+
+const budgets = teamFixtures.budgets as BudgetsResponse;
 
 const inMinutes = (m: number) => new Date(Date.now() + m * 60_000).toISOString();
 

@@ -4,7 +4,11 @@ import { EntityProvider } from '@backstage/plugin-catalog-react';
 import type { Entity } from '@backstage/catalog-model';
 import { aiPlatformApiRef, type AiPlatformApi } from '../../api/AiPlatformApi';
 import { QueuePage } from './QueuePage';
-import { queueFixture, researchPending } from './fixtures';
+import type { QueueListResponse, WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
+import queueFixtures from './__fixtures__/queues.json';
+
+const queueFixture = queueFixtures.queueFixture as QueueListResponse;
+const researchPending = queueFixtures.researchPending as WorkloadSummary[];
 
 function queueEntity(annotations: Record<string, string>): Entity {
   return {

@@ -1,6 +1,8 @@
 import type { QueueListResponse } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { cohortTotals, placeClusterQueue, type CohortNode } from './cohortPlacement';
-import { queueFixture } from './fixtures';
+import queueFixtures from './__fixtures__/queues.json';
+
+const queueFixture = queueFixtures.queueFixture as QueueListResponse;
 
 const shape = (node: CohortNode): unknown => ({
   name: node.name,

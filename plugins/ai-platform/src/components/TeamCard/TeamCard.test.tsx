@@ -3,7 +3,19 @@ import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { aiPlatformApiRef, type AiPlatformApi } from '../../api/AiPlatformApi';
 import { TeamCard } from './TeamCard';
-import { budgets, queues, teamEntity, workloadAllocation, workloadShowback } from './fixtures';
+import type {
+  AllocationResponse,
+  BudgetsResponse,
+  QueueListResponse,
+  ShowbackResponse,
+} from '@ai-platform/backstage-plugin-ai-platform-common';
+import teamFixtures from './__fixtures__/team.json';
+
+const budgets = teamFixtures.budgets as BudgetsResponse;
+const queues = teamFixtures.queues as QueueListResponse;
+const teamEntity = teamFixtures.teamEntity;
+const workloadAllocation = teamFixtures.workloadAllocation as AllocationResponse;
+const workloadShowback = teamFixtures.workloadShowback as ShowbackResponse;
 
 function mockApi(overrides: Partial<AiPlatformApi> = {}) {
   return {
@@ -31,7 +43,8 @@ const items = (list: HTMLElement) =>
 
 describe('TeamCard', () => {
   it('shows spend against budget with the month-end forecast and warns before it is exceeded', async () => {
-    await renderCard(mockApi());
+    const api = mockApi();
+    await renderCard(api);
     const meter = await screen.findByRole('meter', { name: 'Budget 2026-11' });
     expect(meter).toHaveAttribute('aria-valuenow', '6000000000');
     expect(meter).toHaveAttribute(
@@ -39,6 +52,8 @@ describe('TeamCard', () => {
       'Spent $6,000.00 of $10,000.00 (60 %); month-end forecast $11,500.00 (115 %)',
     );
     expect(screen.getByText(/exceed its budget by \$1,500.00/)).toBeInTheDocument();
+    // The card asks for its own team's budget only.
+    expect(api.budgets).toHaveBeenCalledWith({ team: teamEntity.metadata.name });
   });
 
   it('shows the team’s GPU quota per flavor: nominal, in use, borrowed and lent', async () => {

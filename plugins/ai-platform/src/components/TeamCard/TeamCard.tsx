@@ -199,7 +199,8 @@ export function TeamCard() {
   const team = entity.metadata.name;
   const api = useApi(aiPlatformApiRef);
   const budget = useLiveData(
-    () => api.budgets().then(b => ({ currency: b.currency, status: b.items.find(i => i.team === team) })),
+    // Only this team's budget: the backend computes no other team's spend for it.
+    () => api.budgets({ team }).then(b => ({ currency: b.currency, status: b.items.find(i => i.team === team) })),
     [api, team],
   );
 

@@ -1,5 +1,8 @@
 import { teamQuota } from './teamQuota';
-import { queues } from './fixtures';
+import type { QueueListResponse } from '@ai-platform/backstage-plugin-ai-platform-common';
+import teamFixtures from './__fixtures__/team.json';
+
+const queues = teamFixtures.queues as QueueListResponse;
 
 describe('teamQuota', () => {
   it('lists the GPU quota of the ClusterQueues the team’s LocalQueues point at', () => {

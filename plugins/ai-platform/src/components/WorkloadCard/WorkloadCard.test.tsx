@@ -5,12 +5,22 @@ import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { ResponseError } from '@backstage/errors';
-import type { WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { aiPlatformApiRef, type AiPlatformApi } from '../../api/AiPlatformApi';
 import { pendingWorkload } from '../../testing/workloads';
 import { WorkloadCard, WorkloadContent, workloadRefOf } from './WorkloadCard';
 import { timelineOf } from './ConditionTimeline';
-import { runningCost, runningEvents, runningShowback, runningWorkload } from './fixtures';
+import type {
+  ShowbackResponse,
+  WorkloadCostResponse,
+  WorkloadEvent,
+  WorkloadSummary,
+} from '@ai-platform/backstage-plugin-ai-platform-common';
+import runningFixtures from './__fixtures__/runningWorkload.json';
+
+const runningCost = runningFixtures.runningCost as WorkloadCostResponse;
+const runningEvents = runningFixtures.runningEvents as WorkloadEvent[];
+const runningShowback = runningFixtures.runningShowback as ShowbackResponse;
+const runningWorkload = runningFixtures.runningWorkload as WorkloadSummary;
 
 const entity = {
   apiVersion: 'backstage.io/v1alpha1',

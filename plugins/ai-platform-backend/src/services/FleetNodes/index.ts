@@ -1,0 +1,2 @@
+export { DefaultFleetNodeService } from './DefaultFleetNodeService';
+export type { FleetNodeService } from './types';
