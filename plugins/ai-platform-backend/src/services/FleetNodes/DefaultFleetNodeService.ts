@@ -2,6 +2,7 @@ import type { FleetNode, FleetNodesResponse } from '@ai-platform/backstage-plugi
 import { podRequests, type PodSpecLike, type TelemetrySource } from '@ai-platform/backstage-plugin-ai-platform-node';
 import { parseQuantity } from '@ai-platform/scheduler';
 import type { PodAttribution } from '../../costs/CostIngestor';
+import { isGpuResource } from '../../costs/intervals';
 import type { FleetNodeService } from './types';
 
 /** The window of the DCGM utilization a node shows. */
@@ -26,8 +27,6 @@ export interface NodeInformers {
   pods: { list(): readonly unknown[] };
 }
 
-/** Device-plugin resources that are GPUs or parts of one: nvidia.com/gpu, nvidia.com/mig-1g.10gb, nvidia.com/gpu.shared. */
-const isGpuResource = (resource: string) => /gpu|mig-/i.test(resource);
 const units = (milli: number) => milli / 1000;
 const finished = (pod: PodLike) => pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
 
