@@ -57,6 +57,7 @@ export function admit(core: EngineCore, n: Nomination, now: number): Decision {
   state.reserved = undefined;
   state.lastReason = undefined;
   charge(core, queue, state, 1);
+  if (core.ledger && queue.usesLocalQueueOrder) core.ledger.admitted(state, now, queue.admitted.values());
   if (core.options.waitForPodsReady.enable) core.timed.add(state);
   return {
     type: 'Admitted',
