@@ -1,6 +1,6 @@
 import { defaultEngineOptions, defaultFeatureGates } from '../config/parse';
 import type { ClusterQueue, EngineOptions, QueueConfig } from '../config/types';
-import { UsageLedger, usesAdmissionFairSharing } from './admissionFairSharing';
+import { type LocalQueueUsageReport, UsageLedger, usesAdmissionFairSharing } from './admissionFairSharing';
 import type { BudgetStandings } from './budgets';
 import { charge, release } from './cache';
 import type { EngineCore } from './core';
@@ -41,7 +41,6 @@ export class Engine {
     config: QueueConfig,
     readonly options: EngineOptions = defaultEngineOptions,
     nodes?: NodeSpec[] | NodeInventory,
-    ledger?: UsageLedger,
   ) {
     const gates = options.featureGates ?? defaultFeatureGates;
     const afs = gates.AdmissionFairSharing ? options.admissionFairSharing : undefined;
@@ -55,7 +54,7 @@ export class Engine {
       inventory: nodes && (nodes instanceof NodeInventory ? nodes : new NodeInventory(nodes)),
       options,
       gates,
-      ledger: ledger ?? (afs && new UsageLedger(afs, config)),
+      ledger: afs && new UsageLedger(afs, config),
       preemptions: new Preemptions(
         name => core.queues.get(name)!,
         () => options.fairSharing,
@@ -205,7 +204,7 @@ export class Engine {
    * (consumed resources in milli-units, last decayed at) and the usage its
    * workloads are ordered by. Empty when admission fair sharing is off.
    */
-  localQueueUsage() {
+  localQueueUsage(): Map<string, LocalQueueUsageReport> {
     return this.core.ledger?.report() ?? new Map();
   }
 
@@ -221,12 +220,8 @@ export class Engine {
   /** An independent copy, for what-if simulation (ETAs). */
   clone(): Engine {
     // The cloned inventory already holds the placements of admitted workloads.
-    const copy = new Engine(
-      this.core.config,
-      this.options,
-      this.core.inventory?.clone(),
-      this.core.ledger?.clone(this.core.config),
-    );
+    const copy = new Engine(this.core.config, this.options, this.core.inventory?.clone());
+    if (this.core.ledger) copy.core.ledger?.copyFrom(this.core.ledger);
     const to = copy.core;
     to.budgets = this.core.budgets;
     for (const s of this.core.states.values()) {

@@ -190,3 +190,20 @@ describe('pkg/scheduler/preemption/preemption_test.go TestCandidatesOrdering', (
     expect([...candidates].sort(candidateOrder(preemptorCq)).map(x => x.key)).toEqual(want);
   });
 });
+
+describe('admission fair sharing in what-if copies', () => {
+  it('a clone starts from the same usage and moves on its own', () => {
+    const engine = engineWith('UsageBasedAdmissionFairSharing', {
+      usageHalfLifeTime: '10s',
+      usageSamplingInterval: '1s',
+    });
+    engine.submit({ ...cpu4, podSets: [{ name: 'main', count: 1, requests: { cpu: 4000 } }] });
+    engine.schedule(0);
+    const copy = engine.clone();
+    expect(copy.localQueueUsage()).toEqual(engine.localQueueUsage());
+    copy.schedule(10_000);
+    expect(copy.localQueueUsage().get('ns/lq')!.consumedResources.cpu).toBeGreaterThan(
+      engine.localQueueUsage().get('ns/lq')!.consumedResources.cpu,
+    );
+  });
+});

@@ -58,6 +58,16 @@ function totalRequests(state: WorkloadState): ResourceAmounts {
   return out;
 }
 
+/** A LocalQueue's admission fair sharing state, as Kueue writes it to status.fairSharing. */
+export interface LocalQueueUsageReport {
+  /** milli-units per resource */
+  consumedResources: Record<string, number>;
+  /** ms; when the usage was last decayed (undefined before the engine first saw time pass) */
+  lastUpdate?: number;
+  /** what the LocalQueue's workloads are ordered by: weighted consumed resources over the LocalQueue's weight */
+  usage: number;
+}
+
 interface LedgerEntry {
   consumed: ResourceAmounts;
   /** ms; undefined until the engine first sees time pass for the queue */
@@ -144,7 +154,7 @@ export class UsageLedger {
   }
 
   /** Per tracked LocalQueue: its consumed resources (milli-units) and when they were last decayed. */
-  report(): Map<string, { consumedResources: ResourceAmounts; lastUpdate?: number; usage: number }> {
+  report(): Map<string, LocalQueueUsageReport> {
     return new Map(
       [...this.entries].map(([key, e]) => {
         const [namespace, queue] = key.split('/');
@@ -156,11 +166,11 @@ export class UsageLedger {
     );
   }
 
-  clone(config: QueueConfig): UsageLedger {
-    const copy = new UsageLedger(this.options, config);
-    for (const [key, e] of this.entries)
-      copy.entries.set(key, { consumed: { ...e.consumed }, lastUpdate: e.lastUpdate });
-    return copy;
+  /** Takes over another ledger's history (an engine's copy for what-if simulation). */
+  copyFrom(other: UsageLedger) {
+    for (const [key, e] of other.entries)
+      this.entries.set(key, { consumed: { ...e.consumed }, lastUpdate: e.lastUpdate });
+    this.version++;
   }
 }
 
