@@ -127,14 +127,20 @@ describe('pkg/scheduler/scheduler_afs_test.go TestShouldApplyEntryPenalty', () =
   });
 });
 
+/** A usage-based ClusterQueue (half-life 10s, sampling 1s) that admitted a 4-CPU workload at 0. */
+function runningFourCpu() {
+  const engine = engineWith('UsageBasedAdmissionFairSharing', {
+    usageHalfLifeTime: '10s',
+    usageSamplingInterval: '1s',
+  });
+  engine.submit({ ...cpu4, podSets: [{ name: 'main', count: 1, requests: { cpu: 4000 } }] });
+  engine.schedule(0);
+  return engine;
+}
+
 describe('admission fair sharing over time', () => {
   it('decays the usage toward what the LocalQueue runs, once per sampling interval', () => {
-    const engine = engineWith('UsageBasedAdmissionFairSharing', {
-      usageHalfLifeTime: '10s',
-      usageSamplingInterval: '1s',
-    });
-    engine.submit({ ...cpu4, podSets: [{ name: 'main', count: 1, requests: { cpu: 4000 } }] });
-    engine.schedule(0);
+    const engine = runningFourCpu();
     const penalty = 4000 * (1 - 0.5 ** 0.1);
     engine.schedule(500); // within the interval: no sample
     expect(engine.localQueueUsage().get('ns/lq')!.consumedResources.cpu).toBeCloseTo(penalty, 6);
@@ -193,12 +199,7 @@ describe('pkg/scheduler/preemption/preemption_test.go TestCandidatesOrdering', (
 
 describe('admission fair sharing in what-if copies', () => {
   it('a clone starts from the same usage and moves on its own', () => {
-    const engine = engineWith('UsageBasedAdmissionFairSharing', {
-      usageHalfLifeTime: '10s',
-      usageSamplingInterval: '1s',
-    });
-    engine.submit({ ...cpu4, podSets: [{ name: 'main', count: 1, requests: { cpu: 4000 } }] });
-    engine.schedule(0);
+    const engine = runningFourCpu();
     const copy = engine.clone();
     expect(copy.localQueueUsage()).toEqual(engine.localQueueUsage());
     copy.schedule(10_000);
