@@ -98,6 +98,7 @@ export interface LocalQueue {
 
 /** A LocalQueue's decayed usage history (admission fair sharing), milli-units per resource. */
 export interface LocalQueueUsage {
+  /** Decayed usage per resource. */
   consumedResources: Record<string, number>;
   /** ms; when consumedResources was last decayed */
   lastUpdate: number;
@@ -132,7 +133,7 @@ export interface AdmissionFairSharingConfig {
   usageHalfLifeTime: number;
   /** ms; default 5 minutes */
   usageSamplingInterval: number;
-  /** resource -> weight in a LocalQueue's usage (default 1) */
+  /** Weight of each resource in a LocalQueue's usage (default 1). */
   resourceWeights: Record<string, number>;
 }
 
