@@ -168,7 +168,7 @@ export class Engine {
    */
   schedule(now: number, maxCycles = Infinity): Decision[] {
     const decisions: Decision[] = [];
-    this.core.ledger?.advance(now, this.admittedStates());
+    this.core.ledger?.advance(now);
     runTimers(this.core, now, decisions);
     drainStopped(this.core, decisions);
     for (let i = 0; i < maxCycles; i++) {
@@ -177,6 +177,7 @@ export class Engine {
       if (this.cycleTimes) this.cycleTimes.push(performance.now() - started);
       if (!progress) break;
     }
+    this.core.ledger?.capture(this.admittedStates());
     return decisions;
   }
 

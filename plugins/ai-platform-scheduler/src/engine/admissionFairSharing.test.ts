@@ -1,4 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { parseEngineOptions, parseQueueObjects } from '../config/parse';
+import { parseScenario } from '../simulator/scenario';
+import { simulate } from '../simulator/simulate';
 import { decayed, entryPenalty, localQueueUsage } from './admissionFairSharing';
 import { Engine } from './Engine';
 import { candidateOrder, type Candidate } from './preemptionCommon';
@@ -206,5 +211,23 @@ describe('admission fair sharing in what-if copies', () => {
     expect(copy.localQueueUsage().get('ns/lq')!.consumedResources.cpu).toBeGreaterThan(
       engine.localQueueUsage().get('ns/lq')!.consumedResources.cpu,
     );
+  });
+});
+
+describe('admission fair sharing through the simulator (examples/scenarios/admission-fair-sharing.yaml)', () => {
+  const file = resolve(__dirname, '../../../../examples/scenarios/admission-fair-sharing.yaml');
+  const order = (doc: string) =>
+    simulate(parseScenario(doc, file), { events: true })
+      .events.filter(e => e.type === 'Admitted')
+      .map(e => e.workload.replace(/^team-.\//, ''));
+
+  it('lets the team that used less lately go first, as its usage decays', () => {
+    expect(order(readFileSync(file, 'utf8'))).toEqual(['a-1', 'b-1', 'a-2', 'b-2', 'a-3', 'b-3', 'a-4', 'a-5', 'a-6']);
+  });
+
+  it('is plain FIFO without the ClusterQueue admissionScope', () => {
+    const doc = parseYaml(readFileSync(file, 'utf8'));
+    delete doc.objects.find((o: { kind: string }) => o.kind === 'ClusterQueue').spec.admissionScope;
+    expect(order(JSON.stringify(doc))).toEqual(['a-1', 'a-2', 'a-3', 'a-4', 'a-5', 'a-6', 'b-1', 'b-2', 'b-3']);
   });
 });

@@ -85,6 +85,8 @@ interface LedgerEntry {
 export class UsageLedger {
   private readonly entries = new Map<string, LedgerEntry>();
   private config: QueueConfig;
+  /** Admitted usage per LocalQueue at the end of the last scheduling pass. */
+  private running = new Map<string, ResourceAmounts>();
   /** Bumped on every change, so queues know when to reorder. */
   version = 0;
 
@@ -115,10 +117,13 @@ export class UsageLedger {
     return localQueueUsage(this.entries.get(key)?.consumed ?? {}, weight, this.options.resourceWeights);
   }
 
-  /** Runs the sampling ticks due by `now`, each decaying toward the admitted usage of the time. */
-  advance(now: number, admitted: Iterable<WorkloadState>) {
+  /**
+   * Runs the sampling ticks due by `now`, each decaying toward the admitted
+   * usage last captured: what ran since the previous scheduling pass, as
+   * workloads that finished since are only removed at this pass's time.
+   */
+  advance(now: number) {
     const { usageSamplingInterval: interval, usageHalfLifeTime: halfLife } = this.options;
-    let usage: Map<string, ResourceAmounts> | undefined;
     for (const [key, e] of this.entries) {
       if (e.lastUpdate === undefined || now < e.lastUpdate) {
         e.lastUpdate ??= now;
@@ -126,12 +131,16 @@ export class UsageLedger {
       }
       const ticks = Math.floor((now - e.lastUpdate) / interval);
       if (ticks < 1) continue;
-      usage ??= admittedUsage(admitted);
-      // Between engine calls the admitted usage is constant, so n ticks decay as one over n intervals.
-      e.consumed = halfLife === 0 ? {} : decayed(e.consumed, usage.get(key) ?? {}, ticks * interval, halfLife);
+      // The usage held since the capture, so n ticks decay as one over n intervals.
+      e.consumed = halfLife === 0 ? {} : decayed(e.consumed, this.running.get(key) ?? {}, ticks * interval, halfLife);
       e.lastUpdate += ticks * interval;
       this.version++;
     }
+  }
+
+  /** Records what each LocalQueue runs at the end of a scheduling pass, for the ticks until the next one. */
+  capture(admitted: Iterable<WorkloadState>) {
+    this.running = admittedUsage(admitted);
   }
 
   /**
@@ -170,6 +179,7 @@ export class UsageLedger {
   copyFrom(other: UsageLedger) {
     for (const [key, e] of other.entries)
       this.entries.set(key, { consumed: { ...e.consumed }, lastUpdate: e.lastUpdate });
+    this.running = other.running;
     this.version++;
   }
 }
