@@ -37,7 +37,13 @@ describe('test/integration/singlecluster/scheduler/fairsharing/fair_sharing_test
     const result = run({
       objects,
       config,
-      workloads: [wl('a1', 'lq-a', 0, 5), wl('a2', 'lq-a', 0, 5), wl('a3', 'lq-a', 1), wl('a4', 'lq-a', 1), wl('b', 'lq-b', 2)],
+      workloads: [
+        wl('a1', 'lq-a', 0, 5),
+        wl('a2', 'lq-a', 0, 5),
+        wl('a3', 'lq-a', 1),
+        wl('a4', 'lq-a', 1),
+        wl('b', 'lq-b', 2),
+      ],
     });
     expect(admittedAt(result, 'b')).toBe(5);
     expect([admittedAt(result, 'a3'), admittedAt(result, 'a4')].filter(t => t === 5)).toHaveLength(1);
@@ -62,10 +68,18 @@ describe('test/integration/singlecluster/scheduler/fairsharing/fair_sharing_test
     const result = run({
       objects,
       config,
-      workloads: [wl('wl1', 'lq-a', 0, 5), wl('wl2', 'lq-a', 0, 10), wl('b1', 'lq-b', 1), wl('b2', 'lq-b', 1), wl('c', 'lq-c', 2)],
+      workloads: [
+        wl('wl1', 'lq-a', 0, 5),
+        wl('wl2', 'lq-a', 0, 10),
+        wl('b1', 'lq-b', 1),
+        wl('b2', 'lq-b', 1),
+        wl('c', 'lq-c', 2),
+      ],
     });
     // wl1's quota goes to one of lq-b's, wl2's to lq-c's, which has used nothing, rather than lq-b's second.
-    expect([admittedAt(result, 'b1'), admittedAt(result, 'b2')].filter(t => t !== undefined && t <= 10)).toHaveLength(1);
+    expect([admittedAt(result, 'b1'), admittedAt(result, 'b2')].filter(t => t !== undefined && t <= 10)).toHaveLength(
+      1,
+    );
     expect(admittedAt(result, 'c')).toBe(10);
   });
 
@@ -79,5 +93,82 @@ describe('test/integration/singlecluster/scheduler/fairsharing/fair_sharing_test
     expect(engine.get('default/a2')!.status).toBe('admitted');
     // The penalty is folded into the consumed resources as the workload is admitted: nothing stays pending.
     expect(engine.localQueueUsage().get('default/lq-a')!.consumedResources.cpu).toBeGreaterThan(3_900);
+  });
+});
+
+describe('test/integration/singlecluster/scheduler/fairsharing/fair_sharing_test.go (AdmissionFairSharing at Cohort level)', () => {
+  const usageBased = clusterQueue('cq1', {
+    cohort: 'all',
+    flavors: { default: { cpu: 16 } },
+    preemption: { withinClusterQueue: 'Never' },
+    queueingStrategy: 'StrictFIFO',
+  });
+  usageBased.spec.admissionScope = { admissionMode: 'UsageBasedAdmissionFairSharing' };
+  const weighted = (lq: string, cq: string, weight = '1') => localQueue(lq, cq, 'default', { fairSharing: { weight } });
+  const cohortObjects = [
+    resourceFlavor('default'),
+    usageBased,
+    clusterQueue('cq2', {
+      cohort: 'all',
+      flavors: { default: { cpu: 16 } },
+      preemption: { reclaimWithinCohort: 'Any', withinClusterQueue: 'LowerPriority' },
+    }),
+    weighted('lq-a', 'cq1'),
+    weighted('lq-b', 'cq1'),
+    weighted('lq-c', 'cq2'),
+  ];
+  const cohortConfig = { admissionFairSharing: { usageHalfLifeTime: '2s', usageSamplingInterval: '1s' } };
+  const cpuWl = (
+    name: string,
+    lq: string,
+    cpu: number,
+    arrival: number,
+    o: { duration?: number; priority?: number } = {},
+  ) => workload(name, lq, { requests: { cpu }, arrival, duration: o.duration ?? 100, priority: o.priority ?? 0 });
+
+  it('should promote a workload from LQ with lower recent usage', () => {
+    const result = run({
+      objects: cohortObjects,
+      config: cohortConfig,
+      workloads: [
+        cpuWl('wl', 'lq-a', 32, 0, { duration: 5 }),
+        cpuWl('wl-a', 'lq-a', 32, 1),
+        cpuWl('wl-b', 'lq-b', 32, 2),
+      ],
+    });
+    expect(admittedAt(result, 'wl-b')).toBe(5);
+    expect(admittedAt(result, 'wl-a')).toBeGreaterThan(5);
+  });
+
+  it('should preempt a workload from LQ with higher recent usage', () => {
+    const result = run({
+      objects: cohortObjects,
+      config: cohortConfig,
+      workloads: [
+        cpuWl('high-a', 'lq-a', 20, 0, { priority: 10 }),
+        cpuWl('low-b', 'lq-b', 12, 0, { priority: 1 }),
+        cpuWl('reclaim-c', 'lq-c', 10, 5),
+      ],
+    });
+    // Both borrow from cq2; lq-a has used more lately, so its workload goes despite its higher priority.
+    expect(result.workloads['default/high-a'].preemptions).toBe(1);
+    expect(result.workloads['default/low-b'].preemptions).toBe(0);
+    expect(admittedAt(result, 'reclaim-c')).toBe(5);
+  });
+
+  it('admits from the LocalQueue whose weight is raised through the API', () => {
+    const result = run({
+      objects: cohortObjects,
+      config: cohortConfig,
+      workloads: [
+        cpuWl('usage-b', 'lq-b', 32, 0, { duration: 5 }),
+        cpuWl('blocker', 'lq-a', 32, 5, { duration: 5 }),
+        cpuWl('wl-b', 'lq-b', 32, 6),
+        cpuWl('wl-a', 'lq-a', 32, 7),
+      ],
+      changes: [{ at: 8, apply: weighted('lq-a', 'cq1', '1000000') }],
+    });
+    expect(admittedAt(result, 'wl-a')).toBe(10);
+    expect(admittedAt(result, 'wl-b')).toBeGreaterThan(10);
   });
 });
