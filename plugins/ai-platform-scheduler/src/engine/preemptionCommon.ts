@@ -88,7 +88,8 @@ function byLocalQueueUsage(a: Candidate, b: Candidate): number {
   if (a.namespace === b.namespace && a.queue === b.queue) return 0;
   const ua = a.localQueueUsage();
   const ub = b.localQueueUsage();
-  return ua === ub ? 0 : ub < ua ? -1 : 1;
+  if (ua === ub) return 0; // also two infinite usages (weight 0)
+  return ub < ua ? -1 : 1;
 }
 
 /**
