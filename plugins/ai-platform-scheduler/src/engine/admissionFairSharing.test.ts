@@ -83,7 +83,7 @@ describe(`${upstreamAfs} decay`, () => {
 });
 
 const v1beta2 = 'kueue.x-k8s.io/v1beta2';
-function engineWith(admissionMode: string | undefined, afs: Record<string, unknown> | undefined) {
+function engineWith(admissionMode: string | undefined, afs: Record<string, unknown> | undefined, localQueues = ['lq']) {
   const config = parseQueueObjects([
     { apiVersion: v1beta2, kind: 'ResourceFlavor', metadata: { name: 'default' }, spec: {} },
     {
@@ -98,12 +98,12 @@ function engineWith(admissionMode: string | undefined, afs: Record<string, unkno
         ],
       },
     },
-    {
+    ...localQueues.map(name => ({
       apiVersion: v1beta2,
       kind: 'LocalQueue',
-      metadata: { name: 'lq', namespace: 'ns' },
+      metadata: { name, namespace: 'ns' },
       spec: { clusterQueue: 'cq' },
-    },
+    })),
   ]);
   return new Engine(config, parseEngineOptions({ admissionFairSharing: afs }));
 }
@@ -133,11 +133,9 @@ describe('pkg/scheduler/scheduler_afs_test.go TestShouldApplyEntryPenalty', () =
 });
 
 /** A usage-based ClusterQueue (half-life 10s, sampling 1s) that admitted a 4-CPU workload at 0. */
-function runningFourCpu() {
-  const engine = engineWith('UsageBasedAdmissionFairSharing', {
-    usageHalfLifeTime: '10s',
-    usageSamplingInterval: '1s',
-  });
+function runningFourCpu(localQueues?: string[]) {
+  const afs = { usageHalfLifeTime: '10s', usageSamplingInterval: '1s' };
+  const engine = engineWith('UsageBasedAdmissionFairSharing', afs, localQueues);
   engine.submit({ ...cpu4, podSets: [{ name: 'main', count: 1, requests: { cpu: 4000 } }] });
   engine.schedule(0);
   return engine;
@@ -229,5 +227,16 @@ describe('admission fair sharing through the simulator (examples/scenarios/admis
     const doc = parseYaml(readFileSync(file, 'utf8'));
     delete doc.objects.find((o: { kind: string }) => o.kind === 'ClusterQueue').spec.admissionScope;
     expect(order(JSON.stringify(doc))).toEqual(['a-1', 'a-2', 'a-3', 'a-4', 'a-5', 'a-6', 'b-1', 'b-2', 'b-3']);
+  });
+});
+
+describe('pending positions under admission fair sharing', () => {
+  it('put the workload of the LocalQueue with less usage first', () => {
+    const engine = runningFourCpu(['lq', 'other']); // ns/lq runs 4 of the 8 CPUs and carries its entry penalty
+    const big = [{ name: 'main', count: 1, requests: { cpu: 8000 } }];
+    engine.submit({ ...cpu4, key: 'ns/first', name: 'first', creationTime: 1, podSets: big });
+    engine.submit({ ...cpu4, key: 'ns/second', name: 'second', queue: 'other', creationTime: 2, podSets: big });
+    const positions = Object.fromEntries(engine.pending().map(p => [p.workload, p.positionInClusterQueue]));
+    expect(positions).toEqual({ 'ns/second': 1, 'ns/first': 2 });
   });
 });
