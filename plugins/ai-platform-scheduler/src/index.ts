@@ -19,6 +19,7 @@ export { parseQuantity, formatQuantity } from '@ai-platform/backstage-plugin-ai-
 export * from './engine/types';
 export { Engine, workloadBefore } from './engine/Engine';
 export type { WorkloadState, WorkloadStatus } from './engine/Engine';
+export type { LocalQueueUsageReport } from './engine/admissionFairSharing';
 export { NodeInventory } from './engine/topology';
 export type { NodeSpec, Placement } from './engine/topology';
 export { Simulation } from './simulator/Simulation';

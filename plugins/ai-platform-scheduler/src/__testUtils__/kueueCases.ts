@@ -61,13 +61,21 @@ interface WantDoc {
   pending?: string[];
 }
 
+interface LocalQueueDoc {
+  clusterQueue: string;
+  weight?: number | string;
+  /** status.fairSharing.admissionFairSharingStatus.consumedResources */
+  usage?: Record<string, number | string>;
+}
+
 export interface KueueCase {
   name: string;
   /** Objects besides the file's shared ones. */
   flavors?: Array<string | KueueObject>;
   clusterQueues?: QueueDoc[];
   cohorts?: QueueDoc[];
-  localQueues?: Record<string, string>;
+  /** namespace/name -> ClusterQueue, or with spec.fairSharing.weight and the persisted usage (status.fairSharing). */
+  localQueues?: Record<string, string | LocalQueueDoc>;
   namespaces?: Record<string, Record<string, string>>;
   priorityClasses?: Record<string, number>;
   /** Replaces the file's shared objects instead of adding to them. */
@@ -142,9 +150,16 @@ function objectsOf(doc: Omit<KueueCase, 'name' | 'want'>): KueueObject[] {
       spec: { ...rest, resourceGroups: resourceGroups(groups) },
     });
   }
-  for (const [ref, clusterQueue] of Object.entries(doc.localQueues ?? {})) {
+  for (const [ref, lq] of Object.entries(doc.localQueues ?? {})) {
     const [namespace, name] = ref.split('/');
-    out.push({ apiVersion: v1beta2, kind: 'LocalQueue', metadata: { name, namespace }, spec: { clusterQueue } });
+    const { clusterQueue, weight, usage } = typeof lq === 'string' ? ({ clusterQueue: lq } as LocalQueueDoc) : lq;
+    out.push({
+      apiVersion: v1beta2,
+      kind: 'LocalQueue',
+      metadata: { name, namespace },
+      spec: { clusterQueue, ...(weight !== undefined && { fairSharing: { weight } }) },
+      ...(usage && { status: { fairSharing: { admissionFairSharingStatus: { consumedResources: usage } } } }),
+    });
   }
   for (const [name, labels] of Object.entries(doc.namespaces ?? {})) {
     out.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });

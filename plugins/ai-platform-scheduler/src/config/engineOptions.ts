@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { fields, problem } from './fields';
-import type { EngineOptions, FeatureGates } from './types';
+import { fields, nonNegative, problem } from './fields';
+import type { AdmissionFairSharingConfig, EngineOptions, FeatureGates } from './types';
 
 /** Kueue 0.19's defaults for the feature gates that change scheduling. */
 export const defaultFeatureGates: FeatureGates = {
@@ -8,6 +8,7 @@ export const defaultFeatureGates: FeatureGates = {
   PrioritySortingWithinCohort: true,
   FairSharingPreemptWithinNominal: true,
   PrioritizePreemptorWorkloads: false,
+  AdmissionFairSharing: true,
 };
 
 const units = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
@@ -42,7 +43,25 @@ const featureGates = z
     return gates;
   });
 
-/** The Kueue Configuration fields the engine reads (fairSharing, waitForPodsReady, featureGates). */
+/** Kueue's admissionFairSharing section; absent (or null) leaves it off, as in Kueue. */
+const admissionFairSharing = z
+  .object(
+    {
+      usageHalfLifeTime: duration(0),
+      usageSamplingInterval: duration(5 * 60_000),
+      resourceWeights: z
+        .record(nonNegative(1), { errorMap: () => ({ message: 'must be a map of resource name to weight' }) })
+        .default({}),
+    },
+    { errorMap: () => ({ message: 'must be a map of fields' }) },
+  )
+  .nullish()
+  .superRefine((afs, ctx) => {
+    if (afs && afs.usageSamplingInterval <= 0) problem(ctx, 'must be a positive duration', ['usageSamplingInterval']);
+  })
+  .transform((afs): AdmissionFairSharingConfig | undefined => afs ?? undefined);
+
+/** The Kueue Configuration fields the engine reads (fairSharing, admissionFairSharing, waitForPodsReady, featureGates). */
 export const engineOptionsSchema = fields({
   fairSharing: fields({
     enable: z.unknown().transform(v => v === true),
@@ -66,10 +85,17 @@ export const engineOptionsSchema = fields({
       backoffLimitCount: z.any(),
     }),
   }),
+  admissionFairSharing,
   featureGates,
 }).transform(
-  ({ fairSharing, waitForPodsReady: { requeuingStrategy: requeue, ...wfpr }, featureGates: gates }): EngineOptions => ({
+  ({
     fairSharing,
+    admissionFairSharing: afs,
+    waitForPodsReady: { requeuingStrategy: requeue, ...wfpr },
+    featureGates: gates,
+  }): EngineOptions => ({
+    fairSharing,
+    ...(afs && { admissionFairSharing: afs }),
     waitForPodsReady: {
       ...wfpr,
       backoffBaseSeconds: requeue.backoffBaseSeconds ?? 60,

@@ -61,6 +61,7 @@ describe('parseQueueObjects reads both API versions', () => {
       name: 'lq',
       clusterQueue: 'q',
       stopPolicy: 'None',
+      fairSharingWeight: 1,
     });
     expect(config.priorityClasses.get('high')).toBe(1000);
     expect(config.cohorts.get('c')).toMatchObject({
@@ -170,6 +171,32 @@ describe('parseQueueObjects rejects invalid objects, naming the object and the f
       'LocalQueue/lq: spec.clusterQueue: is required',
     ],
     [
+      'a LocalQueue whose persisted fair-sharing usage is not a quantity',
+      [
+        {
+          apiVersion: 'kueue.x-k8s.io/v1beta2',
+          kind: 'LocalQueue',
+          metadata: { name: 'lq', namespace: 'ns' },
+          spec: { clusterQueue: 'q', fairSharing: { weight: '2' } },
+          status: { fairSharing: { admissionFairSharingStatus: { consumedResources: { cpu: 'lots' } } } },
+        },
+      ],
+      'LocalQueue/lq: status.fairSharing.admissionFairSharingStatus.consumedResources.cpu:',
+    ],
+    [
+      'an unknown admissionMode',
+      [
+        resourceFlavor('default'),
+        {
+          apiVersion: 'kueue.x-k8s.io/v1beta2',
+          kind: 'ClusterQueue',
+          metadata: { name: 'q' },
+          spec: { admissionScope: { admissionMode: 'ByUsage' } },
+        },
+      ],
+      'ClusterQueue/q: spec.admissionScope.admissionMode: must be one of UsageBasedAdmissionFairSharing, NoAdmissionFairSharing, got "ByUsage"',
+    ],
+    [
       'borrowWithinCohort without reclaimWithinCohort',
       [
         resourceFlavor('default'),
@@ -267,7 +294,20 @@ describe('parseEngineOptions reads the Kueue Configuration fields', () => {
         PrioritySortingWithinCohort: true,
         FairSharingPreemptWithinNominal: true,
         PrioritizePreemptorWorkloads: false,
+        AdmissionFairSharing: true,
       },
+    });
+  });
+
+  it("reads admissionFairSharing with Kueue's default sampling interval", () => {
+    expect(
+      parseEngineOptions({
+        admissionFairSharing: { usageHalfLifeTime: '168h', resourceWeights: { cpu: 2, memory: 1 } },
+      }).admissionFairSharing,
+    ).toEqual({
+      usageHalfLifeTime: 168 * 3_600_000,
+      usageSamplingInterval: 300_000,
+      resourceWeights: { cpu: 2, memory: 1 },
     });
   });
 
@@ -301,6 +341,16 @@ describe('parseEngineOptions reads the Kueue Configuration fields', () => {
       'an unknown feature gate',
       { featureGates: { TopologyAwareScheduling: true } },
       'config: featureGates.TopologyAwareScheduling: is not a gate this engine knows',
+    ],
+    [
+      'a negative resource weight',
+      { admissionFairSharing: { resourceWeights: { cpu: -1 } } },
+      'config: admissionFairSharing.resourceWeights.cpu: must be a non-negative number, got -1',
+    ],
+    [
+      'a bad half-life',
+      { admissionFairSharing: { usageHalfLifeTime: 'a week' } },
+      'config: admissionFairSharing.usageHalfLifeTime: "a week" is not a duration',
     ],
     [
       'a feature gate that is not a boolean',

@@ -5,6 +5,7 @@ import type {
   Cohort,
   LabelSelector,
   LocalQueue,
+  LocalQueueUsage,
   ResourceFlavor,
   ResourceGroup,
   Taint,
@@ -172,6 +173,47 @@ const flavorFungibility = fields({
   ...(preference !== undefined && { preference }),
 }));
 
+const admissionScope = z
+  .object(
+    { admissionMode: oneOf(['UsageBasedAdmissionFairSharing', 'NoAdmissionFairSharing']) },
+    { errorMap: () => ({ message: 'must be a map of fields' }) },
+  )
+  .optional();
+
+const timestamp = z.unknown().transform((value, ctx): number | undefined => {
+  if (value === undefined) return undefined;
+  const ms = typeof value === 'string' ? Date.parse(value) : NaN;
+  if (Number.isFinite(ms)) return ms;
+  problem(ctx, `must be an RFC 3339 time such as "2025-06-03T14:25:15Z", got ${JSON.stringify(value)}`, [], true);
+  return z.NEVER;
+});
+
+/** status.fairSharing.admissionFairSharingStatus, the usage history Kueue persists on a LocalQueue. */
+const localQueueStatus = fields({
+  fairSharing: fields({
+    admissionFairSharingStatus: z
+      .object(
+        {
+          consumedResources: z
+            .record(quantity, { errorMap: () => ({ message: 'must be a map of resource name to quantity' }) })
+            .default({}),
+          lastUpdate: timestamp,
+        },
+        { errorMap: () => ({ message: 'must be a map of fields' }) },
+      )
+      .optional(),
+  }),
+}).transform(({ fairSharing: { admissionFairSharingStatus: afs } }): LocalQueueUsage | undefined =>
+  afs
+    ? {
+        consumedResources: Object.fromEntries(
+          Object.entries(afs.consumedResources).filter((e): e is [string, number] => e[1] !== undefined),
+        ),
+        lastUpdate: afs.lastUpdate ?? 0,
+      }
+    : undefined,
+);
+
 const named = fields({ name: str });
 const namespaced = fields({ name: str, namespace: str });
 
@@ -186,6 +228,7 @@ export function kueueSchemas(known: Known) {
     flavorFungibility,
     fairSharing: weight,
     stopPolicy,
+    admissionScope,
   }).superRefine((spec, ctx) => {
     if (spec.cohortName ?? spec.cohort) return;
     for (const [gi, g] of spec.resourceGroups.entries())
@@ -236,8 +279,18 @@ export function kueueSchemas(known: Known) {
         fairSharingWeight: spec.fairSharing,
       }),
     ),
-    LocalQueue: fields({ metadata: namespaced, spec: fields({ clusterQueue: str, stopPolicy }) }).transform(
-      ({ metadata, spec }): LocalQueue => ({ namespace: metadata.namespace, name: metadata.name, ...spec }),
+    LocalQueue: fields({
+      metadata: namespaced,
+      spec: fields({ clusterQueue: str, stopPolicy, fairSharing: weight }),
+      status: localQueueStatus,
+    }).transform(
+      ({ metadata, spec: { fairSharing, ...spec }, status }): LocalQueue => ({
+        namespace: metadata.namespace,
+        name: metadata.name,
+        ...spec,
+        fairSharingWeight: fairSharing,
+        ...(status && { admissionFairSharingStatus: status }),
+      }),
     ),
     WorkloadPriorityClass: fields({ metadata: named, value: priority(true) }).transform(o => ({
       name: o.metadata.name,

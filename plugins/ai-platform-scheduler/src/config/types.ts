@@ -74,6 +74,8 @@ export interface ClusterQueue {
   };
   fairSharingWeight: number;
   stopPolicy: StopPolicy;
+  /** Kueue's admissionScope: UsageBasedAdmissionFairSharing orders its LocalQueues by their usage. */
+  admissionScope?: { admissionMode: 'UsageBasedAdmissionFairSharing' | 'NoAdmissionFairSharing' };
 }
 
 export interface Cohort {
@@ -88,6 +90,18 @@ export interface LocalQueue {
   name: string;
   clusterQueue: string;
   stopPolicy: StopPolicy;
+  /** spec.fairSharing.weight (admission fair sharing; default 1). */
+  fairSharingWeight?: number;
+  /** status.fairSharing.admissionFairSharingStatus: the usage history Kueue persisted, to resume from. */
+  admissionFairSharingStatus?: LocalQueueUsage;
+}
+
+/** A LocalQueue's decayed usage history (admission fair sharing), milli-units per resource. */
+export interface LocalQueueUsage {
+  /** Decayed usage per resource. */
+  consumedResources: Record<string, number>;
+  /** ms; when consumedResources was last decayed */
+  lastUpdate: number;
 }
 
 export interface Topology {
@@ -113,6 +127,16 @@ export interface FairSharingConfig {
   preemptionStrategies: Array<'LessThanOrEqualToFinalShare' | 'LessThanInitialShare'>;
 }
 
+/** Kueue Configuration's admissionFairSharing. */
+export interface AdmissionFairSharingConfig {
+  /** ms; 0 resets the usage at every sample */
+  usageHalfLifeTime: number;
+  /** ms; default 5 minutes */
+  usageSamplingInterval: number;
+  /** Weight of each resource in a LocalQueue's usage (default 1). */
+  resourceWeights: Record<string, number>;
+}
+
 export interface WaitForPodsReadyConfig {
   enable: boolean;
   /** milliseconds */
@@ -133,11 +157,15 @@ export interface FeatureGates {
   FairSharingPreemptWithinNominal: boolean;
   /** A workload that has preempted others goes before other heads in the next cycles (default off; alpha in 0.20). */
   PrioritizePreemptorWorkloads: boolean;
+  /** Order a ClusterQueue's LocalQueues by their decayed usage, where config and admissionScope ask for it (default on; beta). */
+  AdmissionFairSharing: boolean;
 }
 
 export interface EngineOptions {
   fairSharing: FairSharingConfig;
   waitForPodsReady: WaitForPodsReadyConfig;
+  /** Absent: admission fair sharing is off, as in Kueue without the config section. */
+  admissionFairSharing?: AdmissionFairSharingConfig;
   /** Absent: Kueue 0.19's defaults. */
   featureGates?: FeatureGates;
 }

@@ -1,5 +1,6 @@
 import { defaultEngineOptions, defaultFeatureGates } from '../config/parse';
-import type { EngineOptions, QueueConfig } from '../config/types';
+import type { ClusterQueue, EngineOptions, QueueConfig } from '../config/types';
+import { type LocalQueueUsageReport, UsageLedger, usesAdmissionFairSharing } from './admissionFairSharing';
 import type { BudgetStandings } from './budgets';
 import { charge, release } from './cache';
 import type { EngineCore } from './core';
@@ -41,6 +42,8 @@ export class Engine {
     readonly options: EngineOptions = defaultEngineOptions,
     nodes?: NodeSpec[] | NodeInventory,
   ) {
+    const gates = options.featureGates ?? defaultFeatureGates;
+    const afs = gates.AdmissionFairSharing ? options.admissionFairSharing : undefined;
     const core: EngineCore = {
       config,
       queues: new Map(),
@@ -50,7 +53,8 @@ export class Engine {
       budgets: new Map(),
       inventory: nodes && (nodes instanceof NodeInventory ? nodes : new NodeInventory(nodes)),
       options,
-      gates: options.featureGates ?? defaultFeatureGates,
+      gates,
+      ledger: afs && new UsageLedger(afs, config),
       preemptions: new Preemptions(
         name => core.queues.get(name)!,
         () => options.fairSharing,
@@ -65,9 +69,14 @@ export class Engine {
   setConfig(config: QueueConfig) {
     const core = this.core;
     core.config = config;
+    core.ledger?.seed(config);
     const { clusterQueues } = buildQuotaTree(config);
+    const lqOrder = (cq: ClusterQueue) => (usesAdmissionFairSharing(cq) ? core.ledger : undefined);
     core.queues = new Map(
-      [...config.clusterQueues.values()].map(cq => [cq.name, new QueueState(cq, clusterQueues.get(cq.name)!)]),
+      [...config.clusterQueues.values()].map(cq => [
+        cq.name,
+        new QueueState(cq, clusterQueues.get(cq.name)!, lqOrder(cq)),
+      ]),
     );
     core.activeQueues.clear();
     for (const state of [...core.states.values()].sort((a, b) => (workloadBefore(a.workload, b.workload) ? -1 : 1))) {
@@ -159,6 +168,7 @@ export class Engine {
    */
   schedule(now: number, maxCycles = Infinity): Decision[] {
     const decisions: Decision[] = [];
+    this.core.ledger?.advance(now);
     runTimers(this.core, now, decisions);
     drainStopped(this.core, decisions);
     for (let i = 0; i < maxCycles; i++) {
@@ -167,6 +177,7 @@ export class Engine {
       if (this.cycleTimes) this.cycleTimes.push(performance.now() - started);
       if (!progress) break;
     }
+    this.core.ledger?.capture(this.admittedStates());
     return decisions;
   }
 
@@ -188,6 +199,20 @@ export class Engine {
     return usageReport(this.core.queues.values());
   }
 
+  /**
+   * Admission fair sharing, per LocalQueue of a usage-based ClusterQueue
+   * (namespace/name): what Kueue writes to its status.fairSharing
+   * (consumed resources in milli-units, last decayed at) and the usage its
+   * workloads are ordered by. Empty when admission fair sharing is off.
+   */
+  localQueueUsage(): Map<string, LocalQueueUsageReport> {
+    return this.core.ledger?.report() ?? new Map();
+  }
+
+  private *admittedStates(): Iterable<WorkloadState> {
+    for (const q of this.core.queues.values()) yield* q.admitted.values();
+  }
+
   /** Weighted dominant resource share per ClusterQueue (fair sharing). */
   shares(): Map<string, number> {
     return new Map([...this.core.queues.values()].map(q => [q.spec.name, q.node.dominantResourceShare()]));
@@ -197,6 +222,7 @@ export class Engine {
   clone(): Engine {
     // The cloned inventory already holds the placements of admitted workloads.
     const copy = new Engine(this.core.config, this.options, this.core.inventory?.clone());
+    if (this.core.ledger) copy.core.ledger?.copyFrom(this.core.ledger);
     const to = copy.core;
     to.budgets = this.core.budgets;
     for (const s of this.core.states.values()) {

@@ -19,7 +19,14 @@ export function charge(core: EngineCore, queue: QueueState, state: WorkloadState
   }
   if (sign === 1) {
     const w = state.workload;
-    state.candidate = { ...w, admittedAt: state.admittedAt!, node: queue.node, usage: state.usage! };
+    const ledger = queue.usesLocalQueueOrder ? core.ledger : undefined;
+    state.candidate = {
+      ...w,
+      admittedAt: state.admittedAt!,
+      node: queue.node,
+      usage: state.usage!,
+      ...(ledger && { localQueueUsage: () => ledger.usageOf(w) }),
+    };
     queue.admitted.set(w.key, state);
   } else {
     state.candidate = undefined;
@@ -57,6 +64,7 @@ export function admit(core: EngineCore, n: Nomination, now: number): Decision {
   state.reserved = undefined;
   state.lastReason = undefined;
   charge(core, queue, state, 1);
+  if (core.ledger && queue.usesLocalQueueOrder) core.ledger.admitted(state, now, queue.admitted.values());
   if (core.options.waitForPodsReady.enable) core.timed.add(state);
   return {
     type: 'Admitted',

@@ -1,4 +1,5 @@
 import type { EngineOptions, FeatureGates, QueueConfig } from '../config/types';
+import type { UsageLedger } from './admissionFairSharing';
 import type { BudgetStandings } from './budgets';
 import type { Preemptions } from './preemptionOracle';
 import type { QueueState } from './queueOrder';
@@ -24,4 +25,6 @@ export interface EngineCore {
   readonly gates: FeatureGates;
   /** Answers the flavor assigner's and the cycle's questions about victims. */
   readonly preemptions: Preemptions;
+  /** Admission fair sharing's LocalQueue usage, when the config section is set and the gate on. */
+  readonly ledger?: UsageLedger;
 }

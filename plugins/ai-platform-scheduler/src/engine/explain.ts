@@ -1,7 +1,7 @@
 import type { Reason } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { appendTo } from './appendTo';
 import { assignFlavors, AssignContext, Mode } from './assign';
-import { QueueState, workloadBefore } from './queueOrder';
+import type { QueueState } from './queueOrder';
 import type { PendingWorkloadInfo, Workload } from './types';
 import type { WorkloadState } from './workloadState';
 
@@ -62,7 +62,7 @@ export function explainPending(
   }
   for (const [name, waiting] of byQueue) {
     const queue = queues.get(name)!;
-    waiting.sort((a, b) => (workloadBefore(a.workload, b.workload) ? -1 : 1));
+    waiting.sort((a, b) => (queue.workloadBefore(a.workload, b.workload) ? -1 : 1));
     const perLocal = new Map<string, number>();
     for (const [i, state] of waiting.entries()) {
       const lq = `${state.workload.namespace}/${state.workload.queue}`;

@@ -60,6 +60,11 @@ export class Heap<T> {
     }
     for (const item of other.items) this.items.push(item);
     other.items = [];
+    this.rebuild();
+  }
+
+  /** Restores the heap order after the comparator's answers changed (linear time). */
+  rebuild() {
     for (let i = (this.items.length >> 1) - 1; i >= 0; i--) this.siftDown(i);
   }
 

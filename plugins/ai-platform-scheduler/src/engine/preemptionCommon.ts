@@ -12,6 +12,11 @@ export interface Candidate {
   admittedAt: number;
   node: QuotaNode;
   usage: Map<FlavorResource, number>;
+  /** Its LocalQueue (namespace and name). */
+  namespace?: string;
+  queue?: string;
+  /** Admission fair sharing: its LocalQueue's usage now, when its ClusterQueue orders by it. */
+  localQueueUsage?: () => number;
 }
 
 export interface Preemptor {
@@ -77,13 +82,25 @@ export function fits(r: PreemptionRequest, allowBorrowing: boolean): boolean {
   return true;
 }
 
+/** Kueue's resourceUsagePreemptionEnabled: same ClusterQueue, other LocalQueues, both ordered by usage. */
+function byLocalQueueUsage(a: Candidate, b: Candidate): number {
+  if (a.node !== b.node || !a.localQueueUsage || !b.localQueueUsage) return 0;
+  if (a.namespace === b.namespace && a.queue === b.queue) return 0;
+  const ua = a.localQueueUsage();
+  const ub = b.localQueueUsage();
+  if (ua === ub) return 0; // also two infinite usages (weight 0)
+  return ub < ua ? -1 : 1;
+}
+
 /**
  * Kueue's CandidatesOrdering: other ClusterQueues' workloads first, then
+ * (admission fair sharing) those of the LocalQueue with more usage, then
  * lower priority, then the most recently admitted.
  */
 export function candidateOrder(preemptorQueue: QuotaNode) {
   return (a: Candidate, b: Candidate) =>
     Number(a.node === preemptorQueue) - Number(b.node === preemptorQueue) ||
+    byLocalQueueUsage(a, b) ||
     a.priority - b.priority ||
     b.admittedAt - a.admittedAt ||
     Number(a.key > b.key) - Number(a.key < b.key);

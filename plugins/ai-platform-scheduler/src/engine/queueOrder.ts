@@ -46,6 +46,15 @@ export function entryBefore(a: Entry, b: Entry): boolean {
   return a.key < b.key;
 }
 
+/**
+ * Admission fair sharing: the usage of a workload's LocalQueue, which goes
+ * before the classical order, and a version that moves when any usage does.
+ */
+export interface LocalQueueOrder {
+  usageOf(w: Workload): number;
+  readonly version: number;
+}
+
 /** One ClusterQueue's pending workloads, in Kueue's order, and what it has admitted. */
 export class QueueState {
   /** Workloads not tried since they were queued. */
@@ -71,11 +80,45 @@ export class QueueState {
    */
   readonly inadmissibleShapes = new Map<string, number>();
   readonly admitted = new Map<string, WorkloadState>();
+  /** Kueue's queue order here: by LocalQueue usage first under admission fair sharing. */
+  readonly before: (a: Entry, b: Entry) => boolean;
+  private orderVersion?: number;
 
-  constructor(readonly spec: ClusterQueue, readonly node: QuotaNode) {
-    this.active = new Heap(entryBefore);
-    this.parked = new Heap(entryBefore);
-    this.eligible = new Heap(entryBefore);
+  constructor(readonly spec: ClusterQueue, readonly node: QuotaNode, private readonly lqOrder?: LocalQueueOrder) {
+    this.before = lqOrder
+      ? (a, b) => {
+          const ua = lqOrder.usageOf(a.state.workload);
+          const ub = lqOrder.usageOf(b.state.workload);
+          return ua !== ub ? ua < ub : entryBefore(a, b);
+        }
+      : entryBefore;
+    this.orderVersion = lqOrder?.version;
+    this.active = new Heap(this.before);
+    this.parked = new Heap(this.before);
+    this.eligible = new Heap(this.before);
+  }
+
+  get usesLocalQueueOrder(): boolean {
+    return this.lqOrder !== undefined;
+  }
+
+  /** `workloadBefore`, by LocalQueue usage first under admission fair sharing. */
+  workloadBefore(a: Workload, b: Workload): boolean {
+    if (this.lqOrder) {
+      const ua = this.lqOrder.usageOf(a);
+      const ub = this.lqOrder.usageOf(b);
+      if (ua !== ub) return ua < ub;
+    }
+    return workloadBefore(a, b);
+  }
+
+  /** LocalQueue usage moved since the heaps were ordered: order them again (Kueue rebuilds its heap). */
+  private reorder() {
+    if (!this.lqOrder || this.lqOrder.version === this.orderVersion) return;
+    this.orderVersion = this.lqOrder.version;
+    this.active.rebuild();
+    this.parked.rebuild();
+    this.eligible.rebuild();
   }
 
   /** Quota moved: a stalled StrictFIFO head gets another try and holds no reservation. */
@@ -102,11 +145,12 @@ export class QueueState {
       this.preemptor = undefined;
       if (head.token === head.state.token && head.state.status === 'pending') return head;
     }
+    this.reorder();
     for (;;) {
       const a = this.active.peek();
       const e = this.eligible.peek();
       if (!a && !e) return undefined;
-      const head = a && (!e || entryBefore(a, e)) ? this.active.pop()! : this.eligible.pop()!;
+      const head = a && (!e || this.before(a, e)) ? this.active.pop()! : this.eligible.pop()!;
       if (head.token === head.state.token && head.state.status === 'pending') return head;
     }
   }
