@@ -16,6 +16,24 @@ export function problem(ctx: z.RefinementCtx, message: string, path: (string | n
   ctx.addIssue({ code: z.ZodIssueCode.custom, message, path, fatal });
 }
 
+/**
+ * `schema`, plus a check across the fields `reads` picks out. zod runs a
+ * refinement only on an object whose every field parsed, so a malformed field
+ * elsewhere would hide the check's problem; this check parses just the fields
+ * it reads and runs whenever they are well formed.
+ */
+export function withCheck<S extends z.ZodTypeAny, R extends z.ZodTypeAny>(
+  schema: S,
+  reads: R,
+  check: (read: z.output<R>, ctx: z.RefinementCtx) => void,
+) {
+  return z.preprocess((value, ctx) => {
+    const read = reads.safeParse(value);
+    if (read.success) check(read.data, ctx);
+    return value;
+  }, schema);
+}
+
 /** An issue's path as a field: spec.resourceGroups[0].flavors[1].name. */
 export function fieldOf(path: (string | number)[]): string {
   let out = '';
