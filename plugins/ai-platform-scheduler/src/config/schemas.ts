@@ -45,12 +45,13 @@ const taint = fields({
   effect: oneOf(['NoSchedule', 'PreferNoSchedule', 'NoExecute']),
 }).transform((t): Taint => ({ key: t.key, value: t.value, effect: t.effect }));
 
-const toleration = fields({
+/** A toleration, as a ResourceFlavor or a pod set declares it. */
+export const toleration: z.ZodType<Toleration, z.ZodTypeDef, unknown> = fields({
   key: z.any(),
   operator: oneOf(['Exists', 'Equal'], undefined),
   value: z.any(),
   effect: z.any(),
-}).transform((t): Toleration => ({ key: t.key, operator: t.operator, value: t.value, effect: t.effect }));
+});
 
 const selector = z
   .object(
