@@ -27,7 +27,7 @@ export type { SimClock, SimTimer } from './sim/clock';
 export { ClusterSimulation } from './sim/simulation';
 export { WorkloadGenerator } from './sim/generator';
 export { simAnnotations } from './sim/kubelet';
-export { seededRandom } from './sim/random';
+export { sampleDuration } from './sim/random';
 export { ClusterTelemetry, startMetricsServer, holdingsPath } from './telemetry/metricsServer';
 export type { DeviceHolding } from './sim/devices';
 export { dcgmMetricNames } from './telemetry/dcgm';

@@ -11,7 +11,7 @@
  */
 import knexFactory, { Knex } from 'knex';
 import { percentile } from '@ai-platform/backstage-plugin-ai-platform-common';
-import { seededRandom } from '@ai-platform/kube-sim';
+import { seededRandom } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { CostDatabase } from '../src/database/CostDatabase';
 import type { GpuInterval } from '../src/costs/intervals';
 import { PriceBook } from '../src/costs/pricing';

@@ -12,4 +12,5 @@ export * from './costs';
 export * from './quantity';
 export * from './selectors';
 export * from './percentile';
+export * from './random';
 export * from './client';

@@ -1,4 +1,11 @@
-import { meetsRequirement, selectsLabels, toleratesTaint, untoleratedTaint, type Toleration } from './selectors';
+import {
+  matchesNodeSelectorTerm,
+  meetsRequirement,
+  selectsLabels,
+  toleratesTaint,
+  untoleratedTaint,
+  type Toleration,
+} from './selectors';
 
 describe('label selectors', () => {
   const labels = { team: 'ml', tier: 'gpu', generation: '9' };
@@ -61,5 +68,41 @@ describe('taint tolerations', () => {
     const hard = { key: 'reserved', value: 'ops', effect: 'NoExecute' };
     expect(untoleratedTaint([], [soft, hard])).toBe(hard);
     expect(untoleratedTaint([{ key: 'reserved', operator: 'Exists' }], [soft, hard])).toBeUndefined();
+  });
+});
+
+describe('node selector terms (node affinity)', () => {
+  const node = { name: 'gpu-1', labels: { 'nvidia.com/gpu.count': '8', zone: 'a' } };
+
+  it.each([
+    ['an empty term matches nothing', {}, false],
+    ['an expression that holds', { matchExpressions: [{ key: 'zone', operator: 'In', values: ['a'] }] }, true],
+    [
+      'Gt on a numeric label',
+      { matchExpressions: [{ key: 'nvidia.com/gpu.count', operator: 'Gt', values: ['4'] }] },
+      true,
+    ],
+    [
+      'Lt on a numeric label',
+      { matchExpressions: [{ key: 'nvidia.com/gpu.count', operator: 'Lt', values: ['4'] }] },
+      false,
+    ],
+    ['a field on the node name', { matchFields: [{ key: 'metadata.name', operator: 'In', values: ['gpu-1'] }] }, true],
+    ['a field other than the name', { matchFields: [{ key: 'spec.unschedulable', operator: 'Exists' }] }, false],
+    [
+      'Exists on a label named like an Object method',
+      { matchExpressions: [{ key: 'constructor', operator: 'Exists' }] },
+      false,
+    ],
+    [
+      'an expression and a field, one failing',
+      {
+        matchExpressions: [{ key: 'zone', operator: 'In', values: ['a'] }],
+        matchFields: [{ key: 'metadata.name', operator: 'NotIn', values: ['gpu-1'] }],
+      },
+      false,
+    ],
+  ] as const)('%s', (_, term, expected) => {
+    expect(matchesNodeSelectorTerm(term as never, node)).toBe(expected);
   });
 });

@@ -54,12 +54,37 @@ export function meetsRequirement(value: string | undefined, requirement: NodeSel
   }
 }
 
+/** One term of a node affinity's nodeSelectorTerms: expressions on the node's labels and fields. */
+export interface NodeSelectorTerm {
+  /** Requirements on the node's labels. */
+  matchExpressions?: NodeSelectorRequirement[];
+  /** Only `metadata.name` is a node field a term may select on. */
+  matchFields?: NodeSelectorRequirement[];
+}
+
+// Own keys only: a label named "constructor" is not Object.prototype's.
+const labelOf = (labels: Record<string, string> | undefined, key: string) =>
+  labels && Object.hasOwn(labels, key) ? labels[key] : undefined;
+
 /** Whether labels satisfy a label selector; an empty selector selects everything. */
 export function selectsLabels(selector: LabelSelector, labels: Record<string, string> | undefined): boolean {
-  // Own keys only: a label named "constructor" is not Object.prototype's.
-  const label = (key: string) => (labels && Object.hasOwn(labels, key) ? labels[key] : undefined);
-  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) if (label(key) !== value) return false;
-  return (selector.matchExpressions ?? []).every(r => meetsRequirement(label(r.key), r));
+  for (const [key, value] of Object.entries(selector.matchLabels ?? {}))
+    if (labelOf(labels, key) !== value) return false;
+  return (selector.matchExpressions ?? []).every(r => meetsRequirement(labelOf(labels, r.key), r));
+}
+
+/** Whether a node (its name and labels) matches a node selector term; an empty term matches nothing, as in Kubernetes. */
+export function matchesNodeSelectorTerm(
+  term: NodeSelectorTerm,
+  node: { name?: string; labels?: Record<string, string> },
+): boolean {
+  const expressions = term.matchExpressions ?? [];
+  const nodeFields = term.matchFields ?? [];
+  if (expressions.length === 0 && nodeFields.length === 0) return false;
+  return (
+    expressions.every(r => meetsRequirement(labelOf(node.labels, r.key), r)) &&
+    nodeFields.every(r => meetsRequirement(r.key === 'metadata.name' ? node.name : undefined, r))
+  );
 }
 
 /** Whether one of the tolerations tolerates the taint: same effect (or any), same key (or any with Exists), same value unless Exists. */

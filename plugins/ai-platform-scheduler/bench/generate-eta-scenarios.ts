@@ -22,15 +22,16 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { loadFleetFile, seededRandom, type DurationDistribution } from '@ai-platform/kube-sim';
+import { exponentialDraw, seededRandom, standardNormal } from '@ai-platform/backstage-plugin-ai-platform-common';
+import { loadFleetFile, sampleDuration } from '@ai-platform/kube-sim';
 import { kueueBenchmarks, kueueScenarioDocument } from '../src/simulator/kueueBenchmark';
 
 const repo = resolve(__dirname, '../../..');
 const outDir = resolve(process.env.INIT_CWD ?? process.cwd(), process.argv[2] ?? join(__dirname, 'generated'));
 
 const random = seededRandom(18);
-const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-const exponential = (mean: number) => -Math.log(1 - random()) * mean;
+const normal = () => standardNormal(random);
+const exponential = (mean: number) => exponentialDraw(mean, random);
 
 /** A team's habit: how much longer runs really take than declared, and how often it declares at all. */
 interface Habit {
@@ -153,20 +154,6 @@ function kueueBaselineNoisy(queuesPerCohort = kueueBenchmarks.baseline.queuesPer
   );
 }
 
-/** kube-sim's duration distributions (packages/kube-sim README, "Fleet file"). */
-function sample(d: DurationDistribution): number {
-  switch (d.distribution) {
-    case 'fixed':
-      return d.seconds;
-    case 'uniform':
-      return d.minSeconds + (d.maxSeconds - d.minSeconds) * random();
-    case 'exponential':
-      return exponential(d.meanSeconds);
-    default:
-      return d.medianSeconds * Math.exp(d.sigma * normal());
-  }
-}
-
 function demoMonth(days = 30) {
   const fleet = loadFleetFile(join(repo, 'examples/fleet/demo.yaml'));
   const cluster = 'gpu-east';
@@ -204,9 +191,10 @@ function demoMonth(days = 30) {
       const truth = Math.max(
         60,
         Math.round(
-          sample(
+          sampleDuration(
             (service ? s.lifetime : s.duration) ??
               fleet.simulation?.defaultDuration ?? { distribution: 'fixed', seconds: 1800 },
+            random,
           ),
         ),
       );

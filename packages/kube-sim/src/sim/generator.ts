@@ -2,7 +2,8 @@ import { GeneratorSpec, WorkloadStreamSpec } from '../fleet/types';
 import { KubeObject, ObjectStore, ResourceType } from '../store/types';
 import { SimClock, SimTimer } from './clock';
 import { randomSuffix } from './controllers/pods';
-import { nextArrivalSeconds, sampleDuration, seededRandom } from './random';
+import { seededRandom } from '@ai-platform/backstage-plugin-ai-platform-common';
+import { nextArrivalSeconds, sampleDuration } from './random';
 import { buildWorkload, streamLabel, WorkloadDraw } from './workloads';
 
 const services = new Set(['inference', 'agent', 'notebook']);

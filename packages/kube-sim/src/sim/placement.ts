@@ -1,8 +1,8 @@
 import {
-  meetsRequirement,
+  matchesNodeSelectorTerm,
   selectsLabels,
   untoleratedTaint,
-  type NodeSelectorRequirement,
+  type NodeSelectorTerm,
 } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { KubeObject } from '../store/types';
 import { ResourceAmounts, toAmounts } from './quantity';
@@ -12,11 +12,6 @@ export interface NodeCapacity {
   node: KubeObject;
   allocatable: ResourceAmounts;
   used: ResourceAmounts;
-}
-
-interface NodeSelectorTerm {
-  matchExpressions?: NodeSelectorRequirement[];
-  matchFields?: NodeSelectorRequirement[];
 }
 
 /** Extended resources a GPU workload is placed by; pods requesting them are bin-packed. */
@@ -44,17 +39,6 @@ export function podRequests(pod: KubeObject): ResourceAmounts {
   return total;
 }
 
-function matchesTerm(node: KubeObject, term: NodeSelectorTerm): boolean {
-  const labels = node.metadata.labels ?? {};
-  const exprs = term.matchExpressions ?? [];
-  const fields = term.matchFields ?? [];
-  if (exprs.length === 0 && fields.length === 0) return false; // an empty term matches nothing
-  return (
-    exprs.every(r => meetsRequirement(labels[r.key], r)) &&
-    fields.every(r => meetsRequirement(r.key === 'metadata.name' ? node.metadata.name : undefined, r))
-  );
-}
-
 /** Why the pod cannot go to this node, or undefined when it can. Reasons read like kube-scheduler's. */
 export function unfitReason(pod: KubeObject, requests: ResourceAmounts, capacity: NodeCapacity): string | undefined {
   const node = capacity.node;
@@ -70,7 +54,10 @@ export function unfitReason(pod: KubeObject, requests: ResourceAmounts, capacity
   }
   const terms: NodeSelectorTerm[] | undefined =
     pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
-  if (terms && !terms.some(term => matchesTerm(node, term))) {
+  if (
+    terms &&
+    !terms.some(term => matchesNodeSelectorTerm(term, { name: node.metadata.name, labels: node.metadata.labels }))
+  ) {
     return "node(s) didn't match Pod's node affinity/selector";
   }
 

@@ -1,3 +1,4 @@
+import { seededRandom } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { SimulationSpec } from '../fleet/types';
 import { ObjectStore } from '../store/types';
 import { SimClock } from './clock';
@@ -5,7 +6,6 @@ import { createControllers, OwnerIndex, RunningController } from './controllers'
 import { DeviceAllocator } from './devices';
 import { EventRecorder } from './events';
 import { Kubelet } from './kubelet';
-import { seededRandom } from './random';
 import { PodScheduler } from './scheduler';
 
 /** Defaults of the simulated kubelet when the fleet file sets none. */

@@ -8,12 +8,32 @@ import { z } from 'zod';
  * fields (schemas.ts) run once every field they read is well formed.
  */
 
-const got = (value: unknown) => JSON.stringify(value);
-const absent = (value: unknown) => value === undefined || value === null;
+/** A value as a message quotes it. */
+export const got = (value: unknown) => JSON.stringify(value);
+/** Whether a field is not set (Kubernetes reads null as not set). */
+export const absent = (value: unknown) => value === undefined || value === null;
 
 /** A problem with the field at `path` (below the value being checked). */
 export function problem(ctx: z.RefinementCtx, message: string, path: (string | number)[] = [], fatal = false) {
   ctx.addIssue({ code: z.ZodIssueCode.custom, message, path, fatal });
+}
+
+/**
+ * `schema`, plus a check across the fields `reads` picks out. zod runs a
+ * refinement only on an object whose every field parsed, so a malformed field
+ * elsewhere would hide the check's problem; this check parses just the fields
+ * it reads and runs whenever they are well formed.
+ */
+export function withCheck<S extends z.ZodTypeAny, R extends z.ZodTypeAny>(
+  schema: S,
+  reads: R,
+  check: (read: z.output<R>, ctx: z.RefinementCtx) => void,
+) {
+  return z.preprocess((value, ctx) => {
+    const read = reads.safeParse(value);
+    if (read.success) check(read.data, ctx);
+    return value;
+  }, schema);
 }
 
 /** An issue's path as a field: spec.resourceGroups[0].flavors[1].name. */
@@ -26,13 +46,18 @@ export function fieldOf(path: (string | number)[]): string {
   return out;
 }
 
-const notAString = (value: unknown) =>
-  absent(value) ? 'is required' : `must be a non-empty string, got ${got(value)}`;
+const notAString = (value: unknown, hint?: string) =>
+  absent(value) ? `is required${hint ? ` (${hint})` : ''}` : `must be a non-empty string, got ${got(value)}`;
+
+/** A required non-empty string; `hint` says what it names when it is missing. */
+export function requiredString(hint?: string) {
+  return z
+    .string({ errorMap: (_, ctx) => ({ message: notAString(ctx.data, hint) }) })
+    .min(1, { message: 'must be a non-empty string, got ""' });
+}
 
 /** A required non-empty string. */
-export const str = z
-  .string({ errorMap: (_, ctx) => ({ message: notAString(ctx.data) }) })
-  .min(1, { message: 'must be a non-empty string, got ""' });
+export const str = requiredString();
 
 /** An optional non-empty string. */
 export const optStr = str.optional();
@@ -56,9 +81,9 @@ export function oneOf<const T extends string>(values: readonly [T, ...T[]], ...f
   return fallback[0] === undefined ? schema.optional() : schema.default(fallback[0] as z.util.noUndefined<T>);
 }
 
-/** A list (absent reads as empty). */
-export function list<T extends z.ZodTypeAny>(item: T) {
-  return z.array(item, { errorMap: () => ({ message: 'must be a list' }) }).default([]);
+/** A list (absent reads as empty); `message` says what a value that is no list should be. */
+export function list<T extends z.ZodTypeAny>(item: T, message = 'must be a list') {
+  return z.array(item, { errorMap: () => ({ message }) }).default([]);
 }
 
 /** A map of strings (absent reads as empty). */
@@ -88,8 +113,14 @@ export function withoutNulls(value: unknown): unknown {
 }
 
 /** A non-negative Kubernetes quantity, in milli-units; absent reads as undefined. */
-export const quantity = z.unknown().transform((value, ctx): number | undefined => {
-  if (absent(value)) return undefined;
+export const quantity = z
+  .unknown()
+  .transform((value, ctx): number | undefined => (absent(value) ? undefined : readQuantity(value, ctx)));
+
+/** A required non-negative Kubernetes quantity, in milli-units. */
+export const requiredQuantity = z.unknown().transform(readQuantity);
+
+function readQuantity(value: unknown, ctx: z.RefinementCtx): number {
   let q: number;
   try {
     q = parseQuantity(value);
@@ -100,7 +131,7 @@ export const quantity = z.unknown().transform((value, ctx): number | undefined =
   if (q >= 0) return q;
   problem(ctx, `must not be negative, got ${got(value)}`, [], true);
   return z.NEVER;
-});
+}
 
 /** A non-negative number (a string reads as a quantity), or `fallback` when absent. */
 export function nonNegative(fallback: number) {

@@ -263,6 +263,88 @@ describe('parseQueueObjects rejects invalid objects, naming the object and the f
     expect(problemsOf(objects)).toEqual(expect.arrayContaining([expect.stringContaining(expected)]));
   });
 
+  const needsCohort = `borrowingLimit and lendingLimit need the ClusterQueue to be in a cohort`;
+  const needsReclaim =
+    'spec.preemption.borrowWithinCohort.policy: needs reclaimWithinCohort to be LowerPriority or Any';
+  it.each<[string, KueueObject, string[]]>([
+    [
+      'borrowingLimit without a cohort, beside a malformed queueingStrategy',
+      clusterQueue('team-a', {
+        queueingStrategy: 'LIFO',
+        flavors: { default: { [GPU]: { nominal: 4, borrowingLimit: 2 } } },
+      }),
+      [
+        'ClusterQueue/team-a: spec.queueingStrategy: must be one of StrictFIFO, BestEffortFIFO, got "LIFO"',
+        `ClusterQueue/team-a: spec.resourceGroups[0].flavors[0].resources(${GPU}): ${needsCohort}`,
+      ],
+    ],
+    [
+      'lendingLimit without a cohort, beside a malformed quota of another resource',
+      clusterQueue('team-a', { flavors: { default: { cpu: 'eight', [GPU]: { nominal: 4, lendingLimit: 2 } } } }),
+      [
+        `${quotaField}.nominalQuota: "eight" is not a Kubernetes quantity`,
+        `ClusterQueue/team-a: spec.resourceGroups[0].flavors[0].resources(${GPU}): ${needsCohort}`,
+      ],
+    ],
+    [
+      'borrowingLimit without a cohort, on a flavor that does not exist',
+      clusterQueue('team-a', { flavors: { h100: { [GPU]: { nominal: 4, borrowingLimit: 2 } } } }),
+      [
+        'ClusterQueue/team-a: spec.resourceGroups[0].flavors[0].name: ResourceFlavor "h100" does not exist',
+        `ClusterQueue/team-a: spec.resourceGroups[0].flavors[0].resources(${GPU}): ${needsCohort}`,
+      ],
+    ],
+    [
+      'borrowWithinCohort without reclaimWithinCohort, beside a malformed withinClusterQueue',
+      clusterQueue('team-a', {
+        preemption: { withinClusterQueue: 'Sometimes', borrowWithinCohort: { policy: 'LowerPriority' } },
+      }),
+      [
+        'ClusterQueue/team-a: spec.preemption.withinClusterQueue: must be one of Never, LowerPriority, LowerOrNewerEqualPriority, Any, got "Sometimes"',
+        `ClusterQueue/team-a: ${needsReclaim}`,
+      ],
+    ],
+    [
+      'borrowWithinCohort without reclaimWithinCohort, beside a malformed maxPriorityThreshold',
+      clusterQueue('team-a', {
+        preemption: { borrowWithinCohort: { policy: 'LowerPriority', maxPriorityThreshold: 'high' } },
+      }),
+      [
+        'ClusterQueue/team-a: spec.preemption.borrowWithinCohort.maxPriorityThreshold: must be an integer priority, got "high"',
+        `ClusterQueue/team-a: ${needsReclaim}`,
+      ],
+    ],
+  ])('reports %s, both problems', (_, cq, expected) => {
+    const problems = problemsOf([resourceFlavor('default'), cq]);
+    for (const p of expected) expect(problems).toContainEqual(expect.stringContaining(p));
+  });
+
+  it.each<[string, KueueObject]>([
+    [
+      'a cohort',
+      clusterQueue('team-a', {
+        cohort: 'c',
+        queueingStrategy: 'LIFO',
+        flavors: { default: { [GPU]: { nominal: 4, borrowingLimit: 2 } } },
+      }),
+    ],
+    [
+      'a malformed cohort name, which the check cannot read',
+      {
+        ...clusterQueue('team-a', {
+          queueingStrategy: 'LIFO',
+          flavors: { default: { [GPU]: { nominal: 4, borrowingLimit: 2 } } },
+        }),
+        spec: {
+          ...clusterQueue('team-a', { flavors: { default: { [GPU]: { nominal: 4, borrowingLimit: 2 } } } }).spec,
+          cohort: 5,
+        },
+      },
+    ],
+  ])('does not say limits need a cohort for a ClusterQueue with %s', (_, cq) => {
+    expect(problemsOf([resourceFlavor('default'), cq]).join('\n')).not.toContain(needsCohort);
+  });
+
   it('lists every problem at once, not just the first', () => {
     const problems = problemsOf([
       withQuota({}),

@@ -1,5 +1,17 @@
 import { z } from 'zod';
-import { fields, list, nonNegative, oneOf, optStr, priority, problem, quantity, str, stringMap } from './fields';
+import {
+  fields,
+  list,
+  nonNegative,
+  oneOf,
+  optStr,
+  priority,
+  problem,
+  quantity,
+  str,
+  stringMap,
+  withCheck,
+} from './fields';
 import type {
   ClusterQueue,
   Cohort,
@@ -34,12 +46,13 @@ const taint = fields({
   effect: oneOf(['NoSchedule', 'PreferNoSchedule', 'NoExecute']),
 }).transform((t): Taint => ({ key: t.key, value: t.value, effect: t.effect }));
 
-const toleration = fields({
+/** A toleration, as a ResourceFlavor or a pod set declares it. */
+export const toleration: z.ZodType<Toleration, z.ZodTypeDef, unknown> = fields({
   key: z.any(),
   operator: oneOf(['Exists', 'Equal'], undefined),
   value: z.any(),
   effect: z.any(),
-}).transform((t): Toleration => ({ key: t.key, operator: t.operator, value: t.value, effect: t.effect }));
+});
 
 const selector = z
   .object(
@@ -148,21 +161,54 @@ function resourceGroups(known: Known, requireNominal: boolean) {
     );
 }
 
-const preemption = fields({
-  withinClusterQueue: policy.refine(p => p !== 'Any', 'must be Never, LowerPriority or LowerOrNewerEqualPriority'),
-  reclaimWithinCohort: policy,
-  borrowWithinCohort: fields({
-    policy: oneOf(['Never', 'LowerPriority'], 'Never'),
-    maxPriorityThreshold: priority(),
+const borrowPolicy = oneOf(['Never', 'LowerPriority'], 'Never');
+
+const preemption = withCheck(
+  fields({
+    withinClusterQueue: policy.refine(p => p !== 'Any', 'must be Never, LowerPriority or LowerOrNewerEqualPriority'),
+    reclaimWithinCohort: policy,
+    borrowWithinCohort: fields({ policy: borrowPolicy, maxPriorityThreshold: priority() }),
   }),
-}).superRefine((p, ctx) => {
-  if (p.reclaimWithinCohort === 'Never' && p.borrowWithinCohort.policy !== 'Never')
-    problem(
-      ctx,
-      'needs reclaimWithinCohort to be LowerPriority or Any (Kueue rejects reclaimWithinCohort=Never with borrowWithinCohort)',
-      ['borrowWithinCohort', 'policy'],
-    );
+  fields({ reclaimWithinCohort: policy, borrowWithinCohort: fields({ policy: borrowPolicy }) }),
+  (p, ctx) => {
+    if (p.reclaimWithinCohort === 'Never' && p.borrowWithinCohort.policy !== 'Never')
+      problem(
+        ctx,
+        'needs reclaimWithinCohort to be LowerPriority or Any (Kueue rejects reclaimWithinCohort=Never with borrowWithinCohort)',
+        ['borrowWithinCohort', 'policy'],
+      );
+  },
+);
+
+/** What the cohort check reads of a ClusterQueue's spec: its cohort and which quotas set limits. */
+const cohortAndLimits = fields({
+  cohort: optStr,
+  cohortName: optStr,
+  resourceGroups: list(
+    fields({
+      flavors: list(
+        fields({ resources: list(z.object({ name: str, borrowingLimit: z.unknown(), lendingLimit: z.unknown() })) }),
+      ),
+    }),
+  ),
 });
+
+/** Kueue: only a ClusterQueue in a cohort may borrow or lend. */
+function checkLimitsNeedCohort(spec: z.output<typeof cohortAndLimits>, ctx: z.RefinementCtx) {
+  if (spec.cohortName ?? spec.cohort) return;
+  for (const [gi, g] of spec.resourceGroups.entries())
+    for (const [fi, f] of g.flavors.entries())
+      for (const res of new Set(
+        f.resources.filter(r => r.borrowingLimit !== undefined || r.lendingLimit !== undefined).map(r => r.name),
+      ))
+        problem(ctx, 'borrowingLimit and lendingLimit need the ClusterQueue to be in a cohort', [
+          'resourceGroups',
+          gi,
+          'flavors',
+          fi,
+          `resources(${res})`,
+        ]);
+}
 
 const flavorFungibility = fields({
   whenCanBorrow: oneOf(['Borrow', 'MayStopSearch', 'TryNextFlavor'], 'Borrow'),
@@ -218,31 +264,22 @@ const named = fields({ name: str });
 const namespaced = fields({ name: str, namespace: str });
 
 export function kueueSchemas(known: Known) {
-  const clusterQueueSpec = fields({
-    cohort: optStr,
-    cohortName: optStr,
-    resourceGroups: resourceGroups(known, true),
-    queueingStrategy: oneOf(['StrictFIFO', 'BestEffortFIFO'], 'BestEffortFIFO'),
-    namespaceSelector: selector,
-    preemption,
-    flavorFungibility,
-    fairSharing: weight,
-    stopPolicy,
-    admissionScope,
-  }).superRefine((spec, ctx) => {
-    if (spec.cohortName ?? spec.cohort) return;
-    for (const [gi, g] of spec.resourceGroups.entries())
-      for (const [fi, f] of g.flavors.entries())
-        for (const [res, q] of Object.entries(f.resources))
-          if (q.borrowingLimit !== undefined || q.lendingLimit !== undefined)
-            problem(ctx, 'borrowingLimit and lendingLimit need the ClusterQueue to be in a cohort', [
-              'resourceGroups',
-              gi,
-              'flavors',
-              fi,
-              `resources(${res})`,
-            ]);
-  });
+  const clusterQueueSpec = withCheck(
+    fields({
+      cohort: optStr,
+      cohortName: optStr,
+      resourceGroups: resourceGroups(known, true),
+      queueingStrategy: oneOf(['StrictFIFO', 'BestEffortFIFO'], 'BestEffortFIFO'),
+      namespaceSelector: selector,
+      preemption,
+      flavorFungibility,
+      fairSharing: weight,
+      stopPolicy,
+      admissionScope,
+    }),
+    cohortAndLimits,
+    checkLimitsNeedCohort,
+  );
   return {
     ResourceFlavor: fields({
       metadata: named,

@@ -2,28 +2,15 @@
  * The engine's normalized view of Kueue's queue objects. Quantities are
  * milli-units (see quantity.ts); names keep Kueue's.
  */
+import type { LabelSelector, Taint, Toleration } from '@ai-platform/backstage-plugin-ai-platform-common';
 
+// Kubernetes' selector and taint shapes, and the functions that match them, are -common's (kube-sim shares them).
+export type { LabelSelector, Taint, Toleration };
+
+/** Kueue's preemption policies (withinClusterQueue, reclaimWithinCohort). */
 export type PreemptionPolicy = 'Never' | 'LowerPriority' | 'LowerOrNewerEqualPriority' | 'Any';
 export type QueueingStrategy = 'StrictFIFO' | 'BestEffortFIFO';
 export type StopPolicy = 'None' | 'Hold' | 'HoldAndDrain';
-
-export interface Toleration {
-  key?: string;
-  operator?: 'Exists' | 'Equal';
-  value?: string;
-  effect?: string;
-}
-
-export interface Taint {
-  key: string;
-  value?: string;
-  effect: string;
-}
-
-export interface LabelSelector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: Array<{ key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values?: string[] }>;
-}
 
 export interface ResourceFlavor {
   name: string;

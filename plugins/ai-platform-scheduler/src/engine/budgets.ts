@@ -162,24 +162,3 @@ export class BudgetMeter {
     );
   }
 }
-
-/** The scenario's `budgets:` list, each `{team, gpuHours, policy}`. */
-export function parseBudgetSpecs(raw: unknown, problems: string[]): BudgetSpec[] {
-  if (raw === undefined || raw === null) return [];
-  if (!Array.isArray(raw)) {
-    problems.push('budgets: must be a list of {team, gpuHours, policy}');
-    return [];
-  }
-  return raw.flatMap((b: Record<string, unknown>, i) => {
-    const where = `budgets[${i}]`;
-    const before = problems.length;
-    if (typeof b?.team !== 'string') problems.push(`${where}.team: is required`);
-    if (typeof b?.gpuHours !== 'number' || !(b.gpuHours > 0))
-      problems.push(`${where}.gpuHours: must be a positive number, got ${JSON.stringify(b?.gpuHours)}`);
-    if (!budgetPolicies.includes(b?.policy as BudgetPolicy))
-      problems.push(`${where}.policy: must be one of ${budgetPolicies.join(', ')}, got ${JSON.stringify(b?.policy)}`);
-    return problems.length > before
-      ? []
-      : [{ team: b.team as string, gpuHours: b.gpuHours as number, policy: b.policy as BudgetPolicy }];
-  });
-}

@@ -1,17 +1,11 @@
+import { seededRandom } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { Engine } from './Engine';
 import { scenario, timeline, run, queue, resourceFlavor, workload, GPU, KueueObject } from '../__testUtils__/builders';
 import type { Decision, Workload } from './types';
 
-/** mulberry32: a small seeded generator, so a failing seed can be replayed. */
+/** A seeded generator, so a failing seed can be replayed. */
 function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
   const pick = <T>(xs: readonly T[]) => xs[int(0, xs.length - 1)];
   return { next, int, pick };

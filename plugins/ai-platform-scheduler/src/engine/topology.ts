@@ -1,5 +1,5 @@
 import type { ResourceFlavor, Topology } from '../config/types';
-import { parseQuantity } from '@ai-platform/backstage-plugin-ai-platform-common';
+import { parseQuantity, selectsLabels } from '@ai-platform/backstage-plugin-ai-platform-common';
 
 export interface NodeSpec {
   name: string;
@@ -68,7 +68,7 @@ export class NodeInventory {
     const wanted = request.required ?? request.preferred;
     const levelIndex = wanted ? topology.levels.indexOf(wanted) : topology.levels.length - 1;
     if (levelIndex < 0) return undefined;
-    const candidates = this.nodes.filter(n => Object.entries(flavor.nodeLabels).every(([k, v]) => n.labels[k] === v));
+    const candidates = this.nodes.filter(n => selectsLabels({ matchLabels: flavor.nodeLabels }, n.labels));
     const lastLevel = request.required ? levelIndex : -1;
     for (let level = levelIndex; level >= lastLevel; level--) {
       const domains = new Map<string, NodeState[]>();

@@ -1,6 +1,6 @@
 import { ConfigError, parseQueueObjects } from '../config/parse';
 import type { QueueConfig } from '../config/types';
-import type { Admission, Workload } from '../engine/types';
+import { changeSchema, readSection } from './scenarioSchema';
 
 /** The queue configuration from a point in the run on, after an object was applied or deleted. */
 export interface ScenarioChange {
@@ -28,30 +28,22 @@ export function parseChanges(doc: Obj, problems: string[]): ScenarioChange[] {
   let objects: Obj[] = Array.isArray(doc.objects) ? [...doc.objects] : [];
   const out: ScenarioChange[] = [];
   let previous = -1;
-  for (const [i, c] of (doc.changes as Obj[]).entries()) {
+  for (const [i, raw] of (doc.changes as unknown[]).entries()) {
     const where = `changes[${i}]`;
-    if (typeof c?.at !== 'number' || !Number.isFinite(c.at) || c.at < 0) {
-      problems.push(`${where}.at: must be a non-negative number of seconds, got ${JSON.stringify(c?.at)}`);
-      continue;
-    }
+    const c = readSection(changeSchema, raw, ['changes', i], problems);
+    if (!c) continue;
     if (c.at < previous)
       problems.push(`${where}.at: changes must be listed in time order (${c.at} s after ${previous} s)`);
     previous = c.at;
-    if ((c.apply === undefined) === (c.delete === undefined)) {
-      problems.push(
-        `${where}: needs exactly one of apply (an object or a list of objects) or delete ({kind, name, namespace})`,
-      );
-      continue;
-    }
     if (c.apply !== undefined) {
       for (const o of Array.isArray(c.apply) ? c.apply : [c.apply]) {
         objects = [...objects.filter(x => identity(x) !== identity(o)), o];
       }
     } else {
-      const d = c.delete as Obj;
-      const id = `${d?.kind}/${d?.namespace ?? ''}/${d?.name}`;
+      const d = c.delete!;
+      const id = `${d.kind}/${d.namespace ?? ''}/${d.name}`;
       if (!objects.some(x => identity(x) === id)) {
-        problems.push(`${where}.delete: no ${d?.kind} named ${d?.name} to delete at ${c.at} s`);
+        problems.push(`${where}.delete: no ${d.kind} named ${d.name} to delete at ${c.at} s`);
         continue;
       }
       objects = objects.filter(x => identity(x) !== id);
@@ -64,43 +56,4 @@ export function parseChanges(doc: Obj, problems: string[]): ScenarioChange[] {
     }
   }
   return out;
-}
-
-/**
- * Reads a workload seeded as already admitted: `admitted: {clusterQueue,
- * flavors: {resource: flavor}}` for every pod set, or per pod set
- * `podSets: {name: {count, flavors}}`.
- */
-export function parseSeededAdmission(
-  raw: Obj,
-  where: string,
-  workload: Workload,
-  config: QueueConfig | undefined,
-  problems: string[],
-): Admission | undefined {
-  const field = `${where}.admitted`;
-  if (typeof raw?.clusterQueue !== 'string') {
-    problems.push(`${field}.clusterQueue: is required (the ClusterQueue that admitted it)`);
-    return undefined;
-  }
-  if (config && !config.clusterQueues.has(raw.clusterQueue))
-    problems.push(`${field}.clusterQueue: ClusterQueue "${raw.clusterQueue}" is not among the objects`);
-  const perPodSet = (raw.podSets ?? {}) as Record<string, Obj>;
-  for (const name of Object.keys(perPodSet))
-    if (!workload.podSets.some(ps => ps.name === name))
-      problems.push(`${field}.podSets.${name}: the workload has no such pod set`);
-  const podSets = workload.podSets.map(ps => {
-    const own = perPodSet[ps.name];
-    const flavors = (own?.flavors ?? raw.flavors ?? {}) as Record<string, string>;
-    for (const [resource, flavor] of Object.entries(flavors))
-      if (config && !config.flavors.has(flavor))
-        problems.push(
-          `${field}: ResourceFlavor "${flavor}" (for ${resource} of pod set ${ps.name}) is not among the objects`,
-        );
-    const count = own?.count ?? ps.count;
-    if (!Number.isInteger(count) || count < 0 || count > ps.count)
-      problems.push(`${field}.podSets.${ps.name}.count: must be an integer up to the pod set's count (${ps.count})`);
-    return { name: ps.name, count, flavors };
-  });
-  return { clusterQueue: raw.clusterQueue, podSets };
 }

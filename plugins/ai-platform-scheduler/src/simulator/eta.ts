@@ -3,7 +3,6 @@ export { estimateAdmissionRange, type EtaRange, type EtaRangeOptions } from './e
 export {
   defaultEtaSettings,
   etaWorkloadOf,
-  parseEtaSettings,
   type DeclaredWorkload,
   type EtaSettings,
   type EtaWorkload,

@@ -16,26 +16,6 @@ export interface EtaSettings {
 
 export const defaultEtaSettings: EtaSettings = { samples: 16, everySeconds: 60, minWaitSeconds: 60, warmUpRuns: 50 };
 
-/** The scenario's `eta:` block: positive numbers for any of the settings' fields. */
-export function parseEtaSettings(raw: unknown, problems: string[]): Partial<EtaSettings> | undefined {
-  if (raw === undefined || raw === null) return undefined;
-  if (typeof raw !== 'object' || Array.isArray(raw)) {
-    problems.push(`eta: must be a map of ${Object.keys(defaultEtaSettings).join(', ')}`);
-    return undefined;
-  }
-  const out: Partial<EtaSettings> = {};
-  for (const [field, value] of Object.entries(raw as Record<string, unknown>)) {
-    if (!(field in defaultEtaSettings)) {
-      problems.push(`eta.${field}: unknown; use ${Object.keys(defaultEtaSettings).join(', ')}`);
-    } else if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      problems.push(`eta.${field}: must be a non-negative number, got ${JSON.stringify(value)}`);
-    } else {
-      out[field as keyof EtaSettings] = value;
-    }
-  }
-  return out;
-}
-
 /** What the simulator knows of a workload before it runs: never its true duration. */
 export interface EtaWorkload {
   key: string;
