@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { fields, nonNegative, problem } from './fields';
+import { z } from 'zod/v4';
+import { fields, nonNegative, problem, reading } from './fields';
 import type { AdmissionFairSharingConfig, EngineOptions, FeatureGates } from './types';
 
 /** Kueue 0.19's defaults for the feature gates that change scheduling. */
@@ -15,7 +15,7 @@ const units = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** A duration such as "300s", "5m" or "1h" (a number is seconds), in ms. */
 function duration(fallbackMs: number) {
-  return z.unknown().transform((value, ctx): number => {
+  return reading((value, ctx): number => {
     if (value === undefined || value === null) return fallbackMs;
     if (typeof value === 'number') return value * 1000;
     const match = typeof value === 'string' ? /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(value) : null;
@@ -31,7 +31,7 @@ const strategy = z
   .refine((s): s is (typeof strategies)[number] => (strategies as readonly string[]).includes(s));
 
 const featureGates = z
-  .record(z.unknown(), { errorMap: () => ({ message: 'must be a map of gate name to true or false' }) })
+  .record(z.string(), z.unknown(), { error: 'must be a map of gate name to true or false' })
   .nullish()
   .transform((value, ctx): FeatureGates => {
     const gates = { ...defaultFeatureGates };
@@ -50,10 +50,10 @@ const admissionFairSharing = z
       usageHalfLifeTime: duration(0),
       usageSamplingInterval: duration(5 * 60_000),
       resourceWeights: z
-        .record(nonNegative(1), { errorMap: () => ({ message: 'must be a map of resource name to weight' }) })
-        .default({}),
+        .record(z.string(), nonNegative(1), { error: 'must be a map of resource name to weight' })
+        .default(() => ({})),
     },
-    { errorMap: () => ({ message: 'must be a map of fields' }) },
+    { error: 'must be a map of fields' },
   )
   .nullish()
   .superRefine((afs, ctx) => {
@@ -64,9 +64,9 @@ const admissionFairSharing = z
 /** The Kueue Configuration fields the engine reads (fairSharing, admissionFairSharing, waitForPodsReady, featureGates). */
 export const engineOptionsSchema = fields({
   fairSharing: fields({
-    enable: z.unknown().transform(v => v === true),
+    enable: reading(v => v === true),
     preemptionStrategies: z
-      .array(z.unknown(), { errorMap: () => ({ message: 'must be a list' }) })
+      .array(z.unknown(), { error: 'must be a list' })
       .nullish()
       .transform((list, ctx) => {
         const out = list ?? [...strategies];
@@ -77,7 +77,7 @@ export const engineOptionsSchema = fields({
       }),
   }),
   waitForPodsReady: fields({
-    enable: z.unknown().transform(v => v === true),
+    enable: reading(v => v === true),
     timeout: duration(5 * 60_000),
     requeuingStrategy: fields({
       backoffBaseSeconds: z.any(),

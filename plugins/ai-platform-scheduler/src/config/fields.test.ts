@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { z } from 'zod/v4';
 import { fieldOf, list, nonNegative, oneOf, optStr, priority, quantity, str, stringMap, withoutNulls } from './fields';
 
 /** The value read, or the problem with its field path. */

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { z } from 'zod/v4';
 import { fieldOf, stringMap, withoutNulls } from './fields';
 import { Known, kueueSchemas, KueueSchemas } from './schemas';
 import { defaultFeatureGates, engineOptionsSchema } from './engineOptions';
@@ -54,9 +54,11 @@ function store(config: QueueConfig, kind: keyof KueueSchemas, value: any) {
   else config.topologies.set(value.name, value);
 }
 
-function report(problems: string[], where: string, error: z.ZodError) {
-  for (const { path, message } of error.issues)
-    problems.push(path.length > 0 ? `${where}: ${fieldOf(path)}: ${message}` : `${where}: ${message}`);
+function report(problems: string[], where: string, error: z.ZodError, at: PropertyKey[] = []) {
+  for (const { path, message } of error.issues) {
+    const field = fieldOf([...at, ...path]);
+    problems.push(field ? `${where}: ${field}: ${message}` : `${where}: ${message}`);
+  }
 }
 
 /**
@@ -80,7 +82,7 @@ export function parseQueueObjects(objects: unknown[]): QueueConfig {
       problems.push(`${where}: kind: is required`);
     } else if (namespace) {
       const labels = stringMap.safeParse(withoutNulls(obj.metadata?.labels));
-      if (!labels.success) report(problems, where, prefixed(labels.error, ['metadata', 'labels']));
+      if (!labels.success) report(problems, where, labels.error, ['metadata', 'labels']);
       else if (typeof name === 'string' && name) config.namespaces.set(name, labels.data);
     } else if (kueue && !supported) {
       problems.push(`${where}: apiVersion: ${obj.apiVersion} is not supported; use kueue.x-k8s.io/v1beta1 or v1beta2`);
@@ -94,11 +96,6 @@ export function parseQueueObjects(objects: unknown[]): QueueConfig {
   validateCohortTree(config, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
-}
-
-function prefixed(error: z.ZodError, path: (string | number)[]): z.ZodError {
-  for (const issue of error.issues) issue.path = [...path, ...issue.path];
-  return error;
 }
 
 function validateCohortTree(config: QueueConfig, problems: string[]) {

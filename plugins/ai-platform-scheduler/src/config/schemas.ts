@@ -1,12 +1,14 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import {
   fields,
   list,
   nonNegative,
   oneOf,
+  optFields,
   optStr,
   priority,
   problem,
+  reading,
   quantity,
   str,
   stringMap,
@@ -47,7 +49,7 @@ const taint = fields({
 }).transform((t): Taint => ({ key: t.key, value: t.value, effect: t.effect }));
 
 /** A toleration, as a ResourceFlavor or a pod set declares it. */
-export const toleration: z.ZodType<Toleration, z.ZodTypeDef, unknown> = fields({
+export const toleration: z.ZodType<Toleration, unknown> = fields({
   key: z.any(),
   operator: oneOf(['Exists', 'Equal'], undefined),
   value: z.any(),
@@ -62,7 +64,7 @@ const selector = z
         fields({ key: str, operator: oneOf(['In', 'NotIn', 'Exists', 'DoesNotExist']), values: z.any() }),
       ),
     },
-    { errorMap: () => ({ message: 'must be a label selector ({} selects every namespace)' }) },
+    { error: 'must be a label selector ({} selects every namespace)' },
   )
   .nullish()
   .transform((s): LabelSelector | undefined =>
@@ -219,14 +221,11 @@ const flavorFungibility = fields({
   ...(preference !== undefined && { preference }),
 }));
 
-const admissionScope = z
-  .object(
-    { admissionMode: oneOf(['UsageBasedAdmissionFairSharing', 'NoAdmissionFairSharing']) },
-    { errorMap: () => ({ message: 'must be a map of fields' }) },
-  )
-  .optional();
+const admissionScope = optFields({
+  admissionMode: oneOf(['UsageBasedAdmissionFairSharing', 'NoAdmissionFairSharing']),
+});
 
-const timestamp = z.unknown().transform((value, ctx): number | undefined => {
+const timestamp = reading((value, ctx): number | undefined => {
   if (value === undefined) return undefined;
   const ms = typeof value === 'string' ? Date.parse(value) : NaN;
   if (Number.isFinite(ms)) return ms;
@@ -237,17 +236,12 @@ const timestamp = z.unknown().transform((value, ctx): number | undefined => {
 /** status.fairSharing.admissionFairSharingStatus, the usage history Kueue persists on a LocalQueue. */
 const localQueueStatus = fields({
   fairSharing: fields({
-    admissionFairSharingStatus: z
-      .object(
-        {
-          consumedResources: z
-            .record(quantity, { errorMap: () => ({ message: 'must be a map of resource name to quantity' }) })
-            .default({}),
-          lastUpdate: timestamp,
-        },
-        { errorMap: () => ({ message: 'must be a map of fields' }) },
-      )
-      .optional(),
+    admissionFairSharingStatus: optFields({
+      consumedResources: z
+        .record(z.string(), quantity, { error: 'must be a map of resource name to quantity' })
+        .default(() => ({})),
+      lastUpdate: timestamp,
+    }),
   }),
 }).transform(({ fairSharing: { admissionFairSharingStatus: afs } }): LocalQueueUsage | undefined =>
   afs

@@ -1,18 +1,20 @@
 import { parseQuantity } from '@ai-platform/backstage-plugin-ai-platform-common';
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import {
   absent,
   fieldOf,
   fields,
   got,
-  list,
   oneOf,
+  optFields,
+  optList,
   optStr,
+  optStringMap,
   problem,
+  reading,
   requiredQuantity,
   requiredString,
   str,
-  stringMap,
   withCheck,
 } from '../config/fields';
 import { toleration } from '../config/schemas';
@@ -44,28 +46,26 @@ function readSeconds(value: unknown, ctx: z.RefinementCtx, fallback: number | 'r
 }
 
 /** Seconds, read as milliseconds; absent reads as `fallback` (undefined: not set; 'required': a problem). */
-export function seconds(fallback: number | 'required'): z.ZodType<number, z.ZodTypeDef, unknown>;
-export function seconds(fallback: undefined): z.ZodType<number | undefined, z.ZodTypeDef, unknown>;
-export function seconds(
-  fallback: number | 'required' | undefined,
-): z.ZodType<number | undefined, z.ZodTypeDef, unknown> {
-  return z.unknown().transform((value, ctx) => readSeconds(value, ctx, fallback));
+export function seconds(fallback: number | 'required'): z.ZodType<number, unknown>;
+export function seconds(fallback: undefined): z.ZodType<number | undefined, unknown>;
+export function seconds(fallback: number | 'required' | undefined): z.ZodType<number | undefined, unknown> {
+  return reading((value, ctx) => readSeconds(value, ctx, fallback));
 }
 
 /** A pod set's requests: quantities by resource, in milli-units. */
 const requests = z
-  .record(requiredQuantity, { errorMap: () => ({ message: 'must be a map of resource quantities' }) })
+  .record(z.string(), requiredQuantity, { error: 'must be a map of resource quantities' })
   .nullish()
   .transform(r => r ?? {});
 
 const topologyMessage = 'must be {required: <node label>} or {preferred: <node label>}';
 const topology = z
-  .object({ required: optStr, preferred: optStr }, { errorMap: () => ({ message: topologyMessage }) })
+  .object({ required: optStr, preferred: optStr }, { error: topologyMessage })
   .refine(t => t.required || t.preferred, topologyMessage)
   .nullish()
   .transform(t => t ?? undefined);
 
-const count = z.unknown().transform((value, ctx) => {
+const count = reading((value, ctx) => {
   if (absent(value)) return 1;
   if (typeof value === 'number' && Number.isInteger(value) && value >= 1) return value;
   problem(ctx, `must be a positive integer, got ${got(value)}`, [], true);
@@ -78,8 +78,8 @@ const podSet = withCheck(
     count,
     minCount: z.unknown(),
     requests,
-    nodeSelector: stringMap.optional(),
-    tolerations: list(toleration).optional(),
+    nodeSelector: optStringMap,
+    tolerations: optList(toleration),
     topology,
   }),
   z.object({ count: z.unknown(), minCount: z.unknown() }),
@@ -94,7 +94,7 @@ const podSet = withCheck(
 );
 
 const podSets = z
-  .array(podSet, { errorMap: () => ({ message: 'must list at least one pod set' }) })
+  .array(podSet, { error: 'must list at least one pod set' })
   .min(1, 'must list at least one pod set')
   .transform((sets): PodSet[] =>
     sets.map((ps, i) => ({
@@ -108,9 +108,7 @@ const podSets = z
     })),
   );
 
-const optionalString = z
-  .string({ errorMap: (_, ctx) => ({ message: `must be a string, got ${got(ctx.data)}` }) })
-  .optional();
+const optionalString = z.string({ error: ({ input }) => `must be a string, got ${got(input)}` }).optional();
 
 /** What a workload's references are checked against: the scenario's queue objects. */
 export interface ScenarioKnown {
@@ -127,7 +125,7 @@ export function workloadSchema(known: ScenarioKnown) {
       if (name !== undefined && !known.priorityClasses.has(name))
         problem(ctx, `WorkloadPriorityClass "${name}" is not among the objects`);
     }),
-    priority: z.unknown().transform((value, ctx) => {
+    priority: reading((value, ctx) => {
       if (value === undefined || Number.isInteger(value)) return value as number | undefined;
       problem(ctx, `must be an integer, got ${got(value)}`, [], true);
       return z.NEVER;
@@ -138,7 +136,7 @@ export function workloadSchema(known: ScenarioKnown) {
     maxExecTime: seconds(undefined),
     team: optionalString,
     kind: optionalString,
-    podsReadyAfter: z.unknown().transform((value, ctx) => (value === 'never' ? undefined : readSeconds(value, ctx, 0))),
+    podsReadyAfter: reading((value, ctx) => (value === 'never' ? undefined : readSeconds(value, ctx, 0))),
     podSets,
     class: optStr,
   }).transform(w => {
@@ -166,7 +164,7 @@ export function workloadSchema(known: ScenarioKnown) {
   });
 }
 
-const flavorsByResource = z.record(str, { errorMap: () => ({ message: 'must map resources to ResourceFlavors' }) });
+const flavorsByResource = z.record(z.string(), str, { error: 'must map resources to ResourceFlavors' });
 
 /**
  * A workload seeded as already admitted (to a workload with these pod sets):
@@ -179,7 +177,9 @@ export function seededAdmissionSchema(podSetsOf: PodSet[] | undefined, config: Q
       if (config && !config.clusterQueues.has(name)) problem(ctx, `ClusterQueue "${name}" is not among the objects`);
     }),
     flavors: flavorsByResource.optional(),
-    podSets: z.record(fields({ count: z.unknown(), flavors: flavorsByResource.optional() })).default({}),
+    podSets: z
+      .record(z.string(), fields({ count: z.unknown(), flavors: flavorsByResource.optional() }))
+      .default(() => ({})),
   })
     .superRefine((raw, ctx) => {
       // Without the workload's pod sets (it is malformed itself), only the fields above are checked.
@@ -210,30 +210,29 @@ export function seededAdmissionSchema(podSetsOf: PodSet[] | undefined, config: Q
 }
 
 /** One entry of `nodes:`, kept as written (the engine reads its quantities). */
-export const nodeSchema = z
-  .object(
-    {
-      name: str,
-      labels: stringMap.optional(),
-      allocatable: z
-        .record(
-          z.unknown().superRefine((value, ctx) => {
-            try {
-              parseQuantity(value);
-            } catch (e) {
-              problem(ctx, (e as Error).message);
-            }
-          }),
-        )
-        .optional(),
-    },
-    { errorMap: () => ({ message: 'must be {name, labels, allocatable}' }) },
-  )
-  .passthrough();
+export const nodeSchema = z.looseObject(
+  {
+    name: str,
+    labels: optStringMap,
+    allocatable: z
+      .record(
+        z.string(),
+        z.unknown().superRefine((value, ctx) => {
+          try {
+            parseQuantity(value);
+          } catch (e) {
+            problem(ctx, (e as Error).message);
+          }
+        }),
+      )
+      .optional(),
+  },
+  { error: 'must be {name, labels, allocatable}' },
+);
 
 /** One entry of `changes:`: at `at` seconds, apply objects or delete one. */
 export const changeSchema = fields({
-  at: z.unknown().transform((value, ctx) => {
+  at: reading((value, ctx) => {
     if (isNonNegative(value)) return value;
     problem(
       ctx,
@@ -244,51 +243,51 @@ export const changeSchema = fields({
     return z.NEVER;
   }),
   apply: z.unknown(),
-  delete: fields({ kind: z.unknown(), name: z.unknown(), namespace: z.unknown() }).optional(),
+  delete: optFields({ kind: z.unknown(), name: z.unknown(), namespace: z.unknown() }),
 }).superRefine((c, ctx) => {
   if ((c.apply === undefined) === (c.delete === undefined))
     problem(ctx, 'needs exactly one of apply (an object or a list of objects) or delete ({kind, name, namespace})');
 });
 
 const etaFields = Object.keys(defaultEtaSettings).join(', ');
-const etaValue = z.unknown().transform((value, ctx) => {
+const etaValue = reading((value, ctx) => {
   if (isNonNegative(value)) return value;
   problem(ctx, `must be a non-negative number, got ${got(value)}`, [], true);
   return z.NEVER;
 });
 
 /** The scenario's `eta:` block: non-negative numbers for any of the settings' fields. */
-export const etaSchema: z.ZodType<Partial<EtaSettings> | undefined, z.ZodTypeDef, unknown> = z
+export const etaSchema: z.ZodType<Partial<EtaSettings> | undefined, unknown> = z
   .object(
     Object.fromEntries(Object.keys(defaultEtaSettings).map(k => [k, etaValue.optional()])) as Record<
       keyof EtaSettings,
       z.ZodOptional<typeof etaValue>
     >,
-    { errorMap: () => ({ message: `must be a map of ${etaFields}` }) },
+    { error: `must be a map of ${etaFields}` },
   )
   .catchall(z.unknown().superRefine((_, ctx) => problem(ctx, `unknown; use ${etaFields}`)))
   .nullish()
   .transform(eta => (eta ?? undefined) as Partial<EtaSettings> | undefined);
 
 /** The scenario's `budgets:` list, each `{team, gpuHours, policy}`. */
-export const budgetsSchema: z.ZodType<BudgetSpec[], z.ZodTypeDef, unknown> = z
+export const budgetsSchema: z.ZodType<BudgetSpec[], unknown> = z
   .array(
     fields({
       team: str,
-      gpuHours: z.unknown().transform((value, ctx) => {
+      gpuHours: reading((value, ctx) => {
         if (typeof value === 'number' && value > 0) return value;
         problem(ctx, `must be a positive number, got ${got(value)}`, [], true);
         return z.NEVER;
       }),
       policy: oneOf(budgetPolicies as readonly ['Warn', 'Deprioritize', 'Hold']),
     }),
-    { errorMap: () => ({ message: 'must be a list of {team, gpuHours, policy}' }) },
+    { error: 'must be a list of {team, gpuHours, policy}' },
   )
   .nullish()
   .transform(b => b ?? []);
 
 /** Problems of a section, each as "field: message" below `at`, the section labelled when given (`workloads[0] (ns/name)`). */
-export function problemsOf(error: z.ZodError, at: (string | number)[], label?: string): string[] {
+export function problemsOf(error: z.ZodError, at: PropertyKey[], label?: string): string[] {
   const head = fieldOf(at);
   const where = label ? `${head} (${label})` : head;
   return error.issues.map(({ path, message }) => `${where}${fieldOf([...at, ...path]).slice(head.length)}: ${message}`);
@@ -296,9 +295,9 @@ export function problemsOf(error: z.ZodError, at: (string | number)[], label?: s
 
 /** The value as `schema` reads it, or undefined after adding its problems (below `at`) to `problems`. */
 export function readSection<T>(
-  schema: z.ZodType<T, z.ZodTypeDef, unknown>,
+  schema: z.ZodType<T, unknown>,
   value: unknown,
-  at: (string | number)[],
+  at: PropertyKey[],
   problems: string[],
   label?: string,
 ): T | undefined {
