@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import type {
   ClusterSpec,
   DurationDistribution,
@@ -17,12 +17,14 @@ import type {
  */
 
 /** A mapping with exactly these fields; parseFleet reports each unknown one with the allowed list. */
-function mapping<T extends z.ZodRawShape>(shape: T) {
-  return z.object(shape).strict(`allowed: ${Object.keys(shape).join(', ')}`);
+function mapping<T extends z.core.$ZodLooseShape>(shape: T) {
+  const allowed = `allowed: ${Object.keys(shape).join(', ')}`;
+  // Other issues of the mapping (not a mapping at all) are worded by parseFleet's error map.
+  return z.strictObject(shape, { error: issue => (issue.code === 'unrecognized_keys' ? allowed : undefined) });
 }
 
 /** Absent, or written as an empty YAML value (null). */
-function optional<T extends z.ZodTypeAny>(schema: T) {
+function optional<T extends z.ZodType>(schema: T) {
   return z.preprocess(v => v ?? undefined, schema.optional());
 }
 
@@ -33,21 +35,19 @@ const count = (min: number, max?: number) => {
 };
 const fraction = z.number().min(0).max(1);
 
-const dnsLabel = text.refine(
-  s => /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(s) && s.length <= 63,
-  s => ({ message: `"${s}" must be a DNS label (lower case letters, digits and '-', at most 63 characters)` }),
-);
+const dnsLabel = text.refine(s => /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(s) && s.length <= 63, {
+  error: ({ input }) => `"${input}" must be a DNS label (lower case letters, digits and '-', at most 63 characters)`,
+});
 
 const quantity = z.preprocess(
   v => (typeof v === 'number' ? String(v) : v),
-  text.refine(
-    s => /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|Ki|Mi|Gi|Ti|Pi)?$/.test(s),
-    s => ({ message: `"${s}" is not a Kubernetes quantity such as "96", "500m" or "768Gi"` }),
-  ),
+  text.refine(s => /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|Ki|Mi|Gi|Ti|Pi)?$/.test(s), {
+    error: ({ input }) => `"${input}" is not a Kubernetes quantity such as "96", "500m" or "768Gi"`,
+  }),
 );
 
 const stringMap = z
-  .record(z.unknown())
+  .record(z.string(), z.unknown())
   .superRefine((map, ctx) => {
     for (const [key, value] of Object.entries(map)) {
       if (typeof value !== 'string') {
@@ -59,7 +59,7 @@ const stringMap = z
   .transform(map => map as Record<string, string>);
 
 const seconds = z.number().min(0);
-const duration: z.ZodType<DurationDistribution, z.ZodTypeDef, unknown> = z
+const duration: z.ZodType<DurationDistribution, unknown> = z
   .discriminatedUnion('distribution', [
     mapping({ distribution: z.literal('fixed'), seconds }),
     mapping({ distribution: z.literal('uniform'), minSeconds: seconds, maxSeconds: seconds }),
@@ -78,7 +78,7 @@ const taint = mapping({
   effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']),
 });
 
-const gpu: z.ZodType<GpuSpec, z.ZodTypeDef, unknown> = mapping({
+const gpu: z.ZodType<GpuSpec, unknown> = mapping({
   product: text,
   count: count(1, 16),
   memoryMiB: count(1),
@@ -88,10 +88,11 @@ const gpu: z.ZodType<GpuSpec, z.ZodTypeDef, unknown> = mapping({
     mapping({
       profiles: z
         .record(
-          z.string().refine(
-            key => /^[1-7]g\.[0-9]+gb$/.test(key),
-            key => ({ message: `"${key}" is not a MIG profile such as 1g.10gb or 3g.40gb` }),
-          ),
+          z
+            .string()
+            .refine(key => /^[1-7]g\.[0-9]+gb$/.test(key), {
+              error: ({ input }) => `"${input}" is not a MIG profile such as 1g.10gb or 3g.40gb`,
+            }),
           count(1, 7),
         )
         .refine(p => Object.keys(p).length > 0, 'must name at least one MIG profile'),
@@ -100,7 +101,7 @@ const gpu: z.ZodType<GpuSpec, z.ZodTypeDef, unknown> = mapping({
   timeSlicing: optional(mapping({ replicas: count(2, 64) })),
 }).refine(g => !(g.mig && g.timeSlicing), 'a pool cannot use both mig and timeSlicing');
 
-const nodePool: z.ZodType<NodePoolSpec, z.ZodTypeDef, unknown> = mapping({
+const nodePool: z.ZodType<NodePoolSpec, unknown> = mapping({
   name: dnsLabel,
   count: count(0, 100000),
   instanceType: optional(text),
@@ -126,13 +127,13 @@ function uniqueNames(what: string) {
   };
 }
 
-const cluster: z.ZodType<ClusterSpec, z.ZodTypeDef, unknown> = mapping({
+const cluster: z.ZodType<ClusterSpec, unknown> = mapping({
   name: dnsLabel,
   region: optional(text),
   nodePools: z.array(nodePool).min(1).superRefine(uniqueNames('node pool')),
 });
 
-const namespace: z.ZodType<NamespaceSpec, z.ZodTypeDef, unknown> = mapping({
+const namespace: z.ZodType<NamespaceSpec, unknown> = mapping({
   name: dnsLabel,
   team: optional(text),
   labels: optional(stringMap),
@@ -148,7 +149,7 @@ const kindsByClass: Record<WorkloadClass, GeneratedKind[]> = {
 };
 const generatedKinds = [...new Set(Object.values(kindsByClass).flat())] as [GeneratedKind, ...GeneratedKind[]];
 
-const stream: z.ZodType<WorkloadStreamSpec, z.ZodTypeDef, unknown> = mapping({
+const stream: z.ZodType<WorkloadStreamSpec, unknown> = mapping({
   team: text,
   namespace: optional(dnsLabel),
   workload: z.enum(Object.keys(kindsByClass) as [WorkloadClass, ...WorkloadClass[]]),
@@ -164,10 +165,9 @@ const stream: z.ZodType<WorkloadStreamSpec, z.ZodTypeDef, unknown> = mapping({
   ),
   gpusPerPod: optional(count(1)),
   gpuResource: optional(
-    text.refine(
-      s => /^nvidia\.com\/(gpu|gpu\.shared|mig-[1-7]g\.[0-9]+gb)$/.test(s),
-      s => ({ message: `"${s}" must be nvidia.com/gpu, nvidia.com/gpu.shared or nvidia.com/mig-<profile>` }),
-    ),
+    text.refine(s => /^nvidia\.com\/(gpu|gpu\.shared|mig-[1-7]g\.[0-9]+gb)$/.test(s), {
+      error: ({ input }) => `"${input}" must be nvidia.com/gpu, nvidia.com/gpu.shared or nvidia.com/mig-<profile>`,
+    }),
   ),
   gpuProduct: optional(text),
   queue: optional(text),
@@ -196,7 +196,7 @@ const stream: z.ZodType<WorkloadStreamSpec, z.ZodTypeDef, unknown> = mapping({
 });
 
 /** A whole fleet file, with the references between its parts checked. */
-export const fleetSchema: z.ZodType<FleetSpec, z.ZodTypeDef, unknown> = mapping({
+export const fleetSchema: z.ZodType<FleetSpec, unknown> = mapping({
   apiVersion: z.enum(['kube-sim.io/v1alpha1']),
   kind: z.enum(['Fleet']),
   name: optional(text),

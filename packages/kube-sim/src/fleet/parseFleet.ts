@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
-import type { z } from 'zod';
+import type { z } from 'zod/v4';
 import { describe, fleetSchema } from './fleetSchema';
 import type { FleetSpec } from './types';
 
@@ -30,50 +30,56 @@ export class FleetError extends Error {
 }
 
 /** zod's own issues, worded as a person editing the YAML file reads them. */
-const fleetErrorMap: z.ZodErrorMap = (issue, ctx) => {
-  const got = describe(ctx.data);
+const fleetErrorMap: z.core.$ZodErrorMap = issue => {
+  const { input } = issue;
+  const got = describe(input);
   const nonEmptyString = `must be a non-empty string, got ${got}`;
   switch (issue.code) {
     case 'invalid_type': {
       const expected: Record<string, string> = {
         number: `must be a number, got ${got}`,
-        integer: `must be a whole number, got ${ctx.data}`,
+        int: `must be a whole number, got ${input}`,
         object: `must be a mapping, got ${got}`,
+        record: `must be a mapping, got ${got}`,
         array: `must be a list, got ${got}`,
         boolean: `must be true or false, got ${got}`,
       };
       // Anything else expects a string: a name, a quantity or one of a set of words.
-      return { message: expected[issue.expected] ?? nonEmptyString };
+      return expected[issue.expected] ?? nonEmptyString;
     }
-    case 'invalid_enum_value':
-      return {
-        message: issue.received ? `"${issue.received}" must be one of ${issue.options.join(', ')}` : nonEmptyString,
-      };
-    case 'invalid_union_discriminator': {
-      const value = (ctx.data as Record<string, unknown> | undefined)?.[String(issue.path.at(-1))];
-      return {
-        message:
-          typeof value === 'string' && value
-            ? `"${value}" must be one of ${issue.options.join(', ')}`
-            : `must be a non-empty string, got ${describe(value)}`,
-      };
+    case 'invalid_value':
+      return typeof input === 'string' && input
+        ? `"${input}" must be one of ${issue.values.join(', ')}`
+        : nonEmptyString;
+    case 'invalid_union': {
+      // A discriminated union whose discriminator matches none of its options.
+      const value = (input as Record<string, unknown> | undefined)?.[String(issue.path?.at(-1))];
+      const options = (issue.inst as { _zod?: { propValues?: Record<string, Set<unknown>> } })?._zod?.propValues?.[
+        String(issue.path?.at(-1))
+      ];
+      return typeof value === 'string' && value && options
+        ? `"${value}" must be one of ${[...options].join(', ')}`
+        : `must be a non-empty string, got ${describe(value)}`;
     }
+    case 'invalid_key':
+      // A record's key that its key schema rejects: that schema's own message.
+      return issue.issues[0]?.message;
     case 'too_small':
-      if (issue.type === 'array') return { message: 'must list at least one entry' };
-      if (issue.type === 'string') return { message: nonEmptyString };
-      return { message: `must be at least ${issue.minimum}, got ${ctx.data}` };
+      if (issue.origin === 'array') return 'must list at least one entry';
+      if (issue.origin === 'string') return nonEmptyString;
+      return `must be at least ${issue.minimum}, got ${input}`;
     case 'too_big':
-      return { message: `must be at most ${issue.maximum}, got ${ctx.data}` };
+      return `must be at most ${issue.maximum}, got ${input}`;
     default:
-      return { message: ctx.defaultError };
+      return undefined;
   }
 };
 
-function fieldPath(path: Array<string | number>): string {
+function fieldPath(path: readonly PropertyKey[]): string {
   const field = path
     .map((key, i) => {
       if (typeof key === 'number') return `[${key}]`;
-      return i === 0 ? key : `.${key}`;
+      return i === 0 ? String(key) : `.${String(key)}`;
     })
     .join('');
   return field || '(top level)';
@@ -92,7 +98,7 @@ function problemsOf(error: z.ZodError): FleetProblem[] {
 
 /** Checks an already parsed fleet document; `file` names it in errors. */
 export function validateFleet(document: unknown, file = '<fleet>'): FleetSpec {
-  const result = fleetSchema.safeParse(document, { errorMap: fleetErrorMap });
+  const result = fleetSchema.safeParse(document, { error: fleetErrorMap });
   if (!result.success) throw new FleetError(file, problemsOf(result.error));
   return result.data;
 }
