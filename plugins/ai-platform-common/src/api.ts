@@ -4,7 +4,7 @@
  * read. Quantities are plain numbers of units (GPUs, cores, bytes); times are
  * ISO 8601 strings; money is integer micro-units of `currency`.
  */
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import type { Reason } from './reasons';
 import type { paths } from './schema/openapi.generated';
 import type { WorkloadEntityType, WorkloadState } from './workloads';
@@ -189,7 +189,7 @@ export interface GangSlotSummary {
 /** POST /workloads: submit a manifest (the backend adds the queue label and creates it suspended). */
 export const submitWorkloadRequestSchema = z.object({
   /** The Kubernetes object to create (Job, JobSet, PyTorchJob, InferenceService, ...). */
-  manifest: z.record(z.unknown()),
+  manifest: z.record(z.string(), z.unknown()),
   /** Target cluster; omitted: the cluster where it is expected to start first. */
   cluster: z.string().optional(),
   /** LocalQueue; omitted: the manifest's kueue.x-k8s.io/queue-name label. */

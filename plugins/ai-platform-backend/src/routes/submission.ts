@@ -1,24 +1,25 @@
 import { InputError, ServiceUnavailableError } from '@backstage/errors';
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { labels, type SubmitWorkloadRequest } from '@ai-platform/backstage-plugin-ai-platform-common';
 import type { WorkloadService } from '../services/WorkloadService';
 import { parseInput } from './validation';
 
+/** A message for a value that is missing; zod's own for one of the wrong type. */
+const whenMissing = (message: string) => ({
+  error: (issue: { input: unknown }) => (issue.input === undefined ? message : undefined),
+});
+
 /** The Kubernetes metadata a submission must carry, with sentences saying what to set. */
 const manifestMetadataSchema = z.object({
-  kind: z.string({ required_error: 'the manifest needs a kind' }).min(1),
+  kind: z.string(whenMissing('the manifest needs a kind')).min(1),
   metadata: z.object(
     {
       name: z.string().min(1).optional(),
       generateName: z.string().min(1).optional(),
-      namespace: z
-        .string({
-          required_error: 'set metadata.namespace to the namespace of the LocalQueue',
-        })
-        .min(1),
-      labels: z.record(z.string()).optional(),
+      namespace: z.string(whenMissing('set metadata.namespace to the namespace of the LocalQueue')).min(1),
+      labels: z.record(z.string(), z.string()).optional(),
     },
-    { required_error: 'the manifest needs metadata with a namespace' },
+    whenMissing('the manifest needs metadata with a namespace'),
   ),
 });
 
