@@ -48,3 +48,5 @@ export type { ClusterPolicy, ClusterCandidate, ClusterPolicyOptions } from './si
 export { budgetPolicies, BudgetMeter } from './engine/budgets';
 export type { BudgetPolicy, BudgetStandings, TeamBudgetStanding } from './engine/budgets';
 export { WaitCalibration } from './runtime/WaitCalibration';
+export { ArrivalHistory } from './runtime/ArrivalHistory';
+export type { FutureArrival } from './runtime/ArrivalHistory';
