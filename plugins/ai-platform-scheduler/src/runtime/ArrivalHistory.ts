@@ -51,12 +51,15 @@ export class ArrivalHistory {
     private readonly lookahead = perQueue,
   ) {}
 
-  /** A workload was created at `time` (ms), with this run-time prediction. */
+  /** A workload was created at `time` (ms), with this run-time prediction. Any order; the oldest are forgotten. */
   record(workload: Workload, time: number, runTime: RunTimePrediction) {
     const queue = `${workload.namespace}/${workload.queue}`;
     let seen = this.byQueue.get(queue);
     if (!seen) this.byQueue.set(queue, (seen = []));
-    seen.push({ time, workload, runTime });
+    // In time order, though a restarted backend may see its workloads in any order.
+    let at = seen.length;
+    while (at > 0 && seen[at - 1].time > time) at--;
+    seen.splice(at, 0, { time, workload, runTime });
     if (seen.length > this.perQueue) seen.shift();
   }
 
