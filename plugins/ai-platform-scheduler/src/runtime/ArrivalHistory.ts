@@ -5,6 +5,7 @@ import { runTimeAt, type RunTimePrediction } from './RunTimeModel';
 export interface FutureArrival {
   /** ms */
   time: number;
+  /** A copy of a recent workload of the queue, under a key of its own. */
   workload: Workload;
   /** ms it runs once admitted (drawn from its template's run-time prediction). */
   duration: number;
