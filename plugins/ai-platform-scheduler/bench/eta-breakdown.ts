@@ -5,7 +5,7 @@
  * then knows each run time exactly, so what error is left is the queue
  * model's), and prints the relative error at submission by wait length,
  * queue, priority and whether later arrivals were admitted first:
- *   yarn workspace @ai-platform/scheduler bench:eta-breakdown <scenario.yaml>
+ *   yarn workspace @ai-platform/scheduler bench:eta-breakdown <scenario.yaml> [--no-exact | --exact-only]
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -102,7 +102,8 @@ function run(title: string, s: Scenario) {
   table(title, rows(s, result, eta.settings.minWaitSeconds));
 }
 
-run('as declared', scenario);
+// --no-exact: only as declared; --exact-only: only with run times known exactly.
+if (!process.argv.includes('--exact-only')) run('as declared', scenario);
 if (!process.argv.includes('--no-exact'))
   run('run times known exactly (declared = actual)', {
     ...scenario,
