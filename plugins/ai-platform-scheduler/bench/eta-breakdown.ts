@@ -25,6 +25,16 @@ interface Row {
   groups: Record<string, string>;
 }
 
+/** Wait lengths (seconds) by their upper bound. */
+const waitBuckets: Array<[number, string]> = [
+  [1, '< 1 s'],
+  [10, '1-10 s'],
+  [600, '10 s-10 min'],
+  [3600, '10-60 min'],
+  [4 * 3600, '1-4 h'],
+  [Infinity, '> 4 h'],
+];
+
 function rows(s: Scenario, result: SimulationResult, minWait: number): Row[] {
   const byKey = new Map(s.workloads.map(w => [w.workload.key, w]));
   const admitted = [...byKey.keys()]
@@ -54,10 +64,14 @@ function rows(s: Scenario, result: SimulationResult, minWait: number): Row[] {
       covered: r.etaP10AtSubmit !== undefined && r.admittedAt >= r.etaP10AtSubmit && r.admittedAt <= r.etaP90AtSubmit!,
       early: predicted < wait,
       groups: {
-        wait: wait < 600 ? '< 10 min' : wait < 3600 ? '10-60 min' : wait < 4 * 3600 ? '1-4 h' : '> 4 h',
+        wait: waitBuckets.find(([below]) => wait < below)![1],
         queue: w.workload.queue,
         priority: String(w.workload.priority),
-        overtaken: higher > 0 ? 'by higher priority' : overtakers.length > 0 ? 'by equal or lower' : 'not overtaken',
+        overtaken: [
+          [higher > 0, 'by higher priority'],
+          [overtakers.length > 0, 'by equal or lower'],
+          [true, 'not overtaken'],
+        ].find(([yes]) => yes)![1] as string,
         preempted: r.preemptions > 0 ? 'preempted' : 'never preempted',
       },
     });
