@@ -48,4 +48,6 @@ export { chooseClusterByPolicy, clusterPolicies } from './simulator/eta';
 export type { ClusterPolicy, ClusterCandidate, ClusterPolicyOptions } from './simulator/eta';
 export { budgetPolicies, BudgetMeter } from './engine/budgets';
 export type { BudgetPolicy, BudgetStandings, TeamBudgetStanding } from './engine/budgets';
-export { WaitCalibration } from './runtime/WaitCalibration';
+export { WaitCalibration, waitGroupsOf } from './runtime/WaitCalibration';
+export { ArrivalHistory } from './runtime/ArrivalHistory';
+export type { FutureArrival } from './runtime/ArrivalHistory';

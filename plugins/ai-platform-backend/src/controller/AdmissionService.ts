@@ -13,8 +13,10 @@ import type {
 import { labels } from '@ai-platform/backstage-plugin-ai-platform-common';
 import type { WorkloadKindAdapter, WorkloadObject } from '@ai-platform/backstage-plugin-ai-platform-node';
 import {
+  ArrivalHistory,
   chooseClusterByPolicy,
   estimateAdmissionRange,
+  waitGroupsOf,
   type EstimateOptions,
   type PendingWorkloadInfo,
   type Quantiles,
@@ -45,6 +47,8 @@ interface Derived {
 /** WorkloadService over the clusters' controllers: reads from their caches and engines, writes to the clusters. */
 export class AdmissionService implements WorkloadService {
   private readonly derived = new Map<string, Derived>();
+  /** Per cluster: workloads created recently, from which the forward simulations draw later arrivals. */
+  private readonly arrivals = new Map<string, { history: ArrivalHistory; seen: Set<string> }>();
 
   constructor(
     private readonly controllers: ClusterController[],
@@ -60,7 +64,12 @@ export class AdmissionService implements WorkloadService {
     for (const c of controllers)
       c.onWorkloadChange((type, tracked) => {
         const id = `${c.name}/${tracked.key}`;
-        if (type === 'delete') return this.runTimes.forget(id);
+        const arrivals = this.arrivalsOf(c);
+        if (type === 'delete') {
+          arrivals.seen.delete(tracked.key);
+          return this.runTimes.forget(id);
+        }
+        this.recordArrival(c, tracked);
         const admission = readAdmission(tracked.obj);
         if (admission) this.runTimes.admitted(id, admission.admittedAt);
         if (tracked.adapter.outcome(tracked.obj) === 'Succeeded') this.runTimes.observe(this.summary(c, tracked));
@@ -79,18 +88,41 @@ export class AdmissionService implements WorkloadService {
     return this.runTimes.predict(runTimeFactsOf(tracked.obj, team, workload ? gpusOf(workload) : 0));
   }
 
+  private arrivalsOf(c: ClusterController) {
+    let a = this.arrivals.get(c.name);
+    if (!a) this.arrivals.set(c.name, (a = { history: new ArrivalHistory(), seen: new Set() }));
+    return a;
+  }
+
+  /** A workload seen for the first time is an arrival of its queue at its creation time. */
+  private recordArrival(c: ClusterController, tracked: TrackedWorkload) {
+    const arrivals = this.arrivalsOf(c);
+    if (arrivals.seen.has(tracked.key)) return;
+    const created = Date.parse(String(tracked.obj.metadata.creationTimestamp ?? ''));
+    const workload = this.tryWorkload(c, tracked);
+    if (!workload || !Number.isFinite(created)) return;
+    arrivals.seen.add(tracked.key);
+    arrivals.history.record(workload, created, this.runTimeOf(c, tracked.key));
+  }
+
   /** Queue positions and ETAs, recomputed only when the controller reconciled since. */
   private derive(c: ClusterController): Derived {
     const cached = this.derived.get(c.name);
     if (cached && cached.generation === c.generation) return cached;
     const now = Date.now();
     const etas = new Map<string, Partial<Quantiles>>();
-    for (const [key, range] of estimateAdmissionRange(c.engine, now, { runTime: k => this.runTimeOf(c, k) })) {
+    const ranges = estimateAdmissionRange(c.engine, now, {
+      runTime: k => this.runTimeOf(c, k),
+      arrivals: this.arrivalsOf(c).history,
+    });
+    for (const [key, range] of ranges) {
       const created = Date.parse(String(c.workloads.get(key)?.obj.metadata.creationTimestamp ?? ''));
+      const workload = c.engine.get(key)?.workload;
+      const groups = workload ? waitGroupsOf(workload) : [];
       if (range.p50 !== undefined && Number.isFinite(created))
-        this.runTimes.predicted(`${c.name}/${key}`, created, range.p50);
-      // The forward simulation cannot see later arrivals; what happened to earlier predictions scales it.
-      etas.set(key, this.runTimes.waits.adjust(now, range));
+        this.runTimes.predicted(`${c.name}/${key}`, created, range.p50, groups);
+      // What happened to earlier predictions of its groups scales it, as the simulator measures.
+      etas.set(key, this.runTimes.eta(now, range, groups));
     }
     const next: Derived = {
       generation: c.generation,

@@ -87,4 +87,20 @@ describe('LearnedRunTimes wait calibration', () => {
     expect(runTimes.waits.samples).toBe(30);
     expect(runTimes.waits.adjust(1_000, { p50: 11_000 }).p50).toBe(21_000);
   });
+
+  it("calibrates each group by its own history, as the simulator does: gangs that wait three times as long do not stretch small jobs' ETAs", () => {
+    const runTimes = new LearnedRunTimes();
+    const gang = ['team-a/training, priority 0, ≤8 GPUs', 'priority 0, ≤8 GPUs'];
+    const small = ['team-a/training, priority 0, 1 GPUs', 'priority 0, 1 GPUs'];
+    for (let i = 0; i < 30; i++) {
+      runTimes.predicted(`east/gang${i}`, 0, 60_000, gang);
+      runTimes.admitted(`east/gang${i}`, 180_000);
+      runTimes.predicted(`east/small${i}`, 0, 60_000, small);
+      runTimes.admitted(`east/small${i}`, 60_000);
+    }
+    expect(runTimes.eta(1_000, { p50: 11_000 }, gang).p50).toBe(31_000);
+    expect(runTimes.eta(1_000, { p50: 11_000 }, small).p50).toBe(11_000);
+    // A workload of neither group falls back to all of them: half waited three times as long.
+    expect(runTimes.eta(1_000, { p50: 11_000 }, ['other'])).toMatchObject({ p10: 11_000, p90: 31_000 });
+  });
 });

@@ -1,7 +1,13 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { annotations, labels, type WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
 import type { WorkloadObject } from '@ai-platform/backstage-plugin-ai-platform-node';
-import { RunTimeModel, WaitCalibration, type RunTimeFacts, type RunTimePrediction } from '@ai-platform/scheduler';
+import {
+  RunTimeModel,
+  WaitCalibration,
+  type Quantiles,
+  type RunTimeFacts,
+  type RunTimePrediction,
+} from '@ai-platform/scheduler';
 import type { RunTimeHistory } from './RunTimeHistory';
 
 /** Kueue's label that stops a workload after this many seconds of running. */
@@ -37,7 +43,7 @@ export class LearnedRunTimes {
   readonly model = new RunTimeModel();
   /** Actual ÷ predicted waits of admitted workloads, to calibrate ETAs (in memory: it relearns within 30 admissions). */
   readonly waits = new WaitCalibration();
-  private readonly firstEtas = new Map<string, { since: number; p50: number }>();
+  private readonly firstEtas = new Map<string, { since: number; p50: number; groups: readonly string[] }>();
   private readonly seen = new Set<string>();
   private writes: Promise<void> = Promise.resolve();
 
@@ -82,9 +88,18 @@ export class LearnedRunTimes {
       .catch(e => this.logger?.warn(`could not store the run time of ${id}: ${(e as Error).message}`));
   }
 
-  /** Remembers the first median admission time predicted for a waiting workload, created at `since` (ms). */
-  predicted(id: string, since: number, p50: number) {
-    if (!this.firstEtas.has(id)) this.firstEtas.set(id, { since, p50 });
+  /**
+   * Remembers the first median admission time predicted for a waiting
+   * workload, created at `since` (ms), with its wait-calibration groups
+   * (`waitGroupsOf`), as the simulator measures.
+   */
+  predicted(id: string, since: number, p50: number, groups: readonly string[] = []) {
+    if (!this.firstEtas.has(id)) this.firstEtas.set(id, { since, p50, groups });
+  }
+
+  /** The ETA range of a workload (ms) predicted at `now`, scaled by how earlier predictions of its groups turned out. */
+  eta(now: number, range: Partial<Quantiles>, groups: readonly string[] = []): Partial<Quantiles> {
+    return this.waits.adjust(now, range, groups);
   }
 
   /** A workload was admitted at `at`: its first prediction teaches the wait calibration. */
@@ -92,7 +107,7 @@ export class LearnedRunTimes {
     const first = this.firstEtas.get(id);
     if (!first) return;
     this.firstEtas.delete(id);
-    this.waits.record(first.p50 - first.since, at - first.since);
+    this.waits.record(first.p50 - first.since, at - first.since, first.groups);
   }
 
   /** A workload went away before it was admitted. */

@@ -1,4 +1,5 @@
 import type { Engine } from '../engine/Engine';
+import type { FutureArrival } from '../runtime/ArrivalHistory';
 import { Simulation } from './Simulation';
 
 export interface EstimateOptions {
@@ -8,11 +9,14 @@ export interface EstimateOptions {
   horizon?: number;
   /** Only these pending workloads need an ETA: the simulation stops once they are admitted. Default: all. */
   only?: ReadonlySet<string>;
+  /** Work that arrives while they wait: the next future arrival on each call, in time order. Default: none. */
+  arrivals?: () => FutureArrival | undefined;
 }
 
 /**
  * ETAs by simulating forward from the current state with expected run times
- * and no new arrivals: when each pending workload would be admitted. A
+ * and, unless `arrivals` draws some, no new arrivals: when each pending
+ * workload would be admitted. A
  * running workload past its expected end is assumed to end after another
  * tenth of its expected run time (at least a minute). Workloads that would
  * not start within the horizon get no ETA.
@@ -21,7 +25,9 @@ export function estimateAdmissions(engine: Engine, now: number, options: Estimat
   const copy = engine.clone();
   const etas = new Map<string, number>();
   const waiting = new Set<string>();
-  const simulation = new Simulation(copy, { duration: key => options.expectedDuration(key) }, (time, decision) => {
+  const future = new Map<string, number>();
+  const duration = (key: string) => future.get(key) ?? options.expectedDuration(key);
+  const simulation = new Simulation(copy, { duration }, (time, decision) => {
     if (decision.type === 'Admitted' && waiting.delete(decision.workload)) etas.set(decision.workload, time);
   });
   for (const state of copy.workloads()) {
@@ -40,6 +46,17 @@ export function estimateAdmissions(engine: Engine, now: number, options: Estimat
       simulation.expectFinish(decision.workload, now + options.expectedDuration(decision.workload));
     }
   }
+  const next = options.arrivals;
+  const arriveNext = () => {
+    const a = next?.();
+    if (!a) return;
+    simulation.at(a.time, () => {
+      future.set(a.workload.key, a.duration);
+      copy.submit(a.workload);
+      arriveNext();
+    });
+  };
+  arriveNext();
   simulation.run(now + (options.horizon ?? 30 * 24 * 3_600_000), () => waiting.size === 0);
   return etas;
 }

@@ -1,5 +1,6 @@
 import { percentile } from '@ai-platform/backstage-plugin-ai-platform-common';
 import type { Engine } from '../engine/Engine';
+import type { ArrivalHistory } from '../runtime/ArrivalHistory';
 import { runTimeAt, type RunTimePrediction } from '../runtime/RunTimeModel';
 import { estimateAdmissions } from './estimate';
 
@@ -19,6 +20,8 @@ export interface EtaRangeOptions {
   horizon?: number;
   /** Only these workloads need an ETA (the simulation stops once they are admitted). Default: all pending. */
   only?: Iterable<string>;
+  /** Recent arrivals per queue: each forward simulation draws the work that arrives meanwhile from them. Default: none arrives. */
+  arrivals?: ArrivalHistory;
 }
 
 /** A per-workload, per-sample stratum in [0, samples): each workload sees every stratum once, in its own order. */
@@ -40,7 +43,8 @@ function gcd(a: number, b: number): number {
  * ETAs as a range, by Monte Carlo: simulate forward from the current state
  * `samples` times, each time with every workload's run time drawn from its
  * predicted distribution (running ones conditioned on the time they have
- * already run; draws stratified per workload so few samples cover the tails),
+ * already run; draws stratified per workload so few samples cover the tails)
+ * and, given `arrivals`, the work that arrives meanwhile drawn afresh,
  * and take the p10, p50 and p90 of each pending workload's admission time.
  * Deterministic: the same engine and predictions give the same range.
  */
@@ -61,6 +65,7 @@ export function estimateAdmissionRange(engine: Engine, now: number, options: Eta
     const etas = estimateAdmissions(engine, now, {
       horizon: options.horizon,
       only: wanted,
+      arrivals: options.arrivals?.future(now, sample),
       expectedDuration: key => {
         const state = engine.get(key);
         const elapsed =

@@ -1,9 +1,10 @@
 import { percentile } from '@ai-platform/backstage-plugin-ai-platform-common';
 import type { Engine } from '../engine/Engine';
+import { ArrivalHistory } from '../runtime/ArrivalHistory';
 import { RunTimeModel } from '../runtime/RunTimeModel';
 import { WaitCalibration, waitGroupsOf } from '../runtime/WaitCalibration';
 import { estimateAdmissions } from './estimate';
-import { estimateAdmissionRange } from './etaRange';
+import { estimateAdmissionRange, type EtaRange } from './etaRange';
 import type { EtaSettings, EtaWorkload } from './etaSettings';
 
 /** Error figures over a set of predictions; undefined when the set is empty. */
@@ -67,6 +68,8 @@ function errorFigures(errors: number[]): ErrorFigures {
 export class EtaTracker {
   readonly model = new RunTimeModel();
   readonly calibration = new WaitCalibration();
+  /** What arrived so far, per queue: the forward simulations draw later arrivals from it. */
+  readonly arrivalHistory = new ArrivalHistory();
   private readonly byKey: Map<string, EtaWorkload>;
   private readonly arrivals: EtaWorkload[];
   private cursor = 0;
@@ -77,6 +80,9 @@ export class EtaTracker {
   /** Later predictions: workload, p50 (ms), made after warm-up. */
   private readonly later: Array<{ key: string; p50: number }> = [];
   private predictions = 0;
+  /** Admissions, finishes and arrivals seen: while it stays the same, the last tick's ranges still hold. */
+  private changes = 0;
+  private lastTick?: { changes: number; ranges: Map<string, EtaRange> };
 
   constructor(
     private readonly engine: Engine,
@@ -104,6 +110,7 @@ export class EtaTracker {
   };
 
   admitted(key: string, time: number) {
+    this.changes++;
     this.lastAdmission.set(key, time);
     if (this.firstAdmission.has(key)) return;
     this.firstAdmission.set(key, time);
@@ -114,6 +121,7 @@ export class EtaTracker {
   }
 
   finished(key: string, time: number) {
+    this.changes++;
     const w = this.byKey.get(key);
     const since = this.lastAdmission.get(key);
     if (w && since !== undefined) this.model.record({ ...w.facts, actualSeconds: (time - since) / 1000 });
@@ -124,7 +132,10 @@ export class EtaTracker {
     const fresh: string[] = [];
     while (this.cursor < this.arrivals.length && this.arrivals[this.cursor].arrival <= now) {
       const key = this.arrivals[this.cursor++].key;
-      if (this.engine.get(key)?.status === 'pending') fresh.push(key);
+      const state = this.engine.get(key);
+      this.changes++;
+      if (state) this.arrivalHistory.record(state.workload, now, this.runTime(key));
+      if (state?.status === 'pending') fresh.push(key);
     }
     const warm = this.model.runs >= this.settings.warmUpRuns;
     if (fresh.length > 0) {
@@ -133,6 +144,7 @@ export class EtaTracker {
         runTime: this.runTime,
         samples: this.settings.samples,
         only,
+        arrivals: this.arrivalHistory,
       });
       const declared = estimateAdmissions(this.engine, now, {
         only,
@@ -156,11 +168,10 @@ export class EtaTracker {
         s => s.status === 'pending' && this.byKey.has(s.workload.key) && !fresh.includes(s.workload.key),
       );
       if (pending.length > 0) {
-        const ranges = estimateAdmissionRange(this.engine, now, {
-          runTime: this.runTime,
-          samples: this.settings.samples,
-          only: pending.map(s => s.workload.key),
-        });
+        const ranges = this.tickRanges(
+          now,
+          pending.map(s => s.workload.key),
+        );
         for (const [key, range] of ranges) {
           this.predictions++;
           const p50 = this.calibration.adjust(now, range, this.groups(key)).p50;
@@ -174,6 +185,28 @@ export class EtaTracker {
         [...this.engine.workloads()].some(st => st.status === 'admitted');
       if ((pending.length > 0 || fresh.length > 0) && changing) this.wakeAt(this.nextTick);
     }
+  }
+
+  /**
+   * The ranges of the pending workloads at a tick: the last tick's when
+   * nothing was admitted, finished or submitted since and none of them is
+   * overdue (a backend caches them the same way), else simulated afresh.
+   */
+  private tickRanges(now: number, keys: string[]): Map<string, EtaRange> {
+    const last = this.lastTick;
+    if (
+      last?.changes === this.changes &&
+      keys.every(key => last.ranges.has(key) && (last.ranges.get(key)!.p50 ?? Infinity) > now)
+    )
+      return new Map(keys.map(key => [key, last.ranges.get(key)!]));
+    const ranges = estimateAdmissionRange(this.engine, now, {
+      runTime: this.runTime,
+      samples: this.settings.samples,
+      only: keys,
+      arrivals: this.arrivalHistory,
+    });
+    this.lastTick = { changes: this.changes, ranges };
+    return ranges;
   }
 
   /** Seconds (as the simulator's other times) of the p10/p50/p90 admission predicted at submission. */
@@ -234,7 +267,7 @@ export class EtaTracker {
       .map(p => error(p.key, p.p50));
     const figures = errorFigures(learned);
     return {
-      method: `Predictions of each waiting workload's admission at submission and every ${this.settings.everySeconds} s after, by ${this.settings.samples} Monte Carlo forward simulations with run times from the learned model (which sees declared run times and finished workloads only), the median wait then scaled by the p10/p50/p90 of actual ÷ predicted wait over the last 500 admitted workloads of the same LocalQueue, priority and size (else priority and size, else all; a group counts once 30 were admitted). Relative error is |predicted − actual wait| ÷ actual wait of the p50, over workloads admitted after waiting at least ${this.settings.minWaitSeconds} s and submitted after ${this.settings.warmUpRuns} workloads had finished. Coverage is the share of those workloads (any wait) admitted between the p10 and p90 predicted at submission. A prediction with no ETA within the horizon counts as infinitely wrong.`,
+      method: `Predictions of each waiting workload's admission at submission and every ${this.settings.everySeconds} s after, by ${this.settings.samples} Monte Carlo forward simulations with run times from the learned model (which sees declared run times and finished workloads only) and later arrivals drawn per LocalQueue from its last 30 arrivals (their rate, sizes and predicted run times; a tick's ranges reused while nothing was admitted, finished or submitted), the median wait then scaled by the p10/p50/p90 of actual ÷ predicted wait over the last 500 admitted workloads of the same LocalQueue, priority and size (else priority and size, else all; a group counts once 30 were admitted). Relative error is |predicted − actual wait| ÷ actual wait of the p50, over workloads admitted after waiting at least ${this.settings.minWaitSeconds} s and submitted after ${this.settings.warmUpRuns} workloads had finished. Coverage is the share of those workloads (any wait) admitted between the p10 and p90 predicted at submission. A prediction with no ETA within the horizon counts as infinitely wrong.`,
       predictions: this.predictions,
       measured: figures.count,
       medianRelativeError: figures.medianRelativeError,
