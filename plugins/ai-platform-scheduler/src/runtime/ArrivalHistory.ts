@@ -1,5 +1,6 @@
 import type { Workload } from '../engine/types';
 import { runTimeAt, type RunTimePrediction } from './RunTimeModel';
+import { exponentialDraw, seededRandom } from '@ai-platform/backstage-plugin-ai-platform-common';
 
 /** A workload that may arrive later, as a forward simulation sees it. */
 export interface FutureArrival {
@@ -15,18 +16,6 @@ interface Seen {
   time: number;
   workload: Workload;
   runTime: RunTimePrediction;
-}
-
-/** mulberry32: a small seeded generator, so a forward simulation with arrivals stays deterministic. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**
@@ -70,8 +59,8 @@ export class ArrivalHistory {
    * when no queue has more. The same `now` and `sample` give the same draws.
    */
   future(now: number, sample: number): () => FutureArrival | undefined {
-    const random = seeded(Math.imul(sample + 1, 0x9e3779b1) ^ Math.floor(now));
-    const gap = (rate: number) => -Math.log(1 - random()) / rate;
+    const random = seededRandom(Math.imul(sample + 1, 0x9e3779b1) ^ Math.floor(now));
+    const gap = (rate: number) => exponentialDraw(1 / rate, random);
     const streams: Array<{ seen: Seen[]; rate: number; next: number; left: number; until: number }> = [];
     for (const seen of this.byQueue.values()) {
       const span = now - seen[0].time;
