@@ -168,4 +168,12 @@ export interface EngineOptions {
   admissionFairSharing?: AdmissionFairSharingConfig;
   /** Absent: Kueue 0.19's defaults. */
   featureGates?: FeatureGates;
+  /** Kueue's `resources.deviceClassMappings`: DRA devices counted as quota; absent: none mapped. */
+  deviceClassMappings?: DeviceClassMapping[];
+}
+
+/** A quota resource and the DRA DeviceClasses whose devices it counts, one unit per device. */
+export interface DeviceClassMapping {
+  name: string;
+  deviceClassNames: string[];
 }

@@ -5,6 +5,7 @@ import type { BudgetStandings } from './budgets';
 import { charge, release } from './cache';
 import type { EngineCore } from './core';
 import { cycle } from './cycle';
+import { withDeviceQuota } from './devices';
 import { explainPending } from './explain';
 import { contextFor } from './nominate';
 import { nextWakeup, runTimers } from './podsReady';
@@ -108,7 +109,8 @@ export class Engine {
   }
 
   /** Adds a pending workload. */
-  submit(workload: Workload): WorkloadState {
+  submit(submitted: Workload): WorkloadState {
+    const workload = withDeviceQuota(submitted, this.options.deviceClassMappings ?? []);
     if (this.core.states.has(workload.key)) throw new Error(`workload ${workload.key} is already known to the engine`);
     const state: WorkloadState = {
       workload,
@@ -135,7 +137,7 @@ export class Engine {
     state.podsReady = podsReady;
     if (!podsReady && this.options.waitForPodsReady.enable) this.core.timed.add(state);
     state.clusterQueue = admission.clusterQueue;
-    state.usage = usageOf(workload, admission);
+    state.usage = usageOf(withDeviceQuota(workload, this.options.deviceClassMappings ?? []), admission);
     const queue = this.core.queues.get(admission.clusterQueue);
     if (queue) charge(this.core, queue, state, 1);
     return state;

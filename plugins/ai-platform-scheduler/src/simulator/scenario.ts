@@ -89,6 +89,12 @@ function parsePodSets(raw: unknown, where: string, problems: string[]): PodSet[]
         problems.push(`${field}.requests.${resource}: ${(e as Error).message}`);
       }
     }
+    const devices: Record<string, number> = {};
+    for (const [deviceClass, n] of Object.entries((ps?.devices ?? {}) as Obj)) {
+      if (Number.isInteger(n) && (n as number) >= 0) devices[deviceClass] = n as number;
+      else
+        problems.push(`${field}.devices.${deviceClass}: must be a whole number of devices, got ${JSON.stringify(n)}`);
+    }
     const topology = ps?.topology;
     if (topology !== undefined && (typeof topology !== 'object' || (!topology.required && !topology.preferred))) {
       problems.push(`${field}.topology: must be {required: <node label>} or {preferred: <node label>}`);
@@ -98,6 +104,7 @@ function parsePodSets(raw: unknown, where: string, problems: string[]): PodSet[]
       count,
       minCount: ps?.minCount,
       requests,
+      ...(Object.keys(devices).length > 0 && { devices }),
       nodeSelector: ps?.nodeSelector,
       tolerations: ps?.tolerations,
       topology,
