@@ -1,3 +1,4 @@
+import { buildDraObjects } from './sim/dra';
 import { buildNamespaces, buildNodes } from './fleet/nodes';
 import { loadFleetFile, validateFleet } from './fleet/parseFleet';
 import { FleetSpec } from './fleet/types';
@@ -22,6 +23,7 @@ export * from './fleet/types';
 export { FleetError, loadFleetFile, validateFleet } from './fleet/parseFleet';
 export type { FleetProblem } from './fleet/parseFleet';
 export { buildNodes, buildNamespaces } from './fleet/nodes';
+export { buildDraObjects } from './sim/dra';
 export { ScaledClock, ManualClock, isoTime } from './sim/clock';
 export type { SimClock, SimTimer } from './sim/clock';
 export { ClusterSimulation } from './sim/simulation';
@@ -93,7 +95,9 @@ export async function startKubeSim(options: KubeSimOptions): Promise<KubeSim> {
         restoreObjects(store, saved);
       } else {
         const now = isoTime(clock);
-        for (const node of buildNodes(spec, now)) store.create(store.typeFor('v1', 'Node'), node);
+        const nodes = buildNodes(spec, now);
+        for (const node of nodes) store.create(store.typeFor('v1', 'Node'), node);
+        for (const o of buildDraObjects(nodes)) store.create(store.typeFor(o.apiVersion, o.kind), o);
         for (const ns of buildNamespaces(fleet.namespaces ?? [], spec.name))
           store.create(store.typeFor('v1', 'Namespace'), ns);
       }
