@@ -220,7 +220,7 @@ export class ResourceClaims {
           namespace: ns,
           annotations: { 'resource.kubernetes.io/pod-claim-name': claim },
           ownerReferences: [
-            { apiVersion: 'v1', kind: 'Pod', name: pod.metadata.name, uid: pod.metadata.uid, controller: true },
+            { apiVersion: 'v1', kind: 'Pod', name: pod.metadata.name!, uid: pod.metadata.uid!, controller: true },
           ],
         },
         spec,
