@@ -57,6 +57,7 @@ const claimTemplateSchema = z.object({ spec: z.object({ spec: claimSpec }) });
 
 /** The part of a pod spec that names its claims. */
 export interface PodResourceClaims {
+  /** The pod's `spec.resourceClaims`: each by template (counted) or by shared claim name (not). */
   resourceClaims?: Array<{ name?: string; resourceClaimTemplateName?: string; resourceClaimName?: string }>;
 }
 

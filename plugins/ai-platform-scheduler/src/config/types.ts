@@ -174,6 +174,8 @@ export interface EngineOptions {
 
 /** A quota resource and the DRA DeviceClasses whose devices it counts, one unit per device. */
 export interface DeviceClassMapping {
+  /** The quota resource, as ClusterQueues name it in coveredResources. */
   name: string;
+  /** The DeviceClasses whose devices count as it (at most 8). */
   deviceClassNames: string[];
 }

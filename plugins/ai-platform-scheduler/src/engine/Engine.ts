@@ -109,11 +109,10 @@ export class Engine {
   }
 
   /** Adds a pending workload. */
-  submit(submitted: Workload): WorkloadState {
-    const workload = withDeviceQuota(submitted, this.options.deviceClassMappings ?? []);
+  submit(workload: Workload): WorkloadState {
     if (this.core.states.has(workload.key)) throw new Error(`workload ${workload.key} is already known to the engine`);
     const state: WorkloadState = {
-      workload,
+      workload: withDeviceQuota(workload, this.options.deviceClassMappings ?? []),
       status: 'pending',
       podsReady: false,
       requeueCount: 0,
