@@ -114,11 +114,10 @@ export class ClusterController {
 
   /** What adapters read besides the object: priority classes, and the ResourceClaimTemplates pods claim devices by. */
   workloadContext(): WorkloadContext {
-    const templates = this.claimTemplates;
     return {
       priorityClasses: this.engine.queueConfig.priorityClasses,
       resourceClaimTemplate: (namespace, name) =>
-        templates?.list().find(t => t.metadata?.namespace === namespace && t.metadata?.name === name),
+        this.claimTemplates?.list().find(t => t.metadata?.namespace === namespace && t.metadata?.name === name),
     };
   }
 
