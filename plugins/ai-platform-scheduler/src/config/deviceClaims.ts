@@ -66,7 +66,9 @@ export interface PodResourceClaims {
  * its `resourceClaims` name (as Kueue's GetResourceRequestsForResourceClaimTemplates:
  * claims by ResourceClaimName are shared and not counted; admin-access requests
  * count nothing; FirstAvailable and AllocationMode All are refused). Throws an
- * error naming the field when a template is missing or cannot be counted.
+ * error naming the field when a template is missing or cannot be counted, or
+ * when the pod claims a shared ResourceClaim by name: Kueue's workload controller
+ * makes such a workload inadmissible before counting anything.
  */
 export function devicesPerPod(
   spec: PodResourceClaims,
@@ -75,6 +77,11 @@ export function devicesPerPod(
   const out: Record<string, number> = {};
   (spec.resourceClaims ?? []).forEach((claim, i) => {
     const at = `resourceClaims[${i}]`;
+    if (claim.resourceClaimName !== undefined)
+      throw new Error(
+        `${at}.resourceClaimName: a shared ResourceClaim (${claim.resourceClaimName}) cannot be counted as quota; ` +
+          `claim devices through a ResourceClaimTemplate (Kueue: "KueueDRAIntegration feature does not support use of resource claims")`,
+      );
     const name = claim.resourceClaimTemplateName;
     if (name === undefined) return;
     const found = template(name);
@@ -92,7 +99,7 @@ export function devicesPerPod(
       const exactly = req.exactly;
       if (!exactly) throw new Error(`${field}: Exactly must be set if FirstAvailable is nil`);
       if (exactly.adminAccess) return;
-      const mode = exactly.allocationMode ?? 'ExactCount';
+      const mode = exactly.allocationMode || 'ExactCount'; // the API server defaults an empty mode
       if (mode === 'All') throw new Error(`${field}.exactly.allocationMode: AllocationMode 'All' is not supported`);
       if (mode !== 'ExactCount')
         throw new Error(`${field}.exactly.allocationMode: unsupported allocation mode: ${mode}`);

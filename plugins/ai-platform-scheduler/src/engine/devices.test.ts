@@ -40,6 +40,7 @@ const templates: Record<string, unknown> = {
   'claim-tmpl-empty': template({ name: 'req' }),
   'claim-tmpl-admin': template(exact('test-deviceclass-1', 1, { adminAccess: true })),
   'claim-tmpl-mixed': template(exact('test-deviceclass-1', 2), exact('test-deviceclass-1', 1, { adminAccess: true })),
+  'claim-tmpl-empty-mode': template(exact('test-deviceclass-1', 2, { allocationMode: '' })),
   'claim-tmpl-config': {
     spec: { spec: { devices: { requests: [exact('test-deviceclass-1', 1)], config: [{ requests: ['req'] }] } } },
   },
@@ -48,13 +49,11 @@ const mappings: DeviceClassMapping[] = [
   { name: 'res-1', deviceClassNames: ['test-deviceclass-1', 'gpu-class'] },
   { name: 'res-2', deviceClassNames: ['test-deviceclass-2'] },
 ];
-/** The upstream pod: a claim from claim-tmpl-1 and a shared ResourceClaim (not counted). */
-const basePod: PodResourceClaims = {
-  resourceClaims: [
-    { name: 'req-1', resourceClaimTemplateName: 'claim-tmpl-1' },
-    { name: 'req-2', resourceClaimName: 'claim-2' },
-  ],
-};
+/**
+ * The upstream pod claims from claim-tmpl-1 and the shared ResourceClaim claim-2, which that function skips because
+ * the workload controller refused the workload before (the last case); here it is left out.
+ */
+const basePod: PodResourceClaims = { resourceClaims: [{ name: 'req-1', resourceClaimTemplateName: 'claim-tmpl-1' }] };
 const claims = (...names: string[]): PodResourceClaims => ({
   resourceClaims: names.map((n, i) => ({ name: `req-${i}`, resourceClaimTemplateName: n })),
 });
@@ -114,7 +113,18 @@ describe('DRA device requests counted as quota (Kueue pkg/dra/claims_test.go Tes
     ['AdminAccess request is skipped with zero quota', claims('claim-tmpl-admin'), {}],
     ['Mixed AdminAccess and normal requests counts only normal', claims('claim-tmpl-mixed'), { 'res-1': 2 }],
     ['Device config is pass-through and counted correctly', claims('claim-tmpl-config'), { 'res-1': 1 }],
+    // test/integration/singlecluster/controller/dra/dra_test.go
+    [
+      'Should admit workload with empty AllocationMode that defaults to ExactCount',
+      claims('claim-tmpl-empty-mode'),
+      { 'res-1': 2 },
+    ],
     // pkg/controller/core/workload_controller_dra_test.go
+    [
+      'reconcile DRA ResourceClaim should be rejected as inadmissible',
+      { resourceClaims: [{ name: 'req-2', resourceClaimName: 'claim-2' }] },
+      /resourceClaims\[0\]\.resourceClaimName: a shared ResourceClaim \(claim-2\) cannot be counted as quota/,
+    ],
     [
       'reconcile DRA ResourceClaimTemplate not found should return error',
       claims('missing-template'),
@@ -232,5 +242,159 @@ describe('examples/scenarios/dra-mig-partitions.yaml', () => {
 
   it('leaves the unmapped DeviceClass pending as misconfigured', () => {
     expect(result.workloads['notebooks/unmapped'].pendingReason).toMatchObject({ kueueReason: 'Misconfigured' });
+  });
+});
+
+/**
+ * Kueue's test/integration/singlecluster/controller/dra/dra_test.go, each spec as one engine run: ClusterQueues with
+ * quota for resource `foo` (DeviceClass foo.example.com), workloads of `pods` pods claiming `each` devices of `class`.
+ */
+describe('DRA quota (Kueue test/integration/singlecluster/controller/dra/dra_test.go)', () => {
+  type Spec = {
+    cqs: Array<[name: string, foo: number, cohort?: string]>;
+    wls: Array<[name: string, cq: string, pods: number, each: number, deviceClass?: string]>;
+  };
+  const run = ({ cqs, wls }: Spec) => {
+    const config = parseQueueObjects([
+      { apiVersion: 'kueue.x-k8s.io/v1beta1', kind: 'ResourceFlavor', metadata: { name: 'rf' } },
+      ...cqs.flatMap(([name, foo, cohort]) => [
+        {
+          apiVersion: 'kueue.x-k8s.io/v1beta1',
+          kind: 'ClusterQueue',
+          metadata: { name },
+          spec: {
+            ...(cohort && { cohort }),
+            namespaceSelector: {},
+            resourceGroups: [
+              { coveredResources: ['foo'], flavors: [{ name: 'rf', resources: [{ name: 'foo', nominalQuota: foo }] }] },
+            ],
+          },
+        },
+        {
+          apiVersion: 'kueue.x-k8s.io/v1beta1',
+          kind: 'LocalQueue',
+          metadata: { name, namespace: 'ns' },
+          spec: { clusterQueue: name },
+        },
+      ]),
+    ]);
+    const engine = new Engine(
+      config,
+      parseEngineOptions({
+        resources: { deviceClassMappings: [{ name: 'foo', deviceClassNames: ['foo.example.com'] }] },
+      }),
+    );
+    wls.forEach(([name, cq, pods, each, deviceClass = 'foo.example.com'], i) =>
+      engine.submit({
+        key: `ns/${name}`,
+        namespace: 'ns',
+        name,
+        queue: cq,
+        priority: 0,
+        creationTime: i,
+        podSets: [{ name: 'main', count: pods, requests: {}, devices: { [deviceClass]: each } }],
+      }),
+    );
+    engine.schedule(0);
+    const usage = Object.fromEntries(engine.usage().map(u => [u.clusterQueue, u]));
+    const admitted = [...engine.workloads()].filter(s => s.status === 'admitted').map(s => s.workload.name);
+    return { admitted, usage, pending: engine.pending() };
+  };
+
+  it.each<[string, Spec, string[]]>([
+    [
+      'Should handle multiple workloads sharing DRA quota',
+      {
+        cqs: [['cq', 10]],
+        wls: [
+          ['test-wl-1', 'cq', 1, 4],
+          ['test-wl-2', 'cq', 1, 4],
+        ],
+      },
+      ['test-wl-1', 'test-wl-2'],
+    ],
+    [
+      'Should admit workload with DRA resource claim templates',
+      { cqs: [['cq', 10]], wls: [['test-wl-template', 'cq', 1, 2]] },
+      ['test-wl-template'],
+    ],
+    [
+      'Should handle multiple workloads with ResourceClaimTemplates',
+      {
+        cqs: [['cq', 10]],
+        wls: [
+          ['test-wl-template-1', 'cq', 1, 3],
+          ['test-wl-template-2', 'cq', 1, 3],
+        ],
+      },
+      ['test-wl-template-1', 'test-wl-template-2'],
+    ],
+    [
+      'Should handle ResourceClaimTemplate with insufficient quota',
+      { cqs: [['cq', 10]], wls: [['test-wl-template-large', 'cq', 1, 12]] },
+      [],
+    ],
+    [
+      'Should handle unmapped device classes with proper error',
+      { cqs: [['cq', 10]], wls: [['test-wl-unmapped', 'cq', 1, 2, 'unmapped.example.com']] },
+      [],
+    ],
+    [
+      'Should handle multi-pod workloads with correct DRA resource calculation',
+      { cqs: [['cq', 10]], wls: [['test-wl-multi-pod', 'cq', 3, 1]] },
+      ['test-wl-multi-pod'],
+    ],
+    [
+      'Should borrow DRA quota from another ClusterQueue in the cohort',
+      {
+        cqs: [
+          ['prod', 5, 'dra-cohort'],
+          ['dev', 5, 'dra-cohort'],
+        ],
+        wls: [['borrow-wl', 'prod', 7, 1]],
+      },
+      ['borrow-wl'],
+    ],
+    [
+      'Should not admit DRA workload when cohort capacity is exhausted',
+      {
+        cqs: [
+          ['prod', 5, 'dra-cohort'],
+          ['dev', 5, 'dra-cohort'],
+        ],
+        wls: [
+          ['prod-full', 'prod', 5, 1],
+          ['dev-full', 'dev', 5, 1],
+          ['overflow-wl', 'prod', 1, 1],
+        ],
+      },
+      ['prod-full', 'dev-full'],
+    ],
+  ])('%s', (_name, spec, admitted) => {
+    const result = run(spec);
+    expect(result.admitted.sort()).toEqual([...admitted].sort());
+    // Every admitted device is one unit of foo, and no ClusterQueue's cohort gives more than it has.
+    const devices = spec.wls.filter(w => admitted.includes(w[0])).reduce((sum, w) => sum + w[2] * w[3], 0);
+    const used = Object.values(result.usage).reduce((sum, u) => sum + u.resources[0].used, 0);
+    expect(used).toBe(devices * 1000);
+  });
+
+  it('reports the borrowed DRA quota as Kueue does (Total 7, Borrowed 2)', () => {
+    const { usage } = run({
+      cqs: [
+        ['prod', 5, 'dra-cohort'],
+        ['dev', 5, 'dra-cohort'],
+      ],
+      wls: [['borrow-wl', 'prod', 7, 1]],
+    });
+    expect(usage.prod.resources[0]).toMatchObject({ resource: 'foo', used: 7000, borrowed: 2000 });
+  });
+
+  it('names the unmapped DeviceClass (Should handle unmapped device classes with proper error)', () => {
+    const { pending } = run({ cqs: [['cq', 10]], wls: [['test-wl-unmapped', 'cq', 1, 2, 'unmapped.example.com']] });
+    expect(pending[0].reason).toMatchObject({
+      kueueReason: 'Misconfigured',
+      message: expect.stringMatching(/DeviceClass unmapped\.example\.com is not mapped/),
+    });
   });
 });

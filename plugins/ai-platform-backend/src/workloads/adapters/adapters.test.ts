@@ -142,10 +142,7 @@ describe('workload kind adapters', () => {
   it("counts the DRA devices a pod set's ResourceClaimTemplates request per pod, and names a missing template", () => {
     const job = manifest('Job');
     const pod = (job.spec as { template: { spec: Record<string, unknown> } }).template.spec;
-    pod.resourceClaims = [
-      { name: 'slices', resourceClaimTemplateName: 'two-slices' },
-      { name: 'shared', resourceClaimName: 'a-shared-claim' },
-    ];
+    pod.resourceClaims = [{ name: 'slices', resourceClaimTemplateName: 'two-slices' }];
     const twoSlices = {
       spec: {
         spec: {
