@@ -95,11 +95,14 @@ export async function startKubeSim(options: KubeSimOptions): Promise<KubeSim> {
         restoreObjects(store, saved);
       } else {
         const now = isoTime(clock);
-        const nodes = buildNodes(spec, now);
-        for (const node of nodes) store.create(store.typeFor('v1', 'Node'), node);
-        for (const o of buildDraObjects(nodes)) store.create(store.typeFor(o.apiVersion, o.kind), o);
+        for (const node of buildNodes(spec, now)) store.create(store.typeFor('v1', 'Node'), node);
         for (const ns of buildNamespaces(fleet.namespaces ?? [], spec.name))
           store.create(store.typeFor('v1', 'Namespace'), ns);
+      }
+      // A state saved before kube-sim served DRA has no DeviceClasses or ResourceSlices yet.
+      for (const o of buildDraObjects(store.list(store.typeFor('v1', 'Node')))) {
+        const type = store.typeFor(o.apiVersion, o.kind);
+        if (!store.get(type, undefined, o.metadata.name!)) store.create(type, structuredClone(o));
       }
       const simulation = new ClusterSimulation(store, clock, {
         simulation: fleet.simulation,
