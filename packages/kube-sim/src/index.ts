@@ -1,3 +1,4 @@
+import { buildDraObjects } from './sim/dra';
 import { buildNamespaces, buildNodes } from './fleet/nodes';
 import { loadFleetFile, validateFleet } from './fleet/parseFleet';
 import { FleetSpec } from './fleet/types';
@@ -22,6 +23,7 @@ export * from './fleet/types';
 export { FleetError, loadFleetFile, validateFleet } from './fleet/parseFleet';
 export type { FleetProblem } from './fleet/parseFleet';
 export { buildNodes, buildNamespaces } from './fleet/nodes';
+export { buildDraObjects } from './sim/dra';
 export { ScaledClock, ManualClock, isoTime } from './sim/clock';
 export type { SimClock, SimTimer } from './sim/clock';
 export { ClusterSimulation } from './sim/simulation';
@@ -96,6 +98,11 @@ export async function startKubeSim(options: KubeSimOptions): Promise<KubeSim> {
         for (const node of buildNodes(spec, now)) store.create(store.typeFor('v1', 'Node'), node);
         for (const ns of buildNamespaces(fleet.namespaces ?? [], spec.name))
           store.create(store.typeFor('v1', 'Namespace'), ns);
+      }
+      // A state saved before kube-sim served DRA has no DeviceClasses or ResourceSlices yet.
+      for (const o of buildDraObjects(store.list(store.typeFor('v1', 'Node')))) {
+        const type = store.typeFor(o.apiVersion, o.kind);
+        if (!store.get(type, undefined, o.metadata.name!)) store.create(type, structuredClone(o));
       }
       const simulation = new ClusterSimulation(store, clock, {
         simulation: fleet.simulation,

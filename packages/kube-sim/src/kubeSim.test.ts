@@ -1,5 +1,5 @@
 import { BatchV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { KubeSim, startKubeSim } from './index';
@@ -125,5 +125,23 @@ describe('startKubeSim on the demo fleet', () => {
     // The controller adopts the restored pods instead of making new ones.
     await new Promise(r => setTimeout(r, 200));
     expect(again.list(podType, { namespace: 'team-agents' })).toHaveLength(2);
+  });
+
+  it('publishes the DRA devices of a state saved before kube-sim served DRA', async () => {
+    const stateFile = path.join(dir, 'state-without-dra.json');
+    sim = await startKubeSim({ fleet: demoFleet, speed: 60, generator: false, stateFile });
+    await sim.stop();
+    sim = undefined;
+    const saved = JSON.parse(readFileSync(stateFile, 'utf8'));
+    for (const name of Object.keys(saved.clusters))
+      saved.clusters[name] = saved.clusters[name].filter(
+        (o: { apiVersion: string }) => o.apiVersion !== 'resource.k8s.io/v1',
+      );
+    writeFileSync(stateFile, JSON.stringify(saved));
+
+    sim = await startKubeSim({ fleet: demoFleet, speed: 60, generator: false, stateFile });
+    const east = sim.clusters[0].store;
+    const slices = east.list(east.typeFor('resource.k8s.io/v1', 'ResourceSlice'));
+    expect(slices.map(s => s.spec.nodeName)).toContain('gpu-east-a100-mig-0');
   });
 });

@@ -15,6 +15,8 @@ export interface WorkloadObject extends KubernetesObject {
 export interface WorkloadContext {
   /** WorkloadPriorityClass name to value. */
   priorityClasses: Map<string, number>;
+  /** The ResourceClaimTemplate of that namespace and name (resource.k8s.io/v1), for pods that claim DRA devices. */
+  resourceClaimTemplate?: (namespace: string, name: string) => unknown | undefined;
 }
 
 /** How a finished workload ended; undefined while it runs or waits. */

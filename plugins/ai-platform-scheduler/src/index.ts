@@ -15,9 +15,12 @@ export {
   defaultFeatureGates,
   emptyQueueConfig,
 } from './config/parse';
+export { devicesPerPod, resourceForDeviceClass } from './config/deviceClaims';
+export type { PodResourceClaims } from './config/deviceClaims';
 export { parseQuantity, formatQuantity } from '@ai-platform/backstage-plugin-ai-platform-common';
 export * from './engine/types';
 export { Engine, workloadBefore } from './engine/Engine';
+export { withDeviceQuota } from './engine/devices';
 export type { WorkloadState, WorkloadStatus } from './engine/Engine';
 export type { LocalQueueUsageReport } from './engine/admissionFairSharing';
 export { NodeInventory } from './engine/topology';

@@ -3,7 +3,7 @@ import { KubeObject, ObjectStore, ResourceType, StoreEvent } from '../store/type
 import { isoTime, SimClock, SimTimer } from './clock';
 import { DeviceAllocator } from './devices';
 import { EventRecorder } from './events';
-import { podRequests } from './placement';
+import { ResourceClaims } from './dra';
 import { hashUnit, sampleDuration } from './random';
 
 /** Annotations that steer the simulated kubelet. */
@@ -47,6 +47,7 @@ export class Kubelet {
   /** Running pods this kubelet has taken on (devices held, end armed when they have one). */
   private readonly adopted = new Set<string>();
   private podType!: ResourceType;
+  private claims!: ResourceClaims;
   private unsubscribe?: () => void;
 
   constructor(
@@ -59,6 +60,7 @@ export class Kubelet {
 
   start(): void {
     this.podType = this.store.typeFor('v1', 'Pod');
+    this.claims = new ResourceClaims(this.store);
     this.unsubscribe = this.store.subscribe(e => this.onEvent(e));
     for (const pod of this.store.list(this.podType)) this.track(pod);
   }
@@ -136,7 +138,7 @@ export class Kubelet {
   private allocate(pod: KubeObject): void {
     const nodeType = this.store.typeFor('v1', 'Node');
     const node = this.store.get(nodeType, undefined, pod.spec.nodeName);
-    if (node) this.devices.allocate(node, key(pod), podRequests(pod));
+    if (node) this.devices.allocate(node, key(pod), this.claims.requestsOf(pod).requests);
   }
 
   private containers(pod: KubeObject): Array<{ name: string; image?: string }> {

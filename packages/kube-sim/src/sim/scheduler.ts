@@ -1,7 +1,8 @@
 import { KubeObject, ObjectStore, ResourceType, StoreEvent } from '../store/types';
 import { isoTime, SimClock } from './clock';
+import { ResourceClaims } from './dra';
 import { EventRecorder } from './events';
-import { NodeCapacity, placePod, podRequests } from './placement';
+import { NodeCapacity, placePod } from './placement';
 import { addAmounts, ResourceAmounts, toAmounts } from './quantity';
 
 const key = (o: KubeObject) => `${o.metadata.namespace}/${o.metadata.name}`;
@@ -26,6 +27,7 @@ export class PodScheduler {
   private retryTimer?: NodeJS.Timeout;
   private rotate = 0;
   private stopped = false;
+  private claims!: ResourceClaims;
 
   constructor(
     private readonly store: ObjectStore,
@@ -35,6 +37,7 @@ export class PodScheduler {
 
   start(): void {
     this.podType = this.store.typeFor('v1', 'Pod');
+    this.claims = new ResourceClaims(this.store);
     const nodeType = this.store.typeFor('v1', 'Node');
     this.unsubscribe = this.store.subscribe(e => this.onEvent(e));
     for (const node of this.store.list(nodeType)) this.upsertNode(node);
@@ -49,6 +52,7 @@ export class PodScheduler {
   }
 
   private onEvent(e: StoreEvent): void {
+    if (e.resource.group === 'resource.k8s.io' && e.resource.kind !== 'ResourceClaim') this.retryUnschedulable();
     if (e.resource.group !== '') return;
     if (e.resource.kind === 'Node') {
       if (e.type === 'DELETED') this.nodes.delete(e.object.metadata.name!);
@@ -59,6 +63,7 @@ export class PodScheduler {
         const k = key(e.object);
         this.pending.delete(k);
         this.unschedulable.delete(k);
+        this.claims.release(e.object);
         if (this.release(k)) this.retryUnschedulable();
       } else {
         this.trackPod(e.object);
@@ -90,6 +95,7 @@ export class PodScheduler {
     if (terminal(pod)) {
       this.pending.delete(k);
       this.unschedulable.delete(k);
+      this.claims.release(pod);
       if (this.release(k)) this.retryUnschedulable();
       return;
     }
@@ -97,7 +103,7 @@ export class PodScheduler {
       this.pending.delete(k);
       this.unschedulable.delete(k);
       if (!this.usage.has(k)) {
-        const requests = podRequests(pod);
+        const { requests } = this.claims.requestsOf(pod);
         this.usage.set(k, { node: pod.spec.nodeName, requests });
         const n = this.nodes.get(pod.spec.nodeName);
         if (n) addAmounts(n.used, requests);
@@ -151,11 +157,15 @@ export class PodScheduler {
 
   private schedule(pod: KubeObject, nodes: NodeCapacity[]): void {
     const k = key(pod);
-    const requests = podRequests(pod);
-    const placement = placePod(pod, nodes, this.rotate++ % Math.max(1, nodes.length), requests);
+    const { requests, problem } = this.claims.requestsOf(pod);
+    const placement =
+      problem !== undefined
+        ? { unschedulable: `0/${nodes.length} nodes are available: ${problem}.` }
+        : placePod(pod, nodes, this.rotate++ % Math.max(1, nodes.length), requests);
     const now = isoTime(this.clock);
     if ('nodeName' in placement) {
       this.unschedulable.delete(k);
+      const resourceClaimStatuses = this.claims.allocate(pod, placement.nodeName);
       const bound = this.store.update(this.podType, {
         ...pod,
         spec: { ...pod.spec, nodeName: placement.nodeName },
@@ -166,6 +176,7 @@ export class PodScheduler {
         status: {
           phase: 'Pending',
           ...bound.status,
+          ...(resourceClaimStatuses.length > 0 && { resourceClaimStatuses }),
           conditions: [
             ...conditions,
             { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now },

@@ -1,3 +1,4 @@
+import { buildDraObjects } from './dra';
 import path from 'node:path';
 import { buildNamespaces, buildNodes } from '../fleet/nodes';
 import { loadFleetFile } from '../fleet/parseFleet';
@@ -17,7 +18,9 @@ export function demoCluster(options: { failureRate?: number } = {}) {
   const cluster = fleet.clusters[0];
   const store = new MemoryStore();
   const clock = new ManualClock();
-  for (const node of buildNodes(cluster, '2026-01-01T00:00:00Z')) store.create(store.typeFor('v1', 'Node'), node);
+  const nodes = buildNodes(cluster, '2026-01-01T00:00:00Z');
+  for (const node of nodes) store.create(store.typeFor('v1', 'Node'), node);
+  for (const o of buildDraObjects(nodes)) store.create(store.typeFor(o.apiVersion, o.kind), o);
   for (const ns of buildNamespaces(fleet.namespaces ?? [], cluster.name))
     store.create(store.typeFor('v1', 'Namespace'), ns);
   const sim = new ClusterSimulation(store, clock, {

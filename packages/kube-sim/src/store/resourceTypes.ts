@@ -56,6 +56,18 @@ function kueue(version: string): ResourceType[] {
   ];
 }
 
+/** resource.k8s.io/v1: DRA's device classes, the devices nodes publish, and the claims pods make. */
+function dynamicResourceAllocation(): ResourceType[] {
+  const group = 'resource.k8s.io';
+  const version = 'v1';
+  return [
+    { group, version, kind: 'DeviceClass', plural: 'deviceclasses', namespaced: false },
+    { group, version, kind: 'ResourceSlice', plural: 'resourceslices', namespaced: false },
+    { group, version, kind: 'ResourceClaimTemplate', plural: 'resourceclaimtemplates', namespaced: true },
+    { group, version, kind: 'ResourceClaim', plural: 'resourceclaims', namespaced: true, hasStatus: true },
+  ];
+}
+
 /** Every type kube-sim serves: the Kubernetes built-ins an AI platform touches plus the batch/serving CRDs. */
 export const builtinResourceTypes: ResourceType[] = [
   {
@@ -238,6 +250,7 @@ export const builtinResourceTypes: ResourceType[] = [
     namespaced: true,
     hasStatus: true,
   },
+  ...dynamicResourceAllocation(),
   ...kueue('v1beta1'),
   ...kueue('v1beta2'),
   {
@@ -351,6 +364,7 @@ const BUILTIN_GROUPS = new Set([
   'coordination.k8s.io',
   'events.k8s.io',
   'networking.k8s.io',
+  'resource.k8s.io',
   'scheduling.k8s.io',
 ]);
 

@@ -25,5 +25,12 @@ export const queueObjectKinds: WatchTarget[] = [
   namespaceKind,
 ];
 
+/** DRA's ResourceClaimTemplates, whose device requests a pod set's quota counts. */
+export const resourceClaimTemplateKind: WatchTarget = {
+  apiVersion: 'resource.k8s.io/v1',
+  kind: 'ResourceClaimTemplate',
+  plural: 'resourceclaimtemplates',
+};
+
 /** Kueue's own Workload objects, whose status holds its admissions (read in observe mode). */
 export const kueueWorkloadKind = kueue('Workload', 'workloads');

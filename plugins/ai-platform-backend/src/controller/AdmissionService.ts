@@ -150,7 +150,7 @@ export class AdmissionService implements WorkloadService {
 
   private tryWorkload(c: ClusterController, tracked: TrackedWorkload) {
     try {
-      return tracked.adapter.toWorkload(tracked.obj, { priorityClasses: c.engine.queueConfig.priorityClasses });
+      return tracked.adapter.toWorkload(tracked.obj, c.workloadContext());
     } catch {
       return undefined;
     }
@@ -209,9 +209,7 @@ export class AdmissionService implements WorkloadService {
     const { adapter, obj } = normalizeManifest(request, this.adapters);
     const first = this.controllers.find(c => !request.cluster || c.name === request.cluster) ?? this.controllers[0];
     obj.metadata.creationTimestamp = new Date();
-    const workload = adapter.toWorkload(obj, {
-      priorityClasses: first?.engine.queueConfig.priorityClasses ?? new Map(),
-    });
+    const workload = adapter.toWorkload(obj, first?.workloadContext() ?? { priorityClasses: new Map() });
     const now = Date.now();
     const probe = { ...workload, key: `${workload.key}#plan`, creationTime: now };
     const runTime = (key: string): RunTimePrediction => {

@@ -1,11 +1,15 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { WorkloadKindAdapter, WorkloadObject } from '@ai-platform/backstage-plugin-ai-platform-node';
+import type {
+  WorkloadContext,
+  WorkloadKindAdapter,
+  WorkloadObject,
+} from '@ai-platform/backstage-plugin-ai-platform-node';
 import type { Reason } from '@ai-platform/backstage-plugin-ai-platform-common';
-import { Engine, type EngineOptions } from '@ai-platform/scheduler';
+import { Engine, withDeviceQuota, type EngineOptions } from '@ai-platform/scheduler';
 import type { ClusterClient } from '../clusters/ClusterClient';
 import { ClusterCache } from '../clusters/ClusterCache';
-import { kueueWorkloadKind } from '../clusters/kinds';
+import { kueueWorkloadKind, resourceClaimTemplateKind } from '../clusters/kinds';
 import type { ClusterConnection } from '../clusters/connection';
 import type { Watch } from '../clusters/Watch';
 import type { DecisionStore } from '../database/DecisionStore';
@@ -67,6 +71,7 @@ export class ClusterController {
   private readonly unsubscribe: Array<() => void> = [];
   private readonly podListeners = new Set<(type: 'upsert' | 'delete', pod: KubernetesObject) => void>();
   private kueueWorkloads?: Watch<KubernetesObject>;
+  private claimTemplates?: Watch<KubernetesObject>;
   private readonly lease: LeaderLease;
   private readonly queueConfig: QueueConfigSource;
   private readonly writer: DecisionWriter;
@@ -105,6 +110,15 @@ export class ClusterController {
 
   get connected(): boolean {
     return this.watches.length > 0 && this.watches.every(w => w.synced && !w.lastError);
+  }
+
+  /** What adapters read besides the object: priority classes, and the ResourceClaimTemplates pods claim devices by. */
+  workloadContext(): WorkloadContext {
+    return {
+      priorityClasses: this.engine.queueConfig.priorityClasses,
+      resourceClaimTemplate: (namespace, name) =>
+        this.claimTemplates?.list().find(t => t.metadata?.namespace === namespace && t.metadata?.name === name),
+    };
   }
 
   get lastError(): string | undefined {
@@ -155,6 +169,7 @@ export class ClusterController {
       ...this.watches,
       ...this.queueWatches,
       follow(cluster.nodes, () => this.generation++),
+      (this.claimTemplates = follow(cluster.informer(resourceClaimTemplateKind), (_, t) => this.onClaimTemplate(t))),
       follow(cluster.pods, (type, pod) => {
         for (const listener of this.podListeners) listener(type, pod);
       }),
@@ -271,6 +286,13 @@ export class ClusterController {
     this.kick();
   }
 
+  /** A workload whose pods claim devices from a template is read again when that template changes. */
+  private onClaimTemplate(template: KubernetesObject) {
+    for (const tracked of this.workloads.values())
+      if (tracked.obj.metadata.namespace === template.metadata?.namespace) this.dirty.add(tracked.key);
+    this.kick();
+  }
+
   private onQueueObject() {
     this.configDirty = true;
     this.kick();
@@ -342,7 +364,7 @@ export class ClusterController {
     }
     let workload;
     try {
-      workload = adapter.toWorkload(obj, { priorityClasses: this.engine.queueConfig.priorityClasses });
+      workload = adapter.toWorkload(obj, this.workloadContext());
       this.invalid.delete(key);
     } catch (e) {
       if (this.invalid.get(key) !== (e as Error).message)
@@ -368,7 +390,8 @@ export class ClusterController {
     }
     const now = this.engine.get(key);
     // A pending workload whose object changed (priority, pod counts, queue) is queued again as it now is.
-    const changed = now?.status === 'pending' && JSON.stringify(now.workload) !== JSON.stringify(workload);
+    const counted = withDeviceQuota(workload, this.engine.options.deviceClassMappings ?? []);
+    const changed = now?.status === 'pending' && JSON.stringify(now.workload) !== JSON.stringify(counted);
     if (!now || now.status === 'finished' || changed) {
       if (now) this.engine.remove(key, 'deleted');
       this.engine.submit(workload);

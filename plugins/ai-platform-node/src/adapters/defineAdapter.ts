@@ -1,6 +1,6 @@
 import { InputError } from '@backstage/errors';
 import { labels, type WorkloadEntityType } from '@ai-platform/backstage-plugin-ai-platform-common';
-import type { WorkloadKindAdapter, WorkloadObject, WorkloadOutcome } from '../WorkloadKindAdapter';
+import type { WorkloadContext, WorkloadKindAdapter, WorkloadObject, WorkloadOutcome } from '../WorkloadKindAdapter';
 import { pinToFlavors, PodSlot, toPodSet } from './podSets';
 
 type Json = Record<string, unknown>;
@@ -161,9 +161,11 @@ function restoreOriginals(obj: WorkloadObject, slots: PodSlot[]) {
  * template, a quantity that does not parse) is the submitter's to fix, so
  * it is an InputError (400) naming the object and the field.
  */
-function podSetsOf(def: KindDefinition, obj: WorkloadObject) {
+function podSetsOf(def: KindDefinition, obj: WorkloadObject, context: WorkloadContext) {
+  const { namespace } = obj.metadata;
+  const claimTemplate = (name: string) => context.resourceClaimTemplate?.(namespace, name);
   try {
-    return def.slots(obj).map(toPodSet);
+    return def.slots(obj).map(slot => toPodSet(slot, claimTemplate));
   } catch (error) {
     throw new InputError(
       `manifest: ${def.kind} ${obj.metadata.namespace}/${obj.metadata.name}: ${(error as Error).message}`,
@@ -189,7 +191,7 @@ export function defineAdapter(def: KindDefinition): WorkloadKindAdapter {
         queue: obj.metadata.labels?.[labels.queueName] ?? '',
         priority: (priorityClass && context.priorityClasses.get(priorityClass)) || 0,
         creationTime: Date.parse(obj.metadata.creationTimestamp ? String(obj.metadata.creationTimestamp) : '') || 0,
-        podSets: podSetsOf(def, obj),
+        podSets: podSetsOf(def, obj, context),
       };
     },
     isSuspended: obj => def.suspension.isSuspended(obj),

@@ -1,7 +1,14 @@
-import { parseQuantity, type PodSet, type ResourceFlavor, type Toleration } from '@ai-platform/scheduler';
+import {
+  devicesPerPod,
+  parseQuantity,
+  type PodResourceClaims,
+  type PodSet,
+  type ResourceFlavor,
+  type Toleration,
+} from '@ai-platform/scheduler';
 
 /** The parts of a pod spec the controller reads and writes. */
-export interface PodSpecLike {
+export interface PodSpecLike extends PodResourceClaims {
   containers?: ContainerLike[];
   initContainers?: ContainerLike[];
   overhead?: Record<string, unknown>;
@@ -52,13 +59,27 @@ export function podRequests(spec: PodSpecLike, extra?: Record<string, unknown>):
   return total;
 }
 
-export function toPodSet(slot: PodSlot): PodSet {
+/**
+ * The engine's pod set of a slot. `claimTemplate` finds the ResourceClaimTemplates of the object's namespace,
+ * whose devices become the pod set's `devices`.
+ */
+export function toPodSet(
+  slot: PodSlot,
+  claimTemplate: (name: string) => unknown | undefined = () => undefined,
+): PodSet {
   const target = slot.target ?? slot.spec;
+  let devices: Record<string, number>;
+  try {
+    devices = devicesPerPod(slot.spec, claimTemplate);
+  } catch (e) {
+    throw new Error(`pod set ${slot.name}: ${(e as Error).message}`);
+  }
   return {
     name: slot.name,
     count: slot.count,
     ...(slot.minCount !== undefined ? { minCount: slot.minCount } : {}),
     requests: podRequests(slot.spec, slot.requests),
+    ...(Object.keys(devices).length > 0 && { devices }),
     ...(target.nodeSelector ? { nodeSelector: target.nodeSelector } : {}),
     ...(target.tolerations ? { tolerations: target.tolerations } : {}),
   };

@@ -1,4 +1,5 @@
 import { z } from 'zod/v4';
+import { deviceClassMappingsSchema } from './deviceClaims';
 import { fields, nonNegative, problem, reading } from './fields';
 import type { AdmissionFairSharingConfig, EngineOptions, FeatureGates } from './types';
 
@@ -61,7 +62,7 @@ const admissionFairSharing = z
   })
   .transform((afs): AdmissionFairSharingConfig | undefined => afs ?? undefined);
 
-/** The Kueue Configuration fields the engine reads (fairSharing, admissionFairSharing, waitForPodsReady, featureGates). */
+/** The Kueue Configuration fields the engine reads (fairSharing, admissionFairSharing, waitForPodsReady, featureGates, resources.deviceClassMappings). */
 export const engineOptionsSchema = fields({
   fairSharing: fields({
     enable: reading(v => v === true),
@@ -87,12 +88,14 @@ export const engineOptionsSchema = fields({
   }),
   admissionFairSharing,
   featureGates,
+  resources: fields({ deviceClassMappings: deviceClassMappingsSchema }),
 }).transform(
   ({
     fairSharing,
     admissionFairSharing: afs,
     waitForPodsReady: { requeuingStrategy: requeue, ...wfpr },
     featureGates: gates,
+    resources,
   }): EngineOptions => ({
     fairSharing,
     ...(afs && { admissionFairSharing: afs }),
@@ -103,5 +106,6 @@ export const engineOptionsSchema = fields({
       backoffLimitCount: requeue.backoffLimitCount,
     },
     featureGates: gates,
+    ...(resources.deviceClassMappings.length > 0 && { deviceClassMappings: resources.deviceClassMappings }),
   }),
 );

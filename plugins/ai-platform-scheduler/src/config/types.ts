@@ -155,4 +155,14 @@ export interface EngineOptions {
   admissionFairSharing?: AdmissionFairSharingConfig;
   /** Absent: Kueue 0.19's defaults. */
   featureGates?: FeatureGates;
+  /** Kueue's `resources.deviceClassMappings`: DRA devices counted as quota; absent: none mapped. */
+  deviceClassMappings?: DeviceClassMapping[];
+}
+
+/** A quota resource and the DRA DeviceClasses whose devices it counts, one unit per device. */
+export interface DeviceClassMapping {
+  /** The quota resource, as ClusterQueues name it in coveredResources. */
+  name: string;
+  /** The DeviceClasses whose devices count as it (at most 8). */
+  deviceClassNames: string[];
 }

@@ -5,6 +5,7 @@ import type { BudgetStandings } from './budgets';
 import { charge, release } from './cache';
 import type { EngineCore } from './core';
 import { cycle } from './cycle';
+import { withDeviceQuota } from './devices';
 import { explainPending } from './explain';
 import { contextFor } from './nominate';
 import { nextWakeup, runTimers } from './podsReady';
@@ -111,7 +112,7 @@ export class Engine {
   submit(workload: Workload): WorkloadState {
     if (this.core.states.has(workload.key)) throw new Error(`workload ${workload.key} is already known to the engine`);
     const state: WorkloadState = {
-      workload,
+      workload: withDeviceQuota(workload, this.options.deviceClassMappings ?? []),
       status: 'pending',
       podsReady: false,
       requeueCount: 0,
@@ -135,7 +136,7 @@ export class Engine {
     state.podsReady = podsReady;
     if (!podsReady && this.options.waitForPodsReady.enable) this.core.timed.add(state);
     state.clusterQueue = admission.clusterQueue;
-    state.usage = usageOf(workload, admission);
+    state.usage = usageOf(withDeviceQuota(workload, this.options.deviceClassMappings ?? []), admission);
     const queue = this.core.queues.get(admission.clusterQueue);
     if (queue) charge(this.core, queue, state, 1);
     return state;

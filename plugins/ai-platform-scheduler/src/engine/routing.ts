@@ -3,6 +3,7 @@ import type { QueueConfig } from '../config/types';
 import { budgetVerdict, type BudgetStandings } from './budgets';
 import { selects } from './labelSelector';
 import type { EngineCore } from './core';
+import { unmappedDeviceClass } from './devices';
 import { entry, type QueueState } from './queueOrder';
 import type { Workload } from './types';
 import type { WorkloadState } from './workloadState';
@@ -80,8 +81,8 @@ export function enqueue(core: EngineCore, state: WorkloadState) {
   state.clusterQueue = undefined;
   const route = routeOf(core.config, core.queues, w, core.budgets);
   state.clusterQueue = route.clusterQueue;
-  state.routeProblem = route.problem;
-  if (route.problem || !route.queue) return;
+  state.routeProblem = unmappedDeviceClass(w, core.options.deviceClassMappings ?? []) ?? route.problem;
+  if (state.routeProblem || !route.queue) return;
   const queue = route.queue;
   state.deprioritized = route.deprioritized;
   if (state.requeueAt !== undefined) return; // waits for its backoff; runTimers queues it

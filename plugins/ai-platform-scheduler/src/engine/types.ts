@@ -8,6 +8,8 @@ export interface PodSet {
   /** Partial admission: the gang may start with as few as this many pods. */
   minCount?: number;
   requests: Record<string, number>;
+  /** DRA devices each pod claims (from its ResourceClaimTemplates), per DeviceClass; counted through deviceClassMappings. */
+  devices?: Record<string, number>;
   nodeSelector?: Record<string, string>;
   tolerations?: Toleration[];
   /** Topology-aware admission: all pods within one domain of this node label level. */

@@ -58,6 +58,20 @@ const requests = z
   .nullish()
   .transform(r => r ?? {});
 
+/** A pod set's DRA devices: a whole number per DeviceClass. */
+const devices = z
+  .record(
+    z.string(),
+    reading((n, ctx) => {
+      if (typeof n === 'number' && Number.isInteger(n) && n >= 0) return n;
+      problem(ctx, `must be a whole number of devices, got ${got(n)}`, [], true);
+      return z.NEVER;
+    }),
+    { error: 'must be a map of device counts by DeviceClass' },
+  )
+  .nullish()
+  .transform(d => (d && Object.keys(d).length > 0 ? d : undefined));
+
 const topologyMessage = 'must be {required: <node label>} or {preferred: <node label>}';
 const topology = z
   .object({ required: optStr, preferred: optStr }, { error: topologyMessage })
@@ -78,6 +92,7 @@ const podSet = withCheck(
     count,
     minCount: z.unknown(),
     requests,
+    devices,
     nodeSelector: optStringMap,
     tolerations: optList(toleration),
     topology,
@@ -102,6 +117,7 @@ const podSets = z
       count: ps.count,
       minCount: ps.minCount as number | undefined,
       requests: ps.requests,
+      ...(ps.devices && { devices: ps.devices }),
       nodeSelector: ps.nodeSelector,
       tolerations: ps.tolerations,
       topology: ps.topology,

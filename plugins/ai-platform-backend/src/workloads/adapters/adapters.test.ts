@@ -139,6 +139,30 @@ describe('workload kind adapters', () => {
     ).toThrow('JobSet cannot run pod set workers with 4 of 8 pods');
   });
 
+  it("counts the DRA devices a pod set's ResourceClaimTemplates request per pod, and names a missing template", () => {
+    const job = manifest('Job');
+    const pod = (job.spec as { template: { spec: Record<string, unknown> } }).template.spec;
+    pod.resourceClaims = [{ name: 'slices', resourceClaimTemplateName: 'two-slices' }];
+    const twoSlices = {
+      spec: {
+        spec: {
+          devices: { requests: [{ name: 'r', exactly: { deviceClassName: 'mig-1g.10gb.nvidia.com', count: 2 } }] },
+        },
+      },
+    };
+    const withTemplates = {
+      ...context,
+      resourceClaimTemplate: (namespace: string, name: string) =>
+        namespace === job.metadata.namespace && name === 'two-slices' ? twoSlices : undefined,
+    };
+    expect(adapterFor('Job').toWorkload(job, withTemplates).podSets[0].devices).toEqual({
+      'mig-1g.10gb.nvidia.com': 2,
+    });
+    expect(() => adapterFor('Job').toWorkload(job, context)).toThrow(
+      'pod set main: resourceClaims[0].resourceClaimTemplateName: ResourceClaimTemplate two-slices not found',
+    );
+  });
+
   it('names the missing part of a malformed manifest', () => {
     const broken = manifest('Job');
     delete broken.spec!.template;
