@@ -104,3 +104,37 @@ export function parseSeededAdmission(
   });
   return { clusterQueue: raw.clusterQueue, podSets };
 }
+
+/** An elastic workload's pod counts change at `at` (ms after start), per pod set. */
+export interface ScenarioResize {
+  at: number;
+  counts: Record<string, number>;
+}
+
+/**
+ * Reads a workload's `resizes: [{at, podSets: {name: count}}]` (at in
+ * seconds, not before its arrival): the counts its job asks for from then on
+ * (Kueue's elastic jobs; see engine/slices.ts).
+ */
+export function parseResizes(raw: unknown, where: string, workload: Workload, arrival: number, problems: string[]) {
+  if (raw === undefined) return undefined;
+  if (!Array.isArray(raw)) {
+    problems.push(`${where}.resizes: must be a list of {at, podSets: {name: count}}`);
+    return undefined;
+  }
+  return (raw as Obj[]).map((r, i): ScenarioResize => {
+    const field = `${where}.resizes[${i}]`;
+    if (typeof r?.at !== 'number' || !Number.isFinite(r.at) || r.at * 1000 < arrival)
+      problems.push(`${field}.at: must be a number of seconds, not before the workload's arrival`);
+    const counts = (r?.podSets ?? {}) as Record<string, number>;
+    for (const ps of workload.podSets)
+      if (!Number.isInteger(counts[ps.name]) || counts[ps.name] < 1)
+        problems.push(
+          `${field}.podSets.${ps.name}: must be a positive integer, got ${JSON.stringify(counts[ps.name])}`,
+        );
+    for (const name of Object.keys(counts))
+      if (!workload.podSets.some(ps => ps.name === name))
+        problems.push(`${field}.podSets.${name}: the workload has no such pod set`);
+    return { at: Math.round(Number(r?.at) * 1000), counts };
+  });
+}

@@ -4,7 +4,7 @@ import { parseQuantity } from '@ai-platform/backstage-plugin-ai-platform-common'
 import type { EngineOptions, QueueConfig } from '../config/types';
 import type { NodeSpec } from '../engine/topology';
 import type { Admission, PodSet, Workload } from '../engine/types';
-import { parseChanges, parseSeededAdmission, type ScenarioChange } from './changes';
+import { parseChanges, parseResizes, parseSeededAdmission, type ScenarioChange, type ScenarioResize } from './changes';
 import { parseEtaSettings, type EtaSettings } from './eta';
 import { parseBudgetSpecs, type BudgetSpec } from '../engine/budgets';
 
@@ -27,6 +27,8 @@ export interface ScenarioWorkload {
   className?: string;
   /** Seeded as already admitted at its arrival, with this assignment. */
   admitted?: Admission;
+  /** Elastic: its pod counts change during the run. */
+  resizes?: ScenarioResize[];
 }
 
 export interface Scenario {
@@ -199,6 +201,16 @@ export function scenarioFromDocument(doc: Obj, file: string): Scenario {
   for (const [i, w] of workloads.entries()) {
     const raw = (doc.workloads as Obj[])[i]?.admitted;
     if (raw !== undefined) w.admitted = parseSeededAdmission(raw, `workloads[${i}]`, w.workload, config, problems);
+    const resizes = parseResizes(
+      (doc.workloads as Obj[])[i]?.resizes,
+      `workloads[${i}]`,
+      w.workload,
+      w.arrival,
+      problems,
+    );
+    if (resizes && options?.featureGates?.ElasticJobsViaWorkloadSlices === false)
+      problems.push(`workloads[${i}].resizes: needs config.featureGates.ElasticJobsViaWorkloadSlices, which is off`);
+    if (resizes) w.resizes = resizes;
   }
   const changes = parseChanges(doc, problems);
   const until = seconds(doc.until, 'until', problems, Infinity);
