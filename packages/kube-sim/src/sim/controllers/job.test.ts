@@ -124,4 +124,25 @@ describe('Job controller', () => {
     await cluster.settle();
     expect(cluster.pods()).toHaveLength(0);
   });
+
+  it('adds or removes pods when a running Job changes its parallelism, without restarting the others', async () => {
+    cluster = demoCluster();
+    cluster.create(job('elastic', { parallelism: 2, completions: 16 }));
+    await cluster.advance(10);
+    const first = cluster.pods().map(p => p.metadata.uid);
+    expect(first).toHaveLength(2);
+    const resize = async (parallelism: number) => {
+      const current = cluster.get('batch/v1', 'Job', 'elastic')!;
+      cluster.update({ ...current, spec: { ...current.spec, parallelism } });
+      await cluster.advance(10);
+      return cluster.pods().filter(p => p.status.phase === 'Running');
+    };
+    const grown = await resize(4);
+    expect(grown).toHaveLength(4);
+    expect(grown.map(p => p.metadata.uid)).toEqual(expect.arrayContaining(first));
+    expect(cluster.get('batch/v1', 'Job', 'elastic')!.status).toMatchObject({ active: 4 });
+    const shrunk = await resize(2);
+    expect(shrunk.map(p => p.metadata.uid).sort()).toEqual([...first].sort());
+    expect(cluster.get('batch/v1', 'Job', 'elastic')!.status).toMatchObject({ active: 2 });
+  });
 });
