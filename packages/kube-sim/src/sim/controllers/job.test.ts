@@ -145,4 +145,27 @@ describe('Job controller', () => {
     expect(shrunk.map(p => p.metadata.uid).sort()).toEqual([...first].sort());
     expect(cluster.get('batch/v1', 'Job', 'elastic')!.status).toMatchObject({ active: 2 });
   });
+
+  it('leaves pods with scheduling gates unscheduled until the gates are removed', async () => {
+    cluster = demoCluster();
+    const gatedJob = job('gated', { parallelism: 2 });
+    gatedJob.spec.template = {
+      ...gatedJob.spec.template,
+      spec: { ...gatedJob.spec.template.spec, schedulingGates: [{ name: 'example.com/wait' }] },
+    };
+    cluster.create(gatedJob);
+    await cluster.advance(10);
+    const [one, two] = cluster.pods();
+    for (const pod of [one, two]) {
+      expect(pod.spec.nodeName).toBeUndefined();
+      expect(pod.status.conditions).toContainEqual(
+        expect.objectContaining({ type: 'PodScheduled', status: 'False', reason: 'SchedulingGated' }),
+      );
+    }
+    const current = cluster.get('v1', 'Pod', one.metadata.name)!;
+    cluster.update({ ...current, spec: { ...current.spec, schedulingGates: [] } });
+    await cluster.advance(10);
+    const phases = Object.fromEntries(cluster.pods().map(p => [p.metadata.name, p.status.phase]));
+    expect(phases).toEqual({ [one.metadata.name]: 'Running', [two.metadata.name]: 'Pending' });
+  });
 });
