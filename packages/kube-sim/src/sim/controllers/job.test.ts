@@ -149,11 +149,14 @@ describe('Job controller', () => {
   it('leaves pods with scheduling gates unscheduled until the gates are removed', async () => {
     cluster = demoCluster();
     const gatedJob = job('gated', { parallelism: 2 });
-    gatedJob.spec.template = {
-      ...gatedJob.spec.template,
-      spec: { ...gatedJob.spec.template.spec, schedulingGates: [{ name: 'example.com/wait' }] },
-    };
-    cluster.create(gatedJob);
+    const template = gatedJob.spec.template;
+    cluster.create({
+      ...gatedJob,
+      spec: {
+        ...gatedJob.spec,
+        template: { ...template, spec: { ...template.spec, schedulingGates: [{ name: 'example.com/wait' }] } },
+      },
+    });
     await cluster.advance(10);
     const [one, two] = cluster.pods();
     for (const pod of [one, two]) {
@@ -162,10 +165,15 @@ describe('Job controller', () => {
         expect.objectContaining({ type: 'PodScheduled', status: 'False', reason: 'SchedulingGated' }),
       );
     }
-    const current = cluster.get('v1', 'Pod', one.metadata.name)!;
+    const current = cluster.get('v1', 'Pod', one.metadata.name!)!;
     cluster.update({ ...current, spec: { ...current.spec, schedulingGates: [] } });
     await cluster.advance(10);
     const phases = Object.fromEntries(cluster.pods().map(p => [p.metadata.name, p.status.phase]));
-    expect(phases).toEqual({ [one.metadata.name]: 'Running', [two.metadata.name]: 'Pending' });
+    expect(phases).toEqual({ [one.metadata.name!]: 'Running', [two.metadata.name!]: 'Pending' });
+    // Scaled down, the Job removes the pod that has not started, not the running one.
+    const gatedNow = cluster.get('batch/v1', 'Job', 'gated')!;
+    cluster.update({ ...gatedNow, spec: { ...gatedNow.spec, parallelism: 1 } });
+    await cluster.advance(10);
+    expect(cluster.pods().map(p => [p.metadata.name, p.status.phase])).toEqual([[one.metadata.name, 'Running']]);
   });
 });
