@@ -107,7 +107,9 @@ export function parseSeededAdmission(
 
 /** An elastic workload's pod counts change at `at` (ms after start), per pod set. */
 export interface ScenarioResize {
+  /** ms after start */
   at: number;
+  /** pod set name -> the pod count asked for from then on */
   counts: Record<string, number>;
 }
 
