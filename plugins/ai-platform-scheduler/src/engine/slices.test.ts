@@ -179,12 +179,15 @@ describe('elastic jobs through the simulator (examples/scenarios/elastic-jobs.ya
       '300 Resized trainer 4',
       '1260 Finished batch ',
       '1260 Resized trainer 8',
+      '2400 Resized trainer 2',
       '2400 Admitted late 6',
       '3000 Finished late ',
       '3600 Finished trainer ',
     ]);
     // The trainer ran its hour from its first admission: growing did not restart it.
     expect(result.workloads['ml/trainer']).toMatchObject({ admittedAt: 0, finishedAt: 3600, evictions: 0 });
+    // GPU-seconds held: trainer 2×300 + 4×960 + 8×1140 + 2×1200, batch 2×1200, late 6×600 = 21,960 of 8×3,600.
+    expect(result.summary.usage['nvidia.com/gpu']).toBe(76.25);
   });
 
   it.each<[string, string, string]>([
