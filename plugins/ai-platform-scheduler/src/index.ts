@@ -21,7 +21,7 @@ export { parseQuantity, formatQuantity } from '@ai-platform/backstage-plugin-ai-
 export * from './engine/types';
 export { Engine, workloadBefore } from './engine/Engine';
 export { withDeviceQuota } from './engine/devices';
-export type { WorkloadState, WorkloadStatus } from './engine/Engine';
+export type { ResizeOutcome, WorkloadState, WorkloadStatus } from './engine/Engine';
 export type { LocalQueueUsageReport } from './engine/admissionFairSharing';
 export { NodeInventory } from './engine/topology';
 export type { NodeSpec, Placement } from './engine/topology';
@@ -30,6 +30,7 @@ export { estimateAdmissions } from './simulator/estimate';
 export type { EstimateOptions } from './simulator/estimate';
 export { parseScenario, scenarioFromDocument, ScenarioError } from './simulator/scenario';
 export type { Scenario, ScenarioWorkload } from './simulator/scenario';
+export type { ScenarioResize } from './simulator/scenarioSchema';
 export { simulate } from './simulator/simulate';
 export type { SimulationResult, SimulationEvent, WorkloadResult } from './simulator/simulate';
 export { chooseCluster } from './simulator/multicluster';

@@ -16,6 +16,10 @@ export const schedulerNames = ['default-scheduler', 'kube-sim'];
  * a node whose allocatable resources minus those of bound pods fit the pod's
  * requests and whose labels and taints the pod accepts.
  */
+function gated(pod: KubeObject): boolean {
+  return (pod.spec?.schedulingGates?.length ?? 0) > 0;
+}
+
 export class PodScheduler {
   private readonly nodes = new Map<string, NodeCapacity>();
   private readonly usage = new Map<string, { node: string; requests: ResourceAmounts }>();
@@ -112,6 +116,10 @@ export class PodScheduler {
     }
     if (!schedulerNames.includes(pod.spec?.schedulerName ?? 'default-scheduler')) return;
     if (pod.metadata.deletionTimestamp || this.unschedulable.has(k)) return;
+    if (gated(pod)) {
+      this.markGated(pod);
+      return;
+    }
     this.pending.add(k);
     this.scheduleDrain();
   }
@@ -150,9 +158,33 @@ export class PodScheduler {
       }
       const [namespace, name] = batch[i].split('/');
       const pod = this.store.get(this.podType, namespace, name);
-      if (!pod || pod.spec?.nodeName || terminal(pod)) continue;
+      if (!pod || pod.spec?.nodeName || terminal(pod) || gated(pod)) continue;
       this.schedule(pod, nodes);
     }
+  }
+
+  /** As Kubernetes: a pod with scheduling gates waits, PodScheduled False with reason SchedulingGated, until they are removed. */
+  private markGated(pod: KubeObject): void {
+    const conditions: Array<{ type: string; reason?: string }> = pod.status?.conditions ?? [];
+    if (conditions.some(c => c.type === 'PodScheduled' && c.reason === 'SchedulingGated')) return;
+    this.store.updateStatus(this.podType, {
+      ...pod,
+      status: {
+        ...pod.status,
+        phase: 'Pending',
+        conditions: [
+          ...conditions.filter(c => c.type !== 'PodScheduled'),
+          {
+            type: 'PodScheduled',
+            status: 'False',
+            reason: 'SchedulingGated',
+            message: 'Scheduling is blocked due to non-empty scheduling gates',
+            lastProbeTime: null,
+            lastTransitionTime: isoTime(this.clock),
+          },
+        ],
+      },
+    });
   }
 
   private schedule(pod: KubeObject, nodes: NodeCapacity[]): void {

@@ -16,6 +16,7 @@ import type { DecisionStore } from '../database/DecisionStore';
 import { isHeld, readAdmission } from '../workloads/admissionAnnotation';
 import { ManagedKinds, OwnerIndex } from '../workloads/ownership';
 import { DecisionWriter } from './DecisionWriter';
+import { elasticIn, isGated, syncElastic } from './elastic';
 import type { TrackedWorkload } from './trackedWorkload';
 import { detectKueue, observedAdmission, observedPendingReason } from './observe';
 import { LeaderLease, type LeaseTiming } from './LeaderLease';
@@ -172,6 +173,7 @@ export class ClusterController {
       (this.claimTemplates = follow(cluster.informer(resourceClaimTemplateKind), (_, t) => this.onClaimTemplate(t))),
       follow(cluster.pods, (type, pod) => {
         for (const listener of this.podListeners) listener(type, pod);
+        if (type === 'upsert' && isGated(pod)) this.podGated(pod);
       }),
     ];
     if (connection.mode !== 'admit') {
@@ -293,6 +295,15 @@ export class ClusterController {
     this.kick();
   }
 
+  /** A pod of an elastic Job waits behind its scheduling gate: the Job is looked at again, to lift it within its admission. */
+  private podGated(pod: KubernetesObject) {
+    const top = this.owners.topLevelOf(pod);
+    const key = top && `${top.namespace}/${top.kind}/${top.name}`;
+    if (!key || !this.workloads.has(key)) return;
+    this.dirty.add(key);
+    this.kick();
+  }
+
   private onQueueObject() {
     this.configDirty = true;
     this.kick();
@@ -382,6 +393,17 @@ export class ClusterController {
       if (state?.status !== 'admitted')
         this.engine.restoreAdmitted(workload, admission, admission.admittedAt, adapter.podsReady(obj));
       else if (adapter.podsReady(obj)) this.engine.podsReady(key);
+      if (elasticIn(this.engine, obj))
+        await syncElastic(
+          this.engine,
+          tracked,
+          workload,
+          admitting && {
+            client: this.client,
+            pods: this.cluster.pods.list(),
+            resized: (admitted, from) => this.writer.resized(tracked, admitted, from),
+          },
+        );
       return;
     }
     if (state?.status === 'admitted') this.engine.remove(key, 'deleted');

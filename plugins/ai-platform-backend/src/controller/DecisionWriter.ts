@@ -5,6 +5,8 @@ import pLimit from 'p-limit';
 import type { ClusterClient } from '../clusters/ClusterClient';
 import type { DecisionRecord, DecisionStore } from '../database/DecisionStore';
 import { readAdmission, withAdmission, type RecordedAdmission } from '../workloads/admissionAnnotation';
+import { withElasticGate } from '../workloads/adapters/batch';
+import { elasticIn } from './elastic';
 import { writeEvent } from './events';
 import type { TrackedWorkload } from './trackedWorkload';
 
@@ -117,7 +119,9 @@ export class DecisionWriter {
       const tracked = workloads.get(decision.workload);
       if (!tracked) return false;
       try {
-        if (decision.type === 'Admitted') await this.admit(tracked, decision.admission, engine);
+        if (decision.type === 'Admitted' && decision.replaced)
+          await this.resized(tracked, decision.admission, decision.replaced);
+        else if (decision.type === 'Admitted') await this.admit(tracked, decision.admission, engine);
         else await this.evict(tracked, decision);
         return true;
       } catch (e) {
@@ -137,12 +141,14 @@ export class DecisionWriter {
 
   private async admit(tracked: TrackedWorkload, admission: Admission, engine: Engine) {
     const recorded: RecordedAdmission = { ...admission, admittedAt: Date.now() };
+    // An elastic Job is admitted with Kueue's scheduling gate on its pod template: pods beyond its admission wait.
+    const gated = (obj: WorkloadObject) => (elasticIn(engine, obj) ? withElasticGate(obj) : obj);
     const written = await this.client.update(
       refOf(tracked.obj),
       current =>
         readAdmission(current)
           ? undefined
-          : withAdmission(tracked.adapter.admitPatch(current, admission, engine.queueConfig.flavors), recorded),
+          : withAdmission(gated(tracked.adapter.admitPatch(current, admission, engine.queueConfig.flavors)), recorded),
       { known: tracked.obj },
     );
     if (!written) {
@@ -157,6 +163,34 @@ export class DecisionWriter {
     const message = describeAdmission(admission);
     await this.report(written, 'Normal', 'Admitted', message, {
       decision: 'Admitted',
+      clusterQueue: admission.clusterQueue,
+      assignment: admission,
+    });
+  }
+
+  /**
+   * An elastic workload's admission changed size while it runs: a workload
+   * slice replaced it (grown) or it shrank. The object's admission says so,
+   * still from the time it was first admitted; its pods keep running.
+   */
+  async resized(tracked: TrackedWorkload, admission: Admission, replaced: Admission) {
+    const written = await this.client.update(
+      refOf(tracked.obj),
+      current => {
+        const recorded = readAdmission(current);
+        return recorded && withAdmission(current, { ...admission, admittedAt: recorded.admittedAt });
+      },
+      { known: tracked.obj },
+    );
+    if (!written || !readAdmission(written)) throw new Error('the workload is no longer admitted');
+    this.remember(tracked, written);
+    const pods = (a: Admission) => a.podSets.reduce((n, ps) => n + ps.count, 0);
+    const how = pods(admission) > pods(replaced) ? 'grows' : 'shrinks';
+    const message = `Resized by ClusterQueue ${admission.clusterQueue}: ${how} from ${pods(replaced)} to ${pods(
+      admission,
+    )} pods, without restarting the running ones (${describeAdmission(admission)})`;
+    await this.report(written, 'Normal', 'Resized', message, {
+      decision: 'Resized',
       clusterQueue: admission.clusterQueue,
       assignment: admission,
     });

@@ -1,9 +1,12 @@
-import { mockServices } from '@backstage/backend-test-utils';
-import { KubeConfig } from '@kubernetes/client-node';
-import { kubeconfigYaml, startKubeSim, type KubeObject, type KubeSim } from '@ai-platform/kube-sim';
-import { builtinWorkloadKinds } from '../workloads/adapters';
-import { ClusterController } from './ClusterController';
-import { eventually, fixture, MemoryDecisionStore, twoH100NodeFleet } from './__testUtils__/kubeSimCluster';
+import { startKubeSim, type KubeObject, type KubeSim } from '@ai-platform/kube-sim';
+import type { ClusterController } from './ClusterController';
+import {
+  admittingController,
+  eventually,
+  fixture,
+  MemoryDecisionStore,
+  twoH100NodeFleet,
+} from './__testUtils__/kubeSimCluster';
 
 jest.setTimeout(60_000);
 
@@ -40,17 +43,8 @@ describe('ClusterController with a simulated fleet that runs pods', () => {
       spec.template.metadata = { annotations: { 'kube-sim.io/duration-seconds': '60' } };
       create(job);
     }
-    const kubeConfig = new KubeConfig();
-    kubeConfig.loadFromString(kubeconfigYaml([{ name: 'gpu', url: cluster.url }]));
     const store = new MemoryDecisionStore();
-    controller = new ClusterController({
-      connection: { name: 'gpu', mode: 'admit', kubeConfig },
-      adapters: builtinWorkloadKinds,
-      decisions: store,
-      logger: mockServices.logger.mock(),
-      identity: 'fleet-test',
-      leaseTiming: { durationMs: 1_500, renewMs: 300 },
-    });
+    controller = admittingController(cluster.url, store, 'fleet-test');
     let maxRunning = 0;
     const jobs = () => cluster.store.list(cluster.store.typeFor('batch/v1', 'Job'));
     const watcher = setInterval(() => {

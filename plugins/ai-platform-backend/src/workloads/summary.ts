@@ -165,7 +165,8 @@ export function summarize(adapter: WorkloadKindAdapter, obj: WorkloadObject, ctx
           podSets: admission.podSets.map(p => ({ name: p.name, count: p.count, flavors: p.flavors })),
         }
       : undefined,
-    reason: admission ? undefined : reason,
+    // An admitted workload has a pending entry only while an elastic one waits to grow (its workload slice).
+    reason: admission && !ctx.pending ? undefined : reason,
     positionInClusterQueue: ctx.pending?.positionInClusterQueue,
     positionInLocalQueue: ctx.pending?.positionInLocalQueue,
     eta: iso(admission ? undefined : ctx.eta?.p50),

@@ -10,6 +10,7 @@ export const defaultFeatureGates: FeatureGates = {
   FairSharingPreemptWithinNominal: true,
   PrioritizePreemptorWorkloads: false,
   AdmissionFairSharing: true,
+  ElasticJobsViaWorkloadSlices: true,
 };
 
 const units = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };

@@ -377,6 +377,7 @@ describe('parseEngineOptions reads the Kueue Configuration fields', () => {
         FairSharingPreemptWithinNominal: true,
         PrioritizePreemptorWorkloads: false,
         AdmissionFairSharing: true,
+        ElasticJobsViaWorkloadSlices: true,
       },
     });
   });

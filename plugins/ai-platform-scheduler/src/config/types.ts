@@ -146,6 +146,8 @@ export interface FeatureGates {
   PrioritizePreemptorWorkloads: boolean;
   /** Order a ClusterQueue's LocalQueues by their decayed usage, where config and admissionScope ask for it (default on; beta). */
   AdmissionFairSharing: boolean;
+  /** An admitted workload may change its pod counts: shrinking frees quota at once, growing queues a workload slice (default on; beta since 0.18). */
+  ElasticJobsViaWorkloadSlices: boolean;
 }
 
 export interface EngineOptions {

@@ -15,11 +15,13 @@ import { QueueUsage, usageOf, usageReport } from './quotaUsage';
 import { drainStopped } from './queueManager';
 import { QueueState, workloadBefore } from './queueOrder';
 import { enqueue } from './routing';
+import { dropSlice, resize, type ResizeOutcome, sliceReason } from './slices';
 import { NodeInventory, NodeSpec } from './topology';
 import type { Admission, Decision, PendingWorkloadInfo, Workload } from './types';
 import type { WorkloadState } from './workloadState';
 
 export type { WorkloadState, WorkloadStatus } from './workloadState';
+export type { ResizeOutcome } from './slices';
 export { workloadBefore } from './queueOrder';
 export { usageOf } from './quotaUsage';
 
@@ -49,6 +51,7 @@ export class Engine {
       config,
       queues: new Map(),
       states: new Map(),
+      slices: new Map(),
       activeQueues: new Set(),
       timed: new Set(),
       budgets: new Map(),
@@ -88,6 +91,7 @@ export class Engine {
         enqueue(core, state);
       }
     }
+    for (const slice of core.slices.values()) enqueue(core, slice);
   }
 
   /** Replaces the teams' budget standings; pending workloads are queued again under them. */
@@ -142,8 +146,24 @@ export class Engine {
     return state;
   }
 
+  /**
+   * An admitted workload's pod counts changed (per pod set name; Kueue's
+   * elastic jobs, gate ElasticJobsViaWorkloadSlices): a scale-down frees
+   * quota now, a scale-up queues a workload slice that replaces the admitted
+   * one once admitted (its Admitted decision carries `replaced`).
+   */
+  resize(key: string, counts: Record<string, number>): ResizeOutcome {
+    return resize(this.core, key, counts);
+  }
+
+  /** The pending workload slice of an admitted workload growing, if any. */
+  pendingSlice(key: string): WorkloadState | undefined {
+    return this.core.slices.get(key);
+  }
+
   /** The workload finished or was deleted: its quota is released. */
   remove(key: string, status: 'finished' | 'deleted' = 'finished') {
+    dropSlice(this.core, key);
     const state = this.core.states.get(key);
     if (!state) return;
     if (state.status === 'admitted') release(this.core, state);
@@ -189,10 +209,12 @@ export class Engine {
   pending(): PendingWorkloadInfo[] {
     // Without the preemption oracle: a reason reads the same whether or not someone could be preempted, and
     // asking for every pending workload would cost a victim search each.
-    return explainPending(this.core.states.values(), this.core.queues, (queue, w) => ({
-      ...contextFor(this.core, queue, w),
-      oracle: undefined,
-    }));
+    return explainPending(
+      [...this.core.states.values(), ...this.core.slices.values()],
+      this.core.queues,
+      (queue, w) => ({ ...contextFor(this.core, queue, w), oracle: undefined }),
+      (state, reason) => sliceReason(this.core, state, reason),
+    );
   }
 
   /** Quota and usage per ClusterQueue, per flavor/resource, in milli-units. */
@@ -235,6 +257,11 @@ export class Engine {
       if (c.status === 'admitted' && queue) charge(to, queue, c, 1, false);
       else if (c.status === 'pending') enqueue(to, c);
       if (this.core.timed.has(s)) to.timed.add(c);
+    }
+    for (const [key, s] of this.core.slices) {
+      const c: WorkloadState = { ...s, token: 0, reserved: undefined, replaces: to.states.get(key) };
+      to.slices.set(key, c);
+      enqueue(to, c);
     }
     return copy;
   }

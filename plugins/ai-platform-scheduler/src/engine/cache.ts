@@ -1,6 +1,6 @@
 import type { EngineCore } from './core';
 import type { Nomination, QueueState } from './queueOrder';
-import type { Decision } from './types';
+import type { Admission, Decision } from './types';
 import type { WorkloadState } from './workloadState';
 
 /**
@@ -42,6 +42,11 @@ export function release(core: EngineCore, state: WorkloadState) {
   charge(core, queue, state, -1);
   state.admission = undefined;
   state.usage = undefined;
+  wake(core, queue);
+}
+
+/** Quota was freed in the queue's cohort tree: every inadmissible workload there gets another chance. */
+export function wake(core: EngineCore, queue: QueueState) {
   for (const node of queue.node.root().clusterQueues()) {
     const q = core.queues.get(node.name)!;
     q.unpark();
@@ -50,9 +55,50 @@ export function release(core: EngineCore, state: WorkloadState) {
   }
 }
 
+/**
+ * Runs `fn` as if the admitted slice a pending workload slice replaces held
+ * no quota in its ClusterQueue: the new slice counts the old one's usage as
+ * its own (Kueue's ReplacedWorkloadSlice, removed from the snapshot).
+ */
+export function withoutReplaced<T>(core: EngineCore, state: WorkloadState, fn: () => T): T {
+  const old = state.replaces;
+  const queue =
+    old?.status === 'admitted' && old.clusterQueue === state.clusterQueue
+      ? core.queues.get(old.clusterQueue ?? '')
+      : undefined;
+  if (!old || !queue) return fn();
+  const root = queue.node.root();
+  const version = root.version;
+  charge(core, queue, old, -1, false);
+  try {
+    return fn();
+  } finally {
+    charge(core, queue, old, 1, false);
+    root.version = version;
+  }
+}
+
+/** An admitted workload slice takes the place of the one it replaces (Kueue's replaceWorkloadSlice); returns its admission. */
+function replaceSlice(core: EngineCore, slice: WorkloadState): Admission | undefined {
+  const old = slice.replaces;
+  if (!old) return undefined;
+  slice.replaces = undefined;
+  core.slices.delete(slice.workload.key);
+  const replaced = old.admission;
+  const queue = core.queues.get(old.clusterQueue ?? '');
+  if (old.status === 'admitted' && queue) charge(core, queue, old, -1, false);
+  old.status = 'finished';
+  old.token++;
+  core.timed.delete(old);
+  slice.firstAdmittedAt = old.firstAdmittedAt;
+  core.states.set(slice.workload.key, slice);
+  return replaced;
+}
+
 /** Admits a nomination with its assignment: the workload's quota is charged, its pods-ready timer started. */
 export function admit(core: EngineCore, n: Nomination, now: number): Decision {
   const { queue, state, assignment } = n;
+  const replaced = replaceSlice(core, state);
   state.status = 'admitted';
   state.token++;
   state.admission = { clusterQueue: queue.spec.name, podSets: assignment.podSets };
@@ -72,5 +118,6 @@ export function admit(core: EngineCore, n: Nomination, now: number): Decision {
     clusterQueue: queue.spec.name,
     admission: state.admission,
     borrowing: assignment.borrowing,
+    ...(replaced && { replaced }),
   };
 }

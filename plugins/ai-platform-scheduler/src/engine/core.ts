@@ -15,6 +15,8 @@ export interface EngineCore {
   config: QueueConfig;
   queues: Map<string, QueueState>;
   readonly states: Map<string, WorkloadState>;
+  /** Pending workload slices (elastic workloads growing), by the key of the workload they grow. */
+  readonly slices: Map<string, WorkloadState>;
   /** Queues with something in their active heap. */
   readonly activeQueues: Set<QueueState>;
   /** Workloads with a timer: waiting out a requeue backoff, or admitted and not yet ready under waitForPodsReady. */

@@ -44,6 +44,7 @@ export function explainPending(
   states: Iterable<WorkloadState>,
   queues: Map<string, QueueState>,
   contextFor: (queue: QueueState, workload: Workload) => AssignContext,
+  evaluate: (state: WorkloadState, reason: () => Reason) => Reason = (_, reason) => reason(),
 ): PendingWorkloadInfo[] {
   const byQueue = new Map<string, WorkloadState[]>();
   const out: PendingWorkloadInfo[] = [];
@@ -67,7 +68,10 @@ export function explainPending(
     for (const [i, state] of waiting.entries()) {
       const lq = `${state.workload.namespace}/${state.workload.queue}`;
       perLocal.set(lq, (perLocal.get(lq) ?? 0) + 1);
-      const pending = info(state, reasonFor(queue, state, i, contextFor(queue, state.workload)));
+      const pending = info(
+        state,
+        evaluate(state, () => reasonFor(queue, state, i, contextFor(queue, state.workload))),
+      );
       pending.positionInClusterQueue = i + 1;
       pending.positionInLocalQueue = perLocal.get(lq);
       out.push(pending);

@@ -1,4 +1,5 @@
 import { assignFlavors, AssignContext, Mode, reduceCounts } from './assign';
+import { withoutReplaced } from './cache';
 import type { EngineCore } from './core';
 import type { Target } from './preemption';
 import type { Nomination, QueueState } from './queueOrder';
@@ -24,6 +25,10 @@ export function contextFor(
 
 /** Kueue's getInitialAssignments: the whole gang by fit or preemption, else (PartialAdmission) fewer pods. */
 export function nominate(core: EngineCore, queue: QueueState, state: WorkloadState): Nomination {
+  return withoutReplaced(core, state, () => nominateNow(core, queue, state));
+}
+
+function nominateNow(core: EngineCore, queue: QueueState, state: WorkloadState): Nomination {
   const w = state.workload;
   const memo = new Map<string, Target[]>();
   const ctx = contextFor(core, queue, w, memo);
@@ -47,6 +52,10 @@ export function nominate(core: EngineCore, queue: QueueState, state: WorkloadSta
 
 /** Kueue's fits check: the nomination still fits once its victims are gone, after what this cycle admitted. */
 export function stillFits(core: EngineCore, n: Nomination): boolean {
+  return withoutReplaced(core, n.state, () => stillFitsNow(core, n));
+}
+
+function stillFitsNow(core: EngineCore, n: Nomination): boolean {
   const apply = (sign: 1 | -1) =>
     n.targets.forEach(t => t.candidate.usage.forEach((v, k) => t.candidate.node.addUsage(k, sign * v)));
   apply(-1);

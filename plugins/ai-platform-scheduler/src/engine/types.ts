@@ -44,7 +44,15 @@ export interface Admission {
 }
 
 export type Decision =
-  | { type: 'Admitted'; workload: string; clusterQueue: string; admission: Admission; borrowing: boolean }
+  | {
+      type: 'Admitted';
+      workload: string;
+      clusterQueue: string;
+      admission: Admission;
+      borrowing: boolean;
+      /** A workload slice was admitted: it replaced this admission of the same (running) workload. */
+      replaced?: Admission;
+    }
   | {
       type: 'Preempted';
       workload: string;

@@ -31,6 +31,8 @@ export interface WorkloadState {
   deprioritized?: boolean;
   /** The reason found the last time the engine tried it. */
   lastReason?: Reason;
+  /** A pending workload slice: the admitted slice of the same workload it replaces once admitted (Kueue's replacement-for). */
+  replaces?: WorkloadState;
   /** Bumped whenever the workload is queued, so stale heap entries are skipped. */
   token: number;
 }

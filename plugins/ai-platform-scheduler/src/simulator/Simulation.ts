@@ -49,6 +49,35 @@ export class Simulation {
     this.push({ time, kind: 'change', apply });
   }
 
+  /**
+   * An elastic workload asks for new pod counts at `time`: an admitted one is
+   * resized (engine.resize; a shrink is reported at once as an admission that
+   * replaced the larger one), a pending one is queued again at the new size.
+   */
+  resizeAt(time: number, key: string, counts: Record<string, number>) {
+    this.at(time, () => {
+      const state = this.engine.get(key);
+      if (state?.status === 'admitted') {
+        const replaced = state.admission!;
+        if (this.engine.resize(key, counts) !== 'ScaledDown') return;
+        const { clusterQueue, admission } = this.engine.get(key)!;
+        const usage = this.engine.usage().find(u => u.clusterQueue === clusterQueue);
+        this.onDecision(time, {
+          type: 'Admitted',
+          workload: key,
+          clusterQueue: clusterQueue!,
+          admission: admission!,
+          borrowing: usage?.resources.some(r => r.borrowed > 0) ?? false,
+          replaced,
+        });
+      } else if (state?.status === 'pending') {
+        const w = state.workload;
+        this.engine.remove(key, 'deleted');
+        this.engine.submit({ ...w, podSets: w.podSets.map(ps => ({ ...ps, count: counts[ps.name] })) });
+      }
+    });
+  }
+
   /** Holds an instant (a scheduling pass) at `time` even if nothing else happens then. */
   wakeAt(time: number) {
     this.push({ time, kind: 'wakeup' });
@@ -106,7 +135,8 @@ export class Simulation {
         }
       }
       for (const decision of this.engine.schedule(time)) {
-        if (decision.type === 'Admitted') this.started(time, decision);
+        // A grown workload slice replaces a running one: its pods keep running, so its run time goes on.
+        if (decision.type === 'Admitted' && !decision.replaced) this.started(time, decision);
         else this.onDecision(time, decision);
       }
       const next = this.engine.nextWakeup();

@@ -11,6 +11,8 @@ import {
   etaSchema,
   nodeSchema,
   readSection,
+  resizesSchema,
+  type ScenarioResize,
   seconds,
   seededAdmissionSchema,
   workloadSchema,
@@ -35,6 +37,8 @@ export interface ScenarioWorkload {
   className?: string;
   /** Seeded as already admitted at its arrival, with this assignment. */
   admitted?: Admission;
+  /** Elastic: its pod counts change during the run. */
+  resizes?: ScenarioResize[];
 }
 
 export interface Scenario {
@@ -113,6 +117,16 @@ export function scenarioFromDocument(doc: Obj, file: string): Scenario {
       )
     : undefined;
   for (const [i, w] of read.entries()) {
+    if (rawWorkloads[i].resizes !== undefined && w) {
+      w.resizes = readSection(
+        resizesSchema(w.workload.podSets, w.arrival),
+        rawWorkloads[i].resizes,
+        ['workloads', i, 'resizes'],
+        problems,
+      );
+      if (options?.featureGates?.ElasticJobsViaWorkloadSlices === false)
+        problems.push(`workloads[${i}].resizes: needs config.featureGates.ElasticJobsViaWorkloadSlices, which is off`);
+    }
     if (rawWorkloads[i].admitted === undefined) continue;
     const at = ['workloads', i, 'admitted'];
     const admitted = readSection(

@@ -225,6 +225,45 @@ export function seededAdmissionSchema(podSetsOf: PodSet[] | undefined, config: Q
     );
 }
 
+/** An elastic workload's pod counts change at `at` (ms after start), per pod set. */
+export interface ScenarioResize {
+  /** ms after start */
+  at: number;
+  /** pod set name -> the pod count asked for from then on */
+  counts: Record<string, number>;
+}
+
+/**
+ * A workload's `resizes: [{at, podSets: {name: count}}]` (at in seconds, not
+ * before its arrival): the counts its elastic job asks for from then on
+ * (Kueue's elastic jobs; see engine/slices.ts).
+ */
+export function resizesSchema(podSetsOf: PodSet[] | undefined, arrival: number | undefined) {
+  const resize = fields({
+    at: reading((value, ctx) => {
+      if (typeof value === 'number' && Number.isFinite(value) && (arrival === undefined || value * 1000 >= arrival))
+        return Math.round(value * 1000);
+      problem(ctx, "must be a number of seconds, not before the workload's arrival", [], true);
+      return z.NEVER;
+    }),
+    podSets: z.record(z.string(), z.unknown()).default(() => ({})),
+  })
+    .superRefine((raw, ctx) => {
+      // Without the workload's pod sets (it is malformed itself), only the fields above are checked.
+      if (!podSetsOf) return;
+      for (const ps of podSetsOf) {
+        const n = raw.podSets[ps.name];
+        if (!Number.isInteger(n) || (n as number) < 1)
+          problem(ctx, `must be a positive integer, got ${got(n)}`, ['podSets', ps.name]);
+      }
+      for (const name of Object.keys(raw.podSets))
+        if (!podSetsOf.some(ps => ps.name === name))
+          problem(ctx, 'the workload has no such pod set', ['podSets', name]);
+    })
+    .transform((raw): ScenarioResize => ({ at: raw.at, counts: raw.podSets as Record<string, number> }));
+  return z.array(resize, { error: 'must be a list of {at, podSets: {name: count}}' });
+}
+
 /** One entry of `nodes:`, kept as written (the engine reads its quantities). */
 export const nodeSchema = z.looseObject(
   {

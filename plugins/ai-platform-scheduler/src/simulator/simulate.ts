@@ -10,7 +10,8 @@ import { BudgetMeter, type BudgetOutcome } from '../engine/budgets';
 export interface SimulationEvent {
   /** seconds */
   time: number;
-  type: 'Admitted' | 'Preempted' | 'Requeued' | 'Finished';
+  /** Resized: a grown workload slice of a running workload was admitted in its place. */
+  type: 'Admitted' | 'Resized' | 'Preempted' | 'Requeued' | 'Finished';
   workload: string;
   clusterQueue?: string;
   assignment?: Record<string, { count: number; flavors: Record<string, string> }>;
@@ -130,10 +131,14 @@ export function simulate(
     (time, d) => {
       const result = results[d.workload];
       if (d.type === 'Admitted') {
-        eta?.admitted(d.workload, time);
-        budgets?.start(d.workload, byKey.get(d.workload)!.workload, scenario.config, time);
-        result.admittedAt ??= time / 1000;
-        result.timeToAdmission ??= (time - byKey.get(d.workload)!.arrival) / 1000;
+        // A grown workload slice (replaced) keeps the run going: only what it holds changes.
+        if (d.replaced) stopRunning(d.workload, time);
+        else {
+          eta?.admitted(d.workload, time);
+          budgets?.start(d.workload, byKey.get(d.workload)!.workload, scenario.config, time);
+          result.admittedAt ??= time / 1000;
+          result.timeToAdmission ??= (time - byKey.get(d.workload)!.arrival) / 1000;
+        }
         running.set(d.workload, {
           since: time,
           clusterQueue: d.clusterQueue,
@@ -142,7 +147,7 @@ export function simulate(
         if (record)
           events.push({
             time: time / 1000,
-            type: 'Admitted',
+            type: d.replaced ? 'Resized' : 'Admitted',
             workload: d.workload,
             clusterQueue: d.clusterQueue,
             assignment: assignmentOf(d.admission),
@@ -180,6 +185,8 @@ export function simulate(
     },
   );
   for (const w of scenario.workloads) simulation.arrive(w.arrival, w.workload, w.admitted);
+  for (const w of scenario.workloads)
+    for (const r of w.resizes ?? []) simulation.resizeAt(r.at, w.workload.key, r.counts);
   for (const change of scenario.changes ?? []) simulation.at(change.at, () => engine.setConfig(change.config));
   simulation.run(
     scenario.until,

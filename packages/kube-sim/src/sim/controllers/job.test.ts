@@ -124,4 +124,56 @@ describe('Job controller', () => {
     await cluster.settle();
     expect(cluster.pods()).toHaveLength(0);
   });
+
+  it('adds or removes pods when a running Job changes its parallelism, without restarting the others', async () => {
+    cluster = demoCluster();
+    cluster.create(job('elastic', { parallelism: 2, completions: 16 }));
+    await cluster.advance(10);
+    const first = cluster.pods().map(p => p.metadata.uid);
+    expect(first).toHaveLength(2);
+    const resize = async (parallelism: number) => {
+      const current = cluster.get('batch/v1', 'Job', 'elastic')!;
+      cluster.update({ ...current, spec: { ...current.spec, parallelism } });
+      await cluster.advance(10);
+      return cluster.pods().filter(p => p.status.phase === 'Running');
+    };
+    const grown = await resize(4);
+    expect(grown).toHaveLength(4);
+    expect(grown.map(p => p.metadata.uid)).toEqual(expect.arrayContaining(first));
+    expect(cluster.get('batch/v1', 'Job', 'elastic')!.status).toMatchObject({ active: 4 });
+    const shrunk = await resize(2);
+    expect(shrunk.map(p => p.metadata.uid).sort()).toEqual([...first].sort());
+    expect(cluster.get('batch/v1', 'Job', 'elastic')!.status).toMatchObject({ active: 2 });
+  });
+
+  it('leaves pods with scheduling gates unscheduled until the gates are removed', async () => {
+    cluster = demoCluster();
+    const gatedJob = job('gated', { parallelism: 2 });
+    const template = gatedJob.spec.template;
+    cluster.create({
+      ...gatedJob,
+      spec: {
+        ...gatedJob.spec,
+        template: { ...template, spec: { ...template.spec, schedulingGates: [{ name: 'example.com/wait' }] } },
+      },
+    });
+    await cluster.advance(10);
+    const [one, two] = cluster.pods();
+    for (const pod of [one, two]) {
+      expect(pod.spec.nodeName).toBeUndefined();
+      expect(pod.status.conditions).toContainEqual(
+        expect.objectContaining({ type: 'PodScheduled', status: 'False', reason: 'SchedulingGated' }),
+      );
+    }
+    const current = cluster.get('v1', 'Pod', one.metadata.name!)!;
+    cluster.update({ ...current, spec: { ...current.spec, schedulingGates: [] } });
+    await cluster.advance(10);
+    const phases = Object.fromEntries(cluster.pods().map(p => [p.metadata.name, p.status.phase]));
+    expect(phases).toEqual({ [one.metadata.name!]: 'Running', [two.metadata.name!]: 'Pending' });
+    // Scaled down, the Job removes the pod that has not started, not the running one.
+    const gatedNow = cluster.get('batch/v1', 'Job', 'gated')!;
+    cluster.update({ ...gatedNow, spec: { ...gatedNow.spec, parallelism: 1 } });
+    await cluster.advance(10);
+    expect(cluster.pods().map(p => [p.metadata.name, p.status.phase])).toEqual([[one.metadata.name, 'Running']]);
+  });
 });

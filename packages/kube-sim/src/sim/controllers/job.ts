@@ -134,7 +134,14 @@ export class JobController extends Controller {
       pod.spec.restartPolicy = job.spec?.template?.spec?.restartPolicy ?? 'Never';
       this.store.create(podType, pod);
     }
-    const active = counts.active + Math.max(0, wanted);
+    if (wanted < 0) {
+      // Parallelism went down: as Kubernetes' job controller, remove the excess, pods not yet started and the
+      // most recently started first (the store's creation times are wall-clock seconds, so they can tie).
+      const age = (p: KubeObject) => `${p.status?.startTime ?? '~'} ${p.metadata.creationTimestamp}`;
+      const newest = pods.filter(isActive).sort((a, b) => Number(age(a) < age(b)) - Number(age(a) > age(b)));
+      deleteActive(this.store, newest.slice(0, -wanted));
+    }
+    const active = counts.active + wanted;
     this.writeStatus(job, {
       ...status,
       conditions: conditions.length ? conditions : undefined,

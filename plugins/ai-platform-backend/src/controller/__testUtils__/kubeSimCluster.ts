@@ -10,7 +10,11 @@ import {
   type FleetSpec,
   type KubeObject,
 } from '@ai-platform/kube-sim';
+import { mockServices } from '@backstage/backend-test-utils';
+import type { EngineOptions } from '@ai-platform/scheduler';
 import type { DecisionRecord, DecisionStore } from '../../database/DecisionStore';
+import { builtinWorkloadKinds } from '../../workloads/adapters';
+import { ClusterController } from '../ClusterController';
 
 /** Reads a multi-document YAML fixture next to the tests. */
 export function fixture(name: string): KubeObject[] {
@@ -80,6 +84,26 @@ export class SimCluster {
   list(apiVersion: string, kind: string): KubeObject[] {
     return this.store.list(this.store.typeFor(apiVersion, kind));
   }
+}
+
+/** A ClusterController admitting on the kube-sim cluster at `url` (named gpu), with the built-in kinds and a short Lease. */
+export function admittingController(
+  url: string,
+  decisions: DecisionStore,
+  identity: string,
+  engineOptions?: EngineOptions,
+): ClusterController {
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromString(kubeconfigYaml([{ name: 'gpu', url }]));
+  return new ClusterController({
+    connection: { name: 'gpu', mode: 'admit', kubeConfig },
+    adapters: builtinWorkloadKinds,
+    decisions,
+    logger: mockServices.logger.mock(),
+    identity,
+    leaseTiming: { durationMs: 1_500, renewMs: 300 },
+    engineOptions,
+  });
 }
 
 /** DecisionStore in memory, for tests. */

@@ -7,6 +7,7 @@ import {
   type PodSpecLike,
   type PodSlot,
 } from '@ai-platform/backstage-plugin-ai-platform-node';
+import { readAdmission } from '../admissionAnnotation';
 
 interface JobSpec {
   parallelism?: number;
@@ -36,6 +37,25 @@ function jobSlots(obj: WorkloadObject): PodSlot[] {
   return [slot];
 }
 
+/** Kueue's annotation marking a Job elastic (ElasticJobsViaWorkloadSlices): its parallelism may change while it runs. */
+export const elasticJobAnnotation = 'kueue.x-k8s.io/elastic-job';
+/** Kueue's scheduling gate on an elastic Job's pods, lifted for as many pods as its admission covers. */
+export const elasticJobSchedulingGate = 'kueue.x-k8s.io/elastic-job';
+
+export function isElasticJob(obj: WorkloadObject): boolean {
+  return (
+    obj.apiVersion === 'batch/v1' && obj.kind === 'Job' && obj.metadata.annotations?.[elasticJobAnnotation] === 'true'
+  );
+}
+
+/** Puts Kueue's elastic-job scheduling gate on the Job's pod template, so pods beyond its admission wait unscheduled. */
+export function withElasticGate(obj: WorkloadObject): WorkloadObject {
+  const spec = at<{ schedulingGates?: Array<{ name: string }> }>(obj, 'spec', 'template', 'spec');
+  if (spec && !spec.schedulingGates?.some(g => g.name === elasticJobSchedulingGate))
+    spec.schedulingGates = [...(spec.schedulingGates ?? []), { name: elasticJobSchedulingGate }];
+  return obj;
+}
+
 /** batch/v1 Job: one gang of `parallelism` pods; with kueue.x-k8s.io/job-min-parallelism it may start with fewer. */
 export const jobAdapter = defineAdapter({
   apiVersion: 'batch/v1',
@@ -46,9 +66,15 @@ export const jobAdapter = defineAdapter({
   suspension: fieldSuspension('spec', 'suspend'),
   outcome: obj => conditionOutcome(obj, 'Complete'),
   podsReady: obj =>
-    (at<number>(obj, 'status', 'ready') ?? 0) + (at<number>(obj, 'status', 'succeeded') ?? 0) >=
-    (at<number>(obj, 'spec', 'parallelism') ?? 1),
+    (at<number>(obj, 'status', 'ready') ?? 0) + (at<number>(obj, 'status', 'succeeded') ?? 0) >= podsWanted(obj),
 });
+
+/** The pods a Job needs ready: its parallelism, or for an elastic Job waiting to grow, what its admission covers. */
+function podsWanted(obj: WorkloadObject): number {
+  const parallelism = at<number>(obj, 'spec', 'parallelism') ?? 1;
+  const admitted = isElasticJob(obj) ? readAdmission(obj)?.podSets[0]?.count : undefined;
+  return Math.min(parallelism, admitted ?? parallelism);
+}
 
 interface ReplicatedJob {
   name: string;
