@@ -88,11 +88,9 @@ const gpu: z.ZodType<GpuSpec, unknown> = mapping({
     mapping({
       profiles: z
         .record(
-          z
-            .string()
-            .refine(key => /^[1-7]g\.[0-9]+gb$/.test(key), {
-              error: ({ input }) => `"${input}" is not a MIG profile such as 1g.10gb or 3g.40gb`,
-            }),
+          z.string().refine(key => /^[1-7]g\.[0-9]+gb$/.test(key), {
+            error: ({ input }) => `"${input}" is not a MIG profile such as 1g.10gb or 3g.40gb`,
+          }),
           count(1, 7),
         )
         .refine(p => Object.keys(p).length > 0, 'must name at least one MIG profile'),

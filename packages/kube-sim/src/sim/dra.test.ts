@@ -34,7 +34,9 @@ describe('Dynamic Resource Allocation', () => {
     expect(profiles.filter((p: string) => p === '1g.10gb')).toHaveLength(32);
     expect(profiles.filter((p: string) => p === '3g.40gb')).toHaveLength(8);
     const classes = cluster.store.list(cluster.store.typeFor(api, 'DeviceClass')).map(c => c.metadata.name);
-    expect(classes).toEqual(expect.arrayContaining(['gpu.nvidia.com', 'mig-1g.10gb.nvidia.com', 'mig-3g.40gb.nvidia.com']));
+    expect(classes).toEqual(
+      expect.arrayContaining(['gpu.nvidia.com', 'mig-1g.10gb.nvidia.com', 'mig-3g.40gb.nvidia.com']),
+    );
   });
 
   it('allocates a claim from the template on a MIG node, holds the devices while the pod runs and frees them after', async () => {
@@ -71,7 +73,11 @@ describe('Dynamic Resource Allocation', () => {
     const waiting = cluster.get('v1', 'Pod', 'e')!;
     expect(waiting.spec.nodeName).toBeUndefined();
     expect(waiting.status.conditions).toContainEqual(
-      expect.objectContaining({ type: 'PodScheduled', status: 'False', message: expect.stringContaining('Insufficient nvidia.com/mig-3g.40gb') }),
+      expect.objectContaining({
+        type: 'PodScheduled',
+        status: 'False',
+        message: expect.stringContaining('Insufficient nvidia.com/mig-3g.40gb'),
+      }),
     );
   });
 
@@ -80,7 +86,9 @@ describe('Dynamic Resource Allocation', () => {
     cluster.create(claimingPod('late', 'later'));
     await cluster.settle();
     expect(cluster.get('v1', 'Pod', 'late')!.status.conditions).toContainEqual(
-      expect.objectContaining({ message: expect.stringContaining('resourceclaimtemplate.resource.k8s.io "later" not found') }),
+      expect.objectContaining({
+        message: expect.stringContaining('resourceclaimtemplate.resource.k8s.io "later" not found'),
+      }),
     );
     cluster.create(template('later', 'mig-1g.10gb.nvidia.com', 1));
     await new Promise(r => setTimeout(r, 250));

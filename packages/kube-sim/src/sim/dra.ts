@@ -147,11 +147,13 @@ export class ResourceClaims {
   private matching(deviceClassName: string): Array<{ node: string; device: SliceDevice }> | undefined {
     const deviceClass = this.store.get(this.types.deviceClass, undefined, deviceClassName);
     if (!deviceClass) return undefined;
-    return this.store.list(this.types.slice).flatMap(slice =>
-      (slice.spec?.devices ?? [])
-        .filter((d: SliceDevice) => selects(deviceClass, slice.spec.driver, d))
-        .map((device: SliceDevice) => ({ node: slice.spec.nodeName as string, device })),
-    );
+    return this.store
+      .list(this.types.slice)
+      .flatMap(slice =>
+        (slice.spec?.devices ?? [])
+          .filter((d: SliceDevice) => selects(deviceClass, slice.spec.driver, d))
+          .map((device: SliceDevice) => ({ node: slice.spec.nodeName as string, device })),
+      );
   }
 
   /** The extended resources the pod's claims take, or why they cannot be allocated anywhere. */
