@@ -133,9 +133,9 @@ describe('DRA device requests counted as quota (Kueue pkg/dra/claims_test.go Tes
   ])('%s', (_name, spec, want, maps = mappings) => {
     const got = attempt(() => quotaOf(spec, maps));
     const wanted = want instanceof RegExp ? { error: want.source } : { value: want };
-    expect('error' in got ? { error: want instanceof RegExp && want.test(got.error) ? want.source : got.error } : got).toEqual(
-      wanted,
-    );
+    expect(
+      'error' in got ? { error: want instanceof RegExp && want.test(got.error) ? want.source : got.error } : got,
+    ).toEqual(wanted);
   });
 });
 
