@@ -39,11 +39,13 @@ test('the AI Platform page is in the sidebar and shows the fleet and the guideâ€
   await page.getByRole('navigation').getByRole('link', { name: 'AI Platform' }).click();
   await expect(page).toHaveURL(/\/ai-platform(\/fleet)?$/);
 
-  // Fleet: the GPU pools of both kube-sim clusters.
-  const allocation = page.getByRole('table', { name: 'GPU allocation by cluster and pool' });
-  await expect(allocation).toBeVisible({ timeout: 60_000 });
-  await expect(allocation.getByRole('rowheader', { name: 'gpu-east', exact: true })).toBeVisible();
-  await expect(allocation.getByRole('rowheader', { name: 'gpu-west', exact: true })).toBeVisible();
+  // Fleet: the per-node heat map of both kube-sim clusters' H100 pools.
+  const east = page.getByRole('list', { name: 'Nodes of pool h100 on gpu-east (whole GPUs)' });
+  await expect(east).toBeVisible({ timeout: 60_000 });
+  await expect(east.getByRole('listitem').first()).toContainText(
+    /gpu-east-h100-0: flavor h100, .* whole GPUs allocated/,
+  );
+  await expect(page.getByRole('list', { name: 'Nodes of pool h100 on gpu-west (whole GPUs)' })).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath('ai-platform.png'), fullPage: true });
 
   // The ClusterQueue of the guide's minimal configuration.
