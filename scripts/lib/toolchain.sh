@@ -51,9 +51,10 @@ ensure_install() {
 }
 
 ensure_node
-# A yarn on PATH that always means this repository's committed release.
+# A yarn on PATH that always means this repository's committed release; found from the wrapper's own place
+# (.tools/bin/yarn), so a checkout that shares .tools does not point it at itself.
 mkdir -p "$TOOLS_DIR/bin"
-printf '#!/bin/sh\nexec node "%s/.yarn/releases/%s" "$@"\n' "$REPO_ROOT" "$(ls "$REPO_ROOT/.yarn/releases" | head -1)" > "$TOOLS_DIR/bin/yarn"
+printf '#!/bin/sh\nexec node "$(dirname "$0")/../../.yarn/releases/%s" "$@"\n' "$(ls "$REPO_ROOT/.yarn/releases" | head -1)" > "$TOOLS_DIR/bin/yarn"
 chmod +x "$TOOLS_DIR/bin/yarn"
 export PATH="$TOOLS_DIR/bin:$PATH"
 cd "$REPO_ROOT"

@@ -90,7 +90,10 @@ function AllocationHistory({ showback }: { showback: ShowbackResponse }) {
     <DailyStackedChart
       points={dailySeries(showback, keys, row => row.gpuHours / 24)}
       keys={keys}
-      format={v => v.toLocaleString('en-US', { maximumFractionDigits: 1 })}
+      // Below one GPU (a new fleet's first hours) two significant digits, so the axis does not read 0, 0, 0.
+      format={v =>
+        v.toLocaleString('en-US', v > 0 && v < 1 ? { maximumSignificantDigits: 2 } : { maximumFractionDigits: 1 })
+      }
       label="Allocated GPUs per day by flavor"
     />
   );
