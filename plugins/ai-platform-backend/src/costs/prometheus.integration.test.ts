@@ -225,9 +225,11 @@ describe('cost accounting against kube-sim and a real Prometheus', () => {
     await new Promise<void>(resolve => relabelling.listen(0, '127.0.0.1', resolve));
     const exported = await startPrometheus([`http://127.0.0.1:${(relabelling.address() as AddressInfo).port}/metrics`]);
     try {
-      await exported.waitFor('sum(increase(vllm:generation_tokens_total{exported_pod="mistral-0"}[1m]))', r =>
-        r.some(x => Number(x.value[1]) > 0),
-      );
+      // Tokens and first-token latencies both moved between two scrapes (requests finish less often than tokens).
+      for (const counter of ['vllm:generation_tokens_total', 'vllm:time_to_first_token_seconds_count'])
+        await exported.waitFor(`sum(increase(${counter}{exported_pod="mistral-0"}[1m]))`, r =>
+          r.some(x => Number(x.value[1]) > 0),
+        );
       expect(await exported.query('count(vllm:generation_tokens_total{pod="mistral-0"})')).toEqual([]);
       const now = Date.now();
       const inference = new PrometheusInference(exported.url);
