@@ -167,24 +167,7 @@ export class PodScheduler {
   private markGated(pod: KubeObject): void {
     const conditions: Array<{ type: string; reason?: string }> = pod.status?.conditions ?? [];
     if (conditions.some(c => c.type === 'PodScheduled' && c.reason === 'SchedulingGated')) return;
-    this.store.updateStatus(this.podType, {
-      ...pod,
-      status: {
-        ...pod.status,
-        phase: 'Pending',
-        conditions: [
-          ...conditions.filter(c => c.type !== 'PodScheduled'),
-          {
-            type: 'PodScheduled',
-            status: 'False',
-            reason: 'SchedulingGated',
-            message: 'Scheduling is blocked due to non-empty scheduling gates',
-            lastProbeTime: null,
-            lastTransitionTime: isoTime(this.clock),
-          },
-        ],
-      },
-    });
+    this.markUnscheduled(pod, 'SchedulingGated', 'Scheduling is blocked due to non-empty scheduling gates');
   }
 
   private schedule(pod: KubeObject, nodes: NodeCapacity[]): void {
@@ -227,6 +210,12 @@ export class PodScheduler {
     const previous = this.unschedulable.get(k);
     this.unschedulable.set(k, placement.unschedulable);
     if (previous === placement.unschedulable) return;
+    this.markUnscheduled(pod, 'Unschedulable', placement.unschedulable);
+    this.events.record(pod, 'Warning', 'FailedScheduling', placement.unschedulable, 'default-scheduler');
+  }
+
+  /** PodScheduled False with this reason, the pod Pending, as kube-scheduler writes it. */
+  private markUnscheduled(pod: KubeObject, reason: string, message: string): void {
     const conditions = (pod.status?.conditions ?? []).filter((c: { type: string }) => c.type !== 'PodScheduled');
     this.store.updateStatus(this.podType, {
       ...pod,
@@ -238,14 +227,13 @@ export class PodScheduler {
           {
             type: 'PodScheduled',
             status: 'False',
-            reason: 'Unschedulable',
-            message: placement.unschedulable,
+            reason,
+            message,
             lastProbeTime: null,
-            lastTransitionTime: now,
+            lastTransitionTime: isoTime(this.clock),
           },
         ],
       },
     });
-    this.events.record(pod, 'Warning', 'FailedScheduling', placement.unschedulable, 'default-scheduler');
   }
 }
