@@ -1,38 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import request from 'supertest';
 import { parse } from 'yaml';
-import {
-  coreServices,
-  createBackendModule,
-  createServiceFactory,
-  resolvePackagePath,
-  type UserInfoService,
-} from '@backstage/backend-plugin-api';
-import { createMockDirectory, mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { kubeconfigYaml, startKubeSim, type KubeSim } from '@ai-platform/kube-sim';
+import { createBackendModule, resolvePackagePath } from '@backstage/backend-plugin-api';
+import { startKubeSim, type KubeSim } from '@ai-platform/kube-sim';
 import type { WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { aiPlatformPriceSourcesExtensionPoint } from '@ai-platform/backstage-plugin-ai-platform-node';
-import { aiPlatformPlugin } from './plugin';
 import { twoH100NodeFleet } from './controller/__testUtils__/kubeSimCluster';
+import { alice, bob, usePluginOnKubeSim } from './__testUtils__/pluginOnKubeSim';
 
 jest.setTimeout(90_000);
-
-const teams: Record<string, string[]> = {
-  'user:default/alice': ['user:default/alice', 'group:default/a'],
-  'user:default/bob': ['user:default/bob', 'group:default/b'],
-};
-const userInfo: UserInfoService = {
-  async getUserInfo(credentials) {
-    const { userEntityRef } = credentials.principal as {
-      userEntityRef: string;
-    };
-    return {
-      userEntityRef,
-      ownershipEntityRefs: teams[userEntityRef] ?? [userEntityRef],
-    };
-  },
-};
 
 /** A contract price for the fleet's H100 flavor, as an outside module adds one. */
 const contractPrices = createBackendModule({
@@ -51,9 +27,6 @@ const contractPrices = createBackendModule({
     });
   },
 });
-
-const alice = mockCredentials.user.header('user:default/alice');
-const bob = mockCredentials.user.header('user:default/bob');
 
 const job = (name: string, namespace: string) => ({
   apiVersion: 'batch/v1',
@@ -93,8 +66,8 @@ async function eventually<T>(probe: () => Promise<T | undefined>, what: string, 
 
 describe('aiPlatformPlugin against a kube-sim cluster, over HTTP', () => {
   let sim: KubeSim;
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
-  const dir = createMockDirectory();
+  let backend: Awaited<ReturnType<ReturnType<typeof usePluginOnKubeSim>>>;
+  const startPlugin = usePluginOnKubeSim();
 
   beforeAll(async () => {
     sim = await startKubeSim({
@@ -103,9 +76,6 @@ describe('aiPlatformPlugin against a kube-sim cluster, over HTTP', () => {
         { name: 'team-a', team: 'a' },
         { name: 'team-b', team: 'b' },
       ]),
-    });
-    dir.addContent({
-      kubeconfig: kubeconfigYaml([{ name: 'gpu', url: sim.clusters[0].url }]),
     });
     const queues = parse(
       readFileSync(
@@ -116,27 +86,7 @@ describe('aiPlatformPlugin against a kube-sim cluster, over HTTP', () => {
         'utf8',
       ),
     );
-    backend = await startTestBackend({
-      features: [
-        aiPlatformPlugin,
-        contractPrices,
-        mockServices.rootConfig.factory({
-          data: {
-            aiPlatform: {
-              kubeconfig: join(dir.path, 'kubeconfig'),
-              clusters: { gpu: { mode: 'admit' } },
-              queues,
-              metrics: { pollInterval: { seconds: 60 } },
-            },
-          },
-        }),
-        createServiceFactory({
-          service: coreServices.userInfo,
-          deps: {},
-          factory: () => userInfo,
-        }),
-      ],
-    });
+    backend = await startPlugin(sim, { queues }, [contractPrices]);
   });
 
   afterAll(async () => {

@@ -1,38 +1,27 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { startKubeSim, type KubeObject, type KubeSim } from '@ai-platform/kube-sim';
 import { parseEngineOptions, type EngineOptions } from '@ai-platform/scheduler';
 import { builtinWorkloadKinds } from '../workloads/adapters';
 import { elasticJobAnnotation } from '../workloads/adapters/batch';
 import { AdmissionService } from './AdmissionService';
-import type { ClusterController } from './ClusterController';
-import {
-  admittingController,
-  eventually,
-  fixture,
-  MemoryDecisionStore,
-  twoH100NodeFleet,
-} from './__testUtils__/kubeSimCluster';
+import { eventually, fixture, twoH100NodeFleet, useAdmittingSim } from './__testUtils__/kubeSimCluster';
 
 jest.setTimeout(60_000);
 
 describe('elastic Jobs (kueue.x-k8s.io/elastic-job) on kube-sim: resized in place, not queued again', () => {
-  let sim: KubeSim;
-  let controller: ClusterController;
-
-  afterEach(async () => {
-    await controller?.stop();
-    await sim?.stop();
-  });
+  const startSim = useAdmittingSim();
 
   async function start(engineOptions?: EngineOptions) {
-    sim = await startKubeSim({ generator: false, fleet: twoH100NodeFleet([{ name: 'team-a', team: 'a' }]) });
-    const [cluster] = sim.clusters;
-    const type = (obj: KubeObject) => cluster.store.typeFor(obj.apiVersion, obj.kind);
-    for (const obj of fixture('queues.yaml').filter(o => o.kind !== 'Namespace')) cluster.store.create(type(obj), obj);
-    const store = new MemoryDecisionStore();
-    controller = admittingController(cluster.url, store, 'elastic-test', engineOptions);
+    const {
+      cluster,
+      controller,
+      decisions: store,
+    } = await startSim({
+      fleet: twoH100NodeFleet([{ name: 'team-a', team: 'a' }]),
+      objects: fixture('queues.yaml').filter(o => o.kind !== 'Namespace'),
+      identity: 'elastic-test',
+      engineOptions,
+    });
     const service = new AdmissionService([controller], builtinWorkloadKinds, store, mockServices.logger.mock());
-    await controller.start();
     const jobType = cluster.store.typeFor('batch/v1', 'Job');
     const submit = (name: string, parallelism: number, elastic = false) => {
       const [job] = fixture('job.yaml');

@@ -1,35 +1,13 @@
-import { startKubeSim, type KubeObject, type KubeSim } from '@ai-platform/kube-sim';
-import type { ClusterController } from './ClusterController';
-import {
-  admittingController,
-  eventually,
-  fixture,
-  MemoryDecisionStore,
-  twoH100NodeFleet,
-} from './__testUtils__/kubeSimCluster';
+import { eventually, fixture, twoH100NodeFleet, useAdmittingSim } from './__testUtils__/kubeSimCluster';
 
 jest.setTimeout(60_000);
 
 describe('ClusterController with a simulated fleet that runs pods', () => {
-  let sim: KubeSim;
-  let controller: ClusterController;
-
-  afterEach(async () => {
-    await controller?.stop();
-    await sim?.stop();
-  });
+  const start = useAdmittingSim();
 
   it('runs queued gang Jobs one quota-full at a time and releases quota as they finish', async () => {
-    sim = await startKubeSim({
-      generator: false,
-      speed: 60,
-      fleet: twoH100NodeFleet([{ name: 'team-a', team: 'a' }]),
-    });
-    const [cluster] = sim.clusters;
-    const create = (obj: KubeObject) => cluster.store.create(cluster.store.typeFor(obj.apiVersion, obj.kind), obj);
-    for (const obj of fixture('queues.yaml').filter(o => o.kind !== 'Namespace')) create(obj);
     const names = ['one', 'two', 'three'];
-    for (const name of names) {
+    const jobs = names.map(name => {
       const [job] = fixture('job.yaml');
       job.metadata.name = name;
       const spec = job.spec as {
@@ -41,14 +19,18 @@ describe('ClusterController with a simulated fleet that runs pods', () => {
       spec.completions = 8;
       // 60 simulated seconds: one real second at speed 60.
       spec.template.metadata = { annotations: { 'kube-sim.io/duration-seconds': '60' } };
-      create(job);
-    }
-    const store = new MemoryDecisionStore();
-    controller = admittingController(cluster.url, store, 'fleet-test');
+      return job;
+    });
+    const { cluster, decisions: store } = await start({
+      fleet: twoH100NodeFleet([{ name: 'team-a', team: 'a' }]),
+      objects: [...fixture('queues.yaml').filter(o => o.kind !== 'Namespace'), ...jobs],
+      identity: 'fleet-test',
+      speed: 60,
+    });
     let maxRunning = 0;
-    const jobs = () => cluster.store.list(cluster.store.typeFor('batch/v1', 'Job'));
+    const listJobs = () => cluster.store.list(cluster.store.typeFor('batch/v1', 'Job'));
     const watcher = setInterval(() => {
-      const running = jobs().filter(
+      const running = listJobs().filter(
         j =>
           (j.spec as { suspend?: boolean }).suspend === false &&
           !(j.status as { conditions?: Array<{ type: string }> })?.conditions?.some(c => c.type === 'Complete'),
@@ -56,7 +38,6 @@ describe('ClusterController with a simulated fleet that runs pods', () => {
       maxRunning = Math.max(maxRunning, running.length);
     }, 20);
     try {
-      await controller.start();
       await eventually(() => store.count('Finished') === 3, 30_000);
     } finally {
       clearInterval(watcher);
