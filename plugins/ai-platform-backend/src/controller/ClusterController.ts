@@ -6,21 +6,21 @@ import type {
   WorkloadObject,
 } from '@ai-platform/backstage-plugin-ai-platform-node';
 import type { Reason } from '@ai-platform/backstage-plugin-ai-platform-common';
-import { Engine, withDeviceQuota, type EngineOptions } from '@ai-platform/scheduler';
+import { Engine, type EngineOptions } from '@ai-platform/scheduler';
 import type { ClusterClient } from '../clusters/ClusterClient';
 import { ClusterCache } from '../clusters/ClusterCache';
 import { kueueWorkloadKind, resourceClaimTemplateKind } from '../clusters/kinds';
 import type { ClusterConnection } from '../clusters/connection';
 import type { Watch } from '../clusters/Watch';
 import type { DecisionStore } from '../database/DecisionStore';
-import { isHeld, readAdmission } from '../workloads/admissionAnnotation';
 import { ManagedKinds, OwnerIndex } from '../workloads/ownership';
 import { DecisionWriter } from './DecisionWriter';
-import { elasticIn, isGated, syncElastic } from './elastic';
+import { isGated } from './elastic';
 import type { TrackedWorkload } from './trackedWorkload';
-import { detectKueue, observedAdmission, observedPendingReason } from './observe';
+import { detectKueue, observedPendingReason } from './observe';
 import { LeaderLease, type LeaseTiming } from './LeaderLease';
 import { QueueConfigSource } from './queueConfig';
+import { syncWorkload, type WorkloadSyncContext } from './syncWorkload';
 
 export interface ClusterControllerOptions {
   connection: ClusterConnection;
@@ -335,9 +335,10 @@ export class ClusterController {
     const keys = this.allDirty ? [...this.workloads.keys()] : [...this.dirty];
     this.allDirty = false;
     this.dirty.clear();
+    const ctx = this.syncContext(admitting);
     for (const key of keys) {
       const tracked = this.workloads.get(key);
-      if (tracked) await this.sync(tracked, admitting);
+      if (tracked) await syncWorkload(ctx, tracked);
     }
     if (admitting && this.watches.every(w => w.synced)) {
       const decisions = this.engine.schedule(Date.now());
@@ -348,75 +349,25 @@ export class ClusterController {
     this.armWakeup();
   }
 
+  private syncContext(admitting: boolean): WorkloadSyncContext {
+    return {
+      engine: this.engine,
+      mode: this.mode,
+      admitting,
+      writer: this.writer,
+      client: this.client,
+      pods: () => this.cluster.pods.list(),
+      kueueWorkloads: () => [...(this.kueueWorkloads?.list() ?? [])],
+      workloadContext: () => this.workloadContext(),
+      invalid: this.invalid,
+      logger: this.options.logger,
+    };
+  }
+
   private armWakeup() {
     clearTimeout(this.wakeTimer);
     const next = this.engine.nextWakeup();
     if (next === undefined || this.stopped) return;
     this.wakeTimer = setTimeout(() => this.kick(), Math.max(0, Math.min(next - Date.now(), 2 ** 31 - 1)));
-  }
-
-  /** Brings the engine's view of one workload in line with its object. */
-  private async sync(tracked: TrackedWorkload, admitting: boolean) {
-    const { key, adapter, obj } = tracked;
-    const state = this.engine.get(key);
-    const outcome = adapter.outcome(obj);
-    if (outcome) {
-      if (state && state.status !== 'finished') {
-        this.engine.remove(key, 'finished');
-        if (admitting) await this.writer.finished(tracked, outcome);
-      }
-      return;
-    }
-    if (isHeld(obj)) {
-      if (state) this.engine.remove(key, 'deleted');
-      if (admitting && (!adapter.isSuspended(obj) || readAdmission(obj)))
-        await this.writer.suspendOnSight(tracked, 'held by a user');
-      return;
-    }
-    let workload;
-    try {
-      workload = adapter.toWorkload(obj, this.workloadContext());
-      this.invalid.delete(key);
-    } catch (e) {
-      if (this.invalid.get(key) !== (e as Error).message)
-        this.options.logger.warn(`${adapter.kind} ${key} cannot be queued: ${(e as Error).message}`);
-      this.invalid.set(key, (e as Error).message);
-      return;
-    }
-    // Until auto mode knows whether Kueue runs there, this platform's own admissions still count: a replica that
-    // just started must not report quota that running workloads hold as free.
-    const admission =
-      this.mode === 'observe'
-        ? observedAdmission([...(this.kueueWorkloads?.list() ?? [])], obj) ?? readAdmission(obj)
-        : readAdmission(obj);
-    if (admission) {
-      if (state?.status !== 'admitted')
-        this.engine.restoreAdmitted(workload, admission, admission.admittedAt, adapter.podsReady(obj));
-      else if (adapter.podsReady(obj)) this.engine.podsReady(key);
-      if (elasticIn(this.engine, obj))
-        await syncElastic(
-          this.engine,
-          tracked,
-          workload,
-          admitting && {
-            client: this.client,
-            pods: this.cluster.pods.list(),
-            resized: (admitted, from) => this.writer.resized(tracked, admitted, from),
-          },
-        );
-      return;
-    }
-    if (state?.status === 'admitted') this.engine.remove(key, 'deleted');
-    if (this.mode === 'admit' && admitting && !adapter.isSuspended(obj)) {
-      await this.writer.suspendOnSight(tracked, `waiting for admission through LocalQueue ${workload.queue}`);
-    }
-    const now = this.engine.get(key);
-    // A pending workload whose object changed (priority, pod counts, queue) is queued again as it now is.
-    const counted = withDeviceQuota(workload, this.engine.options.deviceClassMappings ?? []);
-    const changed = now?.status === 'pending' && JSON.stringify(now.workload) !== JSON.stringify(counted);
-    if (!now || now.status === 'finished' || changed) {
-      if (now) this.engine.remove(key, 'deleted');
-      this.engine.submit(workload);
-    }
   }
 }
