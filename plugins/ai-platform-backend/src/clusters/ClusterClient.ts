@@ -1,5 +1,12 @@
 import type { Agent } from 'node:http';
-import { ApiException, CoordinationV1Api, CoreV1Api, KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
+import {
+  ApiException,
+  CoordinationV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  KubernetesObjectApi,
+} from '@kubernetes/client-node';
 import type { WorkloadObject } from '@ai-platform/backstage-plugin-ai-platform-node';
 
 /** HTTP status of a failed API call, if it was one. */
@@ -41,26 +48,31 @@ export function poolConnections(kubeConfig: KubeConfig): Map<string, Agent> {
   return agents;
 }
 
+/** One namespaced object of the API. */
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
 /** The one place that builds API clients for a cluster. */
 export class ClusterClient {
   readonly objects: KubernetesObjectApi;
   readonly core: CoreV1Api;
   readonly coordination: CoordinationV1Api;
+  readonly custom: CustomObjectsApi;
 
   constructor(readonly kubeConfig: KubeConfig) {
     poolConnections(kubeConfig);
     this.objects = KubernetesObjectApi.makeApiClient(kubeConfig);
     this.core = kubeConfig.makeApiClient(CoreV1Api);
     this.coordination = kubeConfig.makeApiClient(CoordinationV1Api);
+    this.custom = kubeConfig.makeApiClient(CustomObjectsApi);
   }
 
   /** The current object, or undefined when it is gone. */
-  async read(ref: {
-    apiVersion: string;
-    kind: string;
-    namespace: string;
-    name: string;
-  }): Promise<WorkloadObject | undefined> {
+  async read(ref: ObjectRef): Promise<WorkloadObject | undefined> {
     try {
       return (await this.objects.read({
         apiVersion: ref.apiVersion,
@@ -81,9 +93,40 @@ export class ClusterClient {
    * to do.
    */
   async update(
-    ref: { apiVersion: string; kind: string; namespace: string; name: string },
+    ref: ObjectRef,
     change: (current: WorkloadObject) => WorkloadObject | undefined,
     options: { known?: WorkloadObject; attempts?: number } = {},
+  ): Promise<WorkloadObject | undefined> {
+    return this.replaceWithRetry(ref, change, options, next => this.objects.replace(next));
+  }
+
+  /**
+   * As `update`, through the status subresource of a custom resource (`plural` its URL name): only `.status` is
+   * written, as a controller writes the status it owns.
+   */
+  async updateStatus(
+    ref: ObjectRef & { plural: string },
+    change: (current: WorkloadObject) => WorkloadObject | undefined,
+    options: { known?: WorkloadObject; attempts?: number } = {},
+  ): Promise<WorkloadObject | undefined> {
+    const [group, version] = ref.apiVersion.split('/');
+    return this.replaceWithRetry(ref, change, options, body =>
+      this.custom.replaceNamespacedCustomObjectStatus({
+        group,
+        version,
+        namespace: ref.namespace,
+        plural: ref.plural,
+        name: ref.name,
+        body,
+      }),
+    );
+  }
+
+  private async replaceWithRetry(
+    ref: ObjectRef,
+    change: (current: WorkloadObject) => WorkloadObject | undefined,
+    options: { known?: WorkloadObject; attempts?: number },
+    put: (next: WorkloadObject) => Promise<unknown>,
   ): Promise<WorkloadObject | undefined> {
     const attempts = options.attempts ?? 5;
     let current = options.known ? structuredClone(options.known) : await this.read(ref);
@@ -95,7 +138,7 @@ export class ClusterClient {
       if (next) {
         next.metadata.resourceVersion = current.metadata.resourceVersion;
         try {
-          return (await this.objects.replace(next)) as WorkloadObject;
+          return (await put(next)) as WorkloadObject;
         } catch (e) {
           if (statusOf(e) !== 409 || attempt >= attempts) throw e;
         }

@@ -13,12 +13,13 @@ export const namespaceKind: WatchTarget = { apiVersion: 'v1', kind: 'Namespace',
 const kueue = (kind: string, plural: string): WatchTarget => ({ apiVersion: 'kueue.x-k8s.io/v1beta1', kind, plural });
 
 export const resourceFlavorKind = kueue('ResourceFlavor', 'resourceflavors');
+export const localQueueKind = kueue('LocalQueue', 'localqueues');
 
 /** The Kueue objects (and Namespaces, for namespaceSelector) the queue configuration is built from. */
 export const queueObjectKinds: WatchTarget[] = [
   resourceFlavorKind,
   kueue('ClusterQueue', 'clusterqueues'),
-  kueue('LocalQueue', 'localqueues'),
+  localQueueKind,
   kueue('Cohort', 'cohorts'),
   kueue('WorkloadPriorityClass', 'workloadpriorityclasses'),
   kueue('Topology', 'topologies'),

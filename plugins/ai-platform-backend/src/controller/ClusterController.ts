@@ -9,7 +9,7 @@ import type { Reason } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { Engine, type EngineOptions } from '@ai-platform/scheduler';
 import type { ClusterClient } from '../clusters/ClusterClient';
 import { ClusterCache } from '../clusters/ClusterCache';
-import { kueueWorkloadKind, resourceClaimTemplateKind } from '../clusters/kinds';
+import { kueueWorkloadKind, localQueueKind, resourceClaimTemplateKind } from '../clusters/kinds';
 import type { ClusterConnection } from '../clusters/connection';
 import type { Watch } from '../clusters/Watch';
 import type { DecisionStore } from '../database/DecisionStore';
@@ -20,6 +20,7 @@ import type { TrackedWorkload } from './trackedWorkload';
 import { detectKueue, observedPendingReason } from './observe';
 import { LeaderLease, type LeaseTiming } from './LeaderLease';
 import { QueueConfigSource } from './queueConfig';
+import { LocalQueueUsageWriter } from './localQueueUsage';
 import { syncWorkload, type WorkloadSyncContext } from './syncWorkload';
 
 export interface ClusterControllerOptions {
@@ -76,6 +77,7 @@ export class ClusterController {
   private readonly lease: LeaderLease;
   private readonly queueConfig: QueueConfigSource;
   private readonly writer: DecisionWriter;
+  private readonly usageWriter: LocalQueueUsageWriter;
   private readonly invalid = new Map<string, string>();
   private configDirty = true;
   /** Workloads whose objects changed since the last reconcile; all of them after a reset or a config or leadership change. */
@@ -103,6 +105,7 @@ export class ClusterController {
     this.writer = new DecisionWriter(this.name, this.client, options.decisions, logger, (t, obj) =>
       this.remember(t, obj),
     );
+    this.usageWriter = new LocalQueueUsageWriter(this.client, logger);
   }
 
   get leader(): boolean {
@@ -344,6 +347,7 @@ export class ClusterController {
       const decisions = this.engine.schedule(Date.now());
       const ok = await this.writer.apply(decisions, this.workloads, this.engine, () => this.leader);
       if (!ok) this.resetEngine();
+      else await this.usageWriter.write(this.engine.localQueueUsage(), this.cluster.informer(localQueueKind).list());
     }
     this.generation++;
     this.armWakeup();
@@ -366,7 +370,11 @@ export class ClusterController {
 
   private armWakeup() {
     clearTimeout(this.wakeTimer);
-    const next = this.engine.nextWakeup();
+    let next = this.engine.nextWakeup();
+    // The leader samples admission fair sharing usage (and writes it) at least once per sampling interval.
+    const sampling = this.engine.options.admissionFairSharing?.usageSamplingInterval;
+    if (this.leader && sampling && this.engine.localQueueUsage().size > 0)
+      next = Math.min(next ?? Infinity, Date.now() + sampling);
     if (next === undefined || this.stopped) return;
     this.wakeTimer = setTimeout(() => this.kick(), Math.max(0, Math.min(next - Date.now(), 2 ** 31 - 1)));
   }

@@ -24,9 +24,11 @@ export class QueueConfigSource {
     try {
       const next = parseQueueObjects([...this.fromAppConfig, ...clusterObjects]);
       this.lastProblems = '';
-      if (JSON.stringify(serializable(next)) === JSON.stringify(serializable(this.current))) return false;
+      const changed = shape(next) !== shape(this.current);
+      // A LocalQueue's persisted fair sharing usage (written every sampling interval) only seeds a new engine:
+      // kept for one, without reconfiguring the running engine.
       this.current = next;
-      return true;
+      return changed;
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
       if (e.message !== this.lastProblems) {
@@ -40,6 +42,11 @@ export class QueueConfigSource {
   }
 }
 
-function serializable(config: QueueConfig) {
-  return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, [...(v as Map<string, unknown>).entries()]]));
+/** The configuration as text, without the LocalQueues' persisted usage. */
+function shape(config: QueueConfig): string {
+  const localQueues = new Map(
+    [...config.localQueues].map(([key, { admissionFairSharingStatus: _usage, ...lq }]) => [key, lq]),
+  );
+  const entries = Object.entries({ ...config, localQueues });
+  return JSON.stringify(Object.fromEntries(entries.map(([k, v]) => [k, [...(v as Map<string, unknown>).entries()]])));
 }
