@@ -33,5 +33,19 @@ export const resourceClaimTemplateKind: WatchTarget = {
   plural: 'resourceclaimtemplates',
 };
 
+/** DRA's ResourceClaims: the devices allocated to pods, which the cost ledger counts. */
+export const resourceClaimKind: WatchTarget = {
+  apiVersion: 'resource.k8s.io/v1',
+  kind: 'ResourceClaim',
+  plural: 'resourceclaims',
+};
+
+/** DRA's ResourceSlices: each node's devices with their attributes (a MIG partition's profile). */
+export const resourceSliceKind: WatchTarget = {
+  apiVersion: 'resource.k8s.io/v1',
+  kind: 'ResourceSlice',
+  plural: 'resourceslices',
+};
+
 /** Kueue's own Workload objects, whose status holds its admissions (read in observe mode). */
 export const kueueWorkloadKind = kueue('Workload', 'workloads');

@@ -106,6 +106,9 @@ export function createAdmissionController(options: AdmissionControllerOptions): 
       );
       return () => stops.forEach(stop => stop());
     },
+    deviceClassMappings(cluster) {
+      return byName.get(cluster)?.engine.options.deviceClassMappings ?? [];
+    },
     flavorsOf(cluster) {
       const flavors = byName.get(cluster)?.engine.queueConfig.flavors.values() ?? [];
       return [...flavors].map(f => ({ metadata: { name: f.name }, spec: { nodeLabels: f.nodeLabels } }));

@@ -3,8 +3,11 @@ import pLimit from 'p-limit';
 import { labels as wellKnown } from '@ai-platform/backstage-plugin-ai-platform-common';
 import type { ClusterClient } from '../clusters/ClusterClient';
 import type { ClusterCache, ClusterRegistry } from '../clusters/ClusterRegistry';
+import { resourceClaimKind, resourceSliceKind } from '../clusters/kinds';
+import type { DeviceClassMapping } from '@ai-platform/scheduler';
 import type { CostLedger } from './CostLedger';
-import { isGpuResource, NodeInfo, podIntervals, PodLike, type PodWorkload } from './intervals';
+import { claimedDevicesByPod, type ResourceClaimLike, type ResourceSliceLike } from './claimedDevices';
+import { intervalKey, isGpuResource, NodeInfo, podIntervals, PodLike, type PodWorkload } from './intervals';
 import { nodeSnapshot, type NodeCapacityLedger, type NodeLike, type NodeSnapshot } from './NodeCapacity';
 
 /** Clusters synced at once (each holds a database connection while it writes). */
@@ -25,6 +28,8 @@ export interface PodAttribution {
   /** `pods`: the cluster's pods by uid, to trace through pods that own objects (a LeaderWorkerSet's leader). */
   workloadOf(cluster: string, pod: PodLike, pods: Map<string, PodLike>): PodWorkload | undefined;
   flavorsOf(cluster: string): FlavorLike[];
+  /** The engine's `deviceClassMappings`: which DRA DeviceClasses count as which resource. */
+  deviceClassMappings(cluster: string): readonly DeviceClassMapping[];
   /** Calls `listener` with every pod change the controller sees, and whether this replica leads that cluster. */
   watchPods(listener: (cluster: string, type: 'upsert' | 'delete', pod: PodLike, leader: boolean) => void): () => void;
 }
@@ -37,7 +42,9 @@ export interface PodAttribution {
  */
 export const gpuAccountingFinalizer = 'ai-platform.io/gpu-accounting';
 
+/** Requests GPUs, or claims devices through DRA (which may be GPUs; its claims are only allocated later). */
 const usesGpu = (pod: PodLike) =>
+  (pod.spec?.resourceClaims?.length ?? 0) > 0 ||
   (pod.spec?.containers ?? []).some(c =>
     Object.keys({ ...c.resources?.requests, ...c.resources?.limits }).some(isGpuResource),
   );
@@ -84,6 +91,8 @@ export class CostIngestor {
   private readonly pendingSyncs = new Map<string, NodeJS.Timeout>();
   /** Per cluster, pods seen deleted since the last pass, with when: a pod that ran between two passes still counts. */
   private readonly deletedPods = new Map<string, Map<string, { pod: PodLike; at: number }>>();
+  /** Per cluster, ResourceClaims seen deleted (DRA deletes a pod's claims when it ends), kept while their pods are. */
+  private readonly deletedClaims = new Map<string, Map<string, { claim: ResourceClaimLike; at: number }>>();
   private readonly unwatch: Array<() => void> = [];
 
   /**
@@ -91,7 +100,17 @@ export class CostIngestor {
    * pods the finalizer and records a deleted one at once (as the controller reports them, on the cluster's leader).
    */
   start() {
-    for (const cluster of this.registry.clusters) this.deletedPods.set(cluster.name, new Map());
+    for (const cluster of this.registry.clusters) {
+      this.deletedPods.set(cluster.name, new Map());
+      const deleted = new Map<string, { claim: ResourceClaimLike; at: number }>();
+      this.deletedClaims.set(cluster.name, deleted);
+      cluster.informer(resourceSliceKind);
+      this.unwatch.push(
+        cluster.informer(resourceClaimKind).subscribe((type, claim) => {
+          if (type === 'delete' && claim.metadata?.uid) deleted.set(claim.metadata.uid, { claim, at: Date.now() });
+        }),
+      );
+    }
     const onPod = (name: string, type: 'upsert' | 'delete', pod: PodLike, leader: boolean) => {
       if (type === 'delete') this.rememberDeleted(name, pod);
       else if (this.finalizePods && leader) this.finalize(name, pod);
@@ -186,7 +205,13 @@ export class CostIngestor {
   private cacheOf(name: string): ClusterCache {
     const cache = this.registry.get(name);
     if (!cache) throw new Error(`cluster ${name} is not in the registry`);
-    const watches = [cache.pods, cache.nodes, cache.namespaces];
+    const watches = [
+      cache.pods,
+      cache.nodes,
+      cache.namespaces,
+      cache.informer(resourceClaimKind),
+      cache.informer(resourceSliceKind),
+    ];
     const waiting = watches.filter(w => !w.synced).map(w => w.target.kind);
     if (waiting.length) throw new NotListedYet(`its informers have not listed ${waiting.join(', ')} yet`);
     const error = cache.lastError(watches);
@@ -227,6 +252,7 @@ export class CostIngestor {
     const podsByUid = new Map(pods.map(p => [p.metadata.uid ?? '', p]));
     // A pod deleted since the last pass is ingested as it ended.
     for (const pod of this.takeDeletedPods(cluster.name)) podsByUid.set(pod.metadata.uid ?? '', pod);
+    const claimed = this.claimedDevices(cache, podsByUid);
     const intervals = [...podsByUid.values()].flatMap(pod =>
       podIntervals(
         cluster.name,
@@ -234,10 +260,11 @@ export class CostIngestor {
         nodeInfo.get(pod.spec?.nodeName ?? ''),
         teams.get(pod.metadata.namespace ?? ''),
         this.attribution?.workloadOf(cluster.name, pod, podsByUid),
+        claimed.get(pod.metadata.uid ?? ''),
       ),
     );
     await this.ledger.ingest(intervals, now);
-    const closed = await this.ledger.closeVanished(cluster.name, new Set(podsByUid.keys()));
+    const closed = await this.ledger.closeVanished(cluster.name, new Set(intervals.map(intervalKey)));
     if (this.finalizePods) {
       // Recorded now: terminating pods may go. GPU pods that appeared while no replica watched get the finalizer.
       await Promise.all(
@@ -251,6 +278,23 @@ export class CostIngestor {
       );
     }
     return { intervals: intervals.length, closed };
+  }
+
+  /**
+   * The GPU devices each pod holds through DRA, from the claims as the informer holds them plus those deleted
+   * since (their pods' intervals still need them); a deleted claim is forgotten once none of its pods is left.
+   */
+  private claimedDevices(cache: ClusterCache, podsByUid: Map<string, PodLike>) {
+    const deleted = this.deletedClaims.get(cache.name) ?? new Map<string, { claim: ResourceClaimLike; at: number }>();
+    const claims = [...(cache.informer(resourceClaimKind).list() as ResourceClaimLike[])];
+    const stale = Date.now() - DELETED_POD_MEMORY_MS;
+    for (const [uid, { claim, at }] of deleted) {
+      const pods = (claim.status?.reservedFor ?? []).map(r => r.uid ?? '');
+      if (at < stale || !pods.some(pod => podsByUid.has(pod))) deleted.delete(uid);
+      else claims.push(claim);
+    }
+    const slices = cache.informer(resourceSliceKind).list() as ResourceSliceLike[];
+    return claimedDevicesByPod(claims, slices, this.attribution?.deviceClassMappings(cache.name) ?? []);
   }
 
   /** One pass over every cluster, a few side by side: their ledger writes overlap. */

@@ -2,7 +2,7 @@ import { ConfigReader } from '@backstage/config';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { CostDatabase } from '../database/CostDatabase';
 import { dailyParts, hourlyParts } from './rollup';
-import { podIntervals, type GpuInterval, type PodLike } from './intervals';
+import { intervalKey, podIntervals, type GpuInterval, type PodLike } from './intervals';
 import { intervalCost, toMicros } from './money';
 import { PriceBook } from './pricing';
 import { newBudgetAlerts } from './budgets';
@@ -253,7 +253,7 @@ describe('CostLedger', () => {
       ];
       await ledger.ingest(running, t0 + H);
       // After the restart, only pod 2 is still there.
-      expect(await ledger.closeVanished('gpu-east', new Set(['uid-2']))).toBe(1);
+      expect(await ledger.closeVanished('gpu-east', new Set([intervalKey(running[1])]))).toBe(1);
       const rows = await ledger.showback({ from: t0, to: t0 + 24 * H, aggregate: 'workload', now: t0 + 3 * H });
       const byWorkload = Object.fromEntries(rows.map(r => [r.key, r]));
       expect(byWorkload['train-1'].gpuMs).toBe(2 * H); // ended when last seen

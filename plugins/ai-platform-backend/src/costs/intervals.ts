@@ -25,6 +25,8 @@ export interface PodLike {
   };
   spec?: {
     nodeName?: string;
+    /** DRA claims (from templates or by name). */
+    resourceClaims?: Array<{ name: string }>;
     containers?: Array<{
       resources?: {
         requests?: Record<string, string>;
@@ -84,10 +86,18 @@ export interface GpuInterval {
   end?: number;
 }
 
-/** Slices of a whole GPU per MIG profile name (A100/H100: 7 compute slices). */
-export function migShare(resource: string): { num: number; den: number } | undefined {
-  const match = /^nvidia\.com\/mig-(\d+)g\./.exec(resource);
+/** An interval's identity in the ledger: its pod and resource. */
+export const intervalKey = (i: Pick<GpuInterval, 'podUid' | 'resource'>) => `${i.podUid}|${i.resource}`;
+
+/** Slices of a whole GPU of a MIG profile (`1g.10gb`; A100/H100: 7 compute slices). */
+export function migProfileShare(profile: string): { num: number; den: number } | undefined {
+  const match = /^(\d+)g\./.exec(profile);
   return match ? { num: Number(match[1]), den: 7 } : undefined;
+}
+
+/** Slices of a whole GPU per MIG resource name (`nvidia.com/mig-1g.10gb`). */
+export function migShare(resource: string): { num: number; den: number } | undefined {
+  return resource.startsWith('nvidia.com/mig-') ? migProfileShare(resource.slice('nvidia.com/mig-'.length)) : undefined;
 }
 
 /** GPU resources: whole GPUs, time-sliced replicas, MIG slices. */
@@ -122,7 +132,31 @@ function endOf(pod: PodLike): number | undefined {
   return ms(pod.metadata.deletionTimestamp);
 }
 
-/** The intervals of one pod (one per GPU resource it requests); empty when it never ran or uses no GPU. */
+/** Devices of one resource a pod holds, each `share` of a whole GPU. */
+export interface HeldDevices {
+  count: number;
+  share: { num: number; den: number };
+}
+
+/** Adds devices of one resource; devices of one resource but different shares add up as one device of their sum. */
+function addHeld(totals: Map<string, HeldDevices>, resource: string, more: HeldDevices) {
+  const known = totals.get(resource);
+  if (!known) totals.set(resource, { count: more.count, share: { ...more.share } });
+  else if (known.share.num * more.share.den === more.share.num * known.share.den) known.count += more.count;
+  else
+    totals.set(resource, {
+      count: 1,
+      share: {
+        num: known.count * known.share.num * more.share.den + more.count * more.share.num * known.share.den,
+        den: known.share.den * more.share.den,
+      },
+    });
+}
+
+/**
+ * The intervals of one pod (one per GPU resource it requests in its containers or holds through DRA claims);
+ * empty when it never ran or uses no GPU.
+ */
 export function podIntervals(
   cluster: string,
   pod: PodLike,
@@ -130,18 +164,23 @@ export function podIntervals(
   namespaceTeam?: string,
   /** The top-level workload the pod belongs to, when the controller has traced its owners. */
   topLevel?: PodWorkload,
+  /** The GPU devices its allocated ResourceClaims hold. */
+  claimed: ReadonlyArray<HeldDevices & { resource: string }> = [],
 ): GpuInterval[] {
   const start = startOf(pod);
   if (start === undefined || !pod.metadata.uid) return [];
-  const totals = new Map<string, number>();
+  const requested = new Map<string, number>();
   for (const c of pod.spec?.containers ?? []) {
     for (const [resource, value] of Object.entries({
       ...c.resources?.limits,
       ...c.resources?.requests,
     })) {
-      if (isGpuResource(resource)) totals.set(resource, (totals.get(resource) ?? 0) + Number(value));
+      if (isGpuResource(resource)) requested.set(resource, (requested.get(resource) ?? 0) + Number(value));
     }
   }
+  const totals = new Map<string, HeldDevices>();
+  for (const [resource, count] of requested) addHeld(totals, resource, { count, share: deviceShare(resource, node) });
+  for (const c of claimed) addHeld(totals, c.resource, c);
   const labels = pod.metadata.labels ?? {};
   const owner = pod.metadata.ownerReferences?.find(o => o.controller) ?? pod.metadata.ownerReferences?.[0];
   // A Deployment's pods belong to a ReplicaSet named "<deployment>-<pod-template-hash>".
@@ -162,26 +201,23 @@ export function podIntervals(
     pod.metadata.name!;
   const end = endOf(pod);
   return [...totals]
-    .filter(([, count]) => count > 0)
-    .map(([resource, count]) => {
-      const share = deviceShare(resource, node);
-      return {
-        podUid: pod.metadata.uid!,
-        resource,
-        cluster,
-        namespace: pod.metadata.namespace ?? 'default',
-        pod: pod.metadata.name!,
-        node: pod.spec?.nodeName,
-        workload,
-        team: labels[wellKnown.team] ?? namespaceTeam,
-        queue: topLevel ? topLevel.queue : labels[wellKnown.queueName],
-        flavor: node?.flavor,
-        gpuProduct: node?.gpuProduct,
-        count,
-        shareNum: share.num,
-        shareDen: share.den,
-        start,
-        end: end !== undefined ? Math.max(start, end) : undefined,
-      };
-    });
+    .filter(([, held]) => held.count > 0)
+    .map(([resource, { count, share }]) => ({
+      podUid: pod.metadata.uid!,
+      resource,
+      cluster,
+      namespace: pod.metadata.namespace ?? 'default',
+      pod: pod.metadata.name!,
+      node: pod.spec?.nodeName,
+      workload,
+      team: labels[wellKnown.team] ?? namespaceTeam,
+      queue: topLevel ? topLevel.queue : labels[wellKnown.queueName],
+      flavor: node?.flavor,
+      gpuProduct: node?.gpuProduct,
+      count,
+      shareNum: share.num,
+      shareDen: share.den,
+      start,
+      end: end !== undefined ? Math.max(start, end) : undefined,
+    }));
 }

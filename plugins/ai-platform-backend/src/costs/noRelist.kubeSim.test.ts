@@ -157,7 +157,9 @@ describe('the cost ingest reads the shared informers', () => {
     ingestor.start();
     started.push(() => ingestor.stop());
     await ingestor.sync();
-    await expect(ingestor.syncCluster({ name: 'sim' })).rejects.toThrow('have not listed Pod, Node, Namespace yet');
+    await expect(ingestor.syncCluster({ name: 'sim' })).rejects.toThrow(
+      'have not listed Pod, Node, Namespace, ResourceClaim, ResourceSlice yet',
+    );
     expect(ledger.ingest).not.toHaveBeenCalled();
     expect(ledger.closeVanished).not.toHaveBeenCalled();
     expect(logger.warn).not.toHaveBeenCalled();

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { costAggregations, type CostAggregation } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { bulkUpsert } from '../costs/bulkUpsert';
-import type { GpuInterval } from '../costs/intervals';
+import { intervalKey, type GpuInterval } from '../costs/intervals';
 import type { NodeSnapshot } from '../costs/NodeCapacity';
 import type { PriceBook } from '../costs/pricing';
 import {
@@ -189,12 +189,13 @@ export class CostDatabase {
 
   /**
    * After a full list of a cluster's pods: intervals still open in the
-   * ledger whose pod is gone were deleted while nobody watched; they end
-   * when the pod was last seen.
+   * ledger that the list no longer shows (`present`: the intervals it shows,
+   * by `intervalKey`) end when they were last seen: their pod was deleted
+   * while nobody watched, or the DRA claim that held the devices went.
    */
   async closeVanished(cluster: string, present: Set<string>): Promise<number> {
     const open = await this.db('ai_platform_gpu_intervals').where({ cluster }).whereNull('end_ms');
-    const gone = open.filter(r => !present.has(r.pod_uid));
+    const gone = open.filter(r => !present.has(intervalKey({ podUid: r.pod_uid, resource: r.resource })));
     await this.ingest(
       gone.map(r => ({ ...fromRow(r), end: Number(r.last_seen_ms) })),
       Date.now(),
