@@ -39,6 +39,10 @@ const dnsLabel = text.refine(s => /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(s) && s
   error: ({ input }) => `"${input}" must be a DNS label (lower case letters, digits and '-', at most 63 characters)`,
 });
 
+const dnsSubdomain = text.refine(s => /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(s) && s.length <= 253, {
+  error: ({ input }) => `"${input}" must be a DNS subdomain, as DeviceClass names are (such as mig-1g.10gb.nvidia.com)`,
+});
+
 const quantity = z.preprocess(
   v => (typeof v === 'number' ? String(v) : v),
   text.refine(s => /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|Ki|Mi|Gi|Ti|Pi)?$/.test(s), {
@@ -147,6 +151,17 @@ const kindsByClass: Record<WorkloadClass, GeneratedKind[]> = {
 };
 const generatedKinds = [...new Set(Object.values(kindsByClass).flat())] as [GeneratedKind, ...GeneratedKind[]];
 
+/** Kinds whose pods the generator writes a pod template for, so they can claim devices through DRA. */
+const draKinds: GeneratedKind[] = [
+  'Job',
+  'JobSet',
+  'PyTorchJob',
+  'RayJob',
+  'LeaderWorkerSet',
+  'Deployment',
+  'StatefulSet',
+];
+
 const stream: z.ZodType<WorkloadStreamSpec, unknown> = mapping({
   team: text,
   namespace: optional(dnsLabel),
@@ -167,6 +182,7 @@ const stream: z.ZodType<WorkloadStreamSpec, unknown> = mapping({
       error: ({ input }) => `"${input}" must be nvidia.com/gpu, nvidia.com/gpu.shared or nvidia.com/mig-<profile>`,
     }),
   ),
+  deviceClass: optional(dnsSubdomain),
   gpuProduct: optional(text),
   queue: optional(text),
   duration: optional(duration),
@@ -182,6 +198,20 @@ const stream: z.ZodType<WorkloadStreamSpec, unknown> = mapping({
       code: 'custom',
       path: ['kind'],
       message: `a ${s.workload} workload must be one of ${kinds.join(', ')}`,
+    });
+  }
+  if (s.deviceClass && s.gpuResource) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['deviceClass'],
+      message: `claims GPUs through DRA; remove gpuResource (${s.gpuResource}) or deviceClass`,
+    });
+  }
+  if (s.deviceClass && !draKinds.includes(s.kind)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['deviceClass'],
+      message: `works with kinds whose pod template the generator writes (${draKinds.join(', ')}), not ${s.kind}`,
     });
   }
   if (s.gpus && s.gpusPerPod && s.gpus.min % s.gpusPerPod !== 0) {

@@ -68,6 +68,16 @@ describe('fleet files', () => {
       (d: any) => (d.clusters[0].nodePools[1].gpu.mig.profiles = { '9g.1tb': 1 }),
       'clusters[0].nodePools[1].gpu.mig.profiles.9g.1tb: "9g.1tb" is not a MIG profile',
     ],
+    [
+      'a stream that claims GPUs through DRA and requests them too',
+      (d: any) => (d.generator.streams[7].deviceClass = 'mig-1g.10gb.nvidia.com'),
+      'generator.streams[7].deviceClass: claims GPUs through DRA; remove gpuResource',
+    ],
+    [
+      'a DRA stream of a kind without a pod template',
+      (d: any) => Object.assign(d.generator.streams[3], { deviceClass: 'gpu.nvidia.com' }),
+      'generator.streams[3].deviceClass: works with kinds whose pod template the generator writes',
+    ],
   ])('names file and field for %s', (_, mutate, message) => {
     const doc = YAML.parse(require('node:fs').readFileSync(path.join(examples, 'demo.yaml'), 'utf8'));
     mutate(doc);

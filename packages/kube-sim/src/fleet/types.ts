@@ -99,6 +99,13 @@ export interface WorkloadStreamSpec {
   gpusPerPod?: number;
   /** Extended resource each GPU is requested as; default nvidia.com/gpu. */
   gpuResource?: string;
+  /**
+   * Claim each pod's GPUs through DRA instead: a ResourceClaimTemplate per
+   * stream asks for gpusPerPod devices of this DeviceClass (such as
+   * `mig-1g.10gb.nvidia.com`), and the pods claim it rather than request an
+   * extended resource.
+   */
+  deviceClass?: string;
   /** Written as nodeSelector `nvidia.com/gpu.product`. */
   gpuProduct?: string;
   /** Written as label `kueue.x-k8s.io/queue-name`. */

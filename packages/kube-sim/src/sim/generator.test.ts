@@ -36,6 +36,38 @@ describe('workload generator', () => {
     generator.stop();
   });
 
+  it('claims the GPUs of a deviceClass stream through DRA: a template per stream, allocated claims on a MIG node', async () => {
+    cluster = demoCluster();
+    const dra = fleet.generator!.streams.filter(s => s.deviceClass);
+    expect(dra).toHaveLength(1);
+    const generator = new WorkloadGenerator(cluster.store, cluster.clock, 'gpu-east', {
+      seed: 3,
+      streams: [{ ...dra[0], initial: 2 }],
+    });
+    generator.start();
+    await cluster.advance(60);
+    const list = (apiVersion: string, kind: string) => cluster.store.list(cluster.store.typeFor(apiVersion, kind));
+    const [template, ...more] = list('resource.k8s.io/v1', 'ResourceClaimTemplate');
+    expect(more).toHaveLength(0);
+    expect(template.spec.spec.devices.requests).toEqual([
+      { name: 'gpus', exactly: { deviceClassName: 'mig-1g.10gb.nvidia.com', count: 2 } },
+    ]);
+    const jobs = list('batch/v1', 'Job');
+    expect(jobs).toHaveLength(2);
+    for (const job of jobs) {
+      const spec = job.spec.template.spec;
+      expect(spec.resourceClaims).toEqual([{ name: 'gpus', resourceClaimTemplateName: template.metadata.name }]);
+      expect(Object.keys(spec.containers[0].resources.requests)).toEqual(['cpu', 'memory']);
+    }
+    const pods = list('v1', 'Pod').filter(p => p.status?.phase === 'Running');
+    const claims = list('resource.k8s.io/v1', 'ResourceClaim');
+    expect(pods.length).toBeGreaterThanOrEqual(4);
+    expect(claims).toHaveLength(pods.length);
+    for (const claim of claims) expect(claim.status.allocation.devices.results).toHaveLength(2);
+    expect(new Set(pods.map(p => p.spec.nodeName.replace(/-\d+$/, '')))).toEqual(new Set(['gpu-east-a100-mig']));
+    generator.stop();
+  });
+
   it('keeps submitting at the stream rates, never above maxActive', async () => {
     cluster = demoCluster();
     const generator = new WorkloadGenerator(cluster.store, cluster.clock, 'gpu-east', fleet.generator!);

@@ -4,7 +4,7 @@ import { SimClock, SimTimer } from './clock';
 import { randomSuffix } from './controllers/pods';
 import { seededRandom } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { nextArrivalSeconds, sampleDuration } from './random';
-import { buildWorkload, streamLabel, WorkloadDraw } from './workloads';
+import { buildWorkload, gpuClaimTemplate, streamLabel, WorkloadDraw } from './workloads';
 
 const services = new Set(['inference', 'agent', 'notebook']);
 /** Finished batch workloads are removed after this long, as ttlSecondsAfterFinished would. */
@@ -157,6 +157,10 @@ export class WorkloadGenerator {
     const type = this.typeOf(s);
     let created: KubeObject;
     try {
+      const template = gpuClaimTemplate(s, draw);
+      const templateType = template && this.store.typeFor(template.apiVersion, template.kind);
+      if (template && !this.store.get(templateType!, template.metadata.namespace, template.metadata.name!))
+        this.store.create(templateType!, template);
       created = this.store.create(type, buildWorkload(s, draw));
     } catch (e) {
       // eslint-disable-next-line no-console

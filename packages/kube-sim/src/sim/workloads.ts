@@ -37,16 +37,41 @@ const profiles = {
   notebook: 'notebook',
 } as const;
 
+/** The claim (and its template) through which a stream with a deviceClass claims each pod's GPUs. */
+const gpuClaim = 'gpus';
+
+/** The ResourceClaimTemplate a stream's pods claim their GPUs by, one per stream and namespace. */
+export function gpuClaimTemplate(stream: WorkloadStreamSpec, draw: WorkloadDraw): KubeObject | undefined {
+  if (!stream.deviceClass || draw.gpusPerPod === 0) return undefined;
+  return {
+    apiVersion: 'resource.k8s.io/v1',
+    kind: 'ResourceClaimTemplate',
+    metadata: {
+      name: `generator-${draw.streamId}-gpus`,
+      namespace: draw.namespace,
+      labels: { 'app.kubernetes.io/managed-by': 'kube-sim-generator', [streamLabel]: draw.streamId },
+    },
+    spec: {
+      spec: {
+        devices: {
+          requests: [{ name: gpuClaim, exactly: { deviceClassName: stream.deviceClass, count: draw.gpusPerPod } }],
+        },
+      },
+    },
+  };
+}
+
 function podResources(stream: WorkloadStreamSpec, gpus: number) {
   const resource = stream.gpuResource ?? 'nvidia.com/gpu';
   if (gpus === 0) return { requests: { cpu: '2', memory: '8Gi' }, limits: { memory: '8Gi' } };
-  const whole = resource === 'nvidia.com/gpu';
-  const requests = {
-    cpu: String(whole ? 8 * gpus : 2 * gpus),
-    memory: `${whole ? 40 * gpus : 8 * gpus}Gi`,
-    [resource]: String(gpus),
+  const whole = resource === 'nvidia.com/gpu' && !stream.deviceClass;
+  const requests = { cpu: String(whole ? 8 * gpus : 2 * gpus), memory: `${whole ? 40 * gpus : 8 * gpus}Gi` };
+  // GPUs claimed through DRA come from the claim, not from an extended resource.
+  if (stream.deviceClass) return { requests, limits: { memory: requests.memory }, claims: [{ name: gpuClaim }] };
+  return {
+    requests: { ...requests, [resource]: String(gpus) },
+    limits: { [resource]: String(gpus), memory: requests.memory },
   };
-  return { requests, limits: { [resource]: String(gpus), memory: requests.memory } };
 }
 
 function podSpec(
@@ -59,6 +84,13 @@ function podSpec(
     restartPolicy: stream.workload === 'training' ? 'Never' : 'Always',
     ...(gpu && stream.gpuProduct ? { nodeSelector: { 'nvidia.com/gpu.product': stream.gpuProduct } } : {}),
     ...(gpu ? { tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }] } : {}),
+    ...(gpu && stream.deviceClass
+      ? {
+          resourceClaims: [
+            { name: gpuClaim, resourceClaimTemplateName: gpuClaimTemplate(stream, draw)!.metadata.name },
+          ],
+        }
+      : {}),
     containers: [{ ...container, resources: podResources(stream, draw.gpusPerPod) }],
   };
 }
