@@ -167,7 +167,7 @@ export const aiPlatformPlugin = createBackendPlugin({
           fn: async () => {
             const standings = budgets.update(await costs.budgetStatuses(Date.now()));
             for (const c of controller.controllers) {
-              c.engine.setBudgets(standings);
+              c.setBudgets(standings);
               c.kick();
             }
           },

@@ -6,7 +6,7 @@ import type {
   WorkloadObject,
 } from '@ai-platform/backstage-plugin-ai-platform-node';
 import type { Reason } from '@ai-platform/backstage-plugin-ai-platform-common';
-import { Engine, type EngineOptions } from '@ai-platform/scheduler';
+import { Engine, type BudgetStandings, type EngineOptions } from '@ai-platform/scheduler';
 import type { ClusterClient } from '../clusters/ClusterClient';
 import { ClusterCache } from '../clusters/ClusterCache';
 import { kueueWorkloadKind, localQueueKind, resourceClaimTemplateKind } from '../clusters/kinds';
@@ -84,6 +84,8 @@ export class ClusterController {
   private readonly dirty = new Set<string>();
   private allDirty = true;
   private wasAdmitting = false;
+  /** The last budget standings, for every engine this controller builds. */
+  private budgets?: BudgetStandings;
   private running?: Promise<void>;
   private again = false;
   private kickTimer?: NodeJS.Timeout;
@@ -100,7 +102,7 @@ export class ClusterController {
     this.cluster = options.cluster ?? new ClusterCache(options.connection, options.logger);
     this.client = this.cluster.client;
     this.queueConfig = new QueueConfigSource(this.name, options.queueObjects ?? [], logger);
-    this.engine = new Engine(this.queueConfig.config, options.engineOptions);
+    this.engine = this.newEngine();
     this.lease = new LeaderLease(this.client, options.identity, logger, () => this.kick(), options.leaseTiming);
     this.writer = new DecisionWriter(this.name, this.client, options.decisions, logger, (t, obj) =>
       this.remember(t, obj),
@@ -312,9 +314,22 @@ export class ClusterController {
     this.kick();
   }
 
+  /** Replaces the teams' budget standings, in this engine and in any it builds later. */
+  setBudgets(standings: BudgetStandings) {
+    this.budgets = standings;
+    this.engine.setBudgets(standings);
+  }
+
+  /** An engine of the current queue configuration (LocalQueues' persisted usage included) and budget standings. */
+  private newEngine(): Engine {
+    const engine = new Engine(this.queueConfig.config, this.options.engineOptions);
+    if (this.budgets) engine.setBudgets(this.budgets);
+    return engine;
+  }
+
   /** Forgets the engine's state; the next reconcile rebuilds it from the objects. */
   private resetEngine() {
-    this.engine = new Engine(this.queueConfig.config, this.options.engineOptions);
+    this.engine = this.newEngine();
     this.allDirty = true;
     this.again = true;
   }
@@ -332,6 +347,9 @@ export class ClusterController {
     if (admitting !== this.wasAdmitting || this.mode === 'observe') this.allDirty = true;
     // A replica that just took the lead looks at every pod once (the previous leader may have left some unseen).
     if (admitting && !this.wasAdmitting) {
+      // Admission fair sharing resumes from the usage the previous leader persisted, not from what this replica's
+      // engine was seeded with when it started (a standby never samples usage); every workload is synced again below.
+      if (this.engine.localQueueUsage().size > 0) this.engine = this.newEngine();
       for (const pod of this.cluster.pods.list()) for (const listener of this.podListeners) listener('upsert', pod);
     }
     this.wasAdmitting = admitting;

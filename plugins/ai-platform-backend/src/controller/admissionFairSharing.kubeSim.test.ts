@@ -2,6 +2,7 @@ import { CustomObjectsApi } from '@kubernetes/client-node';
 import type { KubeObject } from '@ai-platform/kube-sim';
 import { parseEngineOptions } from '@ai-platform/scheduler';
 import { parseQuantity } from '@ai-platform/backstage-plugin-ai-platform-common';
+import { holdAnnotation } from '../workloads/admissionAnnotation';
 import { eventually, fixture, twoH100NodeFleet, useAdmittingSim } from './__testUtils__/kubeSimCluster';
 
 jest.setTimeout(60_000);
@@ -31,18 +32,18 @@ interface FairSharingStatus {
 describe('admission fair sharing usage persisted on the LocalQueues (kube-sim, enforce mode)', () => {
   const start = useAdmittingSim();
 
-  async function runAndRestart(forgetStatus: boolean) {
+  async function startTwoTeams(identity: string) {
     const running = await start({
       fleet: twoH100NodeFleet([
         { name: 'team-a', team: 'a' },
         { name: 'team-b', team: 'b' },
       ]),
       objects: fixture('afs-queues.yaml'),
-      identity: 'before-restart',
+      identity,
       engineOptions,
     });
-    const { controller, create, decisions, kubeConfig } = running;
-    const api = kubeConfig.makeApiClient(CustomObjectsApi);
+    const api = running.kubeConfig.makeApiClient(CustomObjectsApi);
+    /** The LocalQueue training's status.fairSharing, read through the API. */
     const fairSharing = async (namespace: string) => {
       const lq = (await api.getNamespacedCustomObjectStatus({
         group: 'kueue.x-k8s.io',
@@ -53,8 +54,15 @@ describe('admission fair sharing usage persisted on the LocalQueues (kube-sim, e
       })) as { status?: { fairSharing?: FairSharingStatus } };
       return lq.status?.fairSharing;
     };
-    const gpusUsed = (s: FairSharingStatus | undefined) =>
-      parseQuantity(s?.admissionFairSharingStatus?.consumedResources['nvidia.com/gpu'] ?? '0') / 1000;
+    return { ...running, fairSharing };
+  }
+
+  const gpusUsed = (s: FairSharingStatus | undefined) =>
+    parseQuantity(s?.admissionFairSharingStatus?.consumedResources['nvidia.com/gpu'] ?? '0') / 1000;
+
+  async function runAndRestart(forgetStatus: boolean) {
+    const running = await startTwoTeams('before-restart');
+    const { controller, create, decisions, fairSharing } = running;
 
     // team-a runs the whole quota for 3 s: its usage rises and is written to its LocalQueue's status.
     create(fullQuotaJob('a-first', 'team-a', 3));
@@ -99,5 +107,39 @@ describe('admission fair sharing usage persisted on the LocalQueues (kube-sim, e
 
   it('without the persisted usage the older workload goes first (the order above comes from the status)', async () => {
     expect(await runAndRestart(true)).toEqual({ a: 1, b: 0 });
+  });
+
+  it('a standby replica that takes the lead resumes from the usage the leader persisted, not from its own start', async () => {
+    const running = await startTwoTeams('leader');
+    const { controller: leader, cluster, create, decisions, fairSharing } = running;
+    const standby = await running.startController('standby');
+    create(fullQuotaJob('a-first', 'team-a', 3));
+    await eventually(() => decisions.count('Finished', 'a-first') === 1, 20_000);
+    await eventually(async () => gpusUsed(await fairSharing('team-a')) > 1);
+    // Both teams queue a whole-quota Job, team-a's the older one, held (by a user) until the standby leads.
+    const held = (job: KubeObject) => ({
+      ...job,
+      metadata: { ...job.metadata, annotations: { [holdAnnotation]: 'true' } },
+    });
+    create(held(fullQuotaJob('a-next', 'team-a', 3600)));
+    await new Promise(r => setTimeout(r, 1_100));
+    create(held(fullQuotaJob('b-next', 'team-b', 3600)));
+    expect(standby.leader).toBe(false);
+    await leader.stop();
+    await eventually(() => standby.leader);
+    const jobType = cluster.store.typeFor('batch/v1', 'Job');
+    for (const [namespace, name] of [
+      ['team-a', 'a-next'],
+      ['team-b', 'b-next'],
+    ]) {
+      const job = cluster.store.get(jobType, namespace, name)!;
+      cluster.store.update(jobType, { ...job, metadata: { ...job.metadata, annotations: {} } });
+    }
+    await eventually(() => decisions.count('Admitted', 'a-next') + decisions.count('Admitted', 'b-next') === 1);
+    await new Promise(r => setTimeout(r, 500));
+    expect({ a: decisions.count('Admitted', 'a-next'), b: decisions.count('Admitted', 'b-next') }).toEqual({
+      a: 0,
+      b: 1,
+    });
   });
 });
