@@ -4,6 +4,8 @@
  */
 
 const suffixes: Record<string, number> = {
+  n: 1e-9,
+  u: 1e-6,
   m: 1e-3,
   '': 1,
   k: 1e3,
@@ -11,14 +13,17 @@ const suffixes: Record<string, number> = {
   G: 1e9,
   T: 1e12,
   P: 1e15,
+  E: 1e18,
   Ki: 2 ** 10,
   Mi: 2 ** 20,
   Gi: 2 ** 30,
   Ti: 2 ** 40,
   Pi: 2 ** 50,
+  Ei: 2 ** 60,
 };
 
-const pattern = /^([+-]?[0-9]*\.?[0-9]+)(?:[eE]([+-]?[0-9]+))?(m|k|M|G|T|P|Ki|Mi|Gi|Ti|Pi)?$/;
+// Every suffix of the API's quantity grammar; Kueue writes nano-units (decayed usage in LocalQueue status).
+const pattern = /^([+-]?[0-9]*\.?[0-9]+)(?:[eE]([+-]?[0-9]+))?(n|u|m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
 
 /** Parses a quantity into milli-units; throws with the offending text when it is not one. */
 export function parseQuantity(value: unknown): number {

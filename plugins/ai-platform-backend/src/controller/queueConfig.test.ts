@@ -31,6 +31,14 @@ describe('QueueConfigSource', () => {
     });
   });
 
+  it('reads the usage Kueue wrote (nano-units) when taking over from it', () => {
+    const source = new QueueConfigSource('gpu', [], mockServices.logger.mock());
+    expect(source.update(withUsage('10666666666n'))).toBe(true);
+    expect(source.config.localQueues.get('team-a/training')?.admissionFairSharingStatus?.consumedResources).toEqual({
+      'nvidia.com/gpu': 10667,
+    });
+  });
+
   it('reports a change of anything else', () => {
     const source = new QueueConfigSource('gpu', [], mockServices.logger.mock());
     source.update(objects());
