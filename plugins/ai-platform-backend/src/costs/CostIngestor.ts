@@ -289,7 +289,9 @@ export class CostIngestor {
     const claims = [...(cache.informer(resourceClaimKind).list() as ResourceClaimLike[])];
     const stale = Date.now() - DELETED_POD_MEMORY_MS;
     for (const [uid, { claim, at }] of deleted) {
-      const pods = (claim.status?.reservedFor ?? []).map(r => r.uid ?? '');
+      const pods = [...(claim.status?.reservedFor ?? []), ...(claim.metadata?.ownerReferences ?? [])].map(
+        r => r.uid ?? '',
+      );
       if (at < stale || !pods.some(pod => podsByUid.has(pod))) deleted.delete(uid);
       else claims.push(claim);
     }

@@ -86,7 +86,7 @@ describe('claimedDevicesByPod', () => {
       },
     ],
     [
-      'ignores a claim reserved for no pod (allocated, not yet in use)',
+      'ignores a claim reserved for no pod and owned by none (allocated, not yet in use)',
       [
         claim(
           [['gpu', 'gpu.nvidia.com', 'gpu-0']],
@@ -95,6 +95,20 @@ describe('claimedDevicesByPod', () => {
         ),
       ],
       {},
+    ],
+    [
+      'counts a claim its pod’s template made for that pod once the pod is taken off it (the pod ended)',
+      [
+        {
+          ...claim(
+            [['gpu', 'gpu.nvidia.com', 'gpu-0']],
+            [{ name: 'gpu', exactly: { deviceClassName: 'gpu.nvidia.com' } }],
+            [],
+          ),
+          metadata: { ownerReferences: [{ kind: 'Pod', uid: 'pod-1', controller: true }] },
+        },
+      ],
+      { 'pod-1': [{ resource: 'gpu.nvidia.com', count: 1, share: { num: 1, den: 1 } }] },
     ],
   ])('%s', (_, claims, expected) => {
     expect(Object.fromEntries(claimedDevicesByPod(claims, slices, mappings))).toEqual(expected);

@@ -6,7 +6,12 @@ const gpuDrivers = new Set(['gpu.nvidia.com']);
 
 /** The parts of a resource.k8s.io/v1 ResourceClaim the cost ledger reads. */
 export interface ResourceClaimLike {
-  metadata?: { uid?: string; namespace?: string; name?: string };
+  metadata?: {
+    uid?: string;
+    namespace?: string;
+    name?: string;
+    ownerReferences?: Array<{ kind: string; uid?: string; controller?: boolean }>;
+  };
   spec?: {
     devices?: {
       requests?: Array<{
@@ -51,7 +56,9 @@ function deviceClassOf(claim: ResourceClaimLike, request: string): string | unde
  * counts as that entry's resource; an unmapped device of a GPU driver
  * counts as its DeviceClass. A MIG partition (a device whose ResourceSlice
  * gives it a `profile` such as `1g.10gb`) is its share of a whole GPU. A
- * claim shared by several pods splits its devices evenly between them.
+ * claim shared by several pods splits its devices evenly between them; one
+ * reserved for none counts for the pod that owns it (its template's pod),
+ * whose interval ends when that pod does.
  */
 export function claimedDevicesByPod(
   claims: readonly ResourceClaimLike[],
@@ -64,7 +71,10 @@ export function claimedDevicesByPod(
       profiles.set(`${slice.spec?.driver}/${slice.spec?.pool?.name}/${d.name}`, d.attributes?.profile?.string);
   const out = new Map<string, ClaimedDevices[]>();
   for (const claim of claims) {
-    const pods = (claim.status?.reservedFor ?? []).filter(r => (r.resource ?? 'pods') === 'pods' && r.uid);
+    const reserved = (claim.status?.reservedFor ?? []).filter(r => (r.resource ?? 'pods') === 'pods' && r.uid);
+    // Kubernetes takes an ended pod off its claim before deleting the claim its template made: that pod still counts.
+    const owner = claim.metadata?.ownerReferences?.find(o => o.kind === 'Pod' && o.controller && o.uid);
+    const pods = reserved.length > 0 || !owner ? reserved : [owner];
     if (pods.length === 0) continue;
     const held = new Map<string, ClaimedDevices>();
     for (const result of claim.status?.allocation?.devices?.results ?? []) {
