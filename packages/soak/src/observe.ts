@@ -53,7 +53,7 @@ export interface ObjectView {
 export interface PodView extends ObjectView {
   phase: string;
   node?: string;
-  /** Requests summed over containers (init containers: the larger of their max and the sum). */
+  /** Requests summed over containers (init containers: the larger of their max and the sum), and GPUs claimed through DRA. */
   requests: Record<string, number>;
 }
 
@@ -132,6 +132,38 @@ function podRequests(spec: any): Record<string, number> {
   return sum;
 }
 
+/**
+ * Per pod uid, the GPUs its allocated ResourceClaims hold, as the extended
+ * resource the same device is (a MIG partition's `profile` attribute in its
+ * ResourceSlice: nvidia.com/mig-<profile>; else nvidia.com/gpu): what
+ * kubectl shows a pod holds through DRA.
+ */
+function claimedByPod(claims: any[], slices: any[]): Map<string, Record<string, number>> {
+  const profiles = new Map<string, string | undefined>();
+  for (const slice of slices)
+    for (const d of slice.spec?.devices ?? [])
+      profiles.set(`${slice.spec?.driver}/${slice.spec?.pool?.name}/${d.name}`, d.attributes?.profile?.string);
+  const out = new Map<string, Record<string, number>>();
+  for (const claim of claims) {
+    for (const pod of claim.status?.reservedFor ?? []) {
+      const held = out.get(pod.uid) ?? {};
+      for (const r of claim.status?.allocation?.devices?.results ?? []) {
+        if (!profiles.has(`${r.driver}/${r.pool}/${r.device}`)) continue;
+        const profile = profiles.get(`${r.driver}/${r.pool}/${r.device}`);
+        const resource = profile ? `nvidia.com/mig-${profile}` : 'nvidia.com/gpu';
+        held[resource] = (held[resource] ?? 0) + 1;
+      }
+      out.set(pod.uid, held);
+    }
+  }
+  return out;
+}
+
+function withClaimed(requests: Record<string, number>, claimed: Record<string, number> = {}) {
+  for (const [r, n] of Object.entries(claimed)) requests[r] = (requests[r] ?? 0) + n;
+  return requests;
+}
+
 /** Reads clusters straight from kube-sim's API servers (never through the backend's proxies). */
 export class ClusterObserver {
   private readonly apis = new Map<string, KubernetesObjectApi>();
@@ -172,7 +204,7 @@ export class ClusterObserver {
 
   async snapshot(cluster: string): Promise<ClusterSnapshot> {
     const api = this.apis.get(cluster)!;
-    const [objects, pods, nodes, namespaces, events] = await Promise.all([
+    const [objects, pods, nodes, namespaces, events, claims, slices] = await Promise.all([
       Promise.all([...managedKinds, ...intermediateKinds].map(k => this.list(api, k.apiVersion, k.kind))).then(l =>
         l.flat().map(view),
       ),
@@ -180,7 +212,10 @@ export class ClusterObserver {
       this.list(api, 'v1', 'Node'),
       this.list(api, 'v1', 'Namespace'),
       this.list(api, 'v1', 'Event'),
+      this.list(api, 'resource.k8s.io/v1', 'ResourceClaim'),
+      this.list(api, 'resource.k8s.io/v1', 'ResourceSlice'),
     ]);
+    const claimed = claimedByPod(claims, slices);
     return {
       cluster,
       objects,
@@ -188,7 +223,7 @@ export class ClusterObserver {
         ...view(p),
         phase: p.status?.phase ?? 'Pending',
         node: p.spec?.nodeName,
-        requests: podRequests(p.spec),
+        requests: withClaimed(podRequests(p.spec), claimed.get(p.metadata?.uid)),
       })),
       nodes: nodes.map(n => ({
         name: n.metadata.name,
