@@ -16,7 +16,7 @@ import type { DecisionStore } from '../database/DecisionStore';
 import { ManagedKinds, OwnerIndex } from '../workloads/ownership';
 import { DecisionWriter } from './DecisionWriter';
 import { isGated } from './elastic';
-import type { TrackedWorkload } from './trackedWorkload';
+import { newer, type TrackedWorkload } from './trackedWorkload';
 import { detectKueue, observedPendingReason } from './observe';
 import { LeaderLease, type LeaseTiming } from './LeaderLease';
 import { QueueConfigSource } from './queueConfig';
@@ -39,13 +39,6 @@ export interface ClusterControllerOptions {
 }
 
 export type { TrackedWorkload } from './trackedWorkload';
-
-function newer(a: WorkloadObject, b: WorkloadObject | undefined): boolean {
-  if (!b) return true;
-  const ra = Number(a.metadata.resourceVersion);
-  const rb = Number(b.metadata.resourceVersion);
-  return Number.isNaN(ra) || Number.isNaN(rb) || ra >= rb;
-}
 
 /**
  * Binds one cluster to an Engine: follows its workloads and queue objects in the cluster's shared informers,
