@@ -167,6 +167,16 @@ function demoMonth(days = 30) {
     'data-eng': { optimism: 1.5, declares: 0.5 },
     agents: { optimism: 1, declares: 0 },
   };
+  // A stream that claims its GPUs through a DeviceClass counts as the quota resource
+  // app-config.yaml maps that class to, as the dev instance's engine does.
+  const mappings: Array<{ name: string; deviceClassNames: string[] }> =
+    parse(readFileSync(join(repo, 'app-config.yaml'), 'utf8')).aiPlatform?.engine?.resources?.deviceClassMappings ?? [];
+  const resourceOf = (s: { gpuResource?: string; deviceClass?: string }) => {
+    if (!s.deviceClass) return s.gpuResource ?? 'nvidia.com/gpu';
+    const mapped = mappings.find(m => m.deviceClassNames.includes(s.deviceClass!));
+    if (!mapped) throw new Error(`app-config.yaml maps no quota resource to device class ${s.deviceClass}`);
+    return mapped.name;
+  };
   const month = days * 86_400;
   const workloads: object[] = [];
   for (const [id, s] of (fleet.generator?.streams ?? []).entries()) {
@@ -200,7 +210,7 @@ function demoMonth(days = 30) {
       );
       liveUntil.splice(0, liveUntil.length, ...live, at + truth);
       const requests: Record<string, string | number> = perPod
-        ? { [s.gpuResource ?? 'nvidia.com/gpu']: perPod }
+        ? { [resourceOf(s)]: perPod }
         : { cpu: 4, memory: '16Gi' };
       const declaredDuration = service ? undefined : declared(truth, habits[s.team]);
       workloads.push({
