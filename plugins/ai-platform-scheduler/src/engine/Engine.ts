@@ -212,7 +212,7 @@ export class Engine {
     return explainPending(
       [...this.core.states.values(), ...this.core.slices.values()],
       this.core.queues,
-      (queue, w) => ({ ...contextFor(this.core, queue, w), oracle: undefined }),
+      (queue, state) => ({ ...contextFor(this.core, queue, state), oracle: undefined }),
       (state, reason) => sliceReason(this.core, state, reason),
     );
   }

@@ -2,7 +2,7 @@ import type { Reason } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { appendTo } from './appendTo';
 import { assignFlavors, AssignContext, Mode } from './assign';
 import type { QueueState } from './queueOrder';
-import type { PendingWorkloadInfo, Workload } from './types';
+import type { PendingWorkloadInfo } from './types';
 import type { WorkloadState } from './workloadState';
 
 function info(state: WorkloadState, reason: Reason): PendingWorkloadInfo {
@@ -43,7 +43,7 @@ export function reasonFor(queue: QueueState, state: WorkloadState, ahead: number
 export function explainPending(
   states: Iterable<WorkloadState>,
   queues: Map<string, QueueState>,
-  contextFor: (queue: QueueState, workload: Workload) => AssignContext,
+  contextFor: (queue: QueueState, state: WorkloadState) => AssignContext,
   evaluate: (state: WorkloadState, reason: () => Reason) => Reason = (_, reason) => reason(),
 ): PendingWorkloadInfo[] {
   const byQueue = new Map<string, WorkloadState[]>();
@@ -70,7 +70,7 @@ export function explainPending(
       perLocal.set(lq, (perLocal.get(lq) ?? 0) + 1);
       const pending = info(
         state,
-        evaluate(state, () => reasonFor(queue, state, i, contextFor(queue, state.workload))),
+        evaluate(state, () => reasonFor(queue, state, i, contextFor(queue, state))),
       );
       pending.positionInClusterQueue = i + 1;
       pending.positionInLocalQueue = perLocal.get(lq);

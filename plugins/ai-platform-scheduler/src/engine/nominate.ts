@@ -3,16 +3,16 @@ import { withoutReplaced } from './cache';
 import type { EngineCore } from './core';
 import type { Target } from './preemption';
 import type { Nomination, QueueState } from './queueOrder';
-import type { Workload } from './types';
 import type { WorkloadState } from './workloadState';
 
 /** What the flavor assigner needs to place a workload in a ClusterQueue, with the preemption oracle. */
 export function contextFor(
   core: EngineCore,
   queue: QueueState,
-  w: Workload,
+  state: WorkloadState,
   memo?: Map<string, Target[]>,
 ): AssignContext {
+  const w = state.workload;
   return {
     config: core.config,
     cq: queue.spec,
@@ -20,6 +20,7 @@ export function contextFor(
     inventory: core.inventory,
     oracle: core.preemptions.oracle(queue, w, memo),
     fairSharing: core.options.fairSharing.enable,
+    replaced: state.replaces?.status === 'admitted' ? state.replaces.admission : undefined,
   };
 }
 
@@ -31,7 +32,7 @@ export function nominate(core: EngineCore, queue: QueueState, state: WorkloadSta
 function nominateNow(core: EngineCore, queue: QueueState, state: WorkloadState): Nomination {
   const w = state.workload;
   const memo = new Map<string, Target[]>();
-  const ctx = contextFor(core, queue, w, memo);
+  const ctx = contextFor(core, queue, state, memo);
   const assignment = assignFlavors(ctx, w);
   if (assignment.mode === Mode.Fit) return { queue, state, assignment, targets: [] };
   if (assignment.mode === Mode.Preempt) {
@@ -62,7 +63,7 @@ function stillFitsNow(core: EngineCore, n: Nomination): boolean {
   try {
     if (n.state.workload.podSets.some(ps => ps.topology)) {
       const again = assignFlavors(
-        contextFor(core, n.queue, n.state.workload),
+        contextFor(core, n.queue, n.state),
         n.state.workload,
         n.assignment.podSets.map(p => p.count),
       );
