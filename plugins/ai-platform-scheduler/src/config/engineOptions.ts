@@ -27,6 +27,16 @@ function duration(fallbackMs: number) {
   });
 }
 
+/** true or false; absent (or null) is `fallback`. */
+function flag(fallback: boolean) {
+  return reading((value, ctx): boolean => {
+    if (value === undefined || value === null) return fallback;
+    if (typeof value === 'boolean') return value;
+    problem(ctx, `must be true or false, got ${JSON.stringify(value)}`, [], true);
+    return z.NEVER;
+  });
+}
+
 const strategies = ['LessThanOrEqualToFinalShare', 'LessThanInitialShare'] as const;
 const strategy = z
   .string()
@@ -81,6 +91,7 @@ export const engineOptionsSchema = fields({
   waitForPodsReady: fields({
     enable: reading(v => v === true),
     timeout: duration(5 * 60_000),
+    blockAdmission: flag(false),
     requeuingStrategy: fields({
       backoffBaseSeconds: z.any(),
       backoffMaxSeconds: z.any(),

@@ -367,6 +367,7 @@ describe('parseEngineOptions reads the Kueue Configuration fields', () => {
       waitForPodsReady: {
         enable: false,
         timeout: 300_000,
+        blockAdmission: false,
         backoffBaseSeconds: 60,
         backoffMaxSeconds: 3600,
         backoffLimitCount: undefined,
@@ -409,7 +410,19 @@ describe('parseEngineOptions reads the Kueue Configuration fields', () => {
     expect(parseEngineOptions({ waitForPodsReady: { enable: true, timeout } }).waitForPodsReady.timeout).toBe(ms);
   });
 
+  it('reads waitForPodsReady.blockAdmission, off by default as in Kueue', () => {
+    expect(parseEngineOptions({ waitForPodsReady: { enable: true } }).waitForPodsReady.blockAdmission).toBe(false);
+    expect(
+      parseEngineOptions({ waitForPodsReady: { enable: true, blockAdmission: true } }).waitForPodsReady.blockAdmission,
+    ).toBe(true);
+  });
+
   it.each<[string, KueueObject, string]>([
+    [
+      'blockAdmission that is not a boolean',
+      { waitForPodsReady: { blockAdmission: 'yes' } },
+      'config: waitForPodsReady.blockAdmission: must be true or false, got "yes"',
+    ],
     [
       'a bad duration',
       { waitForPodsReady: { timeout: 'soon' } },

@@ -128,6 +128,8 @@ export interface WaitForPodsReadyConfig {
   enable: boolean;
   /** milliseconds */
   timeout: number;
+  /** While an admitted workload's pods are not all ready, no other workload is admitted (default false). */
+  blockAdmission: boolean;
   backoffBaseSeconds: number;
   backoffMaxSeconds: number;
   /** undefined: requeue forever */

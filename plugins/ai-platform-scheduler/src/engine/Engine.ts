@@ -8,7 +8,7 @@ import { cycle } from './cycle';
 import { withDeviceQuota } from './devices';
 import { explainPending } from './explain';
 import { contextFor } from './nominate';
-import { nextWakeup, runTimers } from './podsReady';
+import { admissionBlockers, nextWakeup, runTimers } from './podsReady';
 import { Preemptions } from './preemptionOracle';
 import { buildQuotaTree } from './quota';
 import { QueueUsage, usageOf, usageReport } from './quotaUsage';
@@ -214,6 +214,7 @@ export class Engine {
       this.core.queues,
       (queue, state) => ({ ...contextFor(this.core, queue, state), oracle: undefined }),
       (state, reason) => sliceReason(this.core, state, reason),
+      admissionBlockers(this.core),
     );
   }
 

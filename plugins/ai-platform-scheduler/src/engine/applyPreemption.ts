@@ -1,6 +1,7 @@
 import { admit, release } from './cache';
 import type { EngineCore } from './core';
 import { stillFits } from './nominate';
+import { admissionBlockers } from './podsReady';
 import { entry, Nomination, QueueState, workloadBefore } from './queueOrder';
 import { enqueue } from './routing';
 import type { Decision } from './types';
@@ -42,6 +43,7 @@ export function preempt(core: EngineCore, n: Nomination, decisions: Decision[]) 
  * PrioritizePreemptorWorkloads; here it is closed).
  */
 export function admitPreemptors(core: EngineCore, now: number, decisions: Decision[]): boolean {
+  if (admissionBlockers(core) > 0) return false; // they keep their reservations until the pods are ready
   const waiting: QueueState[] = [];
   for (const queue of core.queues.values()) {
     const head = queue.preemptor;

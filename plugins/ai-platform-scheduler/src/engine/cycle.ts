@@ -6,6 +6,7 @@ import { stillFits } from './nominate';
 import type { FlavorResource, QuotaNode } from './quota';
 import { reservationOf } from './quotaUsage';
 import { classicalOrder, fairOrder } from './queueOrder';
+import { admissionBlockers, waitingForPodsReady } from './podsReady';
 import { heads, requeue } from './queueManager';
 import type { Decision } from './types';
 
@@ -30,8 +31,13 @@ export function cycle(core: EngineCore, now: number, decisions: Decision[]): boo
   const ordered = core.options.fairSharing.enable
     ? fairOrder(nominations, core.gates)
     : classicalOrder(nominations, core.gates);
+  let blocked = false;
   for (const n of ordered) {
     const mode = n.assignment.mode;
+    if (blocked) {
+      requeue(core, n, false);
+      continue;
+    }
     if (mode === Mode.NoFit || (mode === Mode.Preempt && n.targets.length === 0)) {
       requeue(core, n, true);
       if (mode === Mode.Preempt && n.queue.spec.preemption.reclaimWithinCohort !== 'Any') {
@@ -43,6 +49,14 @@ export function cycle(core: EngineCore, now: number, decisions: Decision[]): boo
     }
     if (n.targets.some(t => preempted.has(t.candidate.key)) || !stillFits(core, n)) {
       requeue(core, n, false);
+      continue;
+    }
+    const blockers = mode === Mode.Fit ? admissionBlockers(core) : 0;
+    if (blockers > 0) {
+      // Kueue's scheduler stops at this entry (waitForPodsReadyIfNeeded) until the pods are ready: the rest of the cycle waits too.
+      n.state.lastReason = waitingForPodsReady(blockers);
+      requeue(core, n, false);
+      blocked = true;
       continue;
     }
     progress = true;

@@ -7,6 +7,7 @@ import type { WorkloadState } from './workloadState';
 const config: WaitForPodsReadyConfig = {
   enable: true,
   timeout: 60_000,
+  blockAdmission: false,
   backoffBaseSeconds: 60,
   backoffMaxSeconds: 3600,
 };
