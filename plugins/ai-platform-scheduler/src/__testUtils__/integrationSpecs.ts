@@ -20,3 +20,16 @@ export const long = { duration: 1000 };
 
 /** The timeline's lines before `until` seconds. */
 export const before = (lines: string[], until = 1000) => lines.filter(l => Number(l.split(' ')[0]) < until);
+
+/** The flavor of `resource` in the first admission of workload `name` (namespace "default" unless given). */
+export function flavorOf(
+  result: {
+    events: Array<{ type: string; workload: string; assignment?: Record<string, { flavors: Record<string, string> }> }>;
+  },
+  name: string,
+  resource = 'cpu',
+): string | undefined {
+  const key = name.includes('/') ? name : `default/${name}`;
+  const admitted = result.events.find(e => e.type === 'Admitted' && e.workload === key);
+  return admitted?.assignment?.main?.flavors[resource];
+}
