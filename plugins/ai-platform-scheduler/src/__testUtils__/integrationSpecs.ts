@@ -1,3 +1,5 @@
+import { resourceFlavor } from './builders';
+
 /**
  * Shared notation of the ports of Kueue's narrative integration specs
  * (test/integration/singlecluster/scheduler/*_test.go) as simulations: each
@@ -33,3 +35,16 @@ export function flavorOf(
   const admitted = result.events.find(e => e.type === 'Admitted' && e.workload === key);
   return admitted?.assignment?.main?.flavors[resource];
 }
+
+/** scheduler_test.go's instanceKey and its three flavors, on-demand, spot-tainted and spot-untainted. */
+export const instance = 'cloud.provider.com/instance';
+export const flavors = [
+  resourceFlavor('on-demand', { nodeLabels: { [instance]: 'on-demand' } }),
+  resourceFlavor('spot-tainted', {
+    nodeLabels: { [instance]: 'spot-tainted' },
+    nodeTaints: [{ key: instance, value: 'spot-tainted', effect: 'NoSchedule' }],
+  }),
+  resourceFlavor('spot-untainted', { nodeLabels: { [instance]: 'spot-untainted' } }),
+];
+/** Tolerates spot-tainted's taint. */
+export const spotToleration = { key: instance, operator: 'Equal', value: 'spot-tainted', effect: 'NoSchedule' };

@@ -4,25 +4,14 @@ import {
   localQueue,
   namespaceObject,
   queue,
-  resourceFlavor,
   run,
   timeline,
   workload,
 } from '../__testUtils__/builders';
-import { before, cpu, flavorOf, long } from '../__testUtils__/integrationSpecs';
+import { before, cpu, flavorOf, flavors, instance, long, spotToleration } from '../__testUtils__/integrationSpecs';
 
 // Kueue's test/integration/singlecluster/scheduler/scheduler_test.go (notation in
 // __testUtils__/integrationSpecs.ts): upstream finishes workloads by hand; here they run 10 s.
-const instance = 'cloud.provider.com/instance';
-const flavors = [
-  resourceFlavor('on-demand', { nodeLabels: { [instance]: 'on-demand' } }),
-  resourceFlavor('spot-tainted', {
-    nodeLabels: { [instance]: 'spot-tainted' },
-    nodeTaints: [{ key: instance, value: 'spot-tainted', effect: 'NoSchedule' }],
-  }),
-  resourceFlavor('spot-untainted', { nodeLabels: { [instance]: 'spot-untainted' } }),
-];
-const spotToleration = { key: instance, operator: 'Equal', value: 'spot-tainted', effect: 'NoSchedule' };
 const short = { duration: 10 };
 const prodCq = queue('prod-cq', {
   cohort: 'prod-cohort',
