@@ -4,6 +4,7 @@ import {
   localQueue,
   namespaceObject,
   queue,
+  resourceFlavor,
   run,
   timeline,
   workload,
@@ -11,7 +12,8 @@ import {
 import { before, cpu, flavorOf, flavors, long } from '../__testUtils__/integrationSpecs';
 
 // Kueue's test/integration/singlecluster/scheduler/scheduler_test.go, its Contexts on cohorts that
-// provide quota, lending limits and StrictFIFO (notation in __testUtils__/integrationSpecs.ts).
+// provide quota, lending limits, StrictFIFO, stop policies, capacity reserved in a cohort and
+// preemption across flavors (notation in __testUtils__/integrationSpecs.ts).
 describe('test/integration/singlecluster/scheduler/scheduler_test.go', () => {
   describe('Cohort provides resources directly', () => {
     const cq = (cohortName: string) =>
@@ -150,6 +152,121 @@ describe('test/integration/singlecluster/scheduler/scheduler_test.go', () => {
         ],
       });
       expect(before(timeline(result))).toEqual(['0 Admitted foo/wl1', '0 Admitted foo/wl3']);
+    });
+  });
+
+  describe.each([
+    ['clusterQueue', 'ClusterQueue cluster-queue'],
+    ['localQueue', 'LocalQueue default/queue'],
+  ])('Using %s stop policy', (kind, stopped) => {
+    const objects = (stopPolicy?: string) => {
+      const cq = clusterQueue('cluster-queue', {
+        cohort: 'cohort',
+        flavors: { 'on-demand': { cpu: { nominal: 5, borrowingLimit: 5 } } },
+        ...(kind === 'clusterQueue' && stopPolicy && { stopPolicy }),
+      });
+      const lq = localQueue(
+        'queue',
+        'cluster-queue',
+        'default',
+        kind === 'localQueue' && stopPolicy ? { stopPolicy } : {},
+      );
+      return [cq, lq];
+    };
+
+    it('Should evict workloads when stop policy is drain', () => {
+      const result = run({
+        objects: [...flavors, ...objects()],
+        workloads: [
+          workload('one', 'queue', { requests: {}, ...long }),
+          workload('two', 'queue', { requests: {}, arrival: 6, ...long }),
+        ],
+        changes: [
+          { at: 5, apply: objects('HoldAndDrain') },
+          { at: 10, apply: objects() },
+        ],
+      });
+      expect(before(timeline(result))).toEqual([
+        '0 Admitted one',
+        '5 Requeued one (ClusterQueueStopped)',
+        '10 Admitted one',
+        '10 Admitted two',
+      ]);
+      expect(result.events.find(e => e.type === 'Requeued')?.reason).toBe('ClusterQueueStopped');
+      expect(stopped).toBeTruthy();
+    });
+  });
+
+  describe('Reserving Resources in Cohort', () => {
+    const reserving = (reclaimWithinCohort: string) => [
+      ...flavors,
+      ...queue('foundation-queue', {
+        cohort: 'cohort',
+        queueingStrategy: 'StrictFIFO',
+        preemption: { reclaimWithinCohort },
+        flavors: { 'on-demand': { cpu: 2 } },
+      }),
+      ...queue('best-effort-queue', { cohort: 'cohort', flavors: { 'on-demand': { cpu: 0 } } }),
+    ];
+    const workloads = [
+      workload('foundation-1', 'foundation-queue', { priority: 1000, ...cpu(1), duration: 10 }),
+      workload('foundation-2', 'foundation-queue', { priority: 1000, ...cpu(2), arrival: 1, ...long }),
+      workload('best-effort-1', 'best-effort-queue', { priority: 0, ...cpu(1), arrival: 2, ...long }),
+      workload('best-effort-2', 'best-effort-queue', { priority: 0, ...cpu(1), arrival: 2, ...long }),
+    ];
+
+    it('foundation-queue allows best-effort queue to use capacity until it is ready to admit next workload', () => {
+      const result = run({ objects: reserving('Any'), workloads });
+      expect(before(timeline(result))).toEqual([
+        '0 Admitted foundation-1',
+        '2 Admitted best-effort-1',
+        '10 Preempted best-effort-1 by foundation-2 (InCohortReclamation)',
+        '10 Admitted foundation-2',
+      ]);
+    });
+
+    it('foundation-queue blocks capacity when it is not sure that it can reclaim', () => {
+      const result = run({ objects: reserving('LowerPriority'), workloads });
+      expect(before(timeline(result))).toEqual(['0 Admitted foundation-1', '10 Admitted foundation-2']);
+    });
+  });
+
+  describe('Using multiple flavours', () => {
+    it('finds correct flavor by discarding the first one in which preemption is not possible', () => {
+      const shared = {
+        cohort: 'cohort',
+        flavorFungibility: { whenCanBorrow: 'TryNextFlavor', whenCanPreempt: 'TryNextFlavor' },
+        preemption: {
+          withinClusterQueue: 'LowerPriority',
+          reclaimWithinCohort: 'Any',
+          borrowWithinCohort: { policy: 'LowerPriority' },
+        },
+      };
+      const result = run({
+        objects: [
+          resourceFlavor('f1'),
+          resourceFlavor('f2'),
+          ...queue('cq1', { ...shared, flavors: { f1: { cpu: 0 }, f2: { cpu: 1 } } }),
+          ...queue('cq2', { ...shared, flavors: { f1: { cpu: 1 }, f2: { cpu: 0 } } }),
+        ],
+        workloads: [
+          workload('cq1-low', 'cq1', { priority: 0, ...cpu(1), ...long }),
+          workload('cq1-high', 'cq1', { priority: 9999, ...cpu(1), arrival: 1, ...long }),
+          workload('cq2-middle', 'cq2', { priority: 105, ...cpu(1), arrival: 2, ...long }),
+        ],
+      });
+      expect(before(timeline(result))).toEqual([
+        '0 Admitted cq1-low',
+        '1 Admitted cq1-high',
+        '2 Preempted cq1-high by cq2-middle (InCohortReclamation)',
+        '2 Admitted cq2-middle',
+        '2 Preempted cq1-low by cq1-high (InClusterQueue)',
+        '2 Admitted cq1-high',
+      ]);
+      const admittedOn = result.events
+        .filter(e => e.type === 'Admitted' && e.time < 1000)
+        .map(e => e.assignment?.main.flavors.cpu);
+      expect(admittedOn).toEqual(['f2', 'f1', 'f1', 'f2']);
     });
   });
 });
