@@ -11,6 +11,8 @@ import {
 } from '../__testUtils__/builders';
 import { before, cpu, flavorOf, flavors, long } from '../__testUtils__/integrationSpecs';
 
+const short = { duration: 10 };
+
 // Kueue's test/integration/singlecluster/scheduler/scheduler_test.go, its Contexts on cohorts that
 // provide quota, lending limits, StrictFIFO, stop policies, capacity reserved in a cohort and
 // preemption across flavors (notation in __testUtils__/integrationSpecs.ts).
@@ -267,6 +269,79 @@ describe('test/integration/singlecluster/scheduler/scheduler_test.go', () => {
         .filter(e => e.type === 'Admitted' && e.time < 1000)
         .map(e => e.assignment?.main.flavors.cpu);
       expect(admittedOn).toEqual(['f2', 'f1', 'f1', 'f2']);
+    });
+  });
+
+  describe('Cohort lendingLimit caps sibling borrowing in hierarchy', () => {
+    it('Should admit only up to the lendingLimit of sibling cohort', () => {
+      const result = run({
+        objects: [
+          ...flavors,
+          cohort('root', { flavors: { 'on-demand': { cpu: 0 } } }),
+          cohort('lender', { parent: 'root', flavors: { 'on-demand': { cpu: { nominal: 1, lendingLimit: 0.5 } } } }),
+          cohort('borrower', { parent: 'root' }),
+          ...queue('lender-cq', { cohort: 'lender', flavors: { 'on-demand': { cpu: 1 } } }),
+          ...queue('borrower-cq', { cohort: 'borrower', flavors: { 'on-demand': { cpu: 0 } } }),
+        ],
+        workloads: [
+          workload('wl-1', 'borrower-cq', { ...cpu(0.5), ...long }),
+          workload('wl-2', 'borrower-cq', { ...cpu(0.5), ...long }),
+        ],
+      });
+      expect(before(timeline(result))).toEqual(['0 Admitted wl-1']);
+    });
+  });
+
+  describe('Cohort borrowingLimit blocks sibling borrowing in hierarchy', () => {
+    const isolated = { 'on-demand': { cpu: { nominal: 0, borrowingLimit: 0 } } };
+
+    it('should allow production to borrow but block research from borrowing', () => {
+      const result = run({
+        objects: [
+          ...flavors,
+          cohort('root', { flavors: { 'on-demand': { cpu: 0 } } }),
+          cohort('research', { parent: 'root', flavors: isolated }),
+          cohort('production', { parent: 'root', flavors: { 'on-demand': { cpu: 0 } } }),
+          ...queue('research-cq', { cohort: 'research', flavors: { 'on-demand': { cpu: 1 } } }),
+          ...queue('production-cq', { cohort: 'production', flavors: { 'on-demand': { cpu: 1 } } }),
+        ],
+        workloads: [
+          ...[1, 2, 3].map(i => workload(`prod-${i}`, 'production-cq', { ...cpu(0.5), ...short })),
+          ...[1, 2, 3].map(i => workload(`research-${i}`, 'research-cq', { ...cpu(0.5), arrival: 20, ...long })),
+        ],
+      });
+      expect(before(timeline(result))).toEqual([
+        '0 Admitted prod-1',
+        '0 Admitted prod-2',
+        '0 Admitted prod-3',
+        '20 Admitted research-1',
+        '20 Admitted research-2',
+      ]);
+    });
+
+    it('should allow burst queue to borrow idle capacity while orgs stay isolated', () => {
+      const result = run({
+        objects: [
+          ...flavors,
+          cohort('root', { flavors: { 'on-demand': { cpu: 0 } } }),
+          cohort('org-a', { parent: 'root', flavors: isolated }),
+          cohort('org-b', { parent: 'root', flavors: isolated }),
+          ...queue('org-a-cq', { cohort: 'org-a', flavors: { 'on-demand': { cpu: 1 } } }),
+          ...queue('org-b-cq', { cohort: 'org-b', flavors: { 'on-demand': { cpu: 1 } } }),
+          ...queue('burst-cq', { cohort: 'root', flavors: { 'on-demand': { cpu: 0 } } }),
+        ],
+        workloads: [
+          ...[1, 2].map(i => workload(`org-a-${i}`, 'org-a-cq', { ...cpu(0.5), ...long })),
+          workload('org-a-overflow', 'org-a-cq', { ...cpu(0.5), arrival: 1, ...long }),
+          ...[1, 2].map(i => workload(`burst-${i}`, 'burst-cq', { ...cpu(0.5), arrival: 2, ...long })),
+        ],
+      });
+      expect(before(timeline(result))).toEqual([
+        '0 Admitted org-a-1',
+        '0 Admitted org-a-2',
+        '2 Admitted burst-1',
+        '2 Admitted burst-2',
+      ]);
     });
   });
 });
