@@ -320,13 +320,15 @@ export function assignFlavors(ctx: AssignContext, workload: Workload, counts?: n
         );
       }
     }
-    const tasFlavors = new Set(Object.values(assignment.flavors).filter(f => config.flavors.get(f)?.topologyName));
-    if (podSet.topology && tasFlavors.size > 1) {
+    const tasFlavors = podSet.topology
+      ? [...new Set(Object.values(assignment.flavors).filter(f => config.flavors.get(f)?.topologyName))]
+      : [];
+    if (tasFlavors.length > 1) {
       // Kueue's onlyTASFlavor: one topology per pod set.
       worse(
         () => ({
           code: 'TopologyPlacementFailed',
-          message: `Pod set ${podSet.name} would take its resources from ${[...tasFlavors].join(
+          message: `Pod set ${podSet.name} would take its resources from ${tasFlavors.join(
             ' and ',
           )}, flavors with a topology each; a pod set with a topology request must get them from one`,
         }),

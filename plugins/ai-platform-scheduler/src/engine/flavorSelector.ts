@@ -29,6 +29,7 @@ export function incompatibility(
   podSet: PodSet,
   resources: string[],
 ): string | undefined {
+  if (!ctx.replaced && !podSet.nodeSelector && !podSet.nodeAffinity && flavor.nodeTaints.length === 0) return undefined;
   const running = ctx.replaced?.podSets.find(ps => ps.name === podSet.name);
   const other = running && resources.find(r => running.flavors[r] !== flavor.name);
   if (running && other) {
