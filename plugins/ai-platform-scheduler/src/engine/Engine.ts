@@ -55,6 +55,7 @@ export class Engine {
       activeQueues: new Set(),
       timed: new Set(),
       budgets: new Map(),
+      podsReadyHold: false,
       inventory: nodes && (nodes instanceof NodeInventory ? nodes : new NodeInventory(nodes)),
       options,
       gates,
@@ -249,6 +250,7 @@ export class Engine {
     if (this.core.ledger) copy.core.ledger?.copyFrom(this.core.ledger);
     const to = copy.core;
     to.budgets = this.core.budgets;
+    to.podsReadyHold = this.core.podsReadyHold;
     for (const s of this.core.states.values()) {
       // Finished workloads hold nothing; copying them would make every forward simulation grow with history.
       if (s.status === 'finished') continue;

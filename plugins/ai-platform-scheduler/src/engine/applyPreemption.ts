@@ -43,7 +43,6 @@ export function preempt(core: EngineCore, n: Nomination, decisions: Decision[]) 
  * PrioritizePreemptorWorkloads; here it is closed).
  */
 export function admitPreemptors(core: EngineCore, now: number, decisions: Decision[]): boolean {
-  if (admissionBlockers(core) > 0) return false; // they keep their reservations until the pods are ready
   const waiting: QueueState[] = [];
   for (const queue of core.queues.values()) {
     const head = queue.preemptor;
@@ -53,6 +52,10 @@ export function admitPreemptors(core: EngineCore, now: number, decisions: Decisi
   waiting.sort((a, b) => (workloadBefore(a.preemptor!.state.workload, b.preemptor!.state.workload) ? -1 : 1));
   let progress = false;
   for (const queue of waiting) {
+    if (admissionBlockers(core) > 0) {
+      core.podsReadyHold = true; // Kueue's scheduler stops at this preemptor, which fits now; it keeps its reservation
+      break;
+    }
     const state = queue.preemptor!.state;
     const n: Nomination = { queue, state, assignment: state.reserved!, targets: [] };
     state.reserved = undefined;

@@ -15,6 +15,10 @@ import type { Decision } from './types';
  * ClusterQueue, in order. Returns whether anything changed.
  */
 export function cycle(core: EngineCore, now: number, decisions: Decision[]): boolean {
+  if (core.podsReadyHold) {
+    if (admissionBlockers(core) > 0) return false;
+    core.podsReadyHold = false;
+  }
   // Quota held for this cycle: stalled StrictFIFO heads' reservations, preemptors', unreclaimable heads'.
   const held: Array<{ node: QuotaNode; usage: Map<FlavorResource, number> }> = [];
   const hold = (node: QuotaNode, usage: Map<FlavorResource, number>) => {
@@ -25,6 +29,13 @@ export function cycle(core: EngineCore, now: number, decisions: Decision[]): boo
     if (queue.stalled && queue.reservation) hold(queue.node, reservationOf(queue, queue.reservation));
   }
   const admitted = admitPreemptors(core, now, decisions);
+  const release = () => {
+    for (const { node, usage } of held) for (const [key, amount] of usage) node.addUsage(key, -amount);
+  };
+  if (core.podsReadyHold) {
+    release();
+    return admitted;
+  }
   const { nominations, progress: parked } = heads(core);
   let progress = parked || admitted;
   const preempted = new Set<string>();
@@ -56,7 +67,7 @@ export function cycle(core: EngineCore, now: number, decisions: Decision[]): boo
       // Kueue's scheduler stops at this entry (waitForPodsReadyIfNeeded) until the pods are ready: the rest of the cycle waits too.
       n.state.lastReason = waitingForPodsReady(blockers);
       requeue(core, n, false);
-      blocked = true;
+      blocked = core.podsReadyHold = true;
       continue;
     }
     progress = true;
@@ -68,6 +79,6 @@ export function cycle(core: EngineCore, now: number, decisions: Decision[]): boo
     }
     decisions.push(admit(core, n, now));
   }
-  for (const { node, usage } of held) for (const [key, amount] of usage) node.addUsage(key, -amount);
+  release();
   return progress;
 }

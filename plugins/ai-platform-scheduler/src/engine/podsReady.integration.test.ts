@@ -78,3 +78,28 @@ describe('test/integration/singlecluster/scheduler/podsready/scheduler_test.go S
     expect(before(timeline(result), 1).sort()).toEqual(['0 Admitted dev-wl', '0 Admitted prod-wl']);
   });
 });
+
+describe('waitForPodsReady.blockAdmission, beyond the upstream specs', () => {
+  it('while admissions wait for pods, nothing is preempted either, as Kueue waits inside its scheduling cycle', () => {
+    const result = run({
+      objects: [
+        resourceFlavor('default'),
+        ...queue('cq', { flavors: { default: { cpu: 6 } }, preemption: { withinClusterQueue: 'LowerPriority' } }),
+      ],
+      config: waitForPodsReady(true),
+      workloads: [
+        workload('low', 'cq', { priority: 0, ...cpu(2), ...long }),
+        workload('slow', 'cq', { priority: 0, ...cpu(2), arrival: 1, podsReadyAfter: 50, ...long }),
+        workload('fits', 'cq', { priority: 0, ...cpu(1), arrival: 2, ...long }),
+        workload('high', 'cq', { priority: 10, ...cpu(3), arrival: 3, ...long }),
+      ],
+    });
+    expect(before(timeline(result))).toEqual([
+      '0 Admitted low',
+      '1 Admitted slow',
+      '51 Preempted slow by high (InClusterQueue)', // the most recently admitted of the lower priority
+      '51 Admitted high',
+      '51 Admitted fits',
+    ]);
+  });
+});
