@@ -1,6 +1,7 @@
 import {
   clusterQueue,
   cohort,
+  engineFor,
   localQueue,
   namespaceObject,
   queue,
@@ -136,6 +137,36 @@ describe('test/integration/singlecluster/scheduler/scheduler_test.go', () => {
         ],
       });
       expect(before(timeline(result))).toEqual(['0 Admitted foo/wl1']);
+    });
+
+    it('Should report pending workloads properly when blocked', () => {
+      const { engine, workloads } = engineFor({
+        objects: [...flavors, ...queue('cq', { queueingStrategy: 'StrictFIFO', flavors: { 'on-demand': { cpu: 5 } } })],
+        workloads: [
+          workload('wl1', 'cq', { priority: 100, ...cpu(2) }),
+          workload('wl2', 'cq', { priority: 10, ...cpu(5) }),
+          workload('wl3', 'cq', { priority: 1, ...cpu(1) }),
+        ],
+      });
+      const pending = () => engine.pending().map(p => `${p.workload} ${p.positionInClusterQueue}`);
+      const step = (t: number, act: () => void) => {
+        act();
+        engine.schedule(t);
+        return pending();
+      };
+      expect(step(0, () => engine.submit({ ...workloads.wl1, creationTime: 0 }))).toEqual([]);
+      expect(step(1, () => engine.submit({ ...workloads.wl2, creationTime: 1000 }))).toEqual(['default/wl2 1']);
+      expect(step(2, () => engine.submit({ ...workloads.wl3, creationTime: 2000 }))).toEqual([
+        'default/wl2 1',
+        'default/wl3 2',
+      ]);
+      expect(step(3, () => engine.remove('default/wl1'))).toEqual(['default/wl3 1']);
+      expect(
+        step(4, () => {
+          engine.remove('default/wl2');
+          engine.remove('default/wl3');
+        }),
+      ).toEqual([]);
     });
 
     it('Workloads not matching namespaceSelector should not block others', () => {

@@ -69,6 +69,39 @@ describe('test/integration/singlecluster/scheduler/scheduler_test.go', () => {
       expect(flavorOf(result, 'wl1', 'pods')).toBe('on-demand');
     });
 
+    describe.each(['ClusterQueue', 'LocalQueue'])('Hold %s at startup', kind => {
+      const prod = (stopPolicy?: string) => [
+        clusterQueue('prod-cq', {
+          cohort: 'prod-cohort',
+          flavors: { 'spot-tainted': { cpu: { nominal: 5, borrowingLimit: 5 } }, 'on-demand': { cpu: 5 } },
+          ...(kind === 'ClusterQueue' && stopPolicy && { stopPolicy }),
+        }),
+        localQueue('prod-cq', 'prod-cq', 'default', kind === 'LocalQueue' && stopPolicy ? { stopPolicy } : {}),
+      ];
+
+      it('Should admit workloads according to their priorities', () => {
+        const wl = (name: string, priority: number, duration: number) =>
+          workload(name, 'prod-cq', { priority, ...cpu(2), duration });
+        const result = run({
+          objects: [...flavors, ...prod('Hold')],
+          workloads: [
+            wl('wl-low-priority', 0, 1000),
+            wl('wl-mid-priority-1', 10, 1000),
+            wl('wl-mid-priority-2', 10, 1000),
+            wl('wl-high-priority-1', 100, 10),
+            wl('wl-high-priority-2', 100, 10),
+          ],
+          changes: [{ at: 5, apply: prod() }],
+        });
+        expect(before(timeline(result))).toEqual([
+          '5 Admitted wl-high-priority-1',
+          '5 Admitted wl-high-priority-2',
+          '15 Admitted wl-mid-priority-1',
+          '15 Admitted wl-mid-priority-2',
+        ]);
+      });
+    });
+
     it('Should admit two small workloads after a big one finishes', () => {
       const result = run({
         objects: [...flavors, ...prodCq],
