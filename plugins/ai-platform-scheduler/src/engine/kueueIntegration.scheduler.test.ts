@@ -4,6 +4,7 @@ import {
   localQueue,
   namespaceObject,
   queue,
+  resourceFlavor,
   run,
   timeline,
   workload,
@@ -340,6 +341,49 @@ describe('test/integration/singlecluster/scheduler/scheduler_test.go', () => {
         '1 Admitted wl-3',
       ]);
       expect(flavorOf(result, 'wl-3')).toBe('on-demand');
+    });
+  });
+
+  describe('Workload slicing with multiple podSets', () => {
+    const slicing = () => {
+      const { engine, workloads } = engineFor({
+        objects: [resourceFlavor('default'), ...queue('default', { flavors: { default: { cpu: 10 } } })],
+        workloads: [
+          workload('multi-podset-wl', 'default', {
+            podSets: [
+              { name: 'worker', count: 2, requests: { cpu: 1 } },
+              { name: 'coordinator', count: 1, requests: { cpu: 2 } },
+            ],
+          }),
+          workload('multi-podset-wl-slice-2', 'default', { ...cpu(1), count: 2 }),
+          workload('multi-podset-wl-slice-3-pending', 'default', { ...cpu(1), count: 2 }),
+        ],
+      });
+      const used = () => engine.usage()[0].resources[0].used / 1000;
+      engine.submit({ ...workloads['multi-podset-wl'], creationTime: 0 });
+      engine.schedule(0);
+      expect(used()).toBe(4);
+      expect(engine.resize('default/multi-podset-wl', { worker: 2, coordinator: 3 })).toBe('SlicePending');
+      engine.schedule(1);
+      expect(used()).toBe(8);
+      return { engine, workloads, used };
+    };
+
+    it('should handle scale-up and in-place scale-down with workload slicing', () => {
+      const { engine, used } = slicing();
+      expect(engine.resize('default/multi-podset-wl', { worker: 2, coordinator: 2 })).toBe('ScaledDown');
+      expect(used()).toBe(6);
+    });
+
+    it('should not double-count quota for unchanged podSets during workload slicing', () => {
+      const { engine, workloads, used } = slicing();
+      engine.submit({ ...workloads['multi-podset-wl-slice-2'], creationTime: 2000 });
+      engine.submit({ ...workloads['multi-podset-wl-slice-3-pending'], creationTime: 3000 });
+      expect(engine.schedule(3).map(d => `${d.type} ${d.workload}`)).toEqual([
+        'Admitted default/multi-podset-wl-slice-2',
+      ]);
+      expect(used()).toBe(10);
+      expect(engine.pending().map(p => p.workload)).toEqual(['default/multi-podset-wl-slice-3-pending']);
     });
   });
 });
