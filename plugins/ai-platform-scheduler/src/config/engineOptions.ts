@@ -1,6 +1,6 @@
 import { z } from 'zod/v4';
 import { deviceClassMappingsSchema } from './deviceClaims';
-import { fields, nonNegative, problem, reading } from './fields';
+import { fields, nonNegative, oneOf, problem, reading } from './fields';
 import type { AdmissionFairSharingConfig, EngineOptions, FeatureGates } from './types';
 
 /** Kueue 0.19's defaults for the feature gates that change scheduling. */
@@ -93,6 +93,7 @@ export const engineOptionsSchema = fields({
     timeout: duration(5 * 60_000),
     blockAdmission: flag(false),
     requeuingStrategy: fields({
+      timestamp: oneOf(['Eviction', 'Creation'], 'Eviction'),
       backoffBaseSeconds: z.any(),
       backoffMaxSeconds: z.any(),
       backoffLimitCount: z.any(),
@@ -115,6 +116,7 @@ export const engineOptionsSchema = fields({
       ...wfpr,
       backoffBaseSeconds: requeue.backoffBaseSeconds ?? 60,
       backoffMaxSeconds: requeue.backoffMaxSeconds ?? 3600,
+      requeuingTimestamp: requeue.timestamp,
       backoffLimitCount: requeue.backoffLimitCount,
     },
     featureGates: gates,

@@ -370,6 +370,7 @@ describe('parseEngineOptions reads the Kueue Configuration fields', () => {
         blockAdmission: false,
         backoffBaseSeconds: 60,
         backoffMaxSeconds: 3600,
+        requeuingTimestamp: 'Eviction',
         backoffLimitCount: undefined,
       },
       featureGates: {
@@ -418,6 +419,11 @@ describe('parseEngineOptions reads the Kueue Configuration fields', () => {
   });
 
   it.each<[string, KueueObject, string]>([
+    [
+      'an unknown requeuing timestamp',
+      { waitForPodsReady: { requeuingStrategy: { timestamp: 'Admission' } } },
+      'config: waitForPodsReady.requeuingStrategy.timestamp: must be one of Eviction, Creation, got "Admission"',
+    ],
     [
       'blockAdmission that is not a boolean',
       { waitForPodsReady: { blockAdmission: 'yes' } },

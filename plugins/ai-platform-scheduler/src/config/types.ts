@@ -132,6 +132,8 @@ export interface WaitForPodsReadyConfig {
   blockAdmission: boolean;
   backoffBaseSeconds: number;
   backoffMaxSeconds: number;
+  /** requeuingStrategy.timestamp: a workload evicted for its pods orders by its eviction (default) or its creation. */
+  requeuingTimestamp: 'Eviction' | 'Creation';
   /** undefined: requeue forever */
   backoffLimitCount?: number;
 }

@@ -6,8 +6,8 @@ import { entry, Nomination, QueueState, workloadBefore } from './queueOrder';
 import { enqueue } from './routing';
 import type { Decision } from './types';
 
-/** Evicts the victims of a nomination; the preemptor becomes its queue's next head. */
-export function preempt(core: EngineCore, n: Nomination, decisions: Decision[]) {
+/** Evicts the victims of a nomination at `now`; the preemptor becomes its queue's next head. */
+export function preempt(core: EngineCore, n: Nomination, decisions: Decision[], now: number) {
   for (const t of n.targets) {
     const victim = core.states.get(t.candidate.key)!;
     const clusterQueue = victim.clusterQueue!;
@@ -15,6 +15,9 @@ export function preempt(core: EngineCore, n: Nomination, decisions: Decision[]) 
     victim.status = 'pending';
     victim.evictions++;
     victim.lastReason = undefined;
+    // Kueue's GetQueueOrderTimestamp: without priority sorting, a victim of reclaim while borrowing queues after its preemptor.
+    if (!core.gates.PrioritySortingWithinCohort && t.reason === 'InCohortReclaimWhileBorrowing')
+      victim.queueOrderTime = now + 1;
     enqueue(core, victim);
     decisions.push({
       type: 'Preempted',

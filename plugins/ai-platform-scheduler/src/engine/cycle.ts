@@ -73,7 +73,7 @@ export function cycle(core: EngineCore, now: number, decisions: Decision[]): boo
     progress = true;
     if (mode === Mode.Preempt) {
       n.targets.forEach(t => preempted.add(t.candidate.key));
-      preempt(core, n, decisions);
+      preempt(core, n, decisions, now);
       hold(n.queue.node, n.assignment.usage);
       continue;
     }

@@ -10,9 +10,24 @@ const objects = [
   ...queue('prod-cq', { cohort: 'all', flavors: { default: { cpu: 5 } } }),
   ...queue('dev-cq', { cohort: 'all', flavors: { default: { cpu: 5 } } }),
 ];
-const waitForPodsReady = (blockAdmission: boolean) => ({
-  waitForPodsReady: { enable: true, blockAdmission, timeout: '300s' },
+const waitForPodsReady = (blockAdmission: boolean, timeout = '300s', timestamp = 'Eviction') => ({
+  waitForPodsReady: { enable: true, blockAdmission, timeout, requeuingStrategy: { timestamp, backoffBaseSeconds: 1 } },
 });
+const never = { podsReadyAfter: 'never' as const, ...long };
+/** Upstream's standalone-cq: room for one 1-CPU workload at a time; wl-1..3 created a second apart, pods never ready. */
+const standalone = (blockAdmission: boolean, timestamp: string) =>
+  run({
+    objects: [resourceFlavor('default'), ...queue('standalone-cq', { flavors: { default: { cpu: 1 } } })],
+    config: waitForPodsReady(blockAdmission, '10s', timestamp),
+    until: 25,
+    workloads: [1, 2, 3].map(i => workload(`wl-${i}`, 'standalone-cq', { ...cpu(1), arrival: i - 1, ...never })),
+  });
+const requeuedFirst = [
+  '0 Admitted wl-1',
+  '10 Requeued wl-1 (PodsReadyTimeout)',
+  '10 Admitted wl-2',
+  '20 Requeued wl-2 (PodsReadyTimeout)',
+];
 
 describe('test/integration/singlecluster/scheduler/podsready/scheduler_test.go SchedulerWithWaitForPodsReady', () => {
   // Upstream has two specs of this name; they differ only in the reason of the PodsReady condition set by hand.
@@ -59,6 +74,53 @@ describe('test/integration/singlecluster/scheduler/podsready/scheduler_test.go S
     engine.podsReady('default/prod-wl');
     expect(engine.schedule(3000).map(d => `${d.type} ${d.workload}`)).toEqual(['Admitted default/dev-wl']);
   });
+
+  it('Should requeue a workload which exceeded the timeout to reach PodsReady=True (Short PodsReady timeout)', () => {
+    const result = run({
+      objects,
+      config: {
+        waitForPodsReady: {
+          ...waitForPodsReady(true, '10s').waitForPodsReady,
+          requeuingStrategy: { backoffBaseSeconds: 1, backoffLimitCount: 2 },
+        },
+      },
+      workloads: [
+        workload('prod1', 'prod-cq', { priority: 100, ...cpu(2), ...never }),
+        workload('prod2', 'prod-cq', { priority: 0, ...cpu(2), ...never }),
+      ],
+    });
+    expect(before(timeline(result), 11)).toEqual([
+      '0 Admitted prod1',
+      '10 Requeued prod1 (PodsReadyTimeout)',
+      '10 Admitted prod2',
+    ]);
+  });
+
+  it('Should unblock admission of new workloads in other ClusterQueues once the admitted workload exceeds timeout (Tiny PodsReady timeout)', () => {
+    const result = run({
+      objects,
+      config: waitForPodsReady(true, '10s'),
+      until: 30,
+      workloads: [
+        workload('prod', 'prod-cq', { ...cpu(2), ...never }),
+        workload('dev', 'dev-cq', { ...cpu(2), arrival: 1, ...long }),
+      ],
+    });
+    expect(before(timeline(result), 11)).toEqual([
+      '0 Admitted prod',
+      '10 Requeued prod (PodsReadyTimeout)',
+      '10 Admitted dev',
+    ]);
+  });
+
+  it('Should prioritize workloads submitted earlier (Requeuing timestamp set to Creation)', () => {
+    expect(before(timeline(standalone(true, 'Creation')), 21)).toEqual([...requeuedFirst, '20 Admitted wl-1']);
+  });
+
+  // Not an upstream spec: the default requeuing timestamp, Eviction, under the same load puts wl-1 behind wl-3.
+  it('with the default requeuing timestamp (Eviction) the evicted workload goes behind those created before its eviction', () => {
+    expect(before(timeline(standalone(true, 'Eviction')), 21)).toEqual([...requeuedFirst, '20 Admitted wl-3']);
+  });
 });
 
 describe('test/integration/singlecluster/scheduler/podsready/scheduler_test.go SchedulerWithWaitForPodsReadyNonblockingMode', () => {
@@ -76,6 +138,26 @@ describe('test/integration/singlecluster/scheduler/podsready/scheduler_test.go S
       ],
     });
     expect(before(timeline(result), 1).sort()).toEqual(['0 Admitted dev-wl', '0 Admitted prod-wl']);
+  });
+
+  it('Should re-admit a timed out workload (Tiny PodsReady timeout)', () => {
+    const result = run({
+      objects,
+      config: waitForPodsReady(false, '10s'),
+      until: 22,
+      workloads: [workload('prod', 'prod-cq', { ...cpu(2), ...never })],
+    });
+    expect(before(timeline(result), 22)).toEqual([
+      '0 Admitted prod',
+      '10 Requeued prod (PodsReadyTimeout)',
+      '11 Admitted prod',
+      '21 Requeued prod (PodsReadyTimeout)',
+    ]);
+    expect(result.workloads['default/prod'].evictions).toBe(2);
+  });
+
+  it('Should keep the evicted workload at the front of the queue (Requeuing timestamp set to Creation)', () => {
+    expect(before(timeline(standalone(false, 'Creation')), 21)).toEqual([...requeuedFirst, '20 Admitted wl-1']);
   });
 });
 

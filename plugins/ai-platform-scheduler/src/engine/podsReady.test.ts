@@ -10,6 +10,7 @@ const config: WaitForPodsReadyConfig = {
   blockAdmission: false,
   backoffBaseSeconds: 60,
   backoffMaxSeconds: 3600,
+  requeuingTimestamp: 'Eviction',
 };
 const w: Workload = { key: 'ns/w', namespace: 'ns', name: 'w', queue: 'q', priority: 0, creationTime: 0, podSets: [] };
 const state = (s: Partial<WorkloadState>): WorkloadState => ({

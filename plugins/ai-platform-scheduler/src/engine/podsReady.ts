@@ -45,6 +45,7 @@ export function podsReadyTimeout(
     };
     return { ...decision, deactivated: true };
   }
+  if (config.requeuingTimestamp === 'Eviction') state.queueOrderTime = now;
   const backoff = requeueBackoff(config, state.requeueCount);
   state.status = 'pending';
   state.requeueAt = now + backoff;
