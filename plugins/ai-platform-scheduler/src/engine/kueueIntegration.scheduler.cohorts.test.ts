@@ -15,8 +15,8 @@ import { before, cpu, flavorOf, flavors, long } from '../__testUtils__/integrati
 const short = { duration: 10 };
 
 // Kueue's test/integration/singlecluster/scheduler/scheduler_test.go, its Contexts on cohorts that
-// provide quota, lending limits, StrictFIFO, stop policies, capacity reserved in a cohort and
-// preemption across flavors (notation in __testUtils__/integrationSpecs.ts).
+// provide quota, lending limits, StrictFIFO, capacity reserved in a cohort and preemption
+// across flavors (notation in __testUtils__/integrationSpecs.ts).
 describe('test/integration/singlecluster/scheduler/scheduler_test.go', () => {
   describe('Cohort provides resources directly', () => {
     const cq = (cohortName: string) =>
@@ -185,48 +185,6 @@ describe('test/integration/singlecluster/scheduler/scheduler_test.go', () => {
         ],
       });
       expect(before(timeline(result))).toEqual(['0 Admitted foo/wl1', '0 Admitted foo/wl3']);
-    });
-  });
-
-  describe.each([
-    ['clusterQueue', 'ClusterQueue cluster-queue'],
-    ['localQueue', 'LocalQueue default/queue'],
-  ])('Using %s stop policy', (kind, stopped) => {
-    const objects = (stopPolicy?: string) => {
-      const cq = clusterQueue('cluster-queue', {
-        cohort: 'cohort',
-        flavors: { 'on-demand': { cpu: { nominal: 5, borrowingLimit: 5 } } },
-        ...(kind === 'clusterQueue' && stopPolicy && { stopPolicy }),
-      });
-      const lq = localQueue(
-        'queue',
-        'cluster-queue',
-        'default',
-        kind === 'localQueue' && stopPolicy ? { stopPolicy } : {},
-      );
-      return [cq, lq];
-    };
-
-    it('Should evict workloads when stop policy is drain', () => {
-      const result = run({
-        objects: [...flavors, ...objects()],
-        workloads: [
-          workload('one', 'queue', { requests: {}, ...long }),
-          workload('two', 'queue', { requests: {}, arrival: 6, ...long }),
-        ],
-        changes: [
-          { at: 5, apply: objects('HoldAndDrain') },
-          { at: 10, apply: objects() },
-        ],
-      });
-      expect(before(timeline(result))).toEqual([
-        '0 Admitted one',
-        '5 Requeued one (ClusterQueueStopped)',
-        '10 Admitted one',
-        '10 Admitted two',
-      ]);
-      expect(result.events.find(e => e.type === 'Requeued')?.reason).toBe('ClusterQueueStopped');
-      expect(stopped).toBeTruthy();
     });
   });
 

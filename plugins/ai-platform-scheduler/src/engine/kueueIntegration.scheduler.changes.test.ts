@@ -1,0 +1,88 @@
+import { clusterQueue, localQueue, queue, run, timeline, workload } from '../__testUtils__/builders';
+import { before, flavors, long } from '../__testUtils__/integrationSpecs';
+
+// Kueue's test/integration/singlecluster/scheduler/scheduler_test.go, its Contexts on objects that
+// change under admitted workloads: stop policies, a ClusterQueue losing a resource or deleted
+// (notation in __testUtils__/integrationSpecs.ts).
+describe('test/integration/singlecluster/scheduler/scheduler_test.go', () => {
+  describe.each([
+    ['clusterQueue', 'ClusterQueue cluster-queue'],
+    ['localQueue', 'LocalQueue default/queue'],
+  ])('Using %s stop policy', (kind, stopped) => {
+    const objects = (stopPolicy?: string) => {
+      const cq = clusterQueue('cluster-queue', {
+        cohort: 'cohort',
+        flavors: { 'on-demand': { cpu: { nominal: 5, borrowingLimit: 5 } } },
+        ...(kind === 'clusterQueue' && stopPolicy && { stopPolicy }),
+      });
+      const lq = localQueue(
+        'queue',
+        'cluster-queue',
+        'default',
+        kind === 'localQueue' && stopPolicy ? { stopPolicy } : {},
+      );
+      return [cq, lq];
+    };
+
+    it('Should evict workloads when stop policy is drain', () => {
+      const result = run({
+        objects: [...flavors, ...objects()],
+        workloads: [
+          workload('one', 'queue', { requests: {}, ...long }),
+          workload('two', 'queue', { requests: {}, arrival: 6, ...long }),
+        ],
+        changes: [
+          { at: 5, apply: objects('HoldAndDrain') },
+          { at: 10, apply: objects() },
+        ],
+      });
+      expect(before(timeline(result))).toEqual([
+        '0 Admitted one',
+        '5 Requeued one (ClusterQueueStopped)',
+        '10 Admitted one',
+        '10 Admitted two',
+      ]);
+      expect(result.events.find(e => e.type === 'Requeued')?.reason).toBe('ClusterQueueStopped');
+      expect(stopped).toBeTruthy();
+    });
+  });
+
+  describe('Deleting resources from borrowing clusterQueue', () => {
+    it("shouldn't admit second workload on over admission", () => {
+      const cq1 = (memory: boolean) =>
+        clusterQueue('cq1', {
+          cohort: 'cohort',
+          flavors: { 'on-demand': { cpu: 1, ...(memory && { memory: '1Gi' }) } },
+        });
+      const result = run({
+        objects: [
+          ...flavors,
+          cq1(true),
+          localQueue('lq1', 'cq1'),
+          clusterQueue('cq2', { cohort: 'cohort', flavors: { 'on-demand': { cpu: 2, memory: '1Gi' } } }),
+          localQueue('lq2', 'cq2'),
+        ],
+        workloads: [
+          workload('wl1', 'lq1', { requests: { cpu: 2, memory: '2Gi' }, ...long }),
+          workload('wl2', 'lq2', { requests: { cpu: 1, memory: '1Gi' }, arrival: 1, ...long }),
+        ],
+        changes: [{ at: 5, apply: cq1(false) }],
+      });
+      expect(before(timeline(result))).toEqual(['0 Admitted wl1']);
+    });
+  });
+
+  describe('Deleting clusterQueues', () => {
+    it('Should not admit new created workloads', () => {
+      const result = run({
+        objects: [...flavors, ...queue('cluster-queue', { flavors: { 'on-demand': { cpu: 5 } } })],
+        workloads: [
+          workload('workload1', 'cluster-queue', { requests: {}, ...long }),
+          workload('workload2', 'cluster-queue', { requests: {}, arrival: 6, ...long }),
+        ],
+        changes: [{ at: 5, delete: { kind: 'ClusterQueue', name: 'cluster-queue' } }],
+      });
+      expect(before(timeline(result))).toEqual(['0 Admitted workload1']);
+    });
+  });
+});
