@@ -1,5 +1,5 @@
-import { clusterQueue, localQueue, queue, run, timeline, workload } from '../__testUtils__/builders';
-import { before, flavors, long } from '../__testUtils__/integrationSpecs';
+import { clusterQueue, cohort, localQueue, queue, run, timeline, workload } from '../__testUtils__/builders';
+import { before, cpu, flavors, long } from '../__testUtils__/integrationSpecs';
 
 // Kueue's test/integration/singlecluster/scheduler/scheduler_test.go, its Contexts on objects that
 // change under admitted workloads: stop policies, a ClusterQueue losing a resource or deleted
@@ -83,6 +83,60 @@ describe('test/integration/singlecluster/scheduler/scheduler_test.go', () => {
         changes: [{ at: 5, delete: { kind: 'ClusterQueue', name: 'cluster-queue' } }],
       });
       expect(before(timeline(result))).toEqual(['0 Admitted workload1']);
+    });
+  });
+
+  describe('Deleting ClusterQueue should update cohort borrowable resources', () => {
+    it('Should prevent incorrect admission through borrowing after ClusterQueue deletion', () => {
+      const result = run({
+        objects: [
+          ...flavors,
+          ...queue('queue-1', { cohort: 'bug-test', flavors: { 'on-demand': { cpu: 8 } } }),
+          ...queue('queue-2', { cohort: 'bug-test', flavors: { 'on-demand': { cpu: 0 } } }),
+        ],
+        workloads: [workload('wl', 'queue-2', { ...cpu(8), arrival: 6, ...long })],
+        changes: [{ at: 5, delete: { kind: 'ClusterQueue', name: 'queue-1' } }],
+      });
+      expect(before(timeline(result))).toEqual([]);
+    });
+  });
+
+  describe('Deleting child Cohort should update borrowable resources for parent Cohort', () => {
+    it('Should not admit from stale subtree quota after deleting sibling cohort', () => {
+      const result = run({
+        objects: [
+          ...flavors,
+          cohort('root'),
+          cohort('left', { parent: 'root', flavors: { 'on-demand': { cpu: 0 } } }),
+          cohort('right', { parent: 'root', flavors: { 'on-demand': { cpu: 5 } } }),
+          ...queue('cq-a', { cohort: 'left', flavors: { 'on-demand': { cpu: 10 } } }),
+          ...queue('cq-b', { cohort: 'right', flavors: { 'on-demand': { cpu: 7 } } }),
+        ],
+        workloads: [
+          workload('wl-base', 'cq-a', { ...cpu(10), ...long }),
+          workload('wl-after-delete', 'cq-a', { ...cpu(8), arrival: 6, ...long }),
+        ],
+        changes: [{ at: 5, delete: { kind: 'Cohort', name: 'right' } }],
+      });
+      expect(before(timeline(result))).toEqual(['0 Admitted wl-base']);
+    });
+
+    it('Should not allow borrowing through deleted mid-tree cohort', () => {
+      const result = run({
+        objects: [
+          ...flavors,
+          cohort('root', { flavors: { 'on-demand': { cpu: 2 } } }),
+          cohort('mid', { parent: 'root', flavors: { 'on-demand': { cpu: 2 } } }),
+          ...queue('cq-mid', { cohort: 'mid', flavors: { 'on-demand': { cpu: 1 } } }),
+        ],
+        workloads: [
+          workload('wl-base', 'cq-mid', { ...cpu(1), ...long }),
+          workload('wl-after-delete', 'cq-mid', { ...cpu(2), arrival: 6, ...long }),
+        ],
+        changes: [{ at: 5, delete: { kind: 'Cohort', name: 'mid' } }],
+      });
+      // wl-base, within the ClusterQueue's own quota, is not evicted; the new one cannot borrow through mid.
+      expect(before(timeline(result, ['Admitted', 'Preempted', 'Requeued']))).toEqual(['0 Admitted wl-base']);
     });
   });
 });
