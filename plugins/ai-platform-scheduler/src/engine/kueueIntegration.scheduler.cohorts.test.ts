@@ -169,6 +169,46 @@ describe('test/integration/singlecluster/scheduler/scheduler_test.go', () => {
       ).toEqual([]);
     });
 
+    it("Pending workload with StrictFIFO doesn't block other CQ from borrowing from a third CQ", () => {
+      const teamA = (stopPolicy?: string) =>
+        clusterQueue('team-a', {
+          cohort: 'cohort',
+          flavors: { 'on-demand': { cpu: 5 } },
+          ...(stopPolicy && { stopPolicy }),
+        });
+      const foo = { namespace: 'foo', ...long };
+      const result = run({
+        objects: [
+          ...flavors,
+          ...namespaces,
+          strictFifo,
+          localQueue('strict-fifo-q', 'strict-fifo-cq', 'foo'),
+          teamA(),
+          localQueue('team-a-lq', 'team-a', 'foo'),
+          clusterQueue('shared-resources', { cohort: 'cohort', flavors: { 'on-demand': { cpu: 5 } } }),
+        ],
+        workloads: [
+          workload('wl', 'strict-fifo-q', { priority: 10, ...cpu(3), ...foo }),
+          workload('player1-a', 'team-a-lq', { priority: 1, ...cpu(5), ...foo }),
+          // exceeds what strict-fifo-cq may use now (nominal, no borrowing) and may not preempt within it
+          workload('pending-wl', 'strict-fifo-q', { priority: 99, ...cpu(3), arrival: 2, ...foo }),
+          // may borrow the shared ClusterQueue's quota, though another ClusterQueue waits to reclaim its own
+          workload('player2-a', 'team-a-lq', { priority: 11, ...cpu(5), arrival: 2, ...foo }),
+          // would borrow strict-fifo-cq's idle quota, which its pending head keeps
+          workload('player3-a', 'team-a-lq', { priority: 10, ...cpu(1), arrival: 2, ...foo }),
+        ],
+        changes: [
+          { at: 1, apply: teamA('Hold') },
+          { at: 3, apply: teamA() },
+        ],
+      });
+      expect(before(timeline(result)).sort()).toEqual([
+        '0 Admitted foo/player1-a',
+        '0 Admitted foo/wl',
+        '3 Admitted foo/player2-a',
+      ]);
+    });
+
     it('Workloads not matching namespaceSelector should not block others', () => {
       const result = run({
         objects: [
