@@ -139,4 +139,26 @@ describe('test/integration/singlecluster/scheduler/scheduler_test.go', () => {
       expect(before(timeline(result, ['Admitted', 'Preempted', 'Requeued']))).toEqual(['0 Admitted wl-base']);
     });
   });
+
+  describe('Queueing with StrictFIFO', () => {
+    it('Should allow mutating the requeueingStrategy', () => {
+      const cq = (queueingStrategy: string) =>
+        clusterQueue('cq', { queueingStrategy, flavors: { 'on-demand': { cpu: 5 } } });
+      const result = run({
+        objects: [...flavors, cq('StrictFIFO'), localQueue('local-queue', 'cq')],
+        workloads: [
+          workload('wl1', 'local-queue', { priority: 100, ...cpu(2), ...long }),
+          workload('wl2', 'local-queue', { priority: 10, ...cpu(5), ...long }),
+          workload('wl3', 'local-queue', { priority: 1, ...cpu(1), ...long }),
+          workload('wl4', 'local-queue', { priority: 1, ...cpu(1), arrival: 15, ...long }),
+        ],
+        changes: [
+          { at: 5, apply: cq('BestEffortFIFO') },
+          { at: 10, apply: cq('StrictFIFO') },
+        ],
+      });
+      // Under BestEffortFIFO wl3 passes the blocked wl2; under StrictFIFO again wl4 waits behind it.
+      expect(before(timeline(result))).toEqual(['0 Admitted wl1', '5 Admitted wl3']);
+    });
+  });
 });
