@@ -1,5 +1,5 @@
 import { clusterQueue, cohort, localQueue, queue, run, timeline, workload } from '../__testUtils__/builders';
-import { before, cpu, flavors, long } from '../__testUtils__/integrationSpecs';
+import { before, cpu, flavorOf, flavors, long } from '../__testUtils__/integrationSpecs';
 
 // Kueue's test/integration/singlecluster/scheduler/scheduler_test.go, its Contexts on objects that
 // change under admitted workloads: stop policies, a ClusterQueue losing a resource or deleted
@@ -159,6 +159,74 @@ describe('test/integration/singlecluster/scheduler/scheduler_test.go', () => {
       });
       // Under BestEffortFIFO wl3 passes the blocked wl2; under StrictFIFO again wl4 waits behind it.
       expect(before(timeline(result))).toEqual(['0 Admitted wl1', '5 Admitted wl3']);
+    });
+  });
+
+  describe('Handling workloads events', () => {
+    const cq = queue('cluster-queue', {
+      cohort: 'prod',
+      flavors: { 'spot-tainted': { cpu: { nominal: 5, borrowingLimit: 5 } }, 'on-demand': { cpu: 5 } },
+    });
+
+    it('Should re-enqueue by the delete event of workload belonging to the same ClusterQueue', () => {
+      const result = run({
+        objects: [...flavors, ...cq],
+        workloads: [
+          workload('on-demand-wl1', 'cluster-queue', { ...cpu(4), duration: 5 }),
+          workload('on-demand-wl2', 'cluster-queue', { ...cpu(4), arrival: 1, ...long }),
+          workload('on-demand-wl3', 'cluster-queue', { ...cpu(1), arrival: 2, ...long }),
+        ],
+      });
+      expect(before(timeline(result))).toEqual([
+        '0 Admitted on-demand-wl1',
+        '2 Admitted on-demand-wl3',
+        '5 Admitted on-demand-wl2',
+      ]);
+      expect(flavorOf(result, 'on-demand-wl2')).toBe('on-demand');
+    });
+
+    it('Should re-enqueue by the delete event of workload belonging to the same Cohort', () => {
+      const result = run({
+        objects: [
+          ...flavors,
+          ...cq,
+          ...queue('foo-clusterqueue', { cohort: 'prod', flavors: { 'on-demand': { cpu: 5 } } }),
+        ],
+        workloads: [
+          workload('on-demand-wl1', 'foo-clusterqueue', { ...cpu(8), duration: 5 }),
+          workload('on-demand-wl2', 'cluster-queue', { ...cpu(8), arrival: 1, ...long }),
+          workload('on-demand-wl3', 'foo-clusterqueue', { ...cpu(2), arrival: 2, ...long }),
+        ],
+      });
+      expect(before(timeline(result))).toEqual([
+        '0 Admitted on-demand-wl1',
+        '2 Admitted on-demand-wl3',
+        '5 Admitted on-demand-wl2',
+      ]);
+      expect(['on-demand-wl1', 'on-demand-wl2', 'on-demand-wl3'].map(n => flavorOf(result, n))).toEqual([
+        'on-demand',
+        'on-demand',
+        'on-demand',
+      ]);
+    });
+  });
+
+  describe('Handling clusterQueue events', () => {
+    it('Should re-enqueue by the update event of ClusterQueue', () => {
+      const result = run({
+        objects: [...flavors, ...queue('cluster-queue', { flavors: { 'on-demand': { cpu: 5 } } })],
+        workloads: [workload('on-demand-wl', 'cluster-queue', { ...cpu(6), ...long })],
+        changes: [
+          {
+            at: 5,
+            apply: clusterQueue('cluster-queue', {
+              cohort: 'cohort',
+              flavors: { 'on-demand': { cpu: { nominal: 6, borrowingLimit: 0 } } },
+            }),
+          },
+        ],
+      });
+      expect(before(timeline(result))).toEqual(['5 Admitted on-demand-wl']);
     });
   });
 });
