@@ -12,13 +12,12 @@ export function contextFor(
   state: WorkloadState,
   memo?: Map<string, Target[]>,
 ): AssignContext {
-  const w = state.workload;
   return {
     config: core.config,
     cq: queue.spec,
     node: queue.node,
     inventory: core.inventory,
-    oracle: core.preemptions.oracle(queue, w, memo),
+    oracle: core.preemptions.oracle(queue, state, memo),
     fairSharing: core.options.fairSharing.enable,
     replaced: state.replaces?.status === 'admitted' ? state.replaces.admission : undefined,
   };
@@ -36,14 +35,14 @@ function nominateNow(core: EngineCore, queue: QueueState, state: WorkloadState):
   const assignment = assignFlavors(ctx, w);
   if (assignment.mode === Mode.Fit) return { queue, state, assignment, targets: [] };
   if (assignment.mode === Mode.Preempt) {
-    const targets = core.preemptions.targetsFor(queue, w, assignment, memo);
+    const targets = core.preemptions.targetsFor(queue, state, assignment, memo);
     if (targets.length > 0) return { queue, state, assignment, targets };
   }
   if (core.gates.PartialAdmission) {
     const partial = reduceCounts(w, counts => {
       const a = assignFlavors(ctx, w, counts);
       if (a.mode === Mode.Fit) return { assignment: a, targets: [] };
-      const targets = a.mode === Mode.Preempt ? core.preemptions.targetsFor(queue, w, a, memo) : [];
+      const targets = a.mode === Mode.Preempt ? core.preemptions.targetsFor(queue, state, a, memo) : [];
       return targets.length > 0 ? { assignment: a, targets } : undefined;
     });
     if (partial) return { queue, state, ...partial };

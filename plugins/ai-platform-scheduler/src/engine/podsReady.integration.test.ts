@@ -185,3 +185,37 @@ describe('waitForPodsReady.blockAdmission, beyond the upstream specs', () => {
     ]);
   });
 });
+
+describe('waitForPodsReady requeuing timestamp and LowerOrNewerEqualPriority', () => {
+  // A's pods never get ready; B, created at 5, takes its place when A times out at 10; A may queue again at 11.
+  it.each([
+    ['Eviction', ['0 Admitted a', '10 Requeued a (PodsReadyTimeout)', '10 Admitted b']],
+    [
+      'Creation',
+      [
+        '0 Admitted a',
+        '10 Requeued a (PodsReadyTimeout)',
+        '10 Admitted b',
+        '11 Preempted b by a (InClusterQueue)',
+        '11 Admitted a',
+      ],
+    ],
+  ])('with timestamp %s, the timed-out workload is newer than B or older', (timestamp, expected) => {
+    const result = run({
+      objects: [
+        resourceFlavor('default'),
+        ...queue('cq', {
+          flavors: { default: { cpu: 2 } },
+          preemption: { withinClusterQueue: 'LowerOrNewerEqualPriority' },
+        }),
+      ],
+      config: waitForPodsReady(false, '10s', timestamp),
+      until: 15,
+      workloads: [
+        workload('a', 'cq', { ...cpu(2), ...never }),
+        workload('b', 'cq', { ...cpu(2), arrival: 5, ...long }),
+      ],
+    });
+    expect(before(timeline(result), 12)).toEqual(expected);
+  });
+});
