@@ -25,6 +25,15 @@ describe("Kueue 0.19's pending reasons (KEP-10852)", () => {
     expect(kueueReasonOf({ code: 'BudgetExceeded', message: '' })).toBe('AdmissionGated');
   });
 
+  it('keeps the Kueue reason a reason already names, as the engine names WaitingForPodsReady', () => {
+    expect(kueueReasonOf({ code: 'WaitingInQueue', message: '', kueueReason: 'WaitingForPodsReady' })).toBe(
+      'WaitingForPodsReady',
+    );
+    expect(kueueReasonOf({ code: 'WaitingInQueue', message: '', kueueReason: 'WaitingForPodsReady' }, true)).toBe(
+      'Deactivated',
+    );
+  });
+
   it('reports a deactivated (or user-held) workload as Deactivated, before anything else', () => {
     expect(kueueReasonOf({ code: 'QuotaExhausted', message: '' }, true)).toBe('Deactivated');
   });

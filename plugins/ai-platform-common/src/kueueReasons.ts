@@ -26,7 +26,6 @@ const fromKueue: Record<KueuePendingReason, PendingReasonCode> = {
   AdmissionGated: 'WaitingInQueue',
   WaitingForPodsReady: 'WaitingInQueue',
   ExceedsMaxQuota: 'ExceedsQueueMaximum',
-  BorrowingLimitReached: 'QuotaExhausted',
   WaitingForQuota: 'QuotaExhausted',
   TopologyPlacementFailed: 'TopologyPlacementFailed',
   WaitingForPreemptedWorkloads: 'WaitingForPreemption',
@@ -38,13 +37,14 @@ const isKueuePendingReason = (value: string): value is KueuePendingReason =>
 
 /**
  * The reason Kueue 0.19 would write on the workload's QuotaReserved
- * condition for this platform's reason. `deactivated`: the workload is out of
+ * condition for this platform's reason (the one the reason names, if any). `deactivated`: the workload is out of
  * the queue for good (its requeue limit was reached), which Kueue reports
  * before anything else.
  */
 export function kueueReasonOf(reason: Reason, deactivated = false): KueuePendingReason | undefined {
   if (deactivated) return 'Deactivated';
-  return toKueue[reason.code as keyof typeof toKueue];
+  // The engine names some states more finely than its code does (WaitingInQueue because of waitForPodsReady).
+  return reason.kueueReason ?? toKueue[reason.code as keyof typeof toKueue];
 }
 
 /**

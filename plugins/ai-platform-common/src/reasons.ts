@@ -63,9 +63,9 @@ export const kueuePendingReasons = [
   'Suspended',
   'AdmissionGated',
   'WaitingForPodsReady',
-  // The nominated flavor assignment.
+  // The nominated flavor assignment. (KEP-10852's draft also had BorrowingLimitReached; it was dropped
+  // before 0.19: a request over nominal + borrowingLimit is ExceedsMaxQuota, a reached limit WaitingForQuota.)
   'ExceedsMaxQuota',
-  'BorrowingLimitReached',
   'WaitingForQuota',
   'TopologyPlacementFailed',
   'WaitingForPreemptedWorkloads',

@@ -15,7 +15,7 @@ import { assignFlavors, Granular, Mode } from '../engine/assign';
 import type { Admission, Decision, PodSet, Workload } from '../engine/types';
 import type { EngineOptions, QueueConfig } from '../config/types';
 import { parseQuantity } from '@ai-platform/backstage-plugin-ai-platform-common';
-import type { KueueObject } from './builders';
+import { topology, type KueueObject } from './builders';
 
 const v1beta2 = 'kueue.x-k8s.io/v1beta2';
 
@@ -38,11 +38,24 @@ interface WorkloadDoc {
   creation?: number;
   /** Requests of the single pod set "main" (count 1). */
   requests?: Record<string, number | string>;
-  podSets?: Array<{ name?: string; count?: number; minCount?: number; requests?: Record<string, number | string> }>;
+  podSets?: PodSetDoc[];
   /** Seeded as admitted: the ClusterQueue and, per pod set (or for "main"), the flavor of each resource. */
   admission?: { clusterQueue: string; flavors?: Record<string, string>; podSets?: Record<string, PodSetAdmissionDoc> };
   /** seconds; default 0 */
   admittedAt?: number;
+}
+
+/** A pod set as upstream's MakePodSet builds it. */
+interface PodSetDoc {
+  name?: string;
+  count?: number;
+  minCount?: number;
+  requests?: Record<string, number | string>;
+  nodeSelector?: PodSet['nodeSelector'];
+  /** requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms */
+  nodeAffinity?: PodSet['nodeAffinity'];
+  tolerations?: PodSet['tolerations'];
+  topology?: PodSet['topology'];
 }
 
 interface PodSetAdmissionDoc {
@@ -78,6 +91,8 @@ export interface KueueCase {
   localQueues?: Record<string, string | LocalQueueDoc>;
   namespaces?: Record<string, Record<string, string>>;
   priorityClasses?: Record<string, number>;
+  /** Topology name -> its levels' node labels. */
+  topologies?: Record<string, string[]>;
   /** Replaces the file's shared objects instead of adding to them. */
   ownObjectsOnly?: boolean;
   config?: KueueObject;
@@ -164,6 +179,9 @@ function objectsOf(doc: Omit<KueueCase, 'name' | 'want'>): KueueObject[] {
   for (const [name, labels] of Object.entries(doc.namespaces ?? {})) {
     out.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });
   }
+  for (const [name, levels] of Object.entries(doc.topologies ?? {})) {
+    out.push(topology(name, levels));
+  }
   for (const [name, value] of Object.entries(doc.priorityClasses ?? {})) {
     out.push({ apiVersion: v1beta2, kind: 'WorkloadPriorityClass', metadata: { name }, value });
   }
@@ -176,11 +194,11 @@ const requestsOf = (r: Record<string, number | string> = {}) =>
 function workloadOf(w: WorkloadDoc): Workload {
   const namespace = w.namespace ?? 'default';
   const podSets: PodSet[] = w.podSets
-    ? w.podSets.map(ps => ({
-        name: ps.name ?? 'main',
-        count: ps.count ?? 1,
-        minCount: ps.minCount,
-        requests: requestsOf(ps.requests),
+    ? w.podSets.map(({ name, count, requests, ...rest }) => ({
+        ...rest,
+        name: name ?? 'main',
+        count: count ?? 1,
+        requests: requestsOf(requests),
       }))
     : [{ name: 'main', count: 1, requests: requestsOf(w.requests) }];
   return {
@@ -313,20 +331,28 @@ export interface FlavorAssignerCase {
   /** Upstream's mocked preemption oracle per "flavor/resource"; any other answers Preempt, borrowing 0. */
   simulation?: Record<string, { possibility: 'NoCandidates' | 'Preempt' | 'Reclaim'; borrow: number }>;
   fairSharing?: boolean;
-  podSets: NonNullable<WorkloadDoc['podSets']>;
+  /** Upstream's preemptWorkloadSlice: the flavors per pod set of the admitted slice this workload replaces. */
+  replacedSlice?: Record<string, Record<string, string>>;
+  podSets: PodSetDoc[];
   want: { mode: 'Fit' | 'Preempt' | 'NoFit'; borrow?: number; flavors?: Record<string, Record<string, string>> };
 }
 
 export interface FlavorAssignerCaseFile {
   upstream: string;
   flavors: Array<string | KueueObject>;
+  topologies?: Record<string, string[]>;
   cases: FlavorAssignerCase[];
 }
 
 /** Runs a flavor-assigner case against the first of its ClusterQueues, with upstream's mocked oracle. */
 export function runFlavorAssignerCase(file: FlavorAssignerCaseFile, c: FlavorAssignerCase) {
   const config = parseQueueObjects(
-    objectsOf({ flavors: file.flavors, clusterQueues: c.clusterQueues, cohorts: c.cohorts }),
+    objectsOf({
+      flavors: file.flavors,
+      topologies: file.topologies,
+      clusterQueues: c.clusterQueues,
+      cohorts: c.cohorts,
+    }),
   );
   const { clusterQueues } = buildQuotaTree(config);
   for (const [queue, usage] of Object.entries(c.usage ?? {})) {
@@ -341,6 +367,10 @@ export function runFlavorAssignerCase(file: FlavorAssignerCaseFile, c: FlavorAss
       cq,
       node: clusterQueues.get(cq.name)!,
       fairSharing: c.fairSharing,
+      replaced: c.replacedSlice && {
+        clusterQueue: cq.name,
+        podSets: Object.entries(c.replacedSlice).map(([name, flavors]) => ({ name, count: 1, flavors })),
+      },
       oracle: key => {
         const mocked = c.simulation?.[key];
         return mocked

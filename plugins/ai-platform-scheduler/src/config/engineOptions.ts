@@ -1,6 +1,6 @@
 import { z } from 'zod/v4';
 import { deviceClassMappingsSchema } from './deviceClaims';
-import { fields, nonNegative, problem, reading } from './fields';
+import { fields, nonNegative, oneOf, problem, reading } from './fields';
 import type { AdmissionFairSharingConfig, EngineOptions, FeatureGates } from './types';
 
 /** Kueue 0.19's defaults for the feature gates that change scheduling. */
@@ -23,6 +23,16 @@ function duration(fallbackMs: number) {
     const match = typeof value === 'string' ? /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(value) : null;
     if (match) return Number(match[1]) * units[match[2] as keyof typeof units];
     problem(ctx, `"${value}" is not a duration such as "300s", "5m" or "1h"`, [], true);
+    return z.NEVER;
+  });
+}
+
+/** true or false; absent (or null) is `fallback`. */
+function flag(fallback: boolean) {
+  return reading((value, ctx): boolean => {
+    if (value === undefined || value === null) return fallback;
+    if (typeof value === 'boolean') return value;
+    problem(ctx, `must be true or false, got ${JSON.stringify(value)}`, [], true);
     return z.NEVER;
   });
 }
@@ -81,7 +91,9 @@ export const engineOptionsSchema = fields({
   waitForPodsReady: fields({
     enable: reading(v => v === true),
     timeout: duration(5 * 60_000),
+    blockAdmission: flag(false),
     requeuingStrategy: fields({
+      timestamp: oneOf(['Eviction', 'Creation'], 'Eviction'),
       backoffBaseSeconds: z.any(),
       backoffMaxSeconds: z.any(),
       backoffLimitCount: z.any(),
@@ -104,6 +116,7 @@ export const engineOptionsSchema = fields({
       ...wfpr,
       backoffBaseSeconds: requeue.backoffBaseSeconds ?? 60,
       backoffMaxSeconds: requeue.backoffMaxSeconds ?? 3600,
+      requeuingTimestamp: requeue.timestamp,
       backoffLimitCount: requeue.backoffLimitCount,
     },
     featureGates: gates,

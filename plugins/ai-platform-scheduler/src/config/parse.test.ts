@@ -367,8 +367,10 @@ describe('parseEngineOptions reads the Kueue Configuration fields', () => {
       waitForPodsReady: {
         enable: false,
         timeout: 300_000,
+        blockAdmission: false,
         backoffBaseSeconds: 60,
         backoffMaxSeconds: 3600,
+        requeuingTimestamp: 'Eviction',
         backoffLimitCount: undefined,
       },
       featureGates: {
@@ -409,7 +411,24 @@ describe('parseEngineOptions reads the Kueue Configuration fields', () => {
     expect(parseEngineOptions({ waitForPodsReady: { enable: true, timeout } }).waitForPodsReady.timeout).toBe(ms);
   });
 
+  it('reads waitForPodsReady.blockAdmission, off by default as in Kueue', () => {
+    expect(parseEngineOptions({ waitForPodsReady: { enable: true } }).waitForPodsReady.blockAdmission).toBe(false);
+    expect(
+      parseEngineOptions({ waitForPodsReady: { enable: true, blockAdmission: true } }).waitForPodsReady.blockAdmission,
+    ).toBe(true);
+  });
+
   it.each<[string, KueueObject, string]>([
+    [
+      'an unknown requeuing timestamp',
+      { waitForPodsReady: { requeuingStrategy: { timestamp: 'Admission' } } },
+      'config: waitForPodsReady.requeuingStrategy.timestamp: must be one of Eviction, Creation, got "Admission"',
+    ],
+    [
+      'blockAdmission that is not a boolean',
+      { waitForPodsReady: { blockAdmission: 'yes' } },
+      'config: waitForPodsReady.blockAdmission: must be true or false, got "yes"',
+    ],
     [
       'a bad duration',
       { waitForPodsReady: { timeout: 'soon' } },

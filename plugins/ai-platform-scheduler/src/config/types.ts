@@ -128,8 +128,12 @@ export interface WaitForPodsReadyConfig {
   enable: boolean;
   /** milliseconds */
   timeout: number;
+  /** While an admitted workload's pods are not all ready, no other workload is admitted (default false). */
+  blockAdmission: boolean;
   backoffBaseSeconds: number;
   backoffMaxSeconds: number;
+  /** requeuingStrategy.timestamp: a workload evicted for its pods orders by its eviction (default) or its creation. */
+  requeuingTimestamp: 'Eviction' | 'Creation';
   /** undefined: requeue forever */
   backoffLimitCount?: number;
 }

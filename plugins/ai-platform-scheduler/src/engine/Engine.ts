@@ -8,7 +8,7 @@ import { cycle } from './cycle';
 import { withDeviceQuota } from './devices';
 import { explainPending } from './explain';
 import { contextFor } from './nominate';
-import { nextWakeup, runTimers } from './podsReady';
+import { admissionBlockers, nextWakeup, runTimers } from './podsReady';
 import { Preemptions } from './preemptionOracle';
 import { buildQuotaTree } from './quota';
 import { QueueUsage, usageOf, usageReport } from './quotaUsage';
@@ -55,6 +55,7 @@ export class Engine {
       activeQueues: new Set(),
       timed: new Set(),
       budgets: new Map(),
+      podsReadyHold: false,
       inventory: nodes && (nodes instanceof NodeInventory ? nodes : new NodeInventory(nodes)),
       options,
       gates,
@@ -212,8 +213,9 @@ export class Engine {
     return explainPending(
       [...this.core.states.values(), ...this.core.slices.values()],
       this.core.queues,
-      (queue, w) => ({ ...contextFor(this.core, queue, w), oracle: undefined }),
+      (queue, state) => ({ ...contextFor(this.core, queue, state), oracle: undefined }),
       (state, reason) => sliceReason(this.core, state, reason),
+      admissionBlockers(this.core),
     );
   }
 
@@ -248,6 +250,7 @@ export class Engine {
     if (this.core.ledger) copy.core.ledger?.copyFrom(this.core.ledger);
     const to = copy.core;
     to.budgets = this.core.budgets;
+    to.podsReadyHold = this.core.podsReadyHold;
     for (const s of this.core.states.values()) {
       // Finished workloads hold nothing; copying them would make every forward simulation grow with history.
       if (s.status === 'finished') continue;

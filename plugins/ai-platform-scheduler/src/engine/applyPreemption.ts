@@ -1,12 +1,13 @@
 import { admit, release } from './cache';
 import type { EngineCore } from './core';
 import { stillFits } from './nominate';
+import { admissionBlockers } from './podsReady';
 import { entry, Nomination, QueueState, workloadBefore } from './queueOrder';
 import { enqueue } from './routing';
 import type { Decision } from './types';
 
-/** Evicts the victims of a nomination; the preemptor becomes its queue's next head. */
-export function preempt(core: EngineCore, n: Nomination, decisions: Decision[]) {
+/** Evicts the victims of a nomination at `now`; the preemptor becomes its queue's next head. */
+export function preempt(core: EngineCore, n: Nomination, decisions: Decision[], now: number) {
   for (const t of n.targets) {
     const victim = core.states.get(t.candidate.key)!;
     const clusterQueue = victim.clusterQueue!;
@@ -14,6 +15,9 @@ export function preempt(core: EngineCore, n: Nomination, decisions: Decision[]) 
     victim.status = 'pending';
     victim.evictions++;
     victim.lastReason = undefined;
+    // Kueue's GetQueueOrderTimestamp: without priority sorting, a victim of reclaim while borrowing queues after its preemptor.
+    if (!core.gates.PrioritySortingWithinCohort && t.reason === 'InCohortReclaimWhileBorrowing')
+      victim.queueOrderTime = now + 1;
     enqueue(core, victim);
     decisions.push({
       type: 'Preempted',
@@ -51,6 +55,10 @@ export function admitPreemptors(core: EngineCore, now: number, decisions: Decisi
   waiting.sort((a, b) => (workloadBefore(a.preemptor!.state.workload, b.preemptor!.state.workload) ? -1 : 1));
   let progress = false;
   for (const queue of waiting) {
+    if (admissionBlockers(core) > 0) {
+      core.podsReadyHold = true; // Kueue's scheduler stops at this preemptor, which fits now; it keeps its reservation
+      break;
+    }
     const state = queue.preemptor!.state;
     const n: Nomination = { queue, state, assignment: state.reserved!, targets: [] };
     state.reserved = undefined;

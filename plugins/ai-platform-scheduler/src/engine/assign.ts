@@ -1,8 +1,9 @@
-import type { ClusterQueue, QueueConfig, ResourceFlavor } from '../config/types';
-import { toUnits, untoleratedTaint, type Reason } from '@ai-platform/backstage-plugin-ai-platform-common';
+import type { ClusterQueue, QueueConfig } from '../config/types';
+import { toUnits, type Reason } from '@ai-platform/backstage-plugin-ai-platform-common';
+import { incompatibility } from './flavorSelector';
 import { fr, FlavorResource, QuotaNode } from './quota';
 import type { NodeInventory } from './topology';
-import type { PodSet, PodSetAssignment, Workload } from './types';
+import type { Admission, PodSet, PodSetAssignment, Workload } from './types';
 import { appendTo } from './appendTo';
 
 /** Kueue's assignment modes, ordered from worst to best. */
@@ -60,6 +61,8 @@ export interface AssignContext {
   /** Whether preemption could free this flavor; without one, any flavor within reach is assumed preemptible. */
   oracle?: PreemptionOracle;
   fairSharing?: boolean;
+  /** A workload slice's admitted slice: the new slice keeps its flavors (Kueue's replaceWorkloadSlice). */
+  replaced?: Admission;
 }
 
 type Fungibility = ClusterQueue['flavorFungibility'];
@@ -92,21 +95,6 @@ function toMode(g: Granular): Mode {
 
 /** The quota resource Kueue counts one of per pod when a ClusterQueue covers it. */
 export const PODS = 'pods';
-
-/** Why a flavor cannot host a pod set at all (selector or taints), or undefined. */
-function incompatibility(flavor: ResourceFlavor, podSet: PodSet): string | undefined {
-  if (!podSet.nodeSelector && flavor.nodeTaints.length === 0) return undefined;
-  for (const [key, value] of Object.entries(podSet.nodeSelector ?? {})) {
-    if (key in flavor.nodeLabels && flavor.nodeLabels[key] !== value) {
-      return `flavor ${flavor.name} has ${key}=${flavor.nodeLabels[key]}, the pods select ${key}=${value}`;
-    }
-  }
-  const taint = untoleratedTaint([...(podSet.tolerations ?? []), ...flavor.tolerations], flavor.nodeTaints);
-  if (!taint) return undefined;
-  return `flavor ${flavor.name} has the untolerated taint ${taint.key}${taint.value ? `=${taint.value}` : ''}:${
-    taint.effect
-  }`;
-}
 
 interface Shortfall {
   flavor: string;
@@ -165,11 +153,12 @@ function resourceGroupsOf(cq: ClusterQueue, podSet: PodSet) {
   let result = perQueue.get(cq);
   if (!result) {
     result = { groups: new Map(), uncovered: [] };
+    // A zero request of a covered resource gets a flavor too; of an uncovered one, it is ignored (Kueue #8079).
     for (const [resource, amount] of Object.entries(podSet.requests)) {
-      if (amount <= 0 || resource === PODS) continue;
+      if (amount < 0 || resource === PODS) continue;
       const gi = cq.resourceGroups.findIndex(g => g.coveredResources.includes(resource));
-      if (gi < 0) result.uncovered.push(resource);
-      else appendTo(result.groups, gi, resource);
+      if (gi >= 0) appendTo(result.groups, gi, resource);
+      else if (amount > 0) result.uncovered.push(resource);
     }
     const podsGroup = cq.resourceGroups.findIndex(g => g.coveredResources.includes(PODS));
     if (podsGroup >= 0) appendTo(result.groups, podsGroup, PODS);
@@ -218,7 +207,7 @@ export function assignFlavors(ctx: AssignContext, workload: Workload, counts?: n
       const incompatible: string[] = [];
       for (const fq of cq.resourceGroups[gi].flavors) {
         const flavor = config.flavors.get(fq.flavor)!;
-        const why = incompatibility(flavor, podSet);
+        const why = incompatibility(ctx, flavor, podSet, resources);
         if (why) {
           incompatible.push(why);
           continue;
@@ -330,6 +319,21 @@ export function assignFlavors(ctx: AssignContext, workload: Workload, counts?: n
           chosenMode,
         );
       }
+    }
+    const tasFlavors = podSet.topology
+      ? [...new Set(Object.values(assignment.flavors).filter(f => config.flavors.get(f)?.topologyName))]
+      : [];
+    if (tasFlavors.length > 1) {
+      // Kueue's onlyTASFlavor: one topology per pod set.
+      worse(
+        () => ({
+          code: 'TopologyPlacementFailed',
+          message: `Pod set ${podSet.name} would take its resources from ${tasFlavors.join(
+            ' and ',
+          )}, flavors with a topology each; a pod set with a topology request must get them from one`,
+        }),
+        Mode.NoFit,
+      );
     }
   }
   return {

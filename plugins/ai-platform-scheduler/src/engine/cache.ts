@@ -107,6 +107,7 @@ export function admit(core: EngineCore, n: Nomination, now: number): Decision {
   state.firstAdmittedAt ??= now;
   state.podsReady = false;
   state.isPreemptor = undefined;
+  state.queueOrderTime = undefined;
   state.reserved = undefined;
   state.lastReason = undefined;
   charge(core, queue, state, 1);

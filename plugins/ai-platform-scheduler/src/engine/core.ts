@@ -22,6 +22,12 @@ export interface EngineCore {
   /** Workloads with a timer: waiting out a requeue backoff, or admitted and not yet ready under waitForPodsReady. */
   readonly timed: Set<WorkloadState>;
   budgets: BudgetStandings;
+  /**
+   * waitForPodsReady.blockAdmission stopped scheduling at a workload that
+   * fits: nothing is admitted or preempted until every admitted workload's
+   * pods are ready (Kueue's scheduler waits inside its cycle).
+   */
+  podsReadyHold: boolean;
   readonly inventory?: NodeInventory;
   readonly options: EngineOptions;
   readonly gates: FeatureGates;

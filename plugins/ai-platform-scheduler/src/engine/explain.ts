@@ -1,8 +1,9 @@
 import type { Reason } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { appendTo } from './appendTo';
 import { assignFlavors, AssignContext, Mode } from './assign';
+import { waitingForPodsReady } from './podsReady';
 import type { QueueState } from './queueOrder';
-import type { PendingWorkloadInfo, Workload } from './types';
+import type { PendingWorkloadInfo } from './types';
 import type { WorkloadState } from './workloadState';
 
 function info(state: WorkloadState, reason: Reason): PendingWorkloadInfo {
@@ -16,8 +17,18 @@ function info(state: WorkloadState, reason: Reason): PendingWorkloadInfo {
   };
 }
 
-/** Why a routed, pending workload is not admitted, with `ahead` workloads before it in its ClusterQueue. */
-export function reasonFor(queue: QueueState, state: WorkloadState, ahead: number, ctx: AssignContext): Reason {
+/**
+ * Why a routed, pending workload is not admitted, with `ahead` workloads
+ * before it in its ClusterQueue and `blockers` admitted workloads whose pods
+ * hold up every admission (waitForPodsReady.blockAdmission).
+ */
+export function reasonFor(
+  queue: QueueState,
+  state: WorkloadState,
+  ahead: number,
+  ctx: AssignContext,
+  blockers = 0,
+): Reason {
   if (queue.spec.stopPolicy !== 'None') {
     return { code: 'QueueStopped', message: `ClusterQueue ${queue.spec.name} is stopped (${queue.spec.stopPolicy})` };
   }
@@ -26,6 +37,7 @@ export function reasonFor(queue: QueueState, state: WorkloadState, ahead: number
   if (state.lastReason?.code === 'WaitingForPreemption') return state.lastReason;
   const assignment = assignFlavors(ctx, state.workload);
   if (assignment.mode === Mode.Fit) {
+    if (blockers > 0) return waitingForPodsReady(blockers);
     return ahead === 0
       ? { code: 'WaitingInQueue', message: `Fits; admitted in the next scheduling cycle` }
       : {
@@ -43,8 +55,9 @@ export function reasonFor(queue: QueueState, state: WorkloadState, ahead: number
 export function explainPending(
   states: Iterable<WorkloadState>,
   queues: Map<string, QueueState>,
-  contextFor: (queue: QueueState, workload: Workload) => AssignContext,
+  contextFor: (queue: QueueState, state: WorkloadState) => AssignContext,
   evaluate: (state: WorkloadState, reason: () => Reason) => Reason = (_, reason) => reason(),
+  blockers = 0,
 ): PendingWorkloadInfo[] {
   const byQueue = new Map<string, WorkloadState[]>();
   const out: PendingWorkloadInfo[] = [];
@@ -70,7 +83,7 @@ export function explainPending(
       perLocal.set(lq, (perLocal.get(lq) ?? 0) + 1);
       const pending = info(
         state,
-        evaluate(state, () => reasonFor(queue, state, i, contextFor(queue, state.workload))),
+        evaluate(state, () => reasonFor(queue, state, i, contextFor(queue, state), blockers)),
       );
       pending.positionInClusterQueue = i + 1;
       pending.positionInLocalQueue = perLocal.get(lq);

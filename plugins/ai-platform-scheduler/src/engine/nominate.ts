@@ -3,14 +3,13 @@ import { withoutReplaced } from './cache';
 import type { EngineCore } from './core';
 import type { Target } from './preemption';
 import type { Nomination, QueueState } from './queueOrder';
-import type { Workload } from './types';
 import type { WorkloadState } from './workloadState';
 
 /** What the flavor assigner needs to place a workload in a ClusterQueue, with the preemption oracle. */
 export function contextFor(
   core: EngineCore,
   queue: QueueState,
-  w: Workload,
+  state: WorkloadState,
   memo?: Map<string, Target[]>,
 ): AssignContext {
   return {
@@ -18,8 +17,9 @@ export function contextFor(
     cq: queue.spec,
     node: queue.node,
     inventory: core.inventory,
-    oracle: core.preemptions.oracle(queue, w, memo),
+    oracle: core.preemptions.oracle(queue, state, memo),
     fairSharing: core.options.fairSharing.enable,
+    replaced: state.replaces?.status === 'admitted' ? state.replaces.admission : undefined,
   };
 }
 
@@ -31,18 +31,18 @@ export function nominate(core: EngineCore, queue: QueueState, state: WorkloadSta
 function nominateNow(core: EngineCore, queue: QueueState, state: WorkloadState): Nomination {
   const w = state.workload;
   const memo = new Map<string, Target[]>();
-  const ctx = contextFor(core, queue, w, memo);
+  const ctx = contextFor(core, queue, state, memo);
   const assignment = assignFlavors(ctx, w);
   if (assignment.mode === Mode.Fit) return { queue, state, assignment, targets: [] };
   if (assignment.mode === Mode.Preempt) {
-    const targets = core.preemptions.targetsFor(queue, w, assignment, memo);
+    const targets = core.preemptions.targetsFor(queue, state, assignment, memo);
     if (targets.length > 0) return { queue, state, assignment, targets };
   }
   if (core.gates.PartialAdmission) {
     const partial = reduceCounts(w, counts => {
       const a = assignFlavors(ctx, w, counts);
       if (a.mode === Mode.Fit) return { assignment: a, targets: [] };
-      const targets = a.mode === Mode.Preempt ? core.preemptions.targetsFor(queue, w, a, memo) : [];
+      const targets = a.mode === Mode.Preempt ? core.preemptions.targetsFor(queue, state, a, memo) : [];
       return targets.length > 0 ? { assignment: a, targets } : undefined;
     });
     if (partial) return { queue, state, ...partial };
@@ -62,7 +62,7 @@ function stillFitsNow(core: EngineCore, n: Nomination): boolean {
   try {
     if (n.state.workload.podSets.some(ps => ps.topology)) {
       const again = assignFlavors(
-        contextFor(core, n.queue, n.state.workload),
+        contextFor(core, n.queue, n.state),
         n.state.workload,
         n.assignment.podSets.map(p => p.count),
       );

@@ -7,8 +7,10 @@ import type { WorkloadState } from './workloadState';
 const config: WaitForPodsReadyConfig = {
   enable: true,
   timeout: 60_000,
+  blockAdmission: false,
   backoffBaseSeconds: 60,
   backoffMaxSeconds: 3600,
+  requeuingTimestamp: 'Eviction',
 };
 const w: Workload = { key: 'ns/w', namespace: 'ns', name: 'w', queue: 'q', priority: 0, creationTime: 0, podSets: [] };
 const state = (s: Partial<WorkloadState>): WorkloadState => ({

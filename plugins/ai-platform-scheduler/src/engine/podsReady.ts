@@ -1,3 +1,4 @@
+import type { Reason } from '@ai-platform/backstage-plugin-ai-platform-common';
 import type { WaitForPodsReadyConfig } from '../config/types';
 import { release } from './cache';
 import type { EngineCore } from './core';
@@ -44,6 +45,7 @@ export function podsReadyTimeout(
     };
     return { ...decision, deactivated: true };
   }
+  if (config.requeuingTimestamp === 'Eviction') state.queueOrderTime = now;
   const backoff = requeueBackoff(config, state.requeueCount);
   state.status = 'pending';
   state.requeueAt = now + backoff;
@@ -78,4 +80,26 @@ export function runTimers(core: EngineCore, now: number, decisions: Decision[]) 
       decisions.push(podsReadyTimeout(state, wfpr, clusterQueue, now));
     }
   }
+}
+
+/**
+ * Kueue's waitForPodsReady.blockAdmission: how many admitted workloads'
+ * pods are not all ready yet, while no other workload may be admitted (0:
+ * admissions go ahead, or blocking is off).
+ */
+export function admissionBlockers(core: EngineCore): number {
+  const wfpr = core.options.waitForPodsReady;
+  if (!wfpr.enable || !wfpr.blockAdmission) return 0;
+  let blockers = 0;
+  for (const state of core.timed) if (state.status === 'admitted' && !state.podsReady) blockers++;
+  return blockers;
+}
+
+/** The reason of a workload that fits but waits for other workloads' pods (Kueue's WaitingForPodsReady). */
+export function waitingForPodsReady(blockers: number): Reason {
+  return {
+    code: 'WaitingInQueue',
+    kueueReason: 'WaitingForPodsReady',
+    message: `Fits, but admissions wait until the pods of every admitted workload are ready (waitForPodsReady.blockAdmission): ${blockers} workload(s) not ready yet`,
+  };
 }

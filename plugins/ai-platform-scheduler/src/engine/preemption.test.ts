@@ -9,6 +9,8 @@ import {
   workload,
   WorkloadOptions,
 } from '../__testUtils__/builders';
+import { join } from 'node:path';
+import { expectedOutcome, readKueueCases, runKueueCase } from '../__testUtils__/kueueCases';
 
 const flavor = resourceFlavor('default');
 
@@ -333,5 +335,12 @@ describe('fair sharing preemption', () => {
       '10 Preempted a-big by mine (InCohortReclamation)',
       '10 Admitted mine',
     ]);
+  });
+});
+
+describe("the Kueue benchmark's large workload, decided as Kueue's classicalPreemptions decides", () => {
+  const file = readKueueCases(join(__dirname, 'cases', 'benchmark_preemption.yaml'));
+  it.each(file.cases.map(c => [c.name, c] as const))('%s', (_, c) => {
+    expect(runKueueCase(file, c)).toMatchObject(expectedOutcome(file, c));
   });
 });

@@ -2,8 +2,8 @@ import type { FairSharingConfig, FeatureGates } from '../config/types';
 import { Assignment, Granular, PreemptionOracle } from './assign';
 import { Candidate, findTargets, PreemptionRequest, Target } from './preemption';
 import type { FlavorResource, QuotaNode } from './quota';
-import type { QueueState } from './queueOrder';
-import type { Workload } from './types';
+import { orderTime, type QueueState } from './queueOrder';
+import type { WorkloadState } from './workloadState';
 
 /**
  * The engine's questions to preemption: the flavor assigner's oracle (could
@@ -23,15 +23,17 @@ export class Preemptions {
 
   private request(
     queue: QueueState,
-    w: Workload,
+    state: WorkloadState,
     usage: Map<FlavorResource, number>,
     keys: Set<FlavorResource>,
   ): PreemptionRequest {
+    const w = state.workload;
     return {
       preemptor: {
         key: w.key,
         priority: w.priority,
-        creationTime: w.creationTime,
+        // Kueue's LowerOrNewerEqualPriority compares queue-order timestamps.
+        creationTime: orderTime(state),
         node: queue.node,
         preemption: queue.spec.preemption,
       },
@@ -44,9 +46,9 @@ export class Preemptions {
   }
 
   /** Kueue's preemption oracle: whether preempting could free `amount` of one flavor/resource for the workload. */
-  oracle(queue: QueueState, w: Workload, memo?: Map<string, Target[]>): PreemptionOracle {
+  oracle(queue: QueueState, state: WorkloadState, memo?: Map<string, Target[]>): PreemptionOracle {
     return (key, amount) => {
-      const targets = findTargets(this.request(queue, w, new Map([[key, amount]]), new Set([key])));
+      const targets = findTargets(this.request(queue, state, new Map([[key, amount]]), new Set([key])));
       memo?.set(`${key}|${amount}`, targets);
       if (targets.length === 0)
         return { possibility: Granular.NoCandidates, borrow: queue.node.borrowLevel(key, amount).level };
@@ -59,12 +61,12 @@ export class Preemptions {
   }
 
   /** The victims for an assignment; what the oracle already found for the same single request is reused. */
-  targetsFor(queue: QueueState, w: Workload, a: Assignment, memo?: Map<string, Target[]>): Target[] {
+  targetsFor(queue: QueueState, state: WorkloadState, a: Assignment, memo?: Map<string, Target[]>): Target[] {
     if (a.usage.size === 1 && a.preemptKeys.size === 1) {
       const [[key, amount]] = a.usage;
       const known = a.preemptKeys.has(key) ? memo?.get(`${key}|${amount}`) : undefined;
       if (known) return known;
     }
-    return findTargets(this.request(queue, w, a.usage, a.preemptKeys));
+    return findTargets(this.request(queue, state, a.usage, a.preemptKeys));
   }
 }

@@ -1,3 +1,4 @@
+import type { QueueConfig } from '../config/types';
 import { release } from './cache';
 import type { EngineCore } from './core';
 import { nominate } from './nominate';
@@ -47,11 +48,35 @@ export function heads(core: EngineCore): { nominations: Nomination[]; progress: 
   return { nominations, progress };
 }
 
-/** Evicts everything a ClusterQueue stopped with HoldAndDrain has admitted; the workloads queue again. */
+const drainedCache = new WeakMap<QueueConfig, Set<string>>();
+
+/** The LocalQueues (namespace/name) stopped with HoldAndDrain, once per configuration. */
+function drainedLocalQueues(config: QueueConfig): Set<string> {
+  let drained = drainedCache.get(config);
+  if (!drained) {
+    drained = new Set([...config.localQueues].filter(([, lq]) => lq.stopPolicy === 'HoldAndDrain').map(([key]) => key));
+    drainedCache.set(config, drained);
+  }
+  return drained;
+}
+
+/**
+ * Evicts everything a ClusterQueue stopped with HoldAndDrain has admitted,
+ * and what was admitted through a LocalQueue stopped so (Kueue's
+ * ClusterQueueStopped and LocalQueueStopped; the platform's code is
+ * ClusterQueueStopped for both); the workloads queue again.
+ */
 export function drainStopped(core: EngineCore, decisions: Decision[]) {
+  const drainedLocal = drainedLocalQueues(core.config);
   for (const queue of core.queues.values()) {
-    if (queue.spec.stopPolicy !== 'HoldAndDrain') continue;
+    const drained = queue.spec.stopPolicy === 'HoldAndDrain';
+    if (!drained && drainedLocal.size === 0) continue;
     for (const state of [...queue.admitted.values()]) {
+      const lq = `${state.workload.namespace}/${state.workload.queue}`;
+      const message = drained
+        ? `ClusterQueue ${queue.spec.name} is stopped with HoldAndDrain`
+        : drainedLocal.has(lq) && `LocalQueue ${lq} is stopped with HoldAndDrain`;
+      if (!message) continue;
       release(core, state);
       state.evictions++;
       state.status = 'pending';
@@ -61,7 +86,7 @@ export function drainStopped(core: EngineCore, decisions: Decision[]) {
         workload: state.workload.key,
         clusterQueue: queue.spec.name,
         reason: 'ClusterQueueStopped',
-        message: `ClusterQueue ${queue.spec.name} is stopped with HoldAndDrain`,
+        message,
       });
     }
   }

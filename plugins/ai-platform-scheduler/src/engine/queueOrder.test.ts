@@ -2,6 +2,7 @@ import { defaultFeatureGates } from '../config/parse';
 import type { FeatureGates } from '../config/types';
 import { classicalOrder, Nomination, workloadBefore } from './queueOrder';
 import type { Workload } from './types';
+import { clusterQueue, queue, resourceFlavor, run, timeline, workload } from '../__testUtils__/builders';
 
 const w = (key: string, priority: number, creationTime: number): Workload => ({
   key,
@@ -65,5 +66,38 @@ describe('classicalOrder: the order heads of different ClusterQueues are tried i
   ])('%s', (_, nominations, gates, order) => {
     const sorted = classicalOrder(nominations, { ...defaultFeatureGates, ...gates });
     expect(sorted.map(n => n.state.workload.key)).toEqual(order);
+  });
+});
+
+describe("Kueue's GetQueueOrderTimestamp: a victim of reclaim while borrowing, without priority sorting", () => {
+  // V (created 0) borrows; P (at 10) reclaims it while borrowing; W was created at 8. When P finishes, W is ahead.
+  it.each([
+    [false, '20 Admitted w'],
+    [true, '20 Admitted v'],
+  ])('PrioritySortingWithinCohort %s: %s', (sorting, next) => {
+    const result = run({
+      objects: [
+        resourceFlavor('default'),
+        ...queue('cq-a', { cohort: 'all', flavors: { default: { cpu: { nominal: 0, borrowingLimit: 10 } } } }),
+        ...queue('cq-b', {
+          cohort: 'all',
+          flavors: { default: { cpu: { nominal: 4, borrowingLimit: 4 } } },
+          preemption: { reclaimWithinCohort: 'Any', borrowWithinCohort: { policy: 'LowerPriority' } },
+        }),
+        clusterQueue('cq-c', { cohort: 'all', flavors: { default: { cpu: 4 } } }),
+      ],
+      config: { featureGates: { PrioritySortingWithinCohort: sorting } },
+      workloads: [
+        workload('v', 'cq-a', { priority: 0, requests: { cpu: 6 }, duration: 1000 }),
+        workload('w', 'cq-a', { priority: 0, requests: { cpu: 6 }, arrival: 8, duration: 1000 }),
+        workload('p', 'cq-b', { priority: 1, requests: { cpu: 6 }, arrival: 10, duration: 10 }),
+      ],
+    });
+    expect(timeline(result).filter(l => Number(l.split(' ')[0]) <= 20)).toEqual([
+      '0 Admitted v',
+      '10 Preempted v by p (InCohortReclaimWhileBorrowing)',
+      '10 Admitted p',
+      next,
+    ]);
   });
 });

@@ -30,7 +30,12 @@ export interface Entry {
 export function entry(state: WorkloadState): Entry {
   const w = state.workload;
   const priority = state.deprioritized ? w.priority - deprioritizedOffset : w.priority;
-  return { state, token: state.token, priority, time: w.creationTime, key: w.key };
+  return { state, token: state.token, priority, time: orderTime(state), key: w.key };
+}
+
+/** Kueue's GetQueueOrderTimestamp (ms): when the workload was queued, for the order of equal priorities. */
+export function orderTime(state: WorkloadState): number {
+  return state.queueOrderTime ?? state.workload.creationTime;
 }
 
 /** Kueue's queue order: higher priority first, then older first. */
@@ -168,7 +173,9 @@ function byPriorityThenTime(a: Nomination, b: Nomination, gates: FeatureGates): 
   const wa = a.state.workload;
   const wb = b.state.workload;
   if (gates.PrioritySortingWithinCohort && wa.priority !== wb.priority) return wb.priority - wa.priority;
-  if (wa.creationTime !== wb.creationTime) return wa.creationTime - wb.creationTime;
+  const ta = orderTime(a.state);
+  const tb = orderTime(b.state);
+  if (ta !== tb) return ta - tb;
   return Number(wa.key > wb.key) - Number(wa.key < wb.key);
 }
 

@@ -1,4 +1,5 @@
 import type { EvictionReasonCode, Reason } from '@ai-platform/backstage-plugin-ai-platform-common';
+import type { NodeSelectorTerm } from '@ai-platform/backstage-plugin-ai-platform-common';
 import type { Toleration } from '../config/types';
 
 /** Requests are milli-units per pod (see config/quantity.ts). */
@@ -11,6 +12,8 @@ export interface PodSet {
   /** DRA devices each pod claims (from its ResourceClaimTemplates), per DeviceClass; counted through deviceClassMappings. */
   devices?: Record<string, number>;
   nodeSelector?: Record<string, string>;
+  /** The pods' required node affinity (requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms): one term must match. */
+  nodeAffinity?: NodeSelectorTerm[];
   tolerations?: Toleration[];
   /** Topology-aware admission: all pods within one domain of this node label level. */
   topology?: { required?: string; preferred?: string };

@@ -33,6 +33,13 @@ export interface WorkloadState {
   lastReason?: Reason;
   /** A pending workload slice: the admitted slice of the same workload it replaces once admitted (Kueue's replacement-for). */
   replaces?: WorkloadState;
+  /**
+   * Kueue's queue-order timestamp when it is not the creation time (ms): the
+   * pods-ready timeout that evicted it (requeuingStrategy.timestamp
+   * Eviction), or just after a preemption while borrowing with
+   * PrioritySortingWithinCohort off. Cleared when it is admitted.
+   */
+  queueOrderTime?: number;
   /** Bumped whenever the workload is queued, so stale heap entries are skipped. */
   token: number;
 }
