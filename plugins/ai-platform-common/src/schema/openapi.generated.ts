@@ -1133,7 +1133,7 @@ export interface components {
              * @description For a pending workload, the reason Kueue 0.19 gives for the same state on its QuotaReserved=False condition (KEP-10852), e.g. WaitingForQuota or Misconfigured. Where Kueue admits, the one Kueue wrote.
              * @enum {string}
              */
-            kueueReason?: "Deactivated" | "Misconfigured" | "NoMatchingFlavor" | "Suspended" | "AdmissionGated" | "WaitingForPodsReady" | "ExceedsMaxQuota" | "BorrowingLimitReached" | "WaitingForQuota" | "TopologyPlacementFailed" | "WaitingForPreemptedWorkloads" | "PendingEvaluation";
+            kueueReason?: "Deactivated" | "Misconfigured" | "NoMatchingFlavor" | "Suspended" | "AdmissionGated" | "WaitingForPodsReady" | "ExceedsMaxQuota" | "WaitingForQuota" | "TopologyPlacementFailed" | "WaitingForPreemptedWorkloads" | "PendingEvaluation";
         };
         WorkloadSummary: {
             cluster: string;
