@@ -1,6 +1,15 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { ClusterClient } from './ClusterClient';
-import { namespaceKind, nodeKind, podKind, queueObjectKinds, resourceFlavorKind, type WatchTarget } from './kinds';
+import {
+  namespaceKind,
+  nodeKind,
+  podKind,
+  queueObjectKinds,
+  resourceClaimKind,
+  resourceFlavorKind,
+  resourceSliceKind,
+  type WatchTarget,
+} from './kinds';
 import type { ClusterConnection } from './connection';
 import { Watch } from './Watch';
 
@@ -9,8 +18,9 @@ const keyOf = (t: WatchTarget) => `${t.apiVersion}/${t.kind}`;
 /**
  * One cluster's connection and its informers: one list, then a watch, per
  * kind, shared by every reader (the admission controller, the cost ingestor,
- * the fleet summaries). Pods, nodes, namespaces and the Kueue queue objects
- * are always watched; other kinds (workload kinds, Kueue Workloads) from the
+ * the fleet summaries). Pods, nodes, namespaces, the Kueue queue objects and
+ * the DRA claims and slices every cost pass reads (a cluster without
+ * resource.k8s.io has none) are always watched; other kinds (workload kinds, Kueue Workloads) from the
  * first `informer` call for them.
  */
 export class ClusterCache {
@@ -24,7 +34,8 @@ export class ClusterCache {
     this.name = connection.name;
     this.client = new ClusterClient(connection.kubeConfig);
     this.logger = logger.child({ cluster: this.name });
-    for (const target of [podKind, nodeKind, ...queueObjectKinds]) this.informer(target);
+    for (const target of [podKind, nodeKind, ...queueObjectKinds, resourceClaimKind, resourceSliceKind])
+      this.informer(target);
   }
 
   /** The informer of one kind, created (and started, when the cache runs) on first use. */

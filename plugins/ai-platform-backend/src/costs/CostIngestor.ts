@@ -104,7 +104,6 @@ export class CostIngestor {
       this.deletedPods.set(cluster.name, new Map());
       const deleted = new Map<string, { claim: ResourceClaimLike; at: number }>();
       this.deletedClaims.set(cluster.name, deleted);
-      cluster.informer(resourceSliceKind);
       this.unwatch.push(
         cluster.informer(resourceClaimKind).subscribe((type, claim) => {
           if (type === 'delete' && claim.metadata?.uid) deleted.set(claim.metadata.uid, { claim, at: Date.now() });
