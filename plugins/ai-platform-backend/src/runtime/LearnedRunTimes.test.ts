@@ -1,7 +1,7 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import type { WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { migratePluginDatabase } from '../database/migrations';
-import { LearnedRunTimes } from './LearnedRunTimes';
+import { LearnedRunTimes, runTimeFactsOf } from './LearnedRunTimes';
 import { RunTimeHistory } from './RunTimeHistory';
 
 jest.setTimeout(60_000);
@@ -102,5 +102,23 @@ describe('LearnedRunTimes wait calibration', () => {
     expect(runTimes.eta(1_000, { p50: 11_000 }, small).p50).toBe(11_000);
     // A workload of neither group falls back to all of them: half waited three times as long.
     expect(runTimes.eta(1_000, { p50: 11_000 }, ['other'])).toMatchObject({ p10: 11_000, p90: 31_000 });
+  });
+});
+
+describe('runTimeFactsOf', () => {
+  const deployment = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'chat', namespace: 'team-serving', labels: { 'kueue.x-k8s.io/queue-name': 'serving' } },
+  };
+
+  it('a service kind without a declaration is expected to keep running, a job kind to end', () => {
+    const runTimes = new LearnedRunTimes();
+    const service = runTimeFactsOf(deployment, 'serving', 2, 'inference-service');
+    expect(service).toMatchObject({ kind: 'Deployment', queue: 'serving', serves: true });
+    expect(runTimes.predict(service).p50).toBe(Infinity);
+    const job = runTimeFactsOf({ ...deployment, apiVersion: 'batch/v1', kind: 'Job' }, 'serving', 2, 'batch-job');
+    expect(job.serves).toBe(false);
+    expect(runTimes.predict(job).p50).toBe(3600);
   });
 });
