@@ -111,7 +111,7 @@ export class LearnedRunTimes {
     if (!this.firstEtas.has(id)) this.firstEtas.set(id, { since, p50, groups });
   }
 
-  /** The ETA range of a workload (ms) predicted at `now`, scaled by how earlier predictions of its groups turned out. */
+  /** The ETA range of a workload (ms) predicted at `now`: its p50, and a p10..p90 as wide as earlier predictions of its groups strayed. */
   eta(now: number, range: Partial<Quantiles>, groups: readonly string[] = []): Partial<Quantiles> {
     return this.waits.adjust(now, range, groups);
   }
