@@ -85,7 +85,9 @@ export class AdmissionService implements WorkloadService {
     const team =
       tracked.obj.metadata.labels?.[labels.team] ??
       c.engine.queueConfig.namespaces.get(tracked.obj.metadata.namespace)?.[labels.team];
-    return this.runTimes.predict(runTimeFactsOf(tracked.obj, team, workload ? gpusOf(workload) : 0));
+    return this.runTimes.predict(
+      runTimeFactsOf(tracked.obj, team, workload ? gpusOf(workload) : 0, tracked.adapter.entityType),
+    );
   }
 
   private arrivalsOf(c: ClusterController) {
@@ -217,7 +219,7 @@ export class AdmissionService implements WorkloadService {
         const team =
           obj.metadata.labels?.[labels.team] ??
           first?.engine.queueConfig.namespaces.get(obj.metadata.namespace)?.[labels.team];
-        return this.runTimes.predict(runTimeFactsOf(obj, team, gpusOf(workload)));
+        return this.runTimes.predict(runTimeFactsOf(obj, team, gpusOf(workload), adapter.entityType));
       }
       const owner = this.controllers.find(c => c.workloads.has(key)) ?? first;
       return owner ? this.runTimeOf(owner, key) : this.runTimes.predict({ queue: '', gpus: 0 });

@@ -1,7 +1,7 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import type { WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
 import { migratePluginDatabase } from '../database/migrations';
-import { LearnedRunTimes } from './LearnedRunTimes';
+import { LearnedRunTimes, runTimeFactsOf } from './LearnedRunTimes';
 import { RunTimeHistory } from './RunTimeHistory';
 
 jest.setTimeout(60_000);
@@ -76,31 +76,52 @@ describe.each(databases.eachSupportedId())('LearnedRunTimes on %p', databaseId =
 });
 
 describe('LearnedRunTimes wait calibration', () => {
-  it('learns from first predictions and admissions that waits run twice as long as predicted', () => {
+  it('learns from first predictions and admissions how far waits stray from the predicted median', () => {
     const runTimes = new LearnedRunTimes();
     for (let i = 0; i < 30; i++) {
       runTimes.predicted(`east/w${i}`, 0, 60_000);
       runTimes.predicted(`east/w${i}`, 0, 999_000); // only the first prediction counts
-      runTimes.admitted(`east/w${i}`, 120_000);
+      // Half waited the predicted minute, half twice as long.
+      runTimes.admitted(`east/w${i}`, i % 2 ? 120_000 : 60_000);
     }
     runTimes.admitted('east/never-predicted', 5_000);
     expect(runTimes.waits.samples).toBe(30);
-    expect(runTimes.waits.adjust(1_000, { p50: 11_000 }).p50).toBe(21_000);
+    // Ratios 1 and 2, median and p10 1, p90 2 (nearest rank): the range runs to twice the predicted wait.
+    expect(runTimes.waits.adjust(1_000, { p50: 11_000 })).toEqual({ p10: 11_000, p50: 11_000, p90: 21_000 });
   });
 
-  it("calibrates each group by its own history, as the simulator does: gangs that wait three times as long do not stretch small jobs' ETAs", () => {
+  it("calibrates each group by its own history, as the simulator does: gangs whose waits stray threefold do not widen small jobs' ranges", () => {
     const runTimes = new LearnedRunTimes();
     const gang = ['team-a/training, priority 0, ≤8 GPUs', 'priority 0, ≤8 GPUs'];
     const small = ['team-a/training, priority 0, 1 GPUs', 'priority 0, 1 GPUs'];
     for (let i = 0; i < 30; i++) {
       runTimes.predicted(`east/gang${i}`, 0, 60_000, gang);
-      runTimes.admitted(`east/gang${i}`, 180_000);
+      runTimes.admitted(`east/gang${i}`, 60_000 * (1 + (i % 3)));
       runTimes.predicted(`east/small${i}`, 0, 60_000, small);
       runTimes.admitted(`east/small${i}`, 60_000);
     }
-    expect(runTimes.eta(1_000, { p50: 11_000 }, gang).p50).toBe(31_000);
-    expect(runTimes.eta(1_000, { p50: 11_000 }, small).p50).toBe(11_000);
-    // A workload of neither group falls back to all of them: half waited three times as long.
-    expect(runTimes.eta(1_000, { p50: 11_000 }, ['other'])).toMatchObject({ p10: 11_000, p90: 31_000 });
+    // Gangs' ratios 1, 2, 3: p10 and p90 at half and one and a half times the predicted wait.
+    expect(runTimes.eta(1_000, { p50: 11_000 }, gang)).toEqual({ p10: 6_000, p50: 11_000, p90: 16_000 });
+    expect(runTimes.eta(1_000, { p50: 11_000 }, small)).toEqual({ p10: 11_000, p50: 11_000, p90: 11_000 });
+    // A workload of neither group falls back to all of them: ratios mostly 1, a sixth 3.
+    expect(runTimes.eta(1_000, { p50: 11_000 }, ['other'])).toEqual({ p10: 11_000, p50: 11_000, p90: 31_000 });
+  });
+});
+
+describe('runTimeFactsOf', () => {
+  const deployment = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'chat', namespace: 'team-serving', labels: { 'kueue.x-k8s.io/queue-name': 'serving' } },
+  };
+
+  it('a service kind without a declaration is expected to keep running, a job kind to end', () => {
+    const runTimes = new LearnedRunTimes();
+    const service = runTimeFactsOf(deployment, 'serving', 2, 'inference-service');
+    expect(service).toMatchObject({ kind: 'Deployment', queue: 'serving', serves: true });
+    expect(runTimes.predict(service).p50).toBe(Infinity);
+    const job = runTimeFactsOf({ ...deployment, apiVersion: 'batch/v1', kind: 'Job' }, 'serving', 2, 'batch-job');
+    expect(job.serves).toBe(false);
+    expect(runTimes.predict(job).p50).toBe(3600);
   });
 });

@@ -1,5 +1,10 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { annotations, labels, type WorkloadSummary } from '@ai-platform/backstage-plugin-ai-platform-common';
+import {
+  annotations,
+  labels,
+  type WorkloadEntityType,
+  type WorkloadSummary,
+} from '@ai-platform/backstage-plugin-ai-platform-common';
 import type { WorkloadObject } from '@ai-platform/backstage-plugin-ai-platform-node';
 import {
   RunTimeModel,
@@ -21,8 +26,16 @@ const positive = (raw: string | undefined) => {
   return raw !== undefined && Number.isFinite(value) && value > 0 ? value : undefined;
 };
 
-/** What the model may know of a workload object before it runs: its declarations, queue, team and size. */
-export function runTimeFactsOf(obj: WorkloadObject, team: string | undefined, gpus: number): RunTimeFacts {
+/** Entity types of kinds that serve until deleted rather than run to an end. */
+const servingTypes: readonly WorkloadEntityType[] = ['inference-service', 'ai-agent'];
+
+/** What the model may know of a workload object before it runs: its declarations, queue, team, size and whether its kind serves. */
+export function runTimeFactsOf(
+  obj: WorkloadObject,
+  team: string | undefined,
+  gpus: number,
+  entityType?: WorkloadEntityType,
+): RunTimeFacts {
   return {
     team,
     kind: obj.kind,
@@ -30,6 +43,7 @@ export function runTimeFactsOf(obj: WorkloadObject, team: string | undefined, gp
     gpus,
     declaredSeconds: positive(obj.metadata.annotations?.[annotations.expectedDuration]),
     maxExecSeconds: positive(obj.metadata.labels?.[maxExecTimeLabel] ?? obj.metadata.annotations?.[maxExecTimeLabel]),
+    serves: entityType !== undefined && servingTypes.includes(entityType),
   };
 }
 
@@ -97,7 +111,7 @@ export class LearnedRunTimes {
     if (!this.firstEtas.has(id)) this.firstEtas.set(id, { since, p50, groups });
   }
 
-  /** The ETA range of a workload (ms) predicted at `now`, scaled by how earlier predictions of its groups turned out. */
+  /** The ETA range of a workload (ms) predicted at `now`: its p50, and a p10..p90 as wide as earlier predictions of its groups strayed. */
   eta(now: number, range: Partial<Quantiles>, groups: readonly string[] = []): Partial<Quantiles> {
     return this.waits.adjust(now, range, groups);
   }

@@ -173,13 +173,17 @@ export function summarize(adapter: WorkloadKindAdapter, obj: WorkloadObject, ctx
     etaP10: iso(admission ? undefined : ctx.eta?.p10),
     etaP90: iso(admission ? undefined : ctx.eta?.p90),
     expectedDurationSeconds: expected,
-    expectedRunTime: ctx.runTime && {
-      p10Seconds: Math.round(ctx.runTime.p10),
-      p50Seconds: Math.round(ctx.runTime.p50),
-      p90Seconds: Math.round(ctx.runTime.p90),
-      source: ctx.runTime.source,
-      basis: ctx.runTime.basis,
-    },
+    // A service assumed to keep running has no finite run time to show.
+    expectedRunTime:
+      ctx.runTime && Number.isFinite(ctx.runTime.p90)
+        ? {
+            p10Seconds: Math.round(ctx.runTime.p10),
+            p50Seconds: Math.round(ctx.runTime.p50),
+            p90Seconds: Math.round(ctx.runTime.p90),
+            source: ctx.runTime.source,
+            basis: ctx.runTime.basis,
+          }
+        : undefined,
     conditions,
     entityRef: kubernetesId ? `component:default/${kubernetesId}` : undefined,
     observedOnly: ctx.observedOnly || undefined,

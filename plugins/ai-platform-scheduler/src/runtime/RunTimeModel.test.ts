@@ -94,6 +94,22 @@ describe('RunTimeModel', () => {
     expect(inside).toBeLessThanOrEqual(85);
   });
 
+  it('a service without a declaration or history of its kind is expected to keep running, not to end within the fallback', () => {
+    const model = new RunTimeModel();
+    const service = { team: 'serving', kind: 'LeaderWorkerSet', queue: 'serving', gpus: 16, serves: true };
+    const p = model.predict(service);
+    expect(p.p50).toBe(Infinity);
+    expect(p.basis).toContain('keep running');
+    expect(runTimeAt(p, 0.01, 36_000)).toBe(Infinity);
+    // A declaration, or services of its kind that ended, say more.
+    expect(model.predict({ ...service, declaredSeconds: 86_400 }).p50).toBe(86_400);
+    for (let i = 0; i < 5; i++) model.record({ ...service, actualSeconds: 7200 });
+    expect(model.predict(service).source).toBe('history');
+    expect(model.predict(service).p50).toBeCloseTo(7200, 6);
+    // Its max-exec-time still bounds it.
+    expect(new RunTimeModel().predict({ ...service, maxExecSeconds: 3600 }).p90).toBe(3600);
+  });
+
   it('forgets runs older than its window', () => {
     const model = new RunTimeModel({ window: 10 });
     for (let i = 0; i < 10; i++) model.record(run({ declaredSeconds: 100, actualSeconds: 400 }));

@@ -13,6 +13,8 @@ export interface RunTimeFacts {
   declaredSeconds?: number;
   /** Kueue's `kueue.x-k8s.io/max-exec-time-seconds`: the workload is stopped by then. */
   maxExecSeconds?: number;
+  /** A service (an inference server, an agent): it runs until someone deletes it, not to an end of its own. */
+  serves?: boolean;
 }
 
 /** A workload that ran to its end, with the seconds it ran. */
@@ -164,6 +166,14 @@ export class RunTimeModel {
       if (w && w.count >= this.o.minHistory)
         return make('history', Math.exp(w.mean), predictive(w), `the last ${w.count} finished runs of ${what}`);
     }
+    // A service ends when someone deletes it: without a declaration or history of its kind no guess beats "it stays".
+    if (facts.serves)
+      return make(
+        'fallback',
+        Infinity,
+        0,
+        `a service without a declaration and fewer than ${this.o.minHistory} ended like it; assumed to keep running`,
+      );
     return make(
       'fallback',
       this.o.fallbackSeconds,

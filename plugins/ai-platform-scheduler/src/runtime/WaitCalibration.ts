@@ -31,19 +31,23 @@ class RatioWindow {
 }
 
 /**
- * Calibrates predicted waits against what happened (split conformal
- * prediction): keeps the ratio actual ÷ predicted wait of recently admitted
- * workloads and scales a new prediction's median wait by that ratio's
- * p10/p50/p90. The forward simulation assumes no new arrivals and knows
- * only run-time noise; this ratio also carries what it cannot see (work
- * that arrives later and goes first, reclaimed quota). Until enough
- * workloads were admitted the prediction passes through unchanged.
+ * Calibrates the width of predicted wait ranges against what happened (split
+ * conformal prediction on the ratio actual ÷ predicted median wait of
+ * recently admitted workloads): a new prediction keeps its median and gets
+ * p10 and p90 at its median wait times that ratio's p10 and p90 over its
+ * p50. The forward simulation's own spread knows only run-time noise and the
+ * arrivals it draws; the ratio's spread also carries what it cannot see.
+ * The median is not moved by the ratio's median: a ratio is learned only
+ * once a workload is admitted, so it describes the queue of one wait ago,
+ * and where waits grow or shrink (a queue filling for a day) that shift
+ * made ETAs worse than the simulation's own median. Until enough workloads
+ * were admitted the prediction passes through unchanged.
  *
  * Ratios may be kept per group as well (e.g. the workload's size and queue,
  * most specific first): a prediction uses the first of its groups with
- * enough admitted workloads, else all of them, so a bias of one kind of
- * workload (small ones backfill sooner than the simulation thinks, whole-
- * quota gangs wait longer) is not spread over the others.
+ * enough admitted workloads, else all of them, so the spread of one kind of
+ * workload (small ones backfill at any moment, whole-quota gangs wait for
+ * the queue to drain) is not spread over the others.
  */
 export class WaitCalibration {
   private readonly all: RatioWindow;
@@ -69,15 +73,16 @@ export class WaitCalibration {
     }
   }
 
-  /** The admission-time range (ms) for a workload predicted to be admitted at `p50`, predicted at `now`. */
+  /** The admission-time range (ms) for a workload predicted at `now` to be admitted at `p50`: the same p50, a calibrated p10 and p90. */
   adjust(now: number, range: Partial<Quantiles>, groups: readonly string[] = []): Partial<Quantiles> {
     if (this.all.count < this.minSamples || range.p50 === undefined) return range;
     const wait = range.p50 - now;
     if (wait <= 0) return range;
     const ratios =
       groups.map(g => this.groups.get(g)).find(w => w !== undefined && w.count >= this.minSamples) ?? this.all;
-    const at = (p: number) => now + wait * ratios.at(p);
-    return { p10: at(10), p50: at(50), p90: at(90) };
+    const mid = ratios.at(50);
+    if (!(mid > 0)) return range;
+    return { p10: now + (wait * ratios.at(10)) / mid, p50: range.p50, p90: now + (wait * ratios.at(90)) / mid };
   }
 }
 

@@ -33,6 +33,13 @@ export interface DeclaredWorkload {
   kind?: string;
 }
 
+/**
+ * Kinds that serve until deleted rather than run to an end (the backend's
+ * inference-service adapters): a simulated workload of one of these kinds is
+ * known to be a service, as the backend knows it from its adapter.
+ */
+export const servingKinds: readonly string[] = ['Deployment', 'StatefulSet', 'LeaderWorkerSet', 'InferenceService'];
+
 /** The ETA's view of a declared workload. */
 export function etaWorkloadOf(w: DeclaredWorkload): EtaWorkload {
   return {
@@ -45,6 +52,7 @@ export function etaWorkloadOf(w: DeclaredWorkload): EtaWorkload {
       gpus: gpusOf(w.workload),
       declaredSeconds: w.declaredDuration === undefined ? undefined : w.declaredDuration / 1000,
       maxExecSeconds: w.maxExecTime === undefined ? undefined : w.maxExecTime / 1000,
+      serves: w.kind !== undefined && servingKinds.includes(w.kind),
     },
   };
 }
