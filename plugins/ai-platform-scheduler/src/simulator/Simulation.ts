@@ -98,7 +98,9 @@ export class Simulation {
     this.admissions.set(key, admission);
     this.push({ time: time + this.times.duration(key), kind: 'finish', key, admission });
     const ready = this.times.podsReadyAfter ? this.times.podsReadyAfter(key) : 0;
-    if (ready !== undefined) this.push({ time: time + ready, kind: 'podsReady', key, admission });
+    // Ready at once: no instant of its own, whose scheduling pass would find nothing changed.
+    if (ready === 0) this.engine.podsReady(key);
+    else if (ready !== undefined) this.push({ time: time + ready, kind: 'podsReady', key, admission });
   }
 
   /** Runs until no event is left or `until` (ms) is reached, or `stop()` says so after an instant. */
