@@ -98,8 +98,10 @@ export class Simulation {
     this.admissions.set(key, admission);
     this.push({ time: time + this.times.duration(key), kind: 'finish', key, admission });
     const ready = this.times.podsReadyAfter ? this.times.podsReadyAfter(key) : 0;
-    // Ready at once: no instant of its own, whose scheduling pass would find nothing changed.
-    if (ready === 0) this.engine.podsReady(key);
+    // Ready at once: no instant of its own, whose scheduling pass would find nothing changed, unless
+    // waitForPodsReady.blockAdmission stopped this pass at the workload, which a pass now lets through.
+    const blocking = this.engine.options.waitForPodsReady.enable && this.engine.options.waitForPodsReady.blockAdmission;
+    if (ready === 0 && !blocking) this.engine.podsReady(key);
     else if (ready !== undefined) this.push({ time: time + ready, kind: 'podsReady', key, admission });
   }
 
