@@ -207,7 +207,7 @@ export function assignFlavors(ctx: AssignContext, workload: Workload, counts?: n
       const incompatible: string[] = [];
       for (const fq of cq.resourceGroups[gi].flavors) {
         const flavor = config.flavors.get(fq.flavor)!;
-        const why = incompatibility(ctx, flavor, podSet, resources);
+        const why = incompatibility(ctx.replaced, flavor, podSet, resources);
         if (why) {
           incompatible.push(why);
           continue;

@@ -1,7 +1,6 @@
 import { matchesNodeSelectorTerm, untoleratedTaint } from '@ai-platform/backstage-plugin-ai-platform-common';
 import type { ResourceFlavor } from '../config/types';
-import type { AssignContext } from './assign';
-import type { PodSet } from './types';
+import type { Admission, PodSet } from './types';
 
 /**
  * Kueue's flavorSelector: the pods' node selector and required node affinity,
@@ -22,15 +21,18 @@ function selectsFlavor(flavor: ResourceFlavor, podSet: PodSet): string | undefin
   return `flavor ${flavor.name} does not match the pods' node affinity`;
 }
 
-/** Why a flavor cannot host a pod set at all (selector, affinity, taints, a slice's flavors), or undefined. */
+/**
+ * Why a flavor cannot host a pod set at all (selector, affinity, taints, a slice's flavors), or undefined.
+ * `replaced` is a workload slice's admitted slice, whose flavors the new slice keeps.
+ */
 export function incompatibility(
-  ctx: AssignContext,
+  replaced: Admission | undefined,
   flavor: ResourceFlavor,
   podSet: PodSet,
   resources: string[],
 ): string | undefined {
-  if (!ctx.replaced && !podSet.nodeSelector && !podSet.nodeAffinity && flavor.nodeTaints.length === 0) return undefined;
-  const running = ctx.replaced?.podSets.find(ps => ps.name === podSet.name);
+  if (!replaced && !podSet.nodeSelector && !podSet.nodeAffinity && flavor.nodeTaints.length === 0) return undefined;
+  const running = replaced?.podSets.find(ps => ps.name === podSet.name);
   const other = running && resources.find(r => running.flavors[r] !== flavor.name);
   if (running && other) {
     return `flavor ${flavor.name}: the admitted slice of this workload has ${other} on ${
