@@ -64,15 +64,17 @@ created_app() {
   local version
   version="$(npm view @backstage/create-app version)"
   APP="$CACHE_ROOT/create-app-$version$LEGACY"
-  if [ ! -d "$APP/.git" ]; then
+  # create-app makes its own git repository, so only the commit below says a past run finished.
+  if [ "$(git -C "$APP" log -1 --format=%s 2>/dev/null)" != "as create-app $version made it" ]; then
     rm -rf "$APP"
     mkdir -p "$CACHE_ROOT"
     log "Creating an app with @backstage/create-app@$version (kept in $APP)"
-    printf 'fresh-app\n' | npx --yes "@backstage/create-app@$version" --path "$APP" ${LEGACY:+--legacy} \
+    # A new app writes its yarn.lock: with CI=true Yarn would refuse that (immutable installs) and create-app fail.
+    printf 'fresh-app\n' | YARN_ENABLE_IMMUTABLE_INSTALLS=false npx --yes "@backstage/create-app@$version" --path "$APP" ${LEGACY:+--legacy} \
       >"$CACHE_ROOT/create-app$LEGACY.log" 2>&1 || { tail -40 "$CACHE_ROOT/create-app$LEGACY.log" >&2; return 1; }
     # create-app cannot fetch its yarn.lock seed here, so it resolves the newest version in each range, and the
     # signals backend then needs the newest backend-defaults (ENVIRONMENT.md).
-    (cd "$APP/packages/backend" && yarn add @backstage/backend-defaults@latest >"$CACHE_ROOT/backend-defaults.log" 2>&1) ||
+    (cd "$APP/packages/backend" && YARN_ENABLE_IMMUTABLE_INSTALLS=false yarn add @backstage/backend-defaults@latest >"$CACHE_ROOT/backend-defaults.log" 2>&1) ||
       { tail -40 "$CACHE_ROOT/backend-defaults.log" >&2; return 1; }
     git -C "$APP" init -q
     git -C "$APP" add -A
