@@ -18,6 +18,16 @@ for (const row of steps) {
   lines.push(`  ${status === 'ok' ? 'ok  ' : 'FAIL'} ${name} (${seconds}s)`);
 }
 
+// The first lines of a failure message, without colours, so a CI excerpt that shows only the summary says why.
+const firstLines = text =>
+  String(text ?? '')
+    .replace(/\x1b\[[0-9;]*m/g, '')
+    .split('\n')
+    .map(l => l.trim())
+    .filter(Boolean)
+    .slice(0, 3)
+    .map(l => `         ${l.slice(0, 300)}`);
+
 const jestFile = `${resultsDir}/jest.json`;
 if (existsSync(jestFile)) {
   const jest = JSON.parse(readFileSync(jestFile, 'utf8'));
@@ -32,15 +42,7 @@ if (existsSync(jestFile)) {
     for (const t of suite.assertionResults) {
       if (t.status !== 'failed') continue;
       lines.push(`    FAIL ${t.fullName}`);
-      // The first lines of the failure, without colours, so a CI excerpt that shows only the summary says why.
-      const why = (t.failureMessages ?? [])
-        .join('\n')
-        .replace(/\x1b\[[0-9;]*m/g, '')
-        .split('\n')
-        .map(l => l.trim())
-        .filter(Boolean)
-        .slice(0, 3);
-      for (const l of why) lines.push(`         ${l.slice(0, 300)}`);
+      lines.push(...firstLines((t.failureMessages ?? []).join('\n')));
     }
     if (suite.status === 'failed' && suite.assertionResults.length === 0) {
       lines.push(`    FAIL ${suite.name}: ${String(suite.message).split('\n')[0]}`);
@@ -50,7 +52,8 @@ if (existsSync(jestFile)) {
 
 const e2eFile = `${resultsDir}/e2e.json`;
 if (existsSync(e2eFile)) {
-  const { stats } = JSON.parse(readFileSync(e2eFile, 'utf8'));
+  const report = JSON.parse(readFileSync(e2eFile, 'utf8'));
+  const { stats } = report;
   passed += stats.expected + stats.flaky;
   failed += stats.unexpected;
   lines.push(
@@ -58,6 +61,20 @@ if (existsSync(e2eFile)) {
       stats.skipped
     } skipped`,
   );
+  // Every browser test that failed, with its file and the first lines of its last attempt's error.
+  const walk = suite => {
+    for (const spec of suite.specs ?? []) {
+      for (const t of spec.tests ?? []) {
+        if (t.status !== 'unexpected') continue;
+        const last = (t.results ?? []).at(-1);
+        lines.push(`    FAIL ${spec.file} › ${spec.title} (${last?.status ?? 'no result'})`);
+        lines.push(...firstLines(last?.error?.message));
+      }
+    }
+    for (const child of suite.suites ?? []) walk(child);
+  };
+  for (const suite of report.suites ?? []) walk(suite);
+  for (const e of report.errors ?? []) lines.push(`    ERROR ${firstLines(e.message).join(' ').trim()}`);
 }
 
 console.log(['', 'Summary:', ...lines].join('\n'));
