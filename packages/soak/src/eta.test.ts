@@ -55,6 +55,11 @@ describe('EtaObserver', () => {
     expect(f.measured).toBe(1);
     expect(f.medianRelativeError).toBeCloseTo(1 / 6, 3);
     expect(f.intervalCoverage).toBe(0.5);
+    // The raw material, in seconds from creation: a's first ETA, not its later one.
+    expect(f.workloads).toEqual([
+      { workload: 'c/n/Job/a', seenAfter: 30, p10: 300, p50: 500, p90: 800, waited: 600, warm: true },
+      { workload: 'c/n/Job/b', seenAfter: 30, p10: 10, p50: 20, p90: 30, waited: 50, warm: true },
+    ]);
   });
 
   it('leaves out workloads created before the run began and predictions before the warm-up', () => {

@@ -34,9 +34,29 @@ export interface LiveEtaFigures extends LiveEtaAccuracy {
   /** Warm-up included (a short run has few workloads after it). */
   includingWarmUp: LiveEtaAccuracy;
   settings: EtaObserverSettings;
+  /** Every workload first seen waiting with an ETA, in order of creation: the figures' raw material. */
+  workloads: LiveEtaWorkload[];
+}
+
+/** One workload's first ETA and its actual wait, in seconds from its creation. */
+export interface LiveEtaWorkload {
+  /** cluster/namespace/kind/name */
+  workload: string;
+  clusterQueue?: string;
+  /** Seconds from creation to the first ETA seen. */
+  seenAfter: number;
+  p10?: number;
+  p50?: number;
+  p90?: number;
+  /** Seconds from creation to the first admission; absent while still waiting at the end. */
+  waited?: number;
+  /** Seen after the warm-up (counted in the figures without includingWarmUp). */
+  warm: boolean;
 }
 
 interface FirstSight {
+  workload: string;
+  clusterQueue?: string;
   created: number;
   seen: number;
   p10?: number;
@@ -89,6 +109,8 @@ export class EtaObserver {
       // The backend's first ETA is its prediction at submission (it predicts on its own schedule, not at creation).
       if (this.first.has(id)) continue;
       this.first.set(id, {
+        workload: `${cluster}/${w.namespace}/${w.kind}/${w.name}`,
+        clusterQueue: w.clusterQueue,
         created,
         seen: now,
         p10: time(w.etaP10),
@@ -143,6 +165,21 @@ export class EtaObserver {
         : undefined,
       includingWarmUp: this.measure(() => true),
       settings: this.settings,
+      workloads: [...this.first]
+        .sort(([, a], [, b]) => a.created - b.created)
+        .map(([id, f]) => {
+          const after = (at: number | undefined) => round(at === undefined ? undefined : (at - f.created) / 1000);
+          return {
+            workload: f.workload,
+            clusterQueue: f.clusterQueue,
+            seenAfter: after(f.seen)!,
+            p10: after(f.p10),
+            p50: after(f.p50),
+            p90: after(f.p90),
+            waited: after(this.admitted.get(id)),
+            warm: f.warm,
+          };
+        }),
     };
   }
 }
