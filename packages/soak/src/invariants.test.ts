@@ -98,3 +98,39 @@ describe('work conservation', () => {
     expect(run([admitted('big', 'research', 12, 0)])).toEqual([]);
   });
 });
+
+describe('whole gangs', () => {
+  const minute = 60_000;
+  /** A 2-pod gang admitted at 0, one pod running and the other in `phase`, sampled until 10 minutes. */
+  const run = (phase: string) => {
+    const { job, pod } = admitted('gang', 'research', 4, 0);
+    const gang = {
+      ...job,
+      annotations: {
+        'ai-platform.io/admission': JSON.stringify({
+          clusterQueue: 'research',
+          podSets: [{ name: 'main', count: 2, flavors: { 'nvidia.com/gpu': 'h100' } }],
+          admittedAt: 0,
+        }),
+      },
+    };
+    const second: PodView = { ...pod, name: 'gang-1', uid: 'gang-pod-1', phase };
+    const { snapshot, rest } = sample([{ job: gang, pod }], { ...waiting, state: 'Running' });
+    snapshot.pods.push(second);
+    const checker = new InvariantChecker(model, 3 * minute, 8 * minute);
+    for (let t = 0; t <= 10 * minute; t += 30_000) checker.check(snapshot, rest, t, 30_000);
+    return checker.violations.filter(v => v.invariant === 'gangsWhole');
+  };
+
+  it('flags an admitted gang with a pod not running after the grace, once, with its pods by phase', () => {
+    const violations = run('Pending');
+    expect(violations).toHaveLength(1);
+    expect(violations[0].detail).toBe(
+      'Job research/gang admitted 510 s ago has 1 of 2 pods running (its pods by phase: Running 1, Pending 1)',
+    );
+  });
+
+  it('counts succeeded pods as part of a whole gang', () => {
+    expect(run('Succeeded')).toEqual([]);
+  });
+});

@@ -40,6 +40,12 @@ export interface Violation {
   detail: string;
 }
 
+/** "Running 3, Failed 1, Pending 1": how many of the pods are in each phase, for a violation's detail. */
+const phasesOf = (pods: PodView[]) =>
+  Object.entries(pods.reduce<Record<string, number>>((n, p) => ({ ...n, [p.phase]: (n[p.phase] ?? 0) + 1 }), {}))
+    .map(([phase, n]) => `${phase} ${n}`)
+    .join(', ') || 'none';
+
 /**
  * Kueue's invariants checked on every sample of the live system. Conditions
  * that may hold briefly while the system converges (pods starting, an
@@ -243,7 +249,7 @@ export class InvariantChecker {
           cluster,
           `${o.kind} ${o.namespace}/${o.name} admitted ${Math.round(
             (at - admission.admittedAt) / 1000,
-          )} s ago has ${up} of ${want} pods running`,
+          )} s ago has ${up} of ${want} pods running (its pods by phase: ${phasesOf(mine)})`,
           `gang/${o.uid}/${admission.admittedAt}`,
         );
     }
