@@ -154,9 +154,9 @@ function linesPerCell(row: Locator): Promise<Record<string, number>> {
 }
 
 // The stock catalog table splits its width evenly over its 7 columns (about 85 px of name text per line at
-// 1440 px), so the bound holds for workload names up to about 14 characters: the demo fleet's and the golden
-// path's. A longer name wraps further whatever the product does; the product's part is the title (the name
-// alone) and one-line cells elsewhere.
+// 1440 px), so the bound holds for workload names up to about 14 characters, as the demo fleet's generator and
+// the golden path make them (eval-sweep-vp494 and golden-mxdv3hbk took 3 lines). A longer name wraps further
+// whatever the product does; the product's part is the title (the name alone) and one-line cells elsewhere.
 test('catalog table at 1440 px: workload rows are at most 2 lines high', async ({ page, request }) => {
   await page.setViewportSize({ width: 1440, height: 1000 });
   const name = await trainingJob(request);
