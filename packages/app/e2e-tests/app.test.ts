@@ -27,6 +27,9 @@ test('a guest signs in, opens the catalog and finds this project', async ({ page
 });
 
 test('TechDocs builds the project docs with the local mkdocs', async ({ page }, testInfo) => {
+  // Room for the waits below (90 s for the first build, 60 s for the freshness check): the default 90 s test
+  // timeout ended a clean-clone CI attempt whose first build was slow, before the build's own wait ran out.
+  test.setTimeout(240_000);
   await page.goto('/');
   await page.getByRole('button', { name: 'Enter' }).click();
   await page.goto('/docs/default/component/ai-platform-backstage-plugins');
